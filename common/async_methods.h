@@ -1,0 +1,133 @@
+// Registration of a service's methods on the async API: each accepted call runs
+// its handler inline on the completion-queue thread that accepted it.
+#pragma once
+
+#include <grpcpp/server_context.h>
+#include <grpcpp/support/async_unary_call.h>
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "common/async_call.h"
+#include "common/call_context.h"
+#include "common/call_handling.h"
+#include "common/status_util.h"
+
+namespace grpc {
+class CompletionQueue;
+class ServerCompletionQueue;
+}  // namespace grpc
+
+namespace crm {
+
+// The RequestFoo member of a generated AsyncService.
+template <typename Base, typename Request, typename Response>
+using AsyncUnaryRequest = void (Base::*)(grpc::ServerContext*, Request*,
+                                         grpc::ServerAsyncResponseWriter<Response>*,
+                                         grpc::CompletionQueue*, grpc::ServerCompletionQueue*,
+                                         void*);
+
+template <typename Request, typename Response>
+using UnaryHandler = std::function<absl::Status(const CallContext&, const Request&, Response*)>;
+
+// Keeps a parameter out of template argument deduction (std::type_identity).
+template <typename T>
+struct NonDeduced {
+  using type = T;
+};
+
+namespace async_methods_internal {
+
+template <typename Base, typename Request, typename Response>
+struct UnarySpec {
+  Base* service;
+  AsyncUnaryRequest<Base, Request, Response> request;
+  const char* name;
+  UnaryHandler<Request, Response> handler;
+};
+
+template <typename Base, typename Request, typename Response>
+class UnaryCall : public AsyncCall {
+ public:
+  using Spec = UnarySpec<Base, Request, Response>;
+
+  static void Accept(const Spec& spec, grpc::ServerCompletionQueue* cq) {
+    auto* call = new UnaryCall(spec, cq);
+    (spec.service->*spec.request)(&call->context_, &call->request_, &call->responder_, cq, cq,
+                                  call->Tag(kAccepted));
+  }
+
+ protected:
+  void OnEvent(int kind, bool ok) override {
+    if (kind != kAccepted || !ok) return;
+    absl::Status status = ServeCall(context_, spec_.name, [this](const CallContext& call) {
+      return spec_.handler(call, request_, &response_);
+    });
+    if (status.ok()) {
+      responder_.Finish(response_, grpc::Status::OK, Tag(kFinished));
+    } else {
+      responder_.FinishWithError(ToGrpcStatus(status), Tag(kFinished));
+    }
+    // Only now take the next call of this method on this thread: while a
+    // handler blocks, new calls of the method go to the other threads.
+    Accept(spec_, cq_);
+  }
+
+ private:
+  enum Kind { kAccepted, kFinished };
+  UnaryCall(const Spec& spec, grpc::ServerCompletionQueue* cq)
+      : spec_(spec), cq_(cq), responder_(&context_) {}
+
+  const Spec& spec_;
+  grpc::ServerCompletionQueue* const cq_;
+  grpc::ServerContext context_;
+  Request request_;
+  Response response_;
+  grpc::ServerAsyncResponseWriter<Response> responder_;
+};
+
+}  // namespace async_methods_internal
+
+// The methods one server serves. Handlers may block (on the database): each
+// completion-queue thread serves one call at a time, so there are as many
+// calls in progress as threads.
+class AsyncMethods {
+ public:
+  // `service` is the generated AsyncService (or a class derived from it);
+  // `request` its RequestFoo member; `name` the method name for logs.
+  template <typename Service, typename Base, typename Request, typename Response>
+  void AddUnary(Service* service, AsyncUnaryRequest<Base, Request, Response> request,
+                const char* name,
+                typename NonDeduced<UnaryHandler<Request, Response>>::type handler) {
+    using Call = async_methods_internal::UnaryCall<Base, Request, Response>;
+    auto spec = std::make_shared<typename Call::Spec>(
+        typename Call::Spec{static_cast<Base*>(service), request, name, std::move(handler)});
+    primers_.push_back([spec](grpc::ServerCompletionQueue* cq) { Call::Accept(*spec, cq); });
+    specs_.push_back(std::move(spec));
+  }
+
+  // The same with a member function of `service` as the handler.
+  template <typename Service, typename Base, typename Request, typename Response>
+  void AddUnary(Service* service, AsyncUnaryRequest<Base, Request, Response> request,
+                const char* name,
+                absl::Status (Service::*handler)(const CallContext&, const Request&, Response*)) {
+    AddUnary(service, request, name,
+             UnaryHandler<Request, Response>(
+                 [service, handler](const CallContext& call, const Request& in, Response* out) {
+                   return (service->*handler)(call, in, out);
+                 }));
+  }
+
+  // Posts one accept per method on `cq` (each call posts the next when done).
+  void Prime(grpc::ServerCompletionQueue* cq) const {
+    for (const auto& prime : primers_) prime(cq);
+  }
+
+ private:
+  std::vector<std::function<void(grpc::ServerCompletionQueue*)>> primers_;
+  std::vector<std::shared_ptr<void>> specs_;  // what the calls point at
+};
+
+}  // namespace crm

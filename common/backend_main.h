@@ -1,0 +1,46 @@
+// The shared main() of every database-backed service.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/migration_file.h"
+
+namespace grpc {
+class Service;
+}
+
+namespace crm {
+
+class AsyncMethods;
+class Config;
+class Database;
+
+// What a service's wiring gets to build its handlers with.
+struct BackendContext {
+  Config& config;  // read service-specific settings here
+  Database& db;
+  AsyncMethods& methods;  // register every method's handler here
+};
+
+struct BackendService {
+  std::unique_ptr<grpc::Service> service;  // a generated AsyncService
+  std::string name;                        // e.g. crm.customer.v1.CustomerService
+};
+
+struct BackendSpec {
+  // "customer": schema and user default to crm_customer, migrations track "customer".
+  std::string name;
+  int default_port = 0;
+  std::vector<MigrationFile> (*migrations)() = nullptr;
+  std::function<std::vector<BackendService>(BackendContext&)> make_services;
+};
+
+// Reads configuration, opens the pool, applies the common and the service's
+// migrations (waiting for the database to come up), serves until SIGTERM, then
+// drains. Returns the process exit code.
+int RunBackend(int argc, char** argv, const BackendSpec& spec);
+
+}  // namespace crm

@@ -1,0 +1,37 @@
+// The transactional outbox: change rows written with the data, read as a feed.
+#pragma once
+
+#include <cstdint>
+
+#include "absl/status/status.h"
+#include "common/call_context.h"
+
+namespace google::protobuf {
+class Message;
+}
+namespace crm::common::v1 {
+class ListChangesRequest;
+class ListChangesResponse;
+}  // namespace crm::common::v1
+
+namespace crm {
+
+class Database;
+class MySqlConnection;
+
+// Values of crm.common.v1.ChangeOperation.
+enum class ChangeOp { kCreate = 1, kUpdate = 2, kDelete = 3 };
+
+// Records that `state` (the entity after the change) was created, updated or
+// deleted by the call. Must run inside the caller's open transaction, as its
+// last statement: it locks the feed's sequence counter until commit, which is
+// what keeps sequence order equal to commit order. Throws sql::SQLException.
+void AppendChange(MySqlConnection& connection, const CallContext& call, ChangeOp op,
+                  int64_t entity_id, const google::protobuf::Message& state);
+
+// Serves ListChanges: changes after request.after_sequence, oldest first.
+absl::Status ListChanges(Database& db, const CallContext& call,
+                         const common::v1::ListChangesRequest& request,
+                         common::v1::ListChangesResponse* response);
+
+}  // namespace crm

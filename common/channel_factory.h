@@ -1,0 +1,39 @@
+// Client channels between services, and context propagation for downstream calls.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "common/call_context.h"
+
+namespace grpc {
+class Channel;
+class ClientContext;
+}  // namespace grpc
+
+namespace crm {
+
+struct ChannelOptions {
+  int keepalive_time_ms = 30000;
+  int keepalive_timeout_ms = 10000;
+  // gRPC's retry machinery (including transparent retries of refused streams).
+  // The gateway turns it off: it costs about a tenth of proxy throughput, and
+  // the servers' two-step GOAWAY leaves no refused stream to retry.
+  bool enable_retries = true;
+  // Channels with different slots never share a connection; give each of
+  // several channels to one target its own slot to spread calls over
+  // several connections (and so over the server's threads).
+  int slot = 0;
+};
+
+// A target without a scheme ("customer:50061") is resolved with dns:///, and
+// calls are balanced per call (round_robin) over every address the name has:
+// with a headless Kubernetes Service that is every pod.
+std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target,
+                                           const ChannelOptions& options = {});
+
+// Prepares `out` for a call made while serving `call`: the caller's deadline and
+// request id travel with it.
+void PropagateCallContext(const CallContext& call, grpc::ClientContext* out);
+
+}  // namespace crm

@@ -1,0 +1,146 @@
+// GrpcServer implementation.
+#include "common/grpc_server.h"
+
+#include <grpcpp/impl/service_type.h>
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/server.h>
+#include <grpcpp/server_builder.h>
+#include <signal.h>
+
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "common/config.h"
+#include "common/logging.h"
+#include "common/reflection_service.h"
+
+namespace crm {
+
+ServerOptions ReadServerOptions(Config& config, int default_port, int default_threads) {
+  ServerOptions o;
+  o.listen_address = config.GetString("listen", absl::StrCat("0.0.0.0:", default_port),
+                                      "host:port to serve gRPC on (port 0 picks a free one)");
+  o.threads = static_cast<int>(
+      config.GetInt("threads", default_threads, "completion-queue threads serving calls"));
+  o.keepalive_time_ms = static_cast<int>(
+      config.GetInt("keepalive-time-ms", o.keepalive_time_ms, "server keepalive ping interval"));
+  o.keepalive_timeout_ms = static_cast<int>(
+      config.GetInt("keepalive-timeout-ms", o.keepalive_timeout_ms,
+                    "close a connection whose ping goes unanswered this long"));
+  o.max_connection_age_ms = static_cast<int>(config.GetInt(
+      "max-connection-age-ms", o.max_connection_age_ms,
+      "close connections after this age so clients rebalance across replicas"));
+  o.max_connection_age_grace_ms = static_cast<int>(
+      config.GetInt("max-connection-age-grace-ms", o.max_connection_age_grace_ms,
+                    "time in-flight calls get to finish on an aged connection"));
+  o.drain_ms = static_cast<int>(config.GetInt(
+      "drain-ms", o.drain_ms, "after SIGTERM, keep serving while reporting NOT_SERVING this long"));
+  o.shutdown_grace_ms = static_cast<int>(config.GetInt(
+      "shutdown-grace-ms", o.shutdown_grace_ms, "then wait this long for in-flight calls"));
+  return o;
+}
+
+void InitServerProcess() {
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+GrpcServer::GrpcServer(ServerOptions options)
+    : options_(std::move(options)), queues_(options_.threads) {}
+
+GrpcServer::~GrpcServer() {
+  if (server_) server_->Shutdown(std::chrono::system_clock::now());
+  queues_.Stop();
+}
+
+void GrpcServer::AddService(grpc::Service* service, std::string name) {
+  reflected_names_.push_back(name);
+  services_.emplace_back(service, std::move(name));
+}
+
+void GrpcServer::AddReflectedName(std::string name) { reflected_names_.push_back(std::move(name)); }
+
+void GrpcServer::ConfigureBuilder(std::function<void(grpc::ServerBuilder&)> configure) {
+  configure_.push_back(std::move(configure));
+}
+
+void GrpcServer::OnQueueReady(std::function<void(grpc::ServerCompletionQueue*)> prime) {
+  primers_.push_back(std::move(prime));
+}
+
+absl::Status GrpcServer::Start() {
+  // Health and reflection are ours, on the async API: no callback-API service
+  // may be registered, or gRPC starts its callback threads (async_call.h).
+  grpc::EnableDefaultHealthCheckService(false);
+  health_service_ = std::make_unique<HealthService>(health_);
+  reflection_ = std::make_unique<ReflectionServices>(reflected_names_);
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(options_.listen_address, grpc::InsecureServerCredentials(), &port_);
+  // gRPC binds with SO_REUSEPORT by default: a second copy of a service would
+  // silently share the port instead of failing to start.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, options_.keepalive_time_ms);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, options_.keepalive_timeout_ms);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
+                             options_.min_client_ping_interval_ms);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 0);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, options_.max_connection_age_ms);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
+                             options_.max_connection_age_grace_ms);
+  builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
+  builder.SetMaxSendMessageSize(options_.max_message_bytes);
+  for (auto& [service, name] : services_) builder.RegisterService(service);
+  health_service_->Register(builder);
+  reflection_->Register(builder);
+  for (auto& configure : configure_) configure(builder);
+  queues_.AddQueues(builder);
+  server_ = builder.BuildAndStart();
+  if (!server_ || port_ == 0) {
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", options_.listen_address));
+  }
+  for (auto& [service, name] : services_) health_.Set(name, true);
+  queues_.Start([this](grpc::ServerCompletionQueue* cq) {
+    health_service_->Prime(cq);
+    reflection_->Prime(cq);
+    for (auto& prime : primers_) prime(cq);
+  });
+  log::Info("serving", {{"listen", options_.listen_address},
+                        {"port", port_},
+                        {"threads", options_.threads}});
+  return absl::OkStatus();
+}
+
+void GrpcServer::ServeUntilShutdownSignal() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  int signal_number = 0;
+  sigwait(&set, &signal_number);
+  log::Info("shutdown signal received", {{"signal", signal_number}});
+  Shutdown();
+}
+
+void GrpcServer::Shutdown() {
+  if (!server_) return;
+  // Health goes NOT_SERVING first and stays so, while calls are still served
+  // during the drain period.
+  health_.Shutdown();
+  log::Info("draining", {{"drain_ms", options_.drain_ms}});
+  std::this_thread::sleep_for(std::chrono::milliseconds(options_.drain_ms));
+  log::Info("stopping", {{"grace_ms", options_.shutdown_grace_ms}});
+  server_->Shutdown(std::chrono::system_clock::now() +
+                    std::chrono::milliseconds(options_.shutdown_grace_ms));
+  server_->Wait();
+  queues_.Stop();
+  server_.reset();
+  log::Info("stopped");
+}
+
+}  // namespace crm

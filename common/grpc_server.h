@@ -1,0 +1,97 @@
+// Server bootstrap shared by every process: listening, keepalive and connection
+// age, the completion-queue threads (async_call.h), health and reflection, and
+// the SIGTERM drain.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "common/async_call.h"
+#include "common/health_service.h"
+
+namespace grpc {
+class Server;
+class ServerBuilder;
+class ServerCompletionQueue;
+class Service;
+}  // namespace grpc
+
+namespace crm {
+
+class Config;
+class ReflectionServices;
+
+struct ServerOptions {
+  std::string listen_address;
+  // Completion-queue threads; each serves one call at a time when handlers
+  // block (backends), or any number of calls when they do not (gateway).
+  int threads = 4;
+  int keepalive_time_ms = 60000;
+  int keepalive_timeout_ms = 20000;
+  // Clients may ping this often; the channels we make ping every 30 s.
+  int min_client_ping_interval_ms = 10000;
+  // Connections are closed (GOAWAY) after this age so clients re-resolve and
+  // spread over new replicas; in-flight calls get the grace period to finish.
+  int max_connection_age_ms = 10 * 60 * 1000;
+  int max_connection_age_grace_ms = 10 * 60 * 1000;
+  // After SIGTERM: report NOT_SERVING and keep serving this long (load balancers
+  // stop sending), then stop accepting and give in-flight calls shutdown_grace_ms.
+  int drain_ms = 5000;
+  int shutdown_grace_ms = 20000;
+  int max_message_bytes = 64 * 1024 * 1024;
+};
+
+// Reads listen, threads, keepalive, connection age and drain settings.
+ServerOptions ReadServerOptions(Config& config, int default_port, int default_threads);
+
+// Call first thing in main(), before any thread starts: blocks SIGTERM and
+// SIGINT in every thread (they are taken by ServeUntilShutdownSignal) and turns
+// off abseil's mutex deadlock detection, a debugging aid that costs gRPC
+// noticeable CPU on every lock.
+void InitServerProcess();
+
+class GrpcServer {
+ public:
+  explicit GrpcServer(ServerOptions options);
+  ~GrpcServer();
+
+  // Registers a generated AsyncService; reflection lists it and health reports
+  // it SERVING under `name` (its full name). Before Start().
+  void AddService(grpc::Service* service, std::string name);
+  // A service served some other way (the gateway's proxy) that reflection
+  // lists; its health is whatever health().Set says.
+  void AddReflectedName(std::string name);
+  // Extra builder set-up (the gateway's generic service). Before Start().
+  void ConfigureBuilder(std::function<void(grpc::ServerBuilder&)> configure);
+  // Called for every completion queue once the server runs, to post the
+  // first accepts of the calls served on it. Before Start().
+  void OnQueueReady(std::function<void(grpc::ServerCompletionQueue*)> prime);
+
+  // Binds, starts the threads; "" and every service added are SERVING.
+  absl::Status Start();
+  int port() const { return port_; }
+  HealthStatusStore& health() { return health_; }
+
+  // Waits for SIGTERM/SIGINT, then drains and shuts down (see ServerOptions).
+  void ServeUntilShutdownSignal();
+  // The same drain and shutdown, without waiting for a signal.
+  void Shutdown();
+
+ private:
+  ServerOptions options_;
+  std::vector<std::pair<grpc::Service*, std::string>> services_;
+  std::vector<std::string> reflected_names_;
+  std::vector<std::function<void(grpc::ServerBuilder&)>> configure_;
+  std::vector<std::function<void(grpc::ServerCompletionQueue*)>> primers_;
+  HealthStatusStore health_;
+  std::unique_ptr<HealthService> health_service_;
+  std::unique_ptr<ReflectionServices> reflection_;
+  CompletionQueueThreads queues_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+};
+
+}  // namespace crm

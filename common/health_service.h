@@ -1,0 +1,48 @@
+// grpc.health.v1.Health on the async API (see async_call.h). "" is the
+// process itself; other names are set by the owner (a backend marks its
+// services, the gateway mirrors its backends).
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "grpc/health/v1/health.grpc.pb.h"
+
+namespace grpc {
+class ServerBuilder;
+class ServerCompletionQueue;
+}  // namespace grpc
+
+namespace crm {
+
+class HealthStatusStore {
+ public:
+  using Status = grpc::health::v1::HealthCheckResponse::ServingStatus;
+
+  void Set(const std::string& service, bool serving);  // ignored after Shutdown()
+  // From now on every service, known or not, is NOT_SERVING (drain).
+  void Shutdown();
+  // SERVICE_UNKNOWN for a name never set.
+  Status Get(const std::string& service) const;
+  bool shut_down() const;
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, bool> serving_;
+  bool shut_down_ = false;
+};
+
+class HealthService {
+ public:
+  explicit HealthService(const HealthStatusStore& store) : store_(store) {}
+  void Register(grpc::ServerBuilder& builder);
+  // Posts the first accepts on a queue.
+  void Prime(grpc::ServerCompletionQueue* cq);
+
+ private:
+  const HealthStatusStore& store_;
+  grpc::health::v1::Health::AsyncService service_;
+};
+
+}  // namespace crm

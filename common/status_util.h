@@ -1,0 +1,55 @@
+// absl::Status helpers shared by every service: field validation errors that carry
+// a google.rpc.BadRequest, and the conversion to grpc::Status at the RPC edge.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+
+namespace grpc {
+class Status;
+}
+
+namespace crm {
+
+// Collects invalid fields of one request; ToStatus() is OK when there are none,
+// else INVALID_ARGUMENT whose message names every field and whose payload is a
+// google.rpc.BadRequest, so clients can point at the field programmatically.
+class FieldViolations {
+ public:
+  void Add(std::string field, std::string description);
+  bool empty() const { return violations_.empty(); }
+  absl::Status ToStatus() const;
+
+ private:
+  std::vector<std::pair<std::string, std::string>> violations_;
+};
+
+// INVALID_ARGUMENT for a single field.
+absl::Status InvalidField(std::string field, std::string description);
+
+// The status a client sees. Code and message carry over; a BadRequest payload
+// becomes the standard grpc-status-details-bin trailer.
+grpc::Status ToGrpcStatus(const absl::Status& status);
+
+// Propagate a non-OK status to the caller.
+#define CRM_RETURN_IF_ERROR(expr)              \
+  do {                                         \
+    if (absl::Status _st = (expr); !_st.ok()) { \
+      return _st;                              \
+    }                                          \
+  } while (false)
+
+#define CRM_CONCAT_INNER(a, b) a##b
+#define CRM_CONCAT(a, b) CRM_CONCAT_INNER(a, b)
+// Assigns the value of a StatusOr expression or returns its error.
+#define CRM_ASSIGN_OR_RETURN(lhs, expr) \
+  CRM_ASSIGN_OR_RETURN_IMPL(CRM_CONCAT(_status_or_, __LINE__), lhs, expr)
+#define CRM_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
+  auto tmp = (expr);                              \
+  if (!tmp.ok()) return tmp.status();             \
+  lhs = std::move(tmp).value()
+
+}  // namespace crm

@@ -1,0 +1,77 @@
+// Text field checks.
+#include "common/text_checks.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "common/status_util.h"
+
+namespace crm {
+
+size_t Utf8Length(absl::string_view text) {
+  size_t count = 0;
+  for (unsigned char c : text) count += (c & 0xC0) != 0x80;
+  return count;
+}
+
+std::string TrimText(absl::string_view text) {
+  static constexpr absl::string_view kIdeographicSpace = "\xE3\x80\x80";
+  for (;;) {
+    size_t before = text.size();
+    text = absl::StripAsciiWhitespace(text);
+    if (text.substr(0, 3) == kIdeographicSpace) text.remove_prefix(3);
+    if (text.size() >= 3 && text.substr(text.size() - 3) == kIdeographicSpace) {
+      text.remove_suffix(3);
+    }
+    if (text.size() == before) return std::string(text);
+  }
+}
+
+void CheckText(FieldViolations& violations, const std::string& field, absl::string_view value,
+               size_t max_chars, Presence presence, bool multiline) {
+  if (value.empty()) {
+    if (presence == Presence::kRequired) violations.Add(field, "is required");
+    return;
+  }
+  if (Utf8Length(value) > max_chars) {
+    violations.Add(field, absl::StrCat("must be at most ", max_chars, " characters"));
+    return;
+  }
+  for (unsigned char c : value) {
+    bool allowed_space = multiline && (c == '\n' || c == '\t' || c == '\r');
+    if ((c < 0x20 && !allowed_space) || c == 0x7f) {
+      violations.Add(field, "must not contain control characters");
+      return;
+    }
+  }
+}
+
+bool LooksLikeEmail(absl::string_view value) {
+  size_t at = value.find('@');
+  if (at == absl::string_view::npos || at == 0 || value.find('@', at + 1) != absl::string_view::npos) {
+    return false;
+  }
+  absl::string_view domain = value.substr(at + 1);
+  size_t dot = domain.find('.');
+  if (dot == absl::string_view::npos || dot == 0 || dot + 1 == domain.size()) return false;
+  for (char c : value) {
+    if (absl::ascii_isspace(c) || static_cast<unsigned char>(c) < 0x20) return false;
+  }
+  return true;
+}
+
+bool LooksLikePhone(absl::string_view value) {
+  int digits = 0;
+  for (size_t i = 0; i < value.size(); ++i) {
+    char c = value[i];
+    if (absl::ascii_isdigit(c)) {
+      ++digits;
+    } else if (value.substr(i, 3) == "ext") {
+      i += 2;
+    } else if (c != ' ' && c != '+' && c != '-' && c != '(' && c != ')' && c != '.' && c != '/') {
+      return false;
+    }
+  }
+  return digits >= 3;
+}
+
+}  // namespace crm

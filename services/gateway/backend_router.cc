@@ -1,0 +1,54 @@
+// BackendRouter.
+#include "services/gateway/backend_router.h"
+
+#include <grpcpp/channel.h>
+#include <grpcpp/generic/generic_stub.h>
+
+#include "common/channel_factory.h"
+
+namespace crm::gateway {
+
+absl::string_view RouteKey(absl::string_view method) {
+  constexpr absl::string_view kPrefix = "/crm.";
+  if (method.substr(0, kPrefix.size()) != kPrefix) return {};
+  method.remove_prefix(kPrefix.size());
+  size_t dot = method.find('.');
+  size_t slash = method.find('/');
+  if (dot == absl::string_view::npos || slash == absl::string_view::npos || dot > slash) return {};
+  return method.substr(0, dot);
+}
+
+Backend::Backend() = default;
+Backend::~Backend() = default;
+
+grpc::GenericStub* Backend::NextStub() const {
+  return stubs[next_.fetch_add(1, std::memory_order_relaxed) % stubs.size()].get();
+}
+
+BackendRouter::BackendRouter() = default;
+BackendRouter::~BackendRouter() = default;
+
+void BackendRouter::AddBackend(std::string name, std::string target, int channels) {
+  auto backend = std::make_unique<Backend>();
+  backend->name = std::move(name);
+  backend->target = std::move(target);
+  ChannelOptions options;
+  options.enable_retries = false;
+  for (int i = 0; i < std::max(1, channels); ++i) {
+    options.slot = i;
+    backend->channels.push_back(MakeChannel(backend->target, options));
+    backend->stubs.push_back(std::make_unique<grpc::GenericStub>(backend->channels.back()));
+  }
+  backends_.push_back(std::move(backend));
+}
+
+const Backend* BackendRouter::Route(absl::string_view method) const {
+  absl::string_view key = RouteKey(method);
+  if (key.empty()) return nullptr;
+  for (const auto& backend : backends_) {
+    if (backend->name == key) return backend.get();
+  }
+  return nullptr;
+}
+
+}  // namespace crm::gateway

@@ -1,0 +1,116 @@
+// crm-gateway: the single entry point. Authenticates, routes by package,
+// forwards raw calls to the backends, serves health and reflection.
+#include <google/protobuf/descriptor.h>
+#include <grpcpp/generic/async_generic_service.h>
+#include <grpcpp/server_builder.h>
+
+#include <iostream>
+
+#include "absl/strings/str_cat.h"
+#include "common/config.h"
+#include "common/grpc_server.h"
+#include "common/logging.h"
+#include "services/gateway/backend_health_monitor.h"
+#include "services/gateway/backend_router.h"
+#include "services/gateway/call_authorizer.h"
+#include "services/gateway/proxy_call.h"
+
+namespace {
+
+struct BackendDefault {
+  const char* name;
+  const char* service;  // full name of the service it serves
+  int port;
+};
+
+constexpr BackendDefault kBackends[] = {
+    {"customer", "crm.customer.v1.CustomerService", 50061},
+    {"sales", "crm.sales.v1.SalesService", 50062},
+    {"feedback", "crm.feedback.v1.FeedbackService", 50063},
+    {"org", "crm.org.v1.OrgService", 50064},
+    {"reporting", "crm.reporting.v1.ReportingService", 50065},
+};
+
+// Calls each queue can accept before its thread posts the next accept.
+constexpr int kProxyAcceptsPerQueue = 32;
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace crm;
+  InitServerProcess();
+  Config config(argc, argv);
+  // The proxy never blocks, so one thread keeps every call on one thread; add
+  // threads only where one core is not enough.
+  ServerOptions server_options = ReadServerOptions(config, 50051, 1);
+  const int channels = static_cast<int>(config.GetInt(
+      "backend-channels", 4, "connections to each backend address, to spread load"));
+  gateway::BackendRouter router;
+  for (const BackendDefault& b : kBackends) {
+    router.AddBackend(b.name,
+                      config.GetString(std::string(b.name) + "-addr",
+                                       "127.0.0.1:" + std::to_string(b.port),
+                                       absl::StrCat("address of the backend serving crm.", b.name, ".*")),
+                      channels);
+  }
+  gateway::CallAuthorizer authorizer;
+  gateway::ProxySettings settings;
+  settings.router = &router;
+  settings.authorizer = &authorizer;
+  settings.unary_default_deadline = std::chrono::milliseconds(config.GetInt(
+      "default-deadline-ms", 30000, "deadline for unary calls that arrive without one"));
+  settings.stream_default_deadline = std::chrono::milliseconds(config.GetInt(
+      "stream-default-deadline-ms", 3600000,
+      "deadline for streaming calls (imports, exports) that arrive without one"));
+  const auto health_interval = std::chrono::milliseconds(
+      config.GetInt("health-poll-ms", 1000, "how often backends' health is checked"));
+  const std::string log_level = config.GetString("log-level", "info", "debug, info, warn or error");
+  if (config.help_requested()) {
+    std::cout << config.Usage("crm-gateway");
+    return 0;
+  }
+  if (absl::Status status = config.Finish(); !status.ok()) {
+    std::cerr << "crm-gateway: " << status.message() << "\n" << config.Usage("crm-gateway");
+    return 2;
+  }
+  if (!log::Init("gateway", log_level)) {
+    std::cerr << "crm-gateway: unknown log level '" << log_level << "'\n";
+    return 2;
+  }
+
+  GrpcServer server(server_options);
+  std::vector<std::string> service_names;
+  for (const BackendDefault& b : kBackends) {
+    const auto* descriptor =
+        google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(b.service);
+    if (descriptor == nullptr) {
+      log::Error("service descriptor missing from this build", {{"service", b.service}});
+      return 1;
+    }
+    for (int i = 0; i < descriptor->method_count(); ++i) {
+      const auto* method = descriptor->method(i);
+      if (!method->client_streaming() && !method->server_streaming()) {
+        settings.unary_methods.insert("/" + descriptor->full_name() + "/" + method->name());
+      }
+    }
+    server.AddReflectedName(b.service);
+    service_names.push_back(b.service);
+  }
+  grpc::AsyncGenericService proxy_service;
+  server.ConfigureBuilder([&](grpc::ServerBuilder& builder) {
+    builder.RegisterAsyncGenericService(&proxy_service);
+  });
+  server.OnQueueReady([&](grpc::ServerCompletionQueue* cq) {
+    for (int i = 0; i < kProxyAcceptsPerQueue; ++i) {
+      gateway::ProxyCall::Accept(proxy_service, cq, settings);
+    }
+  });
+  if (absl::Status status = server.Start(); !status.ok()) {
+    log::Error("cannot start the server", {{"error", status.message()}});
+    return 1;
+  }
+  gateway::BackendHealthMonitor monitor(router, service_names, server.health(), health_interval);
+  monitor.Start();
+  server.ServeUntilShutdownSignal();
+  return 0;
+}
