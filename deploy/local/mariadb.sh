@@ -61,7 +61,8 @@ cmd_stop() {
 
 cmd_sql() {
   local dir=$1
-  mariadb --no-defaults --socket="$dir/mysqld.sock" -uroot --default-character-set=utf8mb4
+  mariadb --no-defaults --socket="$dir/mysqld.sock" -uroot --default-character-set=utf8mb4 \
+    --batch --skip-column-names
 }
 
 # Single-quoted SQL string literal.

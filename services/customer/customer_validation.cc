@@ -87,7 +87,7 @@ absl::Status ValidateCustomer(const Customer& c, const std::string& prefix) {
   CheckText(v, field("address"), c.address(), 500, Presence::kOptional);
   CheckText(v, field("phone"), c.phone(), 32, Presence::kOptional);
   if (!c.phone().empty() && !LooksLikePhone(c.phone())) {
-    v.Add(field("phone"), "must be a phone number (digits, spaces, + - ( ) . /)");
+    v.Add(field("phone"), "must be a phone number: at least 3 digits, and only digits, spaces, + - ( ) . /");
   }
   CheckText(v, field("email"), c.email(), 254, Presence::kOptional);
   if (!c.email().empty() && !LooksLikeEmail(c.email())) {

@@ -1,0 +1,154 @@
+// The connection pool against a real MariaDB: concurrency, replacement of
+// broken connections, timeouts, Chinese text.
+#include "common/mysql_pool.h"
+
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <set>
+#include <thread>
+
+#include "common/database.h"
+#include "tests/support/mariadb_server.h"
+
+namespace crm {
+namespace {
+
+using testing::MariaDbServer;
+
+int64_t ConnectionId(MySqlConnection& c) {
+  std::unique_ptr<sql::ResultSet> rs(c.Prepare("SELECT CONNECTION_ID()").executeQuery());
+  rs->next();
+  return rs->getInt64(1);
+}
+
+TEST(MySqlPoolTest, ServesManyThreadsWithAFixedNumberOfConnections) {
+  MySqlOptions options = MariaDbServer::Get().ScratchSchema();
+  options.pool_size = 3;
+  MySqlPool pool(options);
+  Database db(pool);
+  std::atomic<int> ok{0}, failed{0};
+  std::mutex mu;
+  std::set<int64_t> connection_ids;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 12; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 50; ++i) {
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+        absl::Status status = db.Run("test", deadline, [&](MySqlConnection& c) -> absl::Status {
+          sql::PreparedStatement& stmt = c.Prepare("SELECT ? + ?");
+          stmt.setInt(1, t);
+          stmt.setInt(2, i);
+          std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
+          rs->next();
+          if (rs->getInt(1) != t + i) return absl::InternalError("wrong sum");
+          int64_t id = ConnectionId(c);
+          std::lock_guard<std::mutex> lock(mu);
+          connection_ids.insert(id);
+          return absl::OkStatus();
+        });
+        (status.ok() ? ok : failed)++;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 600);
+  EXPECT_EQ(failed.load(), 0);
+  EXPECT_LE(connection_ids.size(), 3u);  // never more connections than slots
+  MySqlPoolStats stats = pool.Stats();
+  EXPECT_EQ(stats.size, 3);
+  EXPECT_EQ(stats.in_use, 0);
+  EXPECT_GT(stats.waits, 0);
+}
+
+TEST(MySqlPoolTest, AKilledConnectionIsReplaced) {
+  MySqlOptions options = MariaDbServer::Get().ScratchSchema();
+  options.pool_size = 1;
+  options.validate_after_idle_ms = 0;  // validate on every checkout
+  MySqlPool pool(options);
+  int64_t first_id = 0;
+  {
+    auto c = pool.Acquire();
+    ASSERT_TRUE(c.ok());
+    first_id = ConnectionId(**c);
+  }
+  MariaDbServer::Get().Sql("KILL CONNECTION " + std::to_string(first_id));
+  auto c = pool.Acquire();
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_NE(ConnectionId(**c), first_id);
+  EXPECT_EQ(pool.Stats().replaced, 1);
+}
+
+TEST(MySqlPoolTest, AConnectionLostMidQueryIsMarkedAndReplaced) {
+  MySqlOptions options = MariaDbServer::Get().ScratchSchema();
+  options.pool_size = 1;
+  options.validate_after_idle_ms = 60000;  // no validation: the query itself hits the dead link
+  MySqlPool pool(options);
+  Database db(pool);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  int64_t first_id = 0;
+  ASSERT_TRUE(db.Run("id", deadline, [&](MySqlConnection& c) -> absl::Status {
+                  first_id = ConnectionId(c);
+                  return absl::OkStatus();
+                }).ok());
+  MariaDbServer::Get().Sql("KILL CONNECTION " + std::to_string(first_id));
+  absl::Status lost = db.Run("after kill", deadline, [&](MySqlConnection& c) -> absl::Status {
+    ConnectionId(c);
+    return absl::OkStatus();
+  });
+  EXPECT_EQ(lost.code(), absl::StatusCode::kUnavailable);
+  int64_t second_id = 0;
+  ASSERT_TRUE(db.Run("again", deadline, [&](MySqlConnection& c) -> absl::Status {
+                  second_id = ConnectionId(c);
+                  return absl::OkStatus();
+                }).ok());
+  EXPECT_NE(second_id, first_id);
+}
+
+TEST(MySqlPoolTest, WaitingForAFreeConnectionTimesOut) {
+  MySqlOptions options = MariaDbServer::Get().ScratchSchema();
+  options.pool_size = 1;
+  MySqlPool pool(options);
+  auto held = pool.Acquire();
+  ASSERT_TRUE(held.ok());
+  auto started = std::chrono::steady_clock::now();
+  auto second = pool.Acquire(started + std::chrono::milliseconds(200));
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_GE(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(190));
+  EXPECT_EQ(pool.Stats().timeouts, 1);
+}
+
+TEST(MySqlPoolTest, UnreachableDatabaseIsUnavailable) {
+  MySqlOptions options = MariaDbServer::Get().ScratchSchema();
+  options.port = 1;  // nothing listens there
+  options.connect_timeout_s = 1;
+  MySqlPool pool(options);
+  EXPECT_EQ(pool.Acquire().status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(pool.Stats().in_use, 0);  // the slot went back
+}
+
+TEST(MySqlPoolTest, SessionsAreUtf8mb4StrictAndUtc) {
+  MySqlOptions options = MariaDbServer::Get().ScratchSchema();
+  MySqlPool pool(options);
+  auto c = pool.Acquire();
+  ASSERT_TRUE(c.ok());
+  (*c)->Execute("CREATE TABLE t (s VARCHAR(4) NOT NULL) DEFAULT CHARSET = utf8mb4");
+  sql::PreparedStatement& insert = (*c)->Prepare("INSERT INTO t VALUES (?)");
+  insert.setString(1, "华东😀");
+  insert.executeUpdate();
+  std::unique_ptr<sql::ResultSet> rs((*c)->Prepare("SELECT s FROM t").executeQuery());
+  ASSERT_TRUE(rs->next());
+  EXPECT_EQ(std::string(rs->getString(1)), "华东😀");
+  // Too long for VARCHAR(4): strict mode refuses instead of truncating.
+  sql::PreparedStatement& too_long = (*c)->Prepare("INSERT INTO t VALUES (?)");
+  too_long.setString(1, "上海华东电气");
+  EXPECT_THROW(too_long.executeUpdate(), sql::SQLException);
+  std::unique_ptr<sql::ResultSet> tz((*c)->Prepare("SELECT @@session.time_zone").executeQuery());
+  tz->next();
+  EXPECT_EQ(std::string(tz->getString(1)), "+00:00");
+}
+
+}  // namespace
+}  // namespace crm

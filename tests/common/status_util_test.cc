@@ -1,0 +1,77 @@
+// Status mapping: connector errors to codes, violations to BadRequest details.
+#include "common/status_util.h"
+
+#include <cppconn/exception.h>
+#include <grpcpp/support/status.h>
+#include <gtest/gtest.h>
+
+#include "common/mysql_errors.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+
+namespace crm {
+namespace {
+
+absl::StatusCode CodeFor(int mysql_error) {
+  return MapSqlError(sql::SQLException("boom: SELECT secret FROM t", "HY000", mysql_error),
+                     "test")
+      .code();
+}
+
+TEST(MapSqlErrorTest, KnownErrorsMapToTheirCodes) {
+  EXPECT_EQ(CodeFor(1062), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(CodeFor(1213), absl::StatusCode::kAborted);
+  EXPECT_EQ(CodeFor(1205), absl::StatusCode::kAborted);
+  EXPECT_EQ(CodeFor(2006), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(CodeFor(2013), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(CodeFor(1969), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_EQ(CodeFor(1064), absl::StatusCode::kInternal);
+}
+
+TEST(MapSqlErrorTest, NoSqlTextReachesTheMessage) {
+  absl::Status status =
+      MapSqlError(sql::SQLException("syntax near 'SELECT secret FROM t'", "42000", 1064), "test");
+  EXPECT_EQ(std::string(status.message()).find("SELECT"), std::string::npos);
+  EXPECT_EQ(std::string(status.message()).find("secret"), std::string::npos);
+}
+
+TEST(MapSqlErrorTest, ConnectionLossIsRecognised) {
+  EXPECT_TRUE(IsConnectionLost(2006));
+  EXPECT_TRUE(IsConnectionLost(2013));
+  EXPECT_FALSE(IsConnectionLost(1062));
+  EXPECT_TRUE(IsTransactionRetryable(1213));
+  EXPECT_FALSE(IsTransactionRetryable(1062));
+}
+
+TEST(FieldViolationsTest, EmptyIsOk) { EXPECT_TRUE(FieldViolations().ToStatus().ok()); }
+
+TEST(FieldViolationsTest, GrpcStatusCarriesBadRequestNamingEachField) {
+  FieldViolations v;
+  v.Add("customer.name", "is required");
+  v.Add("customer.email", "must be an e-mail address");
+  grpc::Status status = ToGrpcStatus(v.ToStatus());
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(),
+            "customer.name: is required; customer.email: must be an e-mail address");
+  google::rpc::Status rich;
+  ASSERT_TRUE(rich.ParseFromString(status.error_details()));
+  EXPECT_EQ(rich.code(), static_cast<int>(grpc::StatusCode::INVALID_ARGUMENT));
+  ASSERT_EQ(rich.details_size(), 1);
+  EXPECT_EQ(rich.details(0).type_url(), "type.googleapis.com/google.rpc.BadRequest");
+  google::rpc::BadRequest bad_request;
+  ASSERT_TRUE(bad_request.ParseFromString(rich.details(0).value()));
+  ASSERT_EQ(bad_request.field_violations_size(), 2);
+  EXPECT_EQ(bad_request.field_violations(0).field(), "customer.name");
+  EXPECT_EQ(bad_request.field_violations(1).field(), "customer.email");
+}
+
+TEST(ToGrpcStatusTest, PlainStatusesKeepCodeAndMessage) {
+  grpc::Status status = ToGrpcStatus(absl::NotFoundError("customer 7 not found"));
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(status.error_message(), "customer 7 not found");
+  EXPECT_TRUE(status.error_details().empty());
+  EXPECT_TRUE(ToGrpcStatus(absl::OkStatus()).ok());
+}
+
+}  // namespace
+}  // namespace crm

@@ -1,0 +1,191 @@
+// CustomerRepository against a real MariaDB: round trips, idempotency,
+// optimistic concurrency, soft delete, paging, and the change rows.
+#include "services/customer/customer_repository.h"
+
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "common/database.h"
+#include "common/migrations.h"
+#include "tests/support/mariadb_server.h"
+
+namespace crm {
+std::vector<MigrationFile> CustomerMigrations();
+}
+
+namespace crm::customer {
+namespace {
+
+using testing::MariaDbServer;
+
+class CustomerRepositoryTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    options_ = MariaDbServer::Get().ScratchSchema();
+    pool_ = std::make_unique<MySqlPool>(options_);
+    db_ = std::make_unique<Database>(*pool_);
+    std::vector<MigrationFile> files = CommonMigrations();
+    for (MigrationFile& f : CustomerMigrations()) files.push_back(f);
+    ASSERT_TRUE(ApplyMigrations(*pool_, files).ok());
+    repo_ = std::make_unique<CustomerRepository>(*db_);
+    call_.actor = "tester";
+    call_.request_id = "it";
+    call_.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  }
+
+  v1::Customer Sample(const std::string& name, const std::string& region = "east") {
+    v1::Customer c;
+    c.set_name(name);
+    c.set_region_code(region);
+    c.set_city("上海");
+    c.set_keywords("电气 配电柜");
+    c.set_address("上海市浦东新区张江路 88 号");
+    c.set_remarks("第一行\n第二行");
+    c.set_status(v1::CUSTOMER_STATUS_FOLLOWING_UP);
+    c.set_grade(v1::CUSTOMER_GRADE_POTENTIAL);
+    return c;
+  }
+
+  int64_t Count(const std::string& sql) {
+    auto c = pool_->Acquire();
+    std::unique_ptr<sql::ResultSet> rs((*c)->Prepare(sql).executeQuery());
+    rs->next();
+    return rs->getInt64(1);
+  }
+
+  MySqlOptions options_;
+  std::unique_ptr<MySqlPool> pool_;
+  std::unique_ptr<Database> db_;
+  std::unique_ptr<CustomerRepository> repo_;
+  CallContext call_;
+};
+
+TEST_F(CustomerRepositoryTest, ChineseTextRoundTripsExactly) {
+  auto created = repo_->Create(call_, Sample("上海华东电气有限公司😀"), "");
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_GT(created->id(), 0);
+  EXPECT_EQ(created->etag(), "1");
+  auto read = repo_->Get(call_, created->id());
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(read->name(), "上海华东电气有限公司😀");
+  EXPECT_EQ(read->address(), "上海市浦东新区张江路 88 号");
+  EXPECT_EQ(read->remarks(), "第一行\n第二行");
+  EXPECT_EQ(read->create_time().seconds(), created->create_time().seconds());
+  EXPECT_EQ(read->create_time().nanos(), created->create_time().nanos());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM change_log WHERE operation = 1"), 1);
+}
+
+TEST_F(CustomerRepositoryTest, SameRequestIdCreatesOneCustomer) {
+  auto first = repo_->Create(call_, Sample("杭州西湖软件"), "retry-1");
+  auto second = repo_->Create(call_, Sample("杭州西湖软件"), "retry-1");
+  ASSERT_TRUE(first.ok() && second.ok());
+  EXPECT_EQ(first->id(), second->id());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM customers"), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM change_log"), 1);
+}
+
+TEST_F(CustomerRepositoryTest, ConcurrentRetriesWithOneRequestIdCreateOneCustomer) {
+  std::vector<int64_t> ids(6);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 6; ++i) {
+    threads.emplace_back([&, i] {
+      auto c = repo_->Create(call_, Sample("并发客户"), "same-id");
+      ids[i] = c.ok() ? c->id() : -1;
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (int64_t id : ids) EXPECT_EQ(id, ids[0]);
+  EXPECT_GT(ids[0], 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM customers"), 1);
+}
+
+TEST_F(CustomerRepositoryTest, UnknownRegionWritesNothing) {
+  auto created = repo_->Create(call_, Sample("无区域客户", "atlantis"), "");
+  ASSERT_EQ(created.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(std::string(created.status().message()).find("customer.region_code"),
+            std::string::npos);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM customers"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM change_log"), 0);
+}
+
+TEST_F(CustomerRepositoryTest, UpdateChecksTheEtagAndChangesNothingWhenStale) {
+  auto created = repo_->Create(call_, Sample("南京金陵机械"), "");
+  ASSERT_TRUE(created.ok());
+  auto set_phone = [](const std::string& phone) {
+    return [phone](v1::Customer& c) {
+      c.set_phone(phone);
+      return absl::OkStatus();
+    };
+  };
+  auto updated = repo_->Update(call_, created->id(), created->etag(), set_phone("025-1"));
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_EQ(updated->etag(), "2");
+  auto stale = repo_->Update(call_, created->id(), created->etag(), set_phone("025-2"));
+  EXPECT_EQ(stale.status().code(), absl::StatusCode::kAborted);
+  auto read = repo_->Get(call_, created->id());
+  EXPECT_EQ(read->phone(), "025-1");
+  EXPECT_EQ(read->etag(), "2");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM change_log"), 2);  // create + one update
+}
+
+TEST_F(CustomerRepositoryTest, ARejectedChangeRollsBack) {
+  auto created = repo_->Create(call_, Sample("回滚客户"), "");
+  auto result = repo_->Update(call_, created->id(), "", [](v1::Customer& c) {
+    c.set_name("changed");
+    return absl::InvalidArgumentError("no");
+  });
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(repo_->Get(call_, created->id())->name(), "回滚客户");
+}
+
+TEST_F(CustomerRepositoryTest, DeleteIsSoftAndHidesTheCustomer) {
+  auto created = repo_->Create(call_, Sample("待删除客户"), "");
+  EXPECT_EQ(repo_->Delete(call_, created->id(), "99").code(), absl::StatusCode::kAborted);
+  ASSERT_TRUE(repo_->Delete(call_, created->id(), created->etag()).ok());
+  EXPECT_EQ(repo_->Get(call_, created->id()).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(repo_->Delete(call_, created->id(), "").code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM customers WHERE deleted_at IS NOT NULL"), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM change_log WHERE operation = 3"), 1);
+  CustomerListQuery all;
+  EXPECT_EQ(repo_->List(call_, all)->total_size, 0);
+}
+
+TEST_F(CustomerRepositoryTest, ListFiltersPagesAndCounts) {
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(repo_->Create(call_, Sample("华东" + std::to_string(i)), "").ok());
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(repo_->Create(call_, Sample("华南" + std::to_string(i), "south"), "").ok());
+  v1::Customer signed_customer = Sample("已签约", "south");
+  signed_customer.set_status(v1::CUSTOMER_STATUS_SIGNED);
+  ASSERT_TRUE(repo_->Create(call_, signed_customer, "").ok());
+
+  CustomerListQuery east;
+  east.region_code = "east";
+  east.page_size = 2;
+  std::vector<int64_t> ids;
+  for (;;) {
+    auto page = repo_->List(call_, east);
+    ASSERT_TRUE(page.ok()) << page.status();
+    EXPECT_EQ(page->total_size, 5);
+    for (const auto& c : page->customers) {
+      EXPECT_EQ(c.region_code(), "east");
+      ids.push_back(c.id());
+    }
+    if (!page->has_more) break;
+    east.after_id = page->customers.back().id();
+  }
+  EXPECT_EQ(ids.size(), 5u);
+  EXPECT_TRUE(std::is_sorted(ids.begin(), ids.end()));
+
+  CustomerListQuery south_signed;
+  south_signed.region_code = "south";
+  south_signed.status = v1::CUSTOMER_STATUS_SIGNED;
+  auto page = repo_->List(call_, south_signed);
+  ASSERT_EQ(page->customers.size(), 1u);
+  EXPECT_EQ(page->customers[0].name(), "已签约");
+  EXPECT_EQ(page->total_size, 1);
+}
+
+}  // namespace
+}  // namespace crm::customer

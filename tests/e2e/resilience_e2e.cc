@@ -1,0 +1,199 @@
+// Failure and shutdown behaviour of the running system: a dead backend, and
+// SIGTERM while calls are in flight.
+#include <cppconn/connection.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <future>
+#include <thread>
+
+#include "common/mysql_pool.h"
+#include "crm/customer/v1/customer_service.grpc.pb.h"
+#include "crm/sales/v1/sales_service.grpc.pb.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "tests/support/clients.h"
+#include "tests/support/mariadb_server.h"
+#include "tests/support/stack.h"
+
+namespace crm {
+namespace {
+
+namespace v1 = customer::v1;
+using testing::Context;
+using Clock = std::chrono::steady_clock;
+
+class ResilienceTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    testing::StackOptions options;
+    options.drain_ms = 2000;  // long enough to observe the drain
+    stack_ = new testing::Stack(options);
+    stack_->Start();
+  }
+  static void TearDownTestSuite() {
+    delete stack_;
+    stack_ = nullptr;
+  }
+
+  void SetUp() override {
+    // A previous test may have stopped a process.
+    for (const std::string& name : testing::Stack::ProcessNames()) {
+      if (!stack_->Process(name).running()) stack_->StartProcess(name);
+    }
+    ASSERT_TRUE(stack_->WaitAllServing());
+    stub_ = v1::CustomerService::NewStub(testing::Connect(stack_->gateway_address()));
+  }
+
+  v1::Customer CreateCustomer() {
+    v1::CreateCustomerRequest request;
+    request.mutable_customer()->set_name("韧性测试客户");
+    request.mutable_customer()->set_region_code("north");
+    v1::Customer created;
+    grpc::Status status = stub_->CreateCustomer(Context().get(), request, &created);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return created;
+  }
+
+  grpc::health::v1::HealthCheckResponse::ServingStatus GatewayHealth(const std::string& service) {
+    auto health = grpc::health::v1::Health::NewStub(testing::Connect(stack_->gateway_address()));
+    grpc::health::v1::HealthCheckRequest request;
+    request.set_service(service);
+    grpc::health::v1::HealthCheckResponse response;
+    if (!health->Check(Context().get(), request, &response).ok()) {
+      return grpc::health::v1::HealthCheckResponse::UNKNOWN;
+    }
+    return response.status();
+  }
+
+  bool WaitForHealth(const std::string& service,
+                     grpc::health::v1::HealthCheckResponse::ServingStatus wanted,
+                     std::chrono::milliseconds timeout) {
+    const auto give_up = Clock::now() + timeout;
+    while (Clock::now() < give_up) {
+      if (GatewayHealth(service) == wanted) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    return false;
+  }
+
+  // Holds the customer's row lock from a separate session, so an update of it
+  // stays in flight until Release().
+  class RowLock {
+   public:
+    explicit RowLock(int64_t customer_id)
+        : pool_(testing::MariaDbServer::Get().ServiceOptions("customer")),
+          connection_(std::move(pool_.Acquire()).value()) {
+      connection_->Execute("START TRANSACTION");
+      sql::PreparedStatement& lock =
+          connection_->Prepare("SELECT id FROM customers WHERE id = ? FOR UPDATE");
+      lock.setInt64(1, customer_id);
+      std::unique_ptr<sql::ResultSet> rs(lock.executeQuery());
+    }
+    void Release() { connection_->raw().rollback(); }
+
+   private:
+    MySqlPool pool_;
+    PooledConnection connection_;
+  };
+
+  std::future<grpc::Status> UpdateInBackground(const v1::Customer& customer) {
+    return std::async(std::launch::async, [this, customer] {
+      v1::UpdateCustomerRequest update;
+      update.mutable_customer()->set_id(customer.id());
+      update.mutable_customer()->set_remarks("written during shutdown");
+      update.mutable_update_mask()->add_paths("remarks");
+      v1::Customer updated;
+      return stub_->UpdateCustomer(Context(std::chrono::seconds(30)).get(), update, &updated);
+    });
+  }
+
+  static testing::Stack* stack_;
+  std::unique_ptr<v1::CustomerService::Stub> stub_;
+};
+
+testing::Stack* ResilienceTest::stack_ = nullptr;
+
+TEST_F(ResilienceTest, AKilledBackendIsUnavailableQuicklyAndComesBack) {
+  v1::Customer customer = CreateCustomer();
+  stack_->Process("customer").Signal(SIGKILL);
+  stack_->Process("customer").Wait(std::chrono::seconds(5));
+
+  v1::GetCustomerRequest get;
+  get.set_id(customer.id());
+  v1::Customer read;
+  for (int attempt = 0; attempt < 3; ++attempt) {  // the first, and later ones, all fail fast
+    auto started = Clock::now();
+    grpc::Status status = stub_->GetCustomer(Context(std::chrono::seconds(5)).get(), get, &read);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << status.error_message();
+    EXPECT_LT(Clock::now() - started, std::chrono::seconds(1));
+    EXPECT_EQ(status.error_message().find("127.0.0.1"), std::string::npos)
+        << "internal addresses must not leak: " << status.error_message();
+  }
+  EXPECT_TRUE(WaitForHealth("crm.customer.v1.CustomerService",
+                            grpc::health::v1::HealthCheckResponse::NOT_SERVING,
+                            std::chrono::seconds(3)));
+  // Other services are unaffected.
+  auto sales = sales::v1::SalesService::NewStub(testing::Connect(stack_->gateway_address()));
+  common::v1::ListChangesRequest changes;
+  common::v1::ListChangesResponse response;
+  EXPECT_TRUE(sales->ListChanges(Context().get(), changes, &response).ok());
+
+  stack_->StartProcess("customer");
+  ASSERT_TRUE(stack_->WaitServing("crm.customer.v1.CustomerService"));
+  grpc::Status status;
+  const auto give_up = Clock::now() + std::chrono::seconds(5);
+  do {
+    status = stub_->GetCustomer(Context().get(), get, &read);
+  } while (!status.ok() && Clock::now() < give_up);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(read.id(), customer.id());
+}
+
+TEST_F(ResilienceTest, SigtermOnABackendLetsInFlightCallsFinish) {
+  v1::Customer customer = CreateCustomer();
+  RowLock lock(customer.id());
+  auto update = UpdateInBackground(customer);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // the update now waits on the lock
+  ASSERT_EQ(update.wait_for(std::chrono::seconds(0)), std::future_status::timeout);
+
+  stack_->Process("customer").Signal(SIGTERM);
+  // Health turns NOT_SERVING at once, while the process still serves calls.
+  EXPECT_TRUE(WaitForHealth("crm.customer.v1.CustomerService",
+                            grpc::health::v1::HealthCheckResponse::NOT_SERVING,
+                            std::chrono::milliseconds(1500)));
+  v1::GetCustomerRequest get;
+  get.set_id(customer.id());
+  v1::Customer read;
+  EXPECT_TRUE(stub_->GetCustomer(Context().get(), get, &read).ok()) << "calls during the drain";
+
+  lock.Release();
+  grpc::Status status = update.get();
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(stack_->Process("customer").Wait(std::chrono::seconds(20)), 0);
+
+  stack_->StartProcess("customer");
+  ASSERT_TRUE(stack_->WaitServing("crm.customer.v1.CustomerService"));
+  ASSERT_TRUE(stub_->GetCustomer(Context().get(), get, &read).ok());
+  EXPECT_EQ(read.remarks(), "written during shutdown");
+}
+
+TEST_F(ResilienceTest, SigtermOnTheGatewayLetsInFlightCallsFinish) {
+  v1::Customer customer = CreateCustomer();
+  RowLock lock(customer.id());
+  auto update = UpdateInBackground(customer);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  ASSERT_EQ(update.wait_for(std::chrono::seconds(0)), std::future_status::timeout);
+
+  stack_->Process("gateway").Signal(SIGTERM);
+  EXPECT_TRUE(WaitForHealth("", grpc::health::v1::HealthCheckResponse::NOT_SERVING,
+                            std::chrono::milliseconds(1500)));
+  lock.Release();
+  grpc::Status status = update.get();
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(stack_->Process("gateway").Wait(std::chrono::seconds(20)), 0);
+}
+
+}  // namespace
+}  // namespace crm

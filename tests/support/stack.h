@@ -1,0 +1,54 @@
+// The whole system for end-to-end tests: the five backends and the gateway on
+// free ports, against this binary's MariaDB, each logging to its own file.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tests/support/child_process.h"
+
+namespace crm::testing {
+
+struct StackOptions {
+  int drain_ms = 200;  // short, so tests that stop processes stay quick
+  int shutdown_grace_ms = 10000;
+};
+
+class Stack {
+ public:
+  // The process names: the backends, then "gateway".
+  static const std::vector<std::string>& ProcessNames();
+
+  explicit Stack(StackOptions options = {});
+  ~Stack();
+
+  // Starts every process and waits until the gateway reports all five
+  // services SERVING.
+  void Start();
+
+  std::string gateway_address() const { return Address("gateway"); }
+  std::string Address(const std::string& process) const;
+  ChildProcess& Process(const std::string& process) { return *processes_.at(process); }
+  std::string LogPath(const std::string& process) const;
+  std::string Log(const std::string& process) const { return ReadFile(LogPath(process)); }
+
+  // (Re)starts one process (after it was stopped or killed).
+  void StartProcess(const std::string& process);
+  // Waits until `service` (a full name, or "" for the gateway) is SERVING at
+  // the gateway; false on timeout.
+  bool WaitServing(const std::string& service, int timeout_ms = 20000) const;
+  bool WaitAllServing(int timeout_ms = 30000) const;
+
+ private:
+  StackOptions options_;
+  std::string dir_;
+  std::map<std::string, int> ports_;
+  std::map<std::string, std::unique_ptr<ChildProcess>> processes_;
+};
+
+// Full names of the five CRM services.
+const std::vector<std::string>& CrmServiceNames();
+
+}  // namespace crm::testing
