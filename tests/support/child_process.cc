@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -50,6 +51,8 @@ void ChildProcess::Start(const std::vector<std::string>& argv,
       dup2(fd, STDOUT_FILENO);
       dup2(fd, STDERR_FILENO);
     }
+    // If the test binary dies (a crash, a timeout), its services die with it.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     // Children must not inherit a blocked signal mask from the test runner.
     sigset_t none;
     sigemptyset(&none);

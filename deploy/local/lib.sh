@@ -1,0 +1,44 @@
+# Shared by deploy/local/up.sh and tests/run.sh: Debian packages and the build.
+# Source it; it defines functions and CRM_ROOT / CRM_BUILD_DIR.
+
+CRM_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+CRM_BUILD_DIR=${CRM_BUILD_DIR:-$CRM_ROOT/build}
+
+# What building and running the services needs.
+CRM_PACKAGES=(
+  cmake g++ make pkg-config ccache
+  protobuf-compiler protobuf-compiler-grpc libprotobuf-dev libgrpc++-dev grpc-proto
+  libabsl-dev libmysqlcppconn-dev libspdlog-dev libsodium-dev libgtest-dev
+  mariadb-server mariadb-client
+)
+# What the tests need besides: an independent Python gRPC client.
+CRM_TEST_PACKAGES=(python3-grpcio python3-protobuf)
+
+crm_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+# Installs the packages given that are not installed yet (apt, non-interactive).
+crm_install_packages() {
+  local missing=() p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  crm_log "installing ${missing[*]}"
+  local sudo=()
+  [ "$(id -u)" -ne 0 ] && sudo=(sudo)
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
+}
+
+# Configures (once) and builds the given targets (all when none are given).
+crm_build() {
+  if [ ! -f "$CRM_BUILD_DIR/CMakeCache.txt" ]; then
+    crm_log "configuring $CRM_BUILD_DIR"
+    cmake -S "$CRM_ROOT" -B "$CRM_BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  fi
+  local targets=()
+  [ $# -gt 0 ] && targets=(--target "$@")
+  crm_log "building ${*:-everything} (a first build takes several minutes on 2 cores)"
+  cmake --build "$CRM_BUILD_DIR" -j "${CRM_BUILD_JOBS:-2}" "${targets[@]}"
+}
