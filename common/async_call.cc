@@ -32,8 +32,7 @@ void CompletionQueueThreads::AddQueues(grpc::ServerBuilder& builder) {
   for (int i = 0; i < count_; ++i) queues_.push_back(builder.AddCompletionQueue());
 }
 
-void CompletionQueueThreads::Start(
-    const std::function<void(grpc::ServerCompletionQueue*)>& prime) {
+void CompletionQueueThreads::Start(const std::function<void(grpc::ServerCompletionQueue*)>& prime) {
   for (auto& queue : queues_) {
     prime(queue.get());
     threads_.emplace_back([cq = queue.get()] {

@@ -33,12 +33,12 @@ MySqlOptions ReadMySqlOptions(Config& config, const std::string& service) {
       config.GetInt("db-read-timeout-s", o.read_timeout_s, "per-read network timeout"));
   o.write_timeout_s = static_cast<int>(
       config.GetInt("db-write-timeout-s", o.write_timeout_s, "per-write network timeout"));
-  o.validate_after_idle_ms = static_cast<int>(config.GetInt(
-      "db-validate-after-idle-ms", o.validate_after_idle_ms,
-      "ping a connection idle longer than this before using it"));
-  o.acquire_timeout_ms = static_cast<int>(config.GetInt(
-      "db-acquire-timeout-ms", o.acquire_timeout_ms,
-      "longest wait for a free connection when the call has no deadline"));
+  o.validate_after_idle_ms =
+      static_cast<int>(config.GetInt("db-validate-after-idle-ms", o.validate_after_idle_ms,
+                                     "ping a connection idle longer than this before using it"));
+  o.acquire_timeout_ms = static_cast<int>(
+      config.GetInt("db-acquire-timeout-ms", o.acquire_timeout_ms,
+                    "longest wait for a free connection when the call has no deadline"));
   return o;
 }
 
@@ -73,10 +73,9 @@ int RunBackend(int argc, char** argv, const BackendSpec& spec) {
   // one longer (streams).
   ServerOptions server_options = ReadServerOptions(config, spec.default_port, 4);
   MySqlOptions db_options = ReadMySqlOptions(config, spec.name);
-  const int startup_timeout_s = static_cast<int>(config.GetInt(
-      "db-startup-timeout-s", 60, "how long to wait for the database at start-up"));
-  const std::string log_level =
-      config.GetString("log-level", "info", "debug, info, warn or error");
+  const int startup_timeout_s = static_cast<int>(
+      config.GetInt("db-startup-timeout-s", 60, "how long to wait for the database at start-up"));
+  const std::string log_level = config.GetString("log-level", "info", "debug, info, warn or error");
 
   std::vector<MigrationFile> migrations = CommonMigrations();
   for (MigrationFile& f : spec.migrations()) migrations.push_back(std::move(f));

@@ -28,12 +28,14 @@ void LogOutcome(const absl::Status& status, std::chrono::steady_clock::duration 
     case absl::StatusCode::kInternal:
     case absl::StatusCode::kUnknown:
     case absl::StatusCode::kDataLoss:
-      log::Error("call failed", {{"code", code}, {"error", status.message()}, {"latency_us", micros}});
+      log::Error("call failed",
+                 {{"code", code}, {"error", status.message()}, {"latency_us", micros}});
       return;
     case absl::StatusCode::kUnavailable:
     case absl::StatusCode::kResourceExhausted:
     case absl::StatusCode::kDeadlineExceeded:
-      log::Warn("call failed", {{"code", code}, {"error", status.message()}, {"latency_us", micros}});
+      log::Warn("call failed",
+                {{"code", code}, {"error", status.message()}, {"latency_us", micros}});
       return;
     default:  // the caller's mistake: useful when debugging a client
       log::Debug("call rejected", {{"code", code}, {"error", status.message()}});

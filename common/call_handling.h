@@ -16,8 +16,8 @@ namespace crm {
 // The CallContext of an incoming call: request id, deadline, identity.
 CallContext MakeCallContext(const grpc::ServerContextBase& context, const char* method);
 
-// Runs `handler` for the call unless its deadline passed while it waited, logs failures (server faults as errors, caller mistakes at
-// debug) and slow calls, and returns the status to send.
+// Runs `handler` for the call unless its deadline passed while it waited, logs failures (server
+// faults as errors, caller mistakes at debug) and slow calls, and returns the status to send.
 absl::Status ServeCall(const grpc::ServerContextBase& context, const char* method,
                        const std::function<absl::Status(const CallContext&)>& handler);
 

@@ -11,15 +11,15 @@ class Database;
 
 // Registers `service`'s ListChanges (its generated RequestListChanges member).
 template <typename Service, typename Base>
-void AddChangeFeed(AsyncMethods& methods, Service* service,
-                   AsyncUnaryRequest<Base, common::v1::ListChangesRequest,
-                                     common::v1::ListChangesResponse> request,
-                   Database& db) {
-  methods.AddUnary(service, request, "ListChanges",
-                   [&db](const CallContext& call, const common::v1::ListChangesRequest& in,
-                         common::v1::ListChangesResponse* out) {
-                     return ListChanges(db, call, in, out);
-                   });
+void AddChangeFeed(
+    AsyncMethods& methods, Service* service,
+    AsyncUnaryRequest<Base, common::v1::ListChangesRequest, common::v1::ListChangesResponse>
+        request,
+    Database& db) {
+  methods.AddUnary(
+      service, request, "ListChanges",
+      [&db](const CallContext& call, const common::v1::ListChangesRequest& in,
+            common::v1::ListChangesResponse* out) { return ListChanges(db, call, in, out); });
 }
 
 // A service that so far serves only its change feed.

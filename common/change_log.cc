@@ -23,8 +23,9 @@ void AppendChange(MySqlConnection& c, const CallContext& call, ChangeOp op, int6
                   const google::protobuf::Message& state) {
   // LAST_INSERT_ID(expr) hands the new value to the next statement on this
   // session without a SELECT round trip.
-  c.Prepare("UPDATE change_sequence SET last_sequence = LAST_INSERT_ID(last_sequence + 1)"
-            " WHERE id = 1")
+  c.Prepare(
+       "UPDATE change_sequence SET last_sequence = LAST_INSERT_ID(last_sequence + 1)"
+       " WHERE id = 1")
       .executeUpdate();
   const std::string& type = state.GetDescriptor()->full_name();
   std::istringstream blob(state.SerializeAsString());
@@ -49,8 +50,8 @@ absl::Status ListChanges(Database& db, const CallContext& call,
   if (request.after_sequence() < 0) violations.Add("after_sequence", "must not be negative");
   if (request.page_size() < 0) violations.Add("page_size", "must not be negative");
   CRM_RETURN_IF_ERROR(violations.ToStatus());
-  const int page_size = request.page_size() == 0 ? kDefaultPageSize
-                                                 : std::min(request.page_size(), kMaxPageSize);
+  const int page_size =
+      request.page_size() == 0 ? kDefaultPageSize : std::min(request.page_size(), kMaxPageSize);
   return db.Run("change_log.list", call.deadline, [&](MySqlConnection& c) -> absl::Status {
     sql::PreparedStatement& stmt = c.Prepare(
         "SELECT sequence, entity_type, entity_id, operation, actor, request_id, change_time,"

@@ -23,8 +23,7 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target,
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
   args.SetMaxReceiveMessageSize(64 * 1024 * 1024);
-  std::string resolved = target.find("://") == std::string::npos &&
-                                 target.rfind("unix:", 0) != 0
+  std::string resolved = target.find("://") == std::string::npos && target.rfind("unix:", 0) != 0
                              ? "dns:///" + target
                              : target;
   return grpc::CreateCustomChannel(resolved, grpc::InsecureChannelCredentials(), args);

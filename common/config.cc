@@ -53,8 +53,7 @@ std::optional<std::string> Config::Lookup(absl::string_view name, absl::string_v
                                           std::string default_text) {
   std::string env_name = EnvVarName(name);
   usage_.push_back(absl::StrCat("  --", name, " (", env_name, ", default: ",
-                                default_text.empty() ? "\"\"" : default_text, ")\n      ",
-                                help));
+                                default_text.empty() ? "\"\"" : default_text, ")\n      ", help));
   if (auto it = flags_.find(name); it != flags_.end()) {
     it->second.used = true;
     return it->second.value;

@@ -9,9 +9,9 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "common/mysql_errors.h"
 #include "common/mysql_pool.h"
-#include "absl/strings/string_view.h"
 
 namespace crm {
 

@@ -25,19 +25,19 @@ ServerOptions ReadServerOptions(Config& config, int default_port, int default_th
       config.GetInt("threads", default_threads, "completion-queue threads serving calls"));
   o.keepalive_time_ms = static_cast<int>(
       config.GetInt("keepalive-time-ms", o.keepalive_time_ms, "server keepalive ping interval"));
-  o.keepalive_timeout_ms = static_cast<int>(
-      config.GetInt("keepalive-timeout-ms", o.keepalive_timeout_ms,
-                    "close a connection whose ping goes unanswered this long"));
-  o.max_connection_age_ms = static_cast<int>(config.GetInt(
-      "max-connection-age-ms", o.max_connection_age_ms,
-      "close connections after this age so clients rebalance across replicas"));
-  o.max_connection_age_grace_ms = static_cast<int>(
-      config.GetInt("max-connection-age-grace-ms", o.max_connection_age_grace_ms,
-                    "time in-flight calls get to finish on an aged connection"));
+  o.keepalive_timeout_ms =
+      static_cast<int>(config.GetInt("keepalive-timeout-ms", o.keepalive_timeout_ms,
+                                     "close a connection whose ping goes unanswered this long"));
+  o.max_connection_age_ms = static_cast<int>(
+      config.GetInt("max-connection-age-ms", o.max_connection_age_ms,
+                    "close connections after this age so clients rebalance across replicas"));
+  o.max_connection_age_grace_ms =
+      static_cast<int>(config.GetInt("max-connection-age-grace-ms", o.max_connection_age_grace_ms,
+                                     "time in-flight calls get to finish on an aged connection"));
   o.drain_ms = static_cast<int>(config.GetInt(
       "drain-ms", o.drain_ms, "after SIGTERM, keep serving while reporting NOT_SERVING this long"));
-  o.shutdown_grace_ms = static_cast<int>(config.GetInt(
-      "shutdown-grace-ms", o.shutdown_grace_ms, "then wait this long for in-flight calls"));
+  o.shutdown_grace_ms = static_cast<int>(config.GetInt("shutdown-grace-ms", o.shutdown_grace_ms,
+                                                       "then wait this long for in-flight calls"));
   return o;
 }
 
@@ -110,9 +110,8 @@ absl::Status GrpcServer::Start() {
     reflection_->Prime(cq);
     for (auto& prime : primers_) prime(cq);
   });
-  log::Info("serving", {{"listen", options_.listen_address},
-                        {"port", port_},
-                        {"threads", options_.threads}});
+  log::Info("serving",
+            {{"listen", options_.listen_address}, {"port", port_}, {"threads", options_.threads}});
   return absl::OkStatus();
 }
 

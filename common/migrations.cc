@@ -33,8 +33,8 @@ absl::StatusOr<Migration> ParseMigration(const MigrationFile& file) {
   static const std::regex kName(R"(V([0-9]{1,9})__([A-Za-z0-9_]+)\.sql)");
   std::smatch match;
   if (!std::regex_match(file.file_name, match, kName)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "migration file name '", file.file_name, "' is not V<version>__<name>.sql"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("migration file name '", file.file_name, "' is not V<version>__<name>.sql"));
   }
   Migration m;
   m.track = file.track;
@@ -196,13 +196,13 @@ void ApplyOne(MySqlConnection& c, const Migration& m) {
     try {
       c.Execute(statements[i]);
     } catch (const sql::SQLException& e) {
-      throw sql::SQLException(absl::StrCat("migration ", m.track, "/", m.file_name,
-                                           " statement ", i + 1, " failed: ", e.what()),
+      throw sql::SQLException(absl::StrCat("migration ", m.track, "/", m.file_name, " statement ",
+                                           i + 1, " failed: ", e.what()),
                               e.getSQLState(), e.getErrorCode());
     }
   }
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                std::chrono::steady_clock::now() - started)
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                  started)
                 .count();
   sql::PreparedStatement& record = c.Prepare(
       "INSERT INTO schema_migrations (track, version, name, checksum, applied_at, execution_ms)"

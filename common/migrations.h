@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "common/migration_file.h"
 #include "absl/strings/string_view.h"
+#include "common/migration_file.h"
 
 namespace crm {
 

@@ -1,7 +1,6 @@
 // The one place connector errors become status codes.
 #pragma once
 
-
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 

@@ -94,10 +94,10 @@ class PooledConnection {
 struct MySqlPoolStats {
   int size = 0;
   int in_use = 0;
-  int64_t waits = 0;             // checkouts that had to wait for a free connection
-  int64_t wait_micros = 0;       // total time spent waiting
-  int64_t timeouts = 0;          // checkouts that gave up
-  int64_t replaced = 0;          // broken or failed-validation connections reopened
+  int64_t waits = 0;        // checkouts that had to wait for a free connection
+  int64_t wait_micros = 0;  // total time spent waiting
+  int64_t timeouts = 0;     // checkouts that gave up
+  int64_t replaced = 0;     // broken or failed-validation connections reopened
   int64_t connect_failures = 0;
 };
 
@@ -130,8 +130,7 @@ class MySqlPool {
   std::condition_variable available_;
   std::vector<std::unique_ptr<MySqlConnection>> slots_;
   std::vector<size_t> idle_;  // LIFO: the most recently used connection is reused first
-  std::atomic<int64_t> waits_{0}, wait_micros_{0}, timeouts_{0}, replaced_{0},
-      connect_failures_{0};
+  std::atomic<int64_t> waits_{0}, wait_micros_{0}, timeouts_{0}, replaced_{0}, connect_failures_{0};
 };
 
 }  // namespace crm

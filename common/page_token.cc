@@ -17,14 +17,14 @@ void PutU64(std::string& out, uint64_t v) {
 bool GetU64(absl::string_view& in, uint64_t* v) {
   if (in.size() < 8) return false;
   *v = 0;
-  for (int i = 0; i < 8; ++i) *v |= static_cast<uint64_t>(static_cast<unsigned char>(in[i])) << (8 * i);
+  for (int i = 0; i < 8; ++i)
+    *v |= static_cast<uint64_t>(static_cast<unsigned char>(in[i])) << (8 * i);
   in.remove_prefix(8);
   return true;
 }
 
 absl::Status BadToken() {
-  return InvalidField("page_token",
-                      "is not a token from a previous call with the same filters");
+  return InvalidField("page_token", "is not a token from a previous call with the same filters");
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+
 #include "absl/strings/string_view.h"
 
 namespace crm {

@@ -35,11 +35,11 @@ absl::Status InvalidField(std::string field, std::string description);
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
 // Propagate a non-OK status to the caller.
-#define CRM_RETURN_IF_ERROR(expr)              \
-  do {                                         \
+#define CRM_RETURN_IF_ERROR(expr)               \
+  do {                                          \
     if (absl::Status _st = (expr); !_st.ok()) { \
-      return _st;                              \
-    }                                          \
+      return _st;                               \
+    }                                           \
   } while (false)
 
 #define CRM_CONCAT_INNER(a, b) a##b

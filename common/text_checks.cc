@@ -47,7 +47,8 @@ void CheckText(FieldViolations& violations, const std::string& field, absl::stri
 
 bool LooksLikeEmail(absl::string_view value) {
   size_t at = value.find('@');
-  if (at == absl::string_view::npos || at == 0 || value.find('@', at + 1) != absl::string_view::npos) {
+  if (at == absl::string_view::npos || at == 0 ||
+      value.find('@', at + 1) != absl::string_view::npos) {
     return false;
   }
   absl::string_view domain = value.substr(at + 1);

@@ -70,6 +70,10 @@ crm_log "starting MariaDB on 127.0.0.1:$DB_PORT"
 # A previous run's processes are replaced (they may be from an older build).
 "$CRM_ROOT/deploy/local/down.sh" --services-only
 
+# No load balancer routes to the local processes, so a long drain would only
+# slow down restarts.
+export CRM_DRAIN_MS=${CRM_DRAIN_MS:-500}
+
 start_process() {  # name binary args...
   local name=$1; shift
   nohup setsid "$@" >>"$LOCAL_DIR/logs/$name.log" 2>&1 </dev/null &

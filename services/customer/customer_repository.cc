@@ -56,15 +56,16 @@ absl::Status NotFound(int64_t id) {
 }
 
 absl::Status StaleEtag() {
-  return absl::AbortedError("the customer changed since it was read (etag mismatch); "
-                            "read it again and retry");
+  return absl::AbortedError(
+      "the customer changed since it was read (etag mismatch); "
+      "read it again and retry");
 }
 
 // Loads a live customer, locking its row when `for_update`.
 std::unique_ptr<Customer> Load(MySqlConnection& c, int64_t id, bool for_update) {
-  sql::PreparedStatement& stmt =
-      c.Prepare(absl::StrCat("SELECT ", kColumns, " FROM customers WHERE id = ? AND deleted_at IS NULL",
-                             for_update ? " FOR UPDATE" : ""));
+  sql::PreparedStatement& stmt = c.Prepare(
+      absl::StrCat("SELECT ", kColumns, " FROM customers WHERE id = ? AND deleted_at IS NULL",
+                   for_update ? " FOR UPDATE" : ""));
   stmt.setInt64(1, id);
   std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
   if (!rs->next()) return nullptr;
@@ -81,8 +82,7 @@ absl::Status CheckRegion(MySqlConnection& c, const std::string& code) {
 
 // The id of the customer an earlier create with this request id made, or 0.
 int64_t FindByRequestId(MySqlConnection& c, const std::string& request_id) {
-  sql::PreparedStatement& stmt =
-      c.Prepare("SELECT id FROM customers WHERE create_request_id = ?");
+  sql::PreparedStatement& stmt = c.Prepare("SELECT id FROM customers WHERE create_request_id = ?");
   stmt.setString(1, request_id);
   std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
   return rs->next() ? rs->getInt64(1) : 0;
@@ -178,11 +178,12 @@ absl::StatusOr<Customer> CustomerRepository::Create(const CallContext& call,
 }
 
 absl::StatusOr<Customer> CustomerRepository::Get(const CallContext& call, int64_t id) {
-  return db_.Run("customer.get", call.deadline, [&](MySqlConnection& c) -> absl::StatusOr<Customer> {
-    std::unique_ptr<Customer> customer = Load(c, id, /*for_update=*/false);
-    if (!customer) return NotFound(id);
-    return *customer;
-  });
+  return db_.Run("customer.get", call.deadline,
+                 [&](MySqlConnection& c) -> absl::StatusOr<Customer> {
+                   std::unique_ptr<Customer> customer = Load(c, id, /*for_update=*/false);
+                   if (!customer) return NotFound(id);
+                   return *customer;
+                 });
 }
 
 absl::StatusOr<Customer> CustomerRepository::Update(
@@ -231,8 +232,8 @@ absl::Status CustomerRepository::Delete(const CallContext& call, int64_t id,
     std::unique_ptr<Customer> customer = Load(c, id, /*for_update=*/true);
     if (!customer) return NotFound(id);
     if (!etag.empty() && etag != customer->etag()) return StaleEtag();
-    sql::PreparedStatement& stmt = c.Prepare(
-        "UPDATE customers SET deleted_at = ?, version = version + 1 WHERE id = ?");
+    sql::PreparedStatement& stmt =
+        c.Prepare("UPDATE customers SET deleted_at = ?, version = version + 1 WHERE id = ?");
     stmt.setDateTime(1, FormatSqlDateTime(absl::Now()));
     stmt.setInt64(2, id);
     stmt.executeUpdate();
@@ -243,30 +244,31 @@ absl::Status CustomerRepository::Delete(const CallContext& call, int64_t id,
 
 absl::StatusOr<CustomerPage> CustomerRepository::List(const CallContext& call,
                                                       const CustomerListQuery& query) {
-  return db_.Run("customer.list", call.deadline,
-                 [&](MySqlConnection& c) -> absl::StatusOr<CustomerPage> {
-    CustomerPage page;
-    const std::string where = ListWhere(query);
-    sql::PreparedStatement& rows = c.Prepare(
-        absl::StrCat("SELECT ", kColumns, " FROM customers", where, " AND id > ? ORDER BY id LIMIT ?"));
-    int index = BindListFilters(rows, query);
-    rows.setInt64(index++, query.after_id);
-    rows.setInt(index, query.page_size + 1);  // one extra row tells whether more follow
-    std::unique_ptr<sql::ResultSet> rs(rows.executeQuery());
-    while (rs->next()) {
-      if (static_cast<int>(page.customers.size()) == query.page_size) {
-        page.has_more = true;
-        break;
-      }
-      page.customers.push_back(ReadCustomer(*rs));
-    }
-    sql::PreparedStatement& count = c.Prepare(absl::StrCat("SELECT COUNT(*) FROM customers", where));
-    BindListFilters(count, query);
-    std::unique_ptr<sql::ResultSet> total(count.executeQuery());
-    total->next();
-    page.total_size = total->getInt64(1);
-    return page;
-  });
+  return db_.Run(
+      "customer.list", call.deadline, [&](MySqlConnection& c) -> absl::StatusOr<CustomerPage> {
+        CustomerPage page;
+        const std::string where = ListWhere(query);
+        sql::PreparedStatement& rows = c.Prepare(absl::StrCat(
+            "SELECT ", kColumns, " FROM customers", where, " AND id > ? ORDER BY id LIMIT ?"));
+        int index = BindListFilters(rows, query);
+        rows.setInt64(index++, query.after_id);
+        rows.setInt(index, query.page_size + 1);  // one extra row tells whether more follow
+        std::unique_ptr<sql::ResultSet> rs(rows.executeQuery());
+        while (rs->next()) {
+          if (static_cast<int>(page.customers.size()) == query.page_size) {
+            page.has_more = true;
+            break;
+          }
+          page.customers.push_back(ReadCustomer(*rs));
+        }
+        sql::PreparedStatement& count =
+            c.Prepare(absl::StrCat("SELECT COUNT(*) FROM customers", where));
+        BindListFilters(count, query);
+        std::unique_ptr<sql::ResultSet> total(count.executeQuery());
+        total->next();
+        page.total_size = total->getInt64(1);
+        return page;
+      });
 }
 
 }  // namespace crm::customer

@@ -44,8 +44,7 @@ class CustomerRepository {
 
   // Locks the customer, checks `etag` (when not empty), lets `change` edit it,
   // and writes it back with a new etag. `change` returns an error to abort.
-  absl::StatusOr<v1::Customer> Update(const CallContext& call, int64_t id,
-                                      const std::string& etag,
+  absl::StatusOr<v1::Customer> Update(const CallContext& call, int64_t id, const std::string& etag,
                                       const std::function<absl::Status(v1::Customer&)>& change);
 
   // Soft delete.

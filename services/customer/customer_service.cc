@@ -20,8 +20,7 @@ absl::Status CheckId(int64_t id, const char* field) {
 
 }  // namespace
 
-CustomerServiceImpl::CustomerServiceImpl(Database& db, AsyncMethods& methods)
-    : repository_(db) {
+CustomerServiceImpl::CustomerServiceImpl(Database& db, AsyncMethods& methods) : repository_(db) {
   using Self = CustomerServiceImpl;
   methods.AddUnary(this, &Self::RequestCreateCustomer, "CreateCustomer", &Self::CreateCustomer);
   methods.AddUnary(this, &Self::RequestGetCustomer, "GetCustomer", &Self::GetCustomer);
@@ -86,8 +85,8 @@ absl::Status CustomerServiceImpl::ListCustomers(const CallContext& call,
   CRM_RETURN_IF_ERROR(violations.ToStatus());
 
   CustomerListQuery query;
-  query.page_size = request.page_size() == 0 ? kDefaultPageSize
-                                             : std::min(request.page_size(), kMaxPageSize);
+  query.page_size =
+      request.page_size() == 0 ? kDefaultPageSize : std::min(request.page_size(), kMaxPageSize);
   query.status = request.status();
   query.region_code = request.region_code();
   const uint64_t fingerprint =

@@ -25,10 +25,12 @@ struct MutableField {
 };
 
 // A trimmed text field: copied trimmed, set when non-empty.
-#define CRM_TEXT_FIELD(f)                                                           \
-  {                                                                                 \
-    #f, {[](const Customer& from, Customer& to) { to.set_##f(TrimText(from.f())); }, \
-         [](const Customer& c) { return !c.f().empty(); } }                         \
+#define CRM_TEXT_FIELD(f)                                                         \
+  {                                                                               \
+#f, {                                                                         \
+      [](const Customer& from, Customer& to) { to.set_##f(TrimText(from.f())); }, \
+          [](const Customer& c) { return !c.f().empty(); }                        \
+    }                                                                             \
   }
 
 const std::map<std::string, MutableField>& MutableFields() {
@@ -41,10 +43,12 @@ const std::map<std::string, MutableField>& MutableFields() {
       CRM_TEXT_FIELD(phone),
       CRM_TEXT_FIELD(email),
       CRM_TEXT_FIELD(remarks),
-      {"status", {[](const Customer& f, Customer& t) { t.set_status(f.status()); },
-                  [](const Customer& c) { return c.status() != 0; }}},
-      {"grade", {[](const Customer& f, Customer& t) { t.set_grade(f.grade()); },
-                 [](const Customer& c) { return c.grade() != 0; }}},
+      {"status",
+       {[](const Customer& f, Customer& t) { t.set_status(f.status()); },
+        [](const Customer& c) { return c.status() != 0; }}},
+      {"grade",
+       {[](const Customer& f, Customer& t) { t.set_grade(f.grade()); },
+        [](const Customer& c) { return c.grade() != 0; }}},
   };
   return *fields;
 }
@@ -87,7 +91,8 @@ absl::Status ValidateCustomer(const Customer& c, const std::string& prefix) {
   CheckText(v, field("address"), c.address(), 500, Presence::kOptional);
   CheckText(v, field("phone"), c.phone(), 32, Presence::kOptional);
   if (!c.phone().empty() && !LooksLikePhone(c.phone())) {
-    v.Add(field("phone"), "must be a phone number: at least 3 digits, and only digits, spaces, + - ( ) . /");
+    v.Add(field("phone"),
+          "must be a phone number: at least 3 digits, and only digits, spaces, + - ( ) . /");
   }
   CheckText(v, field("email"), c.email(), 254, Presence::kOptional);
   if (!c.email().empty() && !LooksLikeEmail(c.email())) {

@@ -4,16 +4,17 @@
 #include <grpcpp/channel.h>
 #include <grpcpp/client_context.h>
 
+#include "common/health_service.h"
 #include "common/logging.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "services/gateway/backend_router.h"
-#include "common/health_service.h"
 
 namespace crm::gateway {
 
 BackendHealthMonitor::BackendHealthMonitor(const BackendRouter& router,
                                            std::vector<std::string> service_names,
-                                           HealthStatusStore& store, std::chrono::milliseconds interval)
+                                           HealthStatusStore& store,
+                                           std::chrono::milliseconds interval)
     : router_(router),
       service_names_(std::move(service_names)),
       store_(store),
@@ -60,7 +61,8 @@ void BackendHealthMonitor::CheckAll() {
     if (last_state_[i] != static_cast<int>(serving)) {
       last_state_[i] = serving;
       store_.Set(name, serving);
-      log::Info("backend health changed", {{"service", name}, {"serving", serving ? "true" : "false"}});
+      log::Info("backend health changed",
+                {{"service", name}, {"serving", serving ? "true" : "false"}});
     }
   }
 }

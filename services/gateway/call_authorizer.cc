@@ -3,8 +3,8 @@
 
 namespace crm::gateway {
 
-absl::StatusOr<VerifiedCaller> CallAuthorizer::Authorize(
-    absl::string_view, const grpc::ServerContextBase&) const {
+absl::StatusOr<VerifiedCaller> CallAuthorizer::Authorize(absl::string_view,
+                                                         const grpc::ServerContextBase&) const {
   return VerifiedCaller{"anonymous", {}};
 }
 

@@ -43,15 +43,15 @@ int main(int argc, char** argv) {
   // The proxy never blocks, so one thread keeps every call on one thread; add
   // threads only where one core is not enough.
   ServerOptions server_options = ReadServerOptions(config, 50051, 1);
-  const int channels = static_cast<int>(config.GetInt(
-      "backend-channels", 4, "connections to each backend address, to spread load"));
+  const int channels = static_cast<int>(
+      config.GetInt("backend-channels", 4, "connections to each backend address, to spread load"));
   gateway::BackendRouter router;
   for (const BackendDefault& b : kBackends) {
-    router.AddBackend(b.name,
-                      config.GetString(std::string(b.name) + "-addr",
-                                       "127.0.0.1:" + std::to_string(b.port),
-                                       absl::StrCat("address of the backend serving crm.", b.name, ".*")),
-                      channels);
+    router.AddBackend(
+        b.name,
+        config.GetString(std::string(b.name) + "-addr", "127.0.0.1:" + std::to_string(b.port),
+                         absl::StrCat("address of the backend serving crm.", b.name, ".*")),
+        channels);
   }
   gateway::CallAuthorizer authorizer;
   gateway::ProxySettings settings;
@@ -59,9 +59,9 @@ int main(int argc, char** argv) {
   settings.authorizer = &authorizer;
   settings.unary_default_deadline = std::chrono::milliseconds(config.GetInt(
       "default-deadline-ms", 30000, "deadline for unary calls that arrive without one"));
-  settings.stream_default_deadline = std::chrono::milliseconds(config.GetInt(
-      "stream-default-deadline-ms", 3600000,
-      "deadline for streaming calls (imports, exports) that arrive without one"));
+  settings.stream_default_deadline = std::chrono::milliseconds(
+      config.GetInt("stream-default-deadline-ms", 3600000,
+                    "deadline for streaming calls (imports, exports) that arrive without one"));
   const auto health_interval = std::chrono::milliseconds(
       config.GetInt("health-poll-ms", 1000, "how often backends' health is checked"));
   const std::string log_level = config.GetString("log-level", "info", "debug, info, warn or error");
@@ -97,9 +97,8 @@ int main(int argc, char** argv) {
     service_names.push_back(b.service);
   }
   grpc::AsyncGenericService proxy_service;
-  server.ConfigureBuilder([&](grpc::ServerBuilder& builder) {
-    builder.RegisterAsyncGenericService(&proxy_service);
-  });
+  server.ConfigureBuilder(
+      [&](grpc::ServerBuilder& builder) { builder.RegisterAsyncGenericService(&proxy_service); });
   server.OnQueueReady([&](grpc::ServerCompletionQueue* cq) {
     for (int i = 0; i < kProxyAcceptsPerQueue; ++i) {
       gateway::ProxyCall::Accept(proxy_service, cq, settings);

@@ -39,8 +39,7 @@ void ProxyCall::Accept(grpc::AsyncGenericService& service, grpc::ServerCompletio
   auto* call = new ProxyCall(service, cq, settings);
   // Delivered only if the call is accepted; counted in OnEvent(kAccepted).
   call->server_context_.AsyncNotifyWhenDone(call->UncountedTag(kServerDone));
-  service.RequestCall(&call->server_context_, &call->server_stream_, cq, cq,
-                      call->Tag(kAccepted));
+  service.RequestCall(&call->server_context_, &call->server_stream_, cq, cq, call->Tag(kAccepted));
 }
 
 ProxyCall::ProxyCall(grpc::AsyncGenericService& service, grpc::ServerCompletionQueue* cq,
@@ -54,7 +53,7 @@ void ProxyCall::OnEvent(int kind, bool ok) {
     case kAccepted:
       if (!ok) return;  // the server is shutting down
       accepted_ = true;
-      ExpectEvent();  // kServerDone will now arrive
+      ExpectEvent();                     // kServerDone will now arrive
       Accept(service_, cq_, settings_);  // keep the number of waiting accepts constant
       OnAccepted();
       break;
@@ -124,8 +123,8 @@ void ProxyCall::OnAccepted() {
 
   auto deadline = server_context_.deadline();
   if (deadline == std::chrono::system_clock::time_point::max()) {
-    deadline = std::chrono::system_clock::now() + (unary_ ? settings_.unary_default_deadline
-                                                          : settings_.stream_default_deadline);
+    deadline = std::chrono::system_clock::now() +
+               (unary_ ? settings_.unary_default_deadline : settings_.stream_default_deadline);
   }
   backend_context_.set_deadline(deadline);
   for (const auto& [key, value] : metadata) {
@@ -203,10 +202,10 @@ void ProxyCall::OnBackendFinish() {
     log::Warn("backend unavailable", {{"backend", backend_name_},
                                       {"request_id", request_id_},
                                       {"error", backend_status_.error_message()}});
-    backend_status_ = grpc::Status(
-        grpc::StatusCode::UNAVAILABLE,
-        absl::StrCat("the ", backend_name_, " service is unavailable; retry later"),
-        backend_status_.error_details());
+    backend_status_ =
+        grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                     absl::StrCat("the ", backend_name_, " service is unavailable; retry later"),
+                     backend_status_.error_details());
   }
   if (unary_ && backend_status_.ok()) {
     final_status_ = backend_status_;

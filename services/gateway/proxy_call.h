@@ -95,8 +95,8 @@ class ProxyCall : public crm::AsyncCall {
   bool accepted_ = false;
   bool unary_ = false;
   bool backend_started_ = false;
-  bool request_waiting_ = false;      // a client message read before the backend call started
-  bool client_half_closed_ = false;   // seen before the backend call started
+  bool request_waiting_ = false;     // a client message read before the backend call started
+  bool client_half_closed_ = false;  // seen before the backend call started
   bool backend_reading_done_ = false;
 };
 

@@ -1,7 +1,5 @@
 // The change log: written with the data, read in commit order without gaps,
 // also while many writers commit concurrently.
-#include "common/change_log.h"
-
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 #include <gtest/gtest.h>
@@ -10,6 +8,7 @@
 #include <random>
 #include <thread>
 
+#include "common/change_log.h"
 #include "common/database.h"
 #include "common/migrations.h"
 #include "crm/common/v1/changes.pb.h"

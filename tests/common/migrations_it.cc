@@ -1,12 +1,11 @@
 // Migrations against a real MariaDB: idempotence, the lock, changed files.
-#include "common/migrations.h"
-
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 #include <gtest/gtest.h>
 
 #include <thread>
 
+#include "common/migrations.h"
 #include "common/mysql_pool.h"
 #include "tests/support/mariadb_server.h"
 
@@ -25,8 +24,7 @@ std::vector<MigrationFile> Files() {
 
 int64_t Count(MySqlPool& pool, const std::string& table) {
   auto c = pool.Acquire();
-  std::unique_ptr<sql::ResultSet> rs(
-      (*c)->Prepare("SELECT COUNT(*) FROM " + table).executeQuery());
+  std::unique_ptr<sql::ResultSet> rs((*c)->Prepare("SELECT COUNT(*) FROM " + table).executeQuery());
   rs->next();
   return rs->getInt64(1);
 }
@@ -89,7 +87,8 @@ TEST(MigrationsTest, AnAppliedFileThatChangedStopsStartUp) {
 
 TEST(MigrationsTest, AFailingStatementIsReportedAndNotRecorded) {
   MySqlPool pool(MariaDbServer::Get().ScratchSchema());
-  std::vector<MigrationFile> files = {{"svc", "V0001__bad.sql", "CREATE TABLE ok (id INT);\nNOT SQL AT ALL;"}};
+  std::vector<MigrationFile> files = {
+      {"svc", "V0001__bad.sql", "CREATE TABLE ok (id INT);\nNOT SQL AT ALL;"}};
   auto report = ApplyMigrations(pool, files);
   ASSERT_FALSE(report.ok());
   EXPECT_NE(std::string(report.status().message()).find("V0001__bad.sql statement 2"),

@@ -1,7 +1,5 @@
 // The connection pool against a real MariaDB: concurrency, replacement of
 // broken connections, timeouts, Chinese text.
-#include "common/mysql_pool.h"
-
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 #include <gtest/gtest.h>
@@ -11,6 +9,7 @@
 #include <thread>
 
 #include "common/database.h"
+#include "common/mysql_pool.h"
 #include "tests/support/mariadb_server.h"
 
 namespace crm {

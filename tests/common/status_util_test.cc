@@ -13,8 +13,7 @@ namespace crm {
 namespace {
 
 absl::StatusCode CodeFor(int mysql_error) {
-  return MapSqlError(sql::SQLException("boom: SELECT secret FROM t", "HY000", mysql_error),
-                     "test")
+  return MapSqlError(sql::SQLException("boom: SELECT secret FROM t", "HY000", mysql_error), "test")
       .code();
 }
 

@@ -1,7 +1,5 @@
 // CustomerRepository against a real MariaDB: round trips, idempotency,
 // optimistic concurrency, soft delete, paging, and the change rows.
-#include "services/customer/customer_repository.h"
-
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 #include <gtest/gtest.h>
@@ -10,6 +8,7 @@
 
 #include "common/database.h"
 #include "common/migrations.h"
+#include "services/customer/customer_repository.h"
 #include "tests/support/mariadb_server.h"
 
 namespace crm {
@@ -154,8 +153,10 @@ TEST_F(CustomerRepositoryTest, DeleteIsSoftAndHidesTheCustomer) {
 }
 
 TEST_F(CustomerRepositoryTest, ListFiltersPagesAndCounts) {
-  for (int i = 0; i < 5; ++i) ASSERT_TRUE(repo_->Create(call_, Sample("华东" + std::to_string(i)), "").ok());
-  for (int i = 0; i < 3; ++i) ASSERT_TRUE(repo_->Create(call_, Sample("华南" + std::to_string(i), "south"), "").ok());
+  for (int i = 0; i < 5; ++i)
+    ASSERT_TRUE(repo_->Create(call_, Sample("华东" + std::to_string(i)), "").ok());
+  for (int i = 0; i < 3; ++i)
+    ASSERT_TRUE(repo_->Create(call_, Sample("华南" + std::to_string(i), "south"), "").ok());
   v1::Customer signed_customer = Sample("已签约", "south");
   signed_customer.set_status(v1::CUSTOMER_STATUS_SIGNED);
   ASSERT_TRUE(repo_->Create(call_, signed_customer, "").ok());

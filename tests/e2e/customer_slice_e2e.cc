@@ -6,7 +6,6 @@
 #include <set>
 
 #include "absl/status/statusor.h"
-
 #include "crm/customer/v1/customer_service.grpc.pb.h"
 #include "crm/sales/v1/sales_service.grpc.pb.h"
 #include "google/rpc/error_details.pb.h"
@@ -46,13 +45,16 @@ class CustomerSliceTest : public ::testing::Test {
     return c;
   }
 
-  absl::StatusOr<v1::Customer> Create(const v1::Customer& customer, const std::string& request_id = "") {
+  absl::StatusOr<v1::Customer> Create(const v1::Customer& customer,
+                                      const std::string& request_id = "") {
     v1::CreateCustomerRequest request;
     *request.mutable_customer() = customer;
     request.set_request_id(request_id);
     v1::Customer response;
     grpc::Status status = stub_->CreateCustomer(Context().get(), request, &response);
-    if (!status.ok()) return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
+    if (!status.ok())
+      return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                          status.error_message());
     return response;
   }
 
@@ -107,7 +109,8 @@ TEST_F(CustomerSliceTest, ReflectionListsAndDescribesEveryCrmService) {
   ASSERT_TRUE(stream->Read(&response));
   std::set<std::string> listed;
   for (const auto& s : response.list_services_response().service()) listed.insert(s.name());
-  for (const std::string& name : testing::CrmServiceNames()) EXPECT_EQ(listed.count(name), 1u) << name;
+  for (const std::string& name : testing::CrmServiceNames())
+    EXPECT_EQ(listed.count(name), 1u) << name;
 
   request.set_file_containing_symbol("crm.customer.v1.CustomerService");
   ASSERT_TRUE(stream->Write(request));
@@ -165,7 +168,8 @@ TEST_F(CustomerSliceTest, CreateGetUpdateListDelete) {
   remove.set_id(created->id());
   google::protobuf::Empty empty;
   ASSERT_TRUE(stub_->DeleteCustomer(Context().get(), remove, &empty).ok());
-  EXPECT_EQ(stub_->GetCustomer(Context().get(), get, &read).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(stub_->GetCustomer(Context().get(), get, &read).error_code(),
+            grpc::StatusCode::NOT_FOUND);
 }
 
 TEST_F(CustomerSliceTest, StaleEtagIsAbortedAndChangesNothing) {
@@ -264,8 +268,8 @@ TEST_F(CustomerSliceTest, RequestIdTravelsToTheChangeLogAndBack) {
 
 TEST_F(CustomerSliceTest, UnknownMethodsAreUnimplemented) {
   grpc::GenericStub generic(channel_);
-  for (const char* method : {"/crm.customer.v1.CustomerService/NoSuchMethod",
-                             "/acme.billing.v1.Billing/Pay"}) {
+  for (const char* method :
+       {"/crm.customer.v1.CustomerService/NoSuchMethod", "/acme.billing.v1.Billing/Pay"}) {
     grpc::Slice empty_message("");
     grpc::ByteBuffer request(&empty_message, 1), response;
     grpc::Status status;

@@ -24,7 +24,10 @@ std::string Quote(const std::string& s) { return "'" + s + "'"; }
 MariaDbServer& MariaDbServer::Get() {
   static MariaDbServer* server = [] {
     auto* s = new MariaDbServer();
-    std::atexit([] { Get().Stop(); RemoveTree(Get().dir_); });
+    std::atexit([] {
+      Get().Stop();
+      RemoveTree(Get().dir_);
+    });
     return s;
   }();
   return *server;
@@ -35,8 +38,8 @@ MariaDbServer::MariaDbServer() : dir_(MakeTempDir("crm-mariadb")), port_(FreePor
   // Should this process die without running its exit handlers (a crash, a
   // ctest timeout), a watchdog still stops the server and removes its files.
   RunCommand("nohup sh -c 'while kill -0 " + std::to_string(getpid()) +
-             " 2>/dev/null; do sleep 1; done; " + Script() + " stop " + Quote(dir_) +
-             "; rm -rf " + Quote(dir_) + "' >/dev/null 2>&1 &");
+             " 2>/dev/null; do sleep 1; done; " + Script() + " stop " + Quote(dir_) + "; rm -rf " +
+             Quote(dir_) + "' >/dev/null 2>&1 &");
   std::string env;
   for (const char* service : kServices) {
     std::string upper(service);

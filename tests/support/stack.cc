@@ -3,7 +3,6 @@
 
 #include <grpcpp/client_context.h>
 #include <grpcpp/create_channel.h>
-
 #include <signal.h>
 
 #include <stdexcept>

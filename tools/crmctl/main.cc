@@ -3,6 +3,8 @@
 //       exits 0 once the server and every named service report SERVING
 //   crmctl load-demo --target=HOST:PORT
 //       creates the demo customers (idempotent: each has a fixed request id)
+//   crmctl list-customers --target=HOST:PORT [--page-size=N]
+//       prints "id<TAB>region<TAB>name" for the first page of customers
 #include <grpcpp/channel.h>
 #include <grpcpp/client_context.h>
 #include <grpcpp/create_channel.h>
@@ -83,11 +85,30 @@ int LoadDemo(const std::string& target) {
   return 0;
 }
 
+int ListCustomers(const std::string& target, int page_size) {
+  auto stub = crm::customer::v1::CustomerService::NewStub(
+      grpc::CreateChannel(target, grpc::InsecureChannelCredentials()));
+  crm::customer::v1::ListCustomersRequest request;
+  request.set_page_size(page_size);
+  crm::customer::v1::ListCustomersResponse response;
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  grpc::Status status = stub->ListCustomers(&context, request, &response);
+  if (!status.ok()) {
+    std::cerr << "crmctl: " << status.error_message() << "\n";
+    return 1;
+  }
+  for (const auto& c : response.customers()) {
+    std::cout << c.id() << "\t" << c.region_code() << "\t" << c.name() << "\n";
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::cerr << "usage: crmctl wait-serving|load-demo --target=HOST:PORT ...\n";
+    std::cerr << "usage: crmctl wait-serving|load-demo|list-customers --target=HOST:PORT ...\n";
     return 2;
   }
   const std::string command = argv[1];
@@ -95,6 +116,7 @@ int main(int argc, char** argv) {
   const std::string target = config.GetString("target", "127.0.0.1:50051", "gateway address");
   const std::string services = config.GetString("services", "", "comma-separated service names");
   const int timeout_s = static_cast<int>(config.GetInt("timeout-s", 30, "how long to wait"));
+  const int page_size = static_cast<int>(config.GetInt("page-size", 20, "customers to list"));
   if (absl::Status status = config.Finish(); !status.ok()) {
     std::cerr << "crmctl: " << status.message() << "\n";
     return 2;
@@ -107,6 +129,7 @@ int main(int argc, char** argv) {
     return WaitServing(target, names, timeout_s);
   }
   if (command == "load-demo") return LoadDemo(target);
+  if (command == "list-customers") return ListCustomers(target, page_size);
   std::cerr << "crmctl: unknown command '" << command << "'\n";
   return 2;
 }

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Benchmark: GetCustomer requests per second through the gateway vs straight to
+# the customer service, same concurrency, alternating short runs in one go, and
+# where the CPU goes (microseconds of CPU per call for each process).
+#
+# Needs the local stack (deploy/local/up.sh --detach; it is started if the
+# gateway does not answer) and h2load (nghttp2-client, installed if missing).
+#   ROUNDS=5 SECONDS_PER_RUN=5 CONCURRENCY="-c 8 -m 4" tests/perf/gateway_overhead.sh
+set -euo pipefail
+source "$(dirname "$0")/../../deploy/local/lib.sh"
+crm_install_packages nghttp2-client python3-grpcio
+
+GATEWAY=127.0.0.1:${CRM_GATEWAY_PORT:-50051}
+CUSTOMER=127.0.0.1:${CRM_BACKEND_PORT:-50061}
+ROUNDS=${ROUNDS:-5}
+RUN_SECONDS=${SECONDS_PER_RUN:-5}
+CONCURRENCY=${CONCURRENCY:--c 8 -m 4}
+METHOD=/crm.customer.v1.CustomerService/GetCustomer
+CRMCTL="$CRM_BUILD_DIR/tools/crmctl/crmctl"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+if ! "$CRMCTL" wait-serving --target="$GATEWAY" --timeout-s=1 >/dev/null 2>&1; then
+  "$CRM_ROOT/deploy/local/up.sh" --detach
+fi
+id=$("$CRMCTL" list-customers --target="$GATEWAY" --page-size=1 | cut -f1)
+[ -n "$id" ] || { echo "no customer to read" >&2; exit 1; }
+
+# The gRPC frame h2load sends: flag byte, big-endian length, GetCustomerRequest{id}.
+/usr/bin/python3 - "$id" "$work/body.bin" <<'PY'
+import struct, sys
+value, varint = int(sys.argv[1]), b""
+while True:
+    byte, value = value & 0x7F, value >> 7
+    varint += bytes([byte | (0x80 if value else 0)])
+    if not value: break
+message = b"\x08" + varint
+open(sys.argv[2], "wb").write(b"\x00" + struct.pack(">I", len(message)) + message)
+PY
+# h2load counts HTTP 200s; make sure one call really succeeds on both paths.
+for target in "$CUSTOMER" "$GATEWAY"; do
+  /usr/bin/python3 - "$target" "$METHOD" "$work/body.bin" <<'PY'
+import grpc, sys
+target, method, body = sys.argv[1], sys.argv[2], open(sys.argv[3], "rb").read()[5:]
+grpc.insecure_channel(target).unary_unary(method)(body, timeout=5)
+PY
+done
+
+pid_of() { pgrep -f "$1" | head -n 1; }
+pids=("$(pid_of "crm-customer --listen $CUSTOMER")" "$(pid_of "crm-gateway --listen $GATEWAY")" "$(pgrep -o mariadbd)")
+cpu_ticks() { for p in "${pids[@]}"; do awk '{print $14 + $15}' "/proc/$p/stat"; done; }
+ticks_per_s=$(getconf CLK_TCK)
+
+run() {  # target -> prints "rate cpu_customer_us cpu_gateway_us cpu_mariadb_us"
+  h2load $CONCURRENCY -t 1 -D "$RUN_SECONDS" --warm-up-time=1 -d "$work/body.bin" \
+    -H 'content-type: application/grpc' -H 'te: trailers' "http://$1$METHOD" >"$work/h2load.txt" 2>&1 &
+  local h2=$!
+  sleep 1.5
+  local before=($(cpu_ticks))
+  sleep $((RUN_SECONDS - 1))
+  local after=($(cpu_ticks))
+  wait $h2
+  local rate
+  rate=$(grep -oP 'finished in [0-9.]+s, \K[0-9.]+' "$work/h2load.txt")
+  grep -q " 0 failed, 0 errored" "$work/h2load.txt" || { cat "$work/h2load.txt" >&2; exit 1; }
+  local out="$rate"
+  for i in 0 1 2; do
+    out+=" $(awk -v d=$((after[i] - before[i])) -v t="$ticks_per_s" -v r="$rate" \
+      -v s=$((RUN_SECONDS - 1)) 'BEGIN { printf "%.0f", d / t * 1e6 / (r * s) }')"
+  done
+  echo "$out"
+}
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+echo "GetCustomer, h2load $CONCURRENCY, $ROUNDS rounds of ${RUN_SECONDS}s each way (customer id $id)"
+: >"$work/direct" ; : >"$work/gateway"
+for round in $(seq 1 "$ROUNDS"); do
+  run "$CUSTOMER" >>"$work/direct"
+  run "$GATEWAY" >>"$work/gateway"
+  printf 'round %d: direct %s req/s, gateway %s req/s\n' "$round" \
+    "$(tail -n1 "$work/direct" | cut -d' ' -f1)" "$(tail -n1 "$work/gateway" | cut -d' ' -f1)"
+done
+for path in direct gateway; do
+  printf '%-8s median %8s req/s; CPU per call: customer %sus, gateway %sus, mariadb %sus\n' "$path" \
+    "$(cut -d' ' -f1 "$work/$path" | median)" "$(cut -d' ' -f2 "$work/$path" | median)" \
+    "$(cut -d' ' -f3 "$work/$path" | median)" "$(cut -d' ' -f4 "$work/$path" | median)"
+done
+d=$(cut -d' ' -f1 "$work/direct" | median)
+g=$(cut -d' ' -f1 "$work/gateway" | median)
+awk -v d="$d" -v g="$g" 'BEGIN { printf "gateway / direct = %.2f (target: at least 0.70)\n", g / d }'
