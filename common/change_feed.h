@@ -2,6 +2,7 @@
 #pragma once
 
 #include "common/async_methods.h"
+#include "common/backend_main.h"
 #include "common/change_log.h"
 #include "crm/common/v1/changes.pb.h"
 
@@ -30,5 +31,23 @@ class ChangeFeedOnlyService : public GeneratedAsyncService {
     AddChangeFeed(methods, this, &GeneratedAsyncService::RequestListChanges, db);
   }
 };
+
+// The BackendSpec of a service that so far serves only its change feed.
+template <typename Generated>
+BackendSpec ChangeFeedOnlySpec(std::string name, int default_port,
+                               std::vector<MigrationFile> (*migrations)()) {
+  BackendSpec spec;
+  spec.name = std::move(name);
+  spec.default_port = default_port;
+  spec.migrations = migrations;
+  spec.make_services = [](BackendContext& context) {
+    std::vector<BackendService> services;
+    services.push_back({std::make_unique<ChangeFeedOnlyService<typename Generated::AsyncService>>(
+                            context.db, context.methods),
+                        Generated::service_full_name()});
+    return services;
+  };
+  return spec;
+}
 
 }  // namespace crm

@@ -127,7 +127,7 @@ absl::StatusOr<Customer> CustomerRepository::Create(const CallContext& call,
   auto insert = [&](MySqlConnection& c) -> absl::StatusOr<Customer> {
     if (!request_id.empty()) {
       if (int64_t existing = FindByRequestId(c, request_id); existing != 0) {
-        return *LoadIncludingDeleted(c, existing);
+        if (auto first = LoadIncludingDeleted(c, existing)) return *first;
       }
     }
     CRM_RETURN_IF_ERROR(CheckRegion(c, customer.region_code()));
@@ -170,8 +170,9 @@ absl::StatusOr<Customer> CustomerRepository::Create(const CallContext& call,
     return db_.Run("customer.create.replay", call.deadline,
                    [&](MySqlConnection& c) -> absl::StatusOr<Customer> {
                      int64_t existing = FindByRequestId(c, request_id);
-                     if (existing == 0) return result.status();
-                     return *LoadIncludingDeleted(c, existing);
+                     auto first = existing == 0 ? nullptr : LoadIncludingDeleted(c, existing);
+                     if (!first) return result.status();
+                     return *first;
                    });
   }
   return result;

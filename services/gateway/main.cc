@@ -62,6 +62,9 @@ int main(int argc, char** argv) {
   settings.stream_default_deadline = std::chrono::milliseconds(
       config.GetInt("stream-default-deadline-ms", 3600000,
                     "deadline for streaming calls (imports, exports) that arrive without one"));
+  const bool unary_fast_path = config.GetBool(
+      "unary-fast-path", true,
+      "proxy unary methods as one request and one response (off: every call as a stream)");
   const auto health_interval = std::chrono::milliseconds(
       config.GetInt("health-poll-ms", 1000, "how often backends' health is checked"));
   const std::string log_level = config.GetString("log-level", "info", "debug, info, warn or error");
@@ -89,7 +92,7 @@ int main(int argc, char** argv) {
     }
     for (int i = 0; i < descriptor->method_count(); ++i) {
       const auto* method = descriptor->method(i);
-      if (!method->client_streaming() && !method->server_streaming()) {
+      if (unary_fast_path && !method->client_streaming() && !method->server_streaming()) {
         settings.unary_methods.insert("/" + descriptor->full_name() + "/" + method->name());
       }
     }

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <thread>
 
 #include "absl/status/statusor.h"
 #include "crm/customer/v1/customer_service.grpc.pb.h"
@@ -296,6 +297,48 @@ TEST_F(CustomerSliceTest, EveryServiceServesItsChangeFeed) {
   common::v1::ListChangesResponse response;
   ASSERT_TRUE(sales->ListChanges(Context().get(), request, &response).ok());
   EXPECT_EQ(response.last_sequence(), 0);
+}
+
+// Streaming methods (imports, exports) take the gateway's general path, which
+// proxies any call as a stream in both directions. A second gateway that uses
+// it for every method must give the same results, statuses and error details.
+TEST_F(CustomerSliceTest, TheStreamingProxyPathCarriesCallsFaithfully) {
+  testing::ChildProcess gateway;
+  const std::string address = "127.0.0.1:" + std::to_string(testing::FreePort());
+  std::vector<std::string> argv = {std::string(CRM_BINARY_DIR) + "/services/gateway/crm-gateway",
+                                   "--listen=" + address, "--unary-fast-path=false", "--drain-ms=0",
+                                   "--health-poll-ms=200"};
+  for (const std::string& backend : testing::Stack::ProcessNames()) {
+    if (backend != "gateway") argv.push_back("--" + backend + "-addr=" + stack_->Address(backend));
+  }
+  gateway.Start(argv, {}, stack_->LogPath("gateway-streaming"));
+  auto stub = v1::CustomerService::NewStub(testing::Connect(address));
+  v1::CreateCustomerRequest create;
+  *create.mutable_customer() = NewCustomer("流式代理客户");
+  v1::Customer created;
+  auto first_call = Context();
+  first_call->set_wait_for_ready(true);  // the new gateway may still be starting
+  grpc::Status status = stub->CreateCustomer(first_call.get(), create, &created);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+
+  v1::GetCustomerRequest get;
+  get.set_id(created.id());
+  v1::Customer read;
+  ASSERT_TRUE(stub->GetCustomer(Context().get(), get, &read).ok());
+  EXPECT_EQ(read.name(), "流式代理客户");
+
+  v1::CreateCustomerRequest invalid;
+  invalid.mutable_customer()->set_region_code("east");
+  status = stub->CreateCustomer(Context().get(), invalid, &read);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  google::rpc::Status rich;
+  ASSERT_TRUE(rich.ParseFromString(status.error_details()));
+  EXPECT_EQ(rich.details_size(), 1);
+
+  get.set_id(created.id() + 1000000);
+  EXPECT_EQ(stub->GetCustomer(Context().get(), get, &read).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  gateway.Stop();
 }
 
 TEST_F(CustomerSliceTest, AClientThatNeverSawThisRepoPerformsTheSlice) {

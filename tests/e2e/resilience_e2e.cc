@@ -117,6 +117,16 @@ testing::Stack* ResilienceTest::stack_ = nullptr;
 
 TEST_F(ResilienceTest, AKilledBackendIsUnavailableQuicklyAndComesBack) {
   v1::Customer customer = CreateCustomer();
+  // A health watcher on the gateway sees the backend go and come back.
+  auto health = grpc::health::v1::Health::NewStub(testing::Connect(stack_->gateway_address()));
+  auto watch_context = Context(std::chrono::seconds(60));
+  grpc::health::v1::HealthCheckRequest watch_request;
+  watch_request.set_service("crm.customer.v1.CustomerService");
+  auto watch = health->Watch(watch_context.get(), watch_request);
+  grpc::health::v1::HealthCheckResponse watched;
+  ASSERT_TRUE(watch->Read(&watched));
+  EXPECT_EQ(watched.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+
   stack_->Process("customer").Signal(SIGKILL);
   stack_->Process("customer").Wait(std::chrono::seconds(5));
 
@@ -134,6 +144,8 @@ TEST_F(ResilienceTest, AKilledBackendIsUnavailableQuicklyAndComesBack) {
   EXPECT_TRUE(WaitForHealth("crm.customer.v1.CustomerService",
                             grpc::health::v1::HealthCheckResponse::NOT_SERVING,
                             std::chrono::seconds(3)));
+  ASSERT_TRUE(watch->Read(&watched));
+  EXPECT_EQ(watched.status(), grpc::health::v1::HealthCheckResponse::NOT_SERVING);
   // Other services are unaffected.
   auto sales = sales::v1::SalesService::NewStub(testing::Connect(stack_->gateway_address()));
   common::v1::ListChangesRequest changes;
@@ -149,6 +161,9 @@ TEST_F(ResilienceTest, AKilledBackendIsUnavailableQuicklyAndComesBack) {
   } while (!status.ok() && Clock::now() < give_up);
   EXPECT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(read.id(), customer.id());
+  ASSERT_TRUE(watch->Read(&watched));
+  EXPECT_EQ(watched.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+  watch_context->TryCancel();
 }
 
 TEST_F(ResilienceTest, SigtermOnABackendLetsInFlightCallsFinish) {
