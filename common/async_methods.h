@@ -1,5 +1,6 @@
 // Registration of a service's methods on the async API: each accepted call runs
-// its handler inline on the completion-queue thread that accepted it.
+// its handler inline on the completion-queue thread that accepted it, after
+// the access checks of ServeCall.
 #pragma once
 
 #include <grpcpp/server_context.h>
@@ -7,6 +8,8 @@
 
 #include <functional>
 #include <memory>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -21,6 +24,8 @@ class ServerCompletionQueue;
 }  // namespace grpc
 
 namespace crm {
+
+class IdentityKey;
 
 // The RequestFoo member of a generated AsyncService.
 template <typename Base, typename Request, typename Response>
@@ -44,7 +49,8 @@ template <typename Base, typename Request, typename Response>
 struct UnarySpec {
   Base* service;
   AsyncUnaryRequest<Base, Request, Response> request;
-  const char* name;
+  MethodSpec method;
+  const IdentityKey* key;
   UnaryHandler<Request, Response> handler;
 };
 
@@ -62,9 +68,9 @@ class UnaryCall : public AsyncCall {
  protected:
   void OnEvent(int kind, bool ok) override {
     if (kind != kAccepted || !ok) return;
-    absl::Status status = ServeCall(context_, spec_.name, [this](const CallContext& call) {
-      return spec_.handler(call, request_, &response_);
-    });
+    absl::Status status = ServeCall(
+        context_, spec_.method, *spec_.key,
+        [this](const CallContext& call) { return spec_.handler(call, request_, &response_); });
     if (status.ok()) {
       responder_.Finish(response_, grpc::Status::OK, Tag(kFinished));
     } else {
@@ -90,22 +96,29 @@ class UnaryCall : public AsyncCall {
 
 }  // namespace async_methods_internal
 
-// The methods one server serves. Handlers may block (on the database): each
-// completion-queue thread serves one call at a time, so there are as many
-// calls in progress as threads.
-class AsyncMethods {
+class AsyncMethods;
+
+// Registers the methods of one service (see AsyncMethods::ForService).
+class ServiceMethods {
  public:
   // `service` is the generated AsyncService (or a class derived from it);
-  // `request` its RequestFoo member; `name` the method name for logs.
+  // `request` its RequestFoo member; `name` the method's name. Its access
+  // policy comes from the method's (crm.common.v1.auth) option.
   template <typename Service, typename Base, typename Request, typename Response>
   void AddUnary(Service* service, AsyncUnaryRequest<Base, Request, Response> request,
                 const char* name,
-                typename NonDeduced<UnaryHandler<Request, Response>>::type handler) {
-    using Call = async_methods_internal::UnaryCall<Base, Request, Response>;
-    auto spec = std::make_shared<typename Call::Spec>(
-        typename Call::Spec{static_cast<Base*>(service), request, name, std::move(handler)});
-    primers_.push_back([spec](grpc::ServerCompletionQueue* cq) { Call::Accept(*spec, cq); });
-    specs_.push_back(std::move(spec));
+                typename NonDeduced<UnaryHandler<Request, Response>>::type handler);
+
+  // The same with a member function of another object as the handler.
+  template <typename Service, typename Base, typename Request, typename Response, typename Handlers>
+  void AddUnary(Service* service, AsyncUnaryRequest<Base, Request, Response> request,
+                const char* name, Handlers* handlers,
+                absl::Status (Handlers::*handler)(const CallContext&, const Request&, Response*)) {
+    AddUnary(service, request, name,
+             UnaryHandler<Request, Response>(
+                 [handlers, handler](const CallContext& call, const Request& in, Response* out) {
+                   return (handlers->*handler)(call, in, out);
+                 }));
   }
 
   // The same with a member function of `service` as the handler.
@@ -120,14 +133,60 @@ class AsyncMethods {
                  }));
   }
 
+ private:
+  friend class AsyncMethods;
+  ServiceMethods(AsyncMethods& methods, std::string service_name)
+      : methods_(methods), service_name_(std::move(service_name)) {}
+  MethodSpec Spec(const char* name) const;
+
+  AsyncMethods& methods_;
+  std::string service_name_;
+};
+
+// The methods one server serves. Handlers may block (on the database): each
+// completion-queue thread serves one call at a time, so there are as many
+// calls in progress as threads.
+class AsyncMethods {
+ public:
+  // `key` verifies the identity headers of every call.
+  explicit AsyncMethods(const IdentityKey& key) : key_(key) {}
+
+  // `service_name` is the full name, e.g. "crm.customer.v1.CustomerService".
+  ServiceMethods ForService(std::string service_name) {
+    return ServiceMethods(*this, std::move(service_name));
+  }
+
   // Posts one accept per method on `cq` (each call posts the next when done).
   void Prime(grpc::ServerCompletionQueue* cq) const {
     for (const auto& prime : primers_) prime(cq);
   }
 
  private:
+  friend class ServiceMethods;
+  const IdentityKey& key_;
   std::vector<std::function<void(grpc::ServerCompletionQueue*)>> primers_;
   std::vector<std::shared_ptr<void>> specs_;  // what the calls point at
 };
+
+inline MethodSpec ServiceMethods::Spec(const char* name) const {
+  MethodSpec spec{name, PolicyForPath("/" + service_name_ + "/" + name)};
+  // A method unknown to the descriptor pool would refuse every call; that is a
+  // build mistake (its proto file not linked), not something to serve.
+  if (!spec.policy.declared) {
+    throw std::logic_error("no access policy for " + service_name_ + "/" + name);
+  }
+  return spec;
+}
+
+template <typename Service, typename Base, typename Request, typename Response>
+void ServiceMethods::AddUnary(Service* service, AsyncUnaryRequest<Base, Request, Response> request,
+                              const char* name,
+                              typename NonDeduced<UnaryHandler<Request, Response>>::type handler) {
+  using Call = async_methods_internal::UnaryCall<Base, Request, Response>;
+  auto spec = std::make_shared<typename Call::Spec>(typename Call::Spec{
+      static_cast<Base*>(service), request, Spec(name), &methods_.key_, std::move(handler)});
+  methods_.primers_.push_back([spec](grpc::ServerCompletionQueue* cq) { Call::Accept(*spec, cq); });
+  methods_.specs_.push_back(std::move(spec));
+}
 
 }  // namespace crm

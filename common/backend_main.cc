@@ -11,6 +11,7 @@
 #include "common/config.h"
 #include "common/database.h"
 #include "common/grpc_server.h"
+#include "common/identity.h"
 #include "common/logging.h"
 #include "common/migrations.h"
 #include "common/mysql_pool.h"
@@ -76,23 +77,36 @@ int RunBackend(int argc, char** argv, const BackendSpec& spec) {
   const int startup_timeout_s = static_cast<int>(
       config.GetInt("db-startup-timeout-s", 60, "how long to wait for the database at start-up"));
   const std::string log_level = config.GetString("log-level", "info", "debug, info, warn or error");
+  const std::string identity_secret = config.GetString(
+      "identity-key", "", "secret (32+ characters) verifying the identity the gateway signs");
 
   std::vector<MigrationFile> migrations = CommonMigrations();
   for (MigrationFile& f : spec.migrations()) migrations.push_back(std::move(f));
 
+  const std::string program = "crm-" + spec.name;
+  absl::StatusOr<IdentityKey> identity_key = IdentityKey::FromSecret(identity_secret);
+  const IdentityKey key = identity_key.ok() ? *identity_key : IdentityKey();
   MySqlPool pool(db_options);
   Database db(pool);
-  AsyncMethods methods;
-  BackendContext context{config, db, methods};
-  std::vector<BackendService> services = spec.make_services(context);
+  AsyncMethods methods(key);
+  BackendContext context{config, db, methods, key};
+  absl::StatusOr<std::vector<BackendService>> services = spec.make_services(context);
 
-  const std::string program = "crm-" + spec.name;
   if (config.help_requested()) {
     std::cout << config.Usage(program);
     return 0;
   }
   if (absl::Status status = config.Finish(); !status.ok()) {
     std::cerr << program << ": " << status.message() << "\n" << config.Usage(program);
+    return 2;
+  }
+  if (!identity_key.ok()) {
+    std::cerr << program
+              << ": --identity-key (CRM_IDENTITY_KEY): " << identity_key.status().message() << "\n";
+    return 2;
+  }
+  if (!services.ok()) {
+    std::cerr << program << ": " << services.status().message() << "\n";
     return 2;
   }
   if (!log::Init(spec.name, log_level)) {
@@ -110,9 +124,15 @@ int RunBackend(int argc, char** argv, const BackendSpec& spec) {
     log::Error("cannot prepare the schema", {{"error", status.message()}});
     return 1;
   }
+  if (spec.after_migrations) {
+    if (absl::Status status = spec.after_migrations(); !status.ok()) {
+      log::Error("cannot prepare the service", {{"error", status.message()}});
+      return 1;
+    }
+  }
 
   GrpcServer server(server_options);
-  for (BackendService& s : services) server.AddService(s.service.get(), s.name);
+  for (BackendService& s : *services) server.AddService(s.service.get(), s.name);
   server.OnQueueReady([&methods](grpc::ServerCompletionQueue* cq) { methods.Prime(cq); });
   if (absl::Status status = server.Start(); !status.ok()) {
     log::Error("cannot start the server", {{"error", status.message()}});

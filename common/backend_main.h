@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "common/migration_file.h"
 
 namespace grpc {
@@ -17,12 +18,14 @@ namespace crm {
 class AsyncMethods;
 class Config;
 class Database;
+class IdentityKey;
 
 // What a service's wiring gets to build its handlers with.
 struct BackendContext {
   Config& config;  // read service-specific settings here
   Database& db;
   AsyncMethods& methods;  // register every method's handler here
+  const IdentityKey& identity_key;
 };
 
 struct BackendService {
@@ -35,7 +38,11 @@ struct BackendSpec {
   std::string name;
   int default_port = 0;
   std::vector<MigrationFile> (*migrations)() = nullptr;
-  std::function<std::vector<BackendService>(BackendContext&)> make_services;
+  // Builds the services; reads its own settings from context.config (an error
+  // there, e.g. a missing secret, stops the start-up).
+  std::function<absl::StatusOr<std::vector<BackendService>>(BackendContext&)> make_services;
+  // Runs once the schema is ready, before serving (e.g. first-start data).
+  std::function<absl::Status()> after_migrations;
 };
 
 // Reads configuration, opens the pool, applies the common and the service's

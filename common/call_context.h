@@ -1,19 +1,39 @@
 // What a handler knows about the call it serves, passed down to repositories.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "common/mysql_pool.h"
+#include "common/permissions.h"
 
 namespace crm {
+
+// The verified caller (see common/identity.h); empty for an open method called
+// without a credential.
+struct Caller {
+  std::string subject;  // "user:42", "service:3"
+  int64_t user_id = 0;
+  int64_t employee_id = 0;  // 0: not an employee (service accounts, some admins)
+  int64_t department_id = 0;
+  std::string department_path;  // "/1/4/"
+  std::string display_name;
+  RoleSet roles = 0;
+
+  bool authenticated() const { return !subject.empty(); }
+  bool Has(Role role) const { return (roles & Bit(role)) != 0; }
+};
 
 struct CallContext {
   std::string method;      // e.g. "CreateCustomer"
   std::string request_id;  // from x-request-id (the gateway always sets one)
-  // The caller's subject as recorded in change rows. Authentication arrives
-  // with the org service; until then every call is "anonymous".
+  Caller caller;
+  // Recorded in change rows: the caller's subject, or "anonymous".
   std::string actor = "anonymous";
   Deadline deadline = Deadline::max();  // the caller's deadline on the steady clock
+  // The signed identity headers as received, passed on to downstream calls.
+  std::string identity_header;
+  std::string identity_signature;
 };
 
 }  // namespace crm

@@ -1,8 +1,10 @@
-// Call context extraction and the logging around handlers.
+// Call context extraction, access checks and the logging around handlers.
 #include "common/call_handling.h"
 
 #include <grpcpp/server_context.h>
 
+#include "absl/strings/str_cat.h"
+#include "common/identity.h"
 #include "common/logging.h"
 #include "common/request_id.h"
 
@@ -16,6 +18,13 @@ Deadline ToSteadyDeadline(std::chrono::system_clock::time_point deadline) {
   auto remaining = deadline - std::chrono::system_clock::now();
   return std::chrono::steady_clock::now() +
          std::chrono::duration_cast<std::chrono::steady_clock::duration>(remaining);
+}
+
+absl::string_view Header(const grpc::ServerContextBase& context, const char* name) {
+  const auto& metadata = context.client_metadata();
+  auto it = metadata.find(name);
+  if (it == metadata.end()) return {};
+  return absl::string_view(it->second.data(), it->second.size());
 }
 
 void LogOutcome(const absl::Status& status, std::chrono::steady_clock::duration elapsed) {
@@ -44,31 +53,57 @@ void LogOutcome(const absl::Status& status, std::chrono::steady_clock::duration 
 
 }  // namespace
 
-CallContext MakeCallContext(const grpc::ServerContextBase& context, const char* method) {
+absl::StatusOr<CallContext> MakeCallContext(const grpc::ServerContextBase& context,
+                                            const MethodSpec& method, const IdentityKey& key) {
   CallContext call;
-  call.method = method;
-  const auto& metadata = context.client_metadata();
-  if (auto it = metadata.find(kRequestIdHeader); it != metadata.end()) {
-    absl::string_view id(it->second.data(), it->second.size());
-    if (IsAcceptableRequestId(id)) call.request_id = std::string(id);
-  }
-  if (call.request_id.empty()) call.request_id = NewRequestId();
+  call.method = method.name;
+  absl::string_view id = Header(context, kRequestIdHeader);
+  call.request_id = IsAcceptableRequestId(id) ? std::string(id) : NewRequestId();
   call.deadline = ToSteadyDeadline(context.deadline());
+
+  call.identity_header = std::string(Header(context, kIdentityHeader));
+  call.identity_signature = std::string(Header(context, kIdentitySignatureHeader));
+  absl::StatusOr<common::v1::Identity> identity =
+      VerifyIdentity(call.identity_header, call.identity_signature, key, UnixNow());
+  if (identity.ok()) {
+    Caller& caller = call.caller;
+    caller.subject = identity->subject();
+    caller.user_id = identity->user_id();
+    caller.employee_id = identity->employee_id();
+    caller.department_id = identity->department_id();
+    caller.department_path = identity->department_path();
+    caller.display_name = identity->display_name();
+    caller.roles = ParseKnownRoles(identity->roles());
+    call.actor = caller.subject;
+  } else if (identity.status().code() != absl::StatusCode::kNotFound) {
+    return identity.status();
+  }
   return call;
 }
 
-absl::Status ServeCall(const grpc::ServerContextBase& context, const char* method,
+absl::Status ServeCall(const grpc::ServerContextBase& context, const MethodSpec& method,
+                       const IdentityKey& key,
                        const std::function<absl::Status(const CallContext&)>& handler) {
-  const CallContext call = MakeCallContext(context, method);
-  log::ScopedContext log_context(call.request_id, call.method);
+  absl::StatusOr<CallContext> made = MakeCallContext(context, method, key);
+  const std::string request_id = made.ok() ? made->request_id : "";
+  log::ScopedContext log_context(request_id, method.name);
   const auto started = std::chrono::steady_clock::now();
   absl::Status status;
   // (IsCancelled() is not usable here: on the async API it is only defined
   // after an AsyncNotifyWhenDone event, which unary calls do not ask for.)
-  if (started >= call.deadline) {
+  if (!made.ok()) {
+    status = made.status();
+  } else if (!method.policy.declared) {
+    status = absl::PermissionDeniedError("this method is not available");
+  } else if (!method.policy.open && !made->caller.authenticated()) {
+    status = absl::UnauthenticatedError("this call needs a credential");
+  } else if (!method.policy.open && (made->caller.roles & method.policy.allowed) == 0) {
+    status =
+        absl::PermissionDeniedError(absl::StrCat("the caller may not ", method.policy.permission));
+  } else if (started >= made->deadline) {
     status = absl::DeadlineExceededError("the deadline passed before the call was served");
   } else {
-    status = handler(call);
+    status = handler(*made);
   }
   LogOutcome(status, std::chrono::steady_clock::now() - started);
   return status;

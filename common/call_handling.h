@@ -1,11 +1,13 @@
-// What every backend handler gets around it: the call's context, a log scope
-// carrying the request id, deadline and cancellation checks, outcome logging.
+// What every backend handler gets around it: the verified caller and the
+// method's access check, a log scope carrying the request id, the deadline,
+// and outcome logging.
 #pragma once
 
 #include <functional>
 
 #include "absl/status/status.h"
 #include "common/call_context.h"
+#include "common/permissions.h"
 
 namespace grpc {
 class ServerContextBase;
@@ -13,12 +15,26 @@ class ServerContextBase;
 
 namespace crm {
 
-// The CallContext of an incoming call: request id, deadline, identity.
-CallContext MakeCallContext(const grpc::ServerContextBase& context, const char* method);
+class IdentityKey;
 
-// Runs `handler` for the call unless its deadline passed while it waited, logs failures (server
-// faults as errors, caller mistakes at debug) and slow calls, and returns the status to send.
-absl::Status ServeCall(const grpc::ServerContextBase& context, const char* method,
+// A method as served: its name for logs and its access policy.
+struct MethodSpec {
+  std::string name;
+  MethodPolicy policy;
+};
+
+// Builds the call's context and checks access again, as the gateway did: the
+// identity headers must carry a valid signature (UNAUTHENTICATED otherwise,
+// and when a method that is not open has none) and the caller's roles must
+// hold the method's permission (PERMISSION_DENIED). Then runs `handler` unless
+// the deadline passed while the call waited, and logs failures (server faults
+// as errors, caller mistakes at debug) and slow calls.
+absl::Status ServeCall(const grpc::ServerContextBase& context, const MethodSpec& method,
+                       const IdentityKey& key,
                        const std::function<absl::Status(const CallContext&)>& handler);
+
+// The context of a call: request id, deadline and verified caller.
+absl::StatusOr<CallContext> MakeCallContext(const grpc::ServerContextBase& context,
+                                            const MethodSpec& method, const IdentityKey& key);
 
 }  // namespace crm

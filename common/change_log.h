@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "absl/status/status.h"
 #include "common/call_context.h"
@@ -10,6 +11,8 @@ namespace google::protobuf {
 class Message;
 }
 namespace crm::common::v1 {
+class ListAuditEventsRequest;
+class ListAuditEventsResponse;
 class ListChangesRequest;
 class ListChangesResponse;
 }  // namespace crm::common::v1
@@ -30,8 +33,15 @@ void AppendChange(MySqlConnection& connection, const CallContext& call, ChangeOp
                   int64_t entity_id, const google::protobuf::Message& state);
 
 // Serves ListChanges: changes after request.after_sequence, oldest first.
+// With `entity_type`, only changes of that type (sequences keep commit order).
 absl::Status ListChanges(Database& db, const CallContext& call,
                          const common::v1::ListChangesRequest& request,
-                         common::v1::ListChangesResponse* response);
+                         common::v1::ListChangesResponse* response,
+                         const std::string& entity_type = "");
+
+// Serves ListAuditEvents: changes filtered by actor, entity and time, newest first.
+absl::Status ListAuditEvents(Database& db, const CallContext& call,
+                             const common::v1::ListAuditEventsRequest& request,
+                             common::v1::ListAuditEventsResponse* response);
 
 }  // namespace crm

@@ -4,6 +4,7 @@
 #include <cppconn/connection.h>
 #include <cppconn/exception.h>
 #include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
 #include <cppconn/statement.h>
 #include <mysql_driver.h>
 
@@ -59,6 +60,12 @@ sql::PreparedStatement& MySqlConnection::Prepare(const std::string& sql) {
     it->second->clearParameters();
   }
   return *it->second;
+}
+
+int64_t MySqlConnection::LastInsertId() {
+  std::unique_ptr<sql::ResultSet> rs(Prepare("SELECT LAST_INSERT_ID()").executeQuery());
+  rs->next();
+  return rs->getInt64(1);
 }
 
 void MySqlConnection::Execute(const std::string& sql) {

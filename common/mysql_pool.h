@@ -56,6 +56,9 @@ class MySqlConnection {
   // Runs a statement that takes no parameters (START TRANSACTION, SET ...).
   void Execute(const std::string& sql);
 
+  // The AUTO_INCREMENT id of this session's last INSERT.
+  int64_t LastInsertId();
+
   // Called when an error showed the connection is dead: it is replaced on release.
   void MarkBroken() { broken_ = true; }
   bool broken() const { return broken_; }

@@ -8,7 +8,7 @@ CRM_BUILD_DIR=${CRM_BUILD_DIR:-$CRM_ROOT/build}
 CRM_PACKAGES=(
   cmake g++ make pkg-config ccache
   protobuf-compiler protobuf-compiler-grpc libprotobuf-dev libgrpc++-dev grpc-proto
-  libabsl-dev libmysqlcppconn-dev libspdlog-dev libsodium-dev libgtest-dev
+  libabsl-dev libmysqlcppconn-dev libspdlog-dev libsodium-dev libjwt-dev libgtest-dev
   mariadb-server mariadb-client
 )
 # What the tests need besides: an independent Python gRPC client.

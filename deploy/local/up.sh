@@ -10,8 +10,8 @@
 # Settings (environment):
 #   CRM_GATEWAY_PORT    gateway port on 127.0.0.1 (default 50051)
 #   CRM_LOCAL_DIR       where data, logs and generated secrets live (default .crm-local)
-#   CRM_ADMIN_PASSWORD  the administrator's password, kept for the first start
-#                       of the org service's user store (generated when unset)
+#   CRM_ADMIN_PASSWORD  the password of the user "admin", set on the first start
+#                       (generated and printed when unset)
 #   CRM_DB_PORT_LOCAL   private MariaDB port (default 33061)
 #   CRM_BACKEND_PORT    first backend port; the five use it and the next four (default 50061)
 set -euo pipefail
@@ -43,21 +43,22 @@ mkdir -p "$LOCAL_DIR/logs" "$LOCAL_DIR/run"
 chmod 700 "$LOCAL_DIR"
 LOCAL_DIR=$(cd "$LOCAL_DIR" && pwd)
 
-# Secrets are generated once and kept out of the repository, readable by the owner only.
+# Secrets are generated once and kept out of the repository, readable by the
+# owner only; a secret a newer version needs is added to an older file.
 secrets="$LOCAL_DIR/secrets.env"
-if [ ! -f "$secrets" ]; then
-  umask 077
-  {
-    for svc in "${SERVICES[@]}"; do
-      echo "CRM_${svc^^}_DB_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
-    done
-    echo "CRM_ADMIN_PASSWORD=${CRM_ADMIN_PASSWORD:-$(head -c 12 /dev/urandom | base64 | tr -d '/+=')}"
-  } >"$secrets"
-  umask 022
-  admin_generated=$([ -z "${CRM_ADMIN_PASSWORD:-}" ] && echo 1 || echo 0)
-else
-  admin_generated=0
-fi
+random_secret() { head -c "$1" /dev/urandom | base64 | tr -d '/+=\n'; }
+admin_generated=0
+ensure_secret() {  # name value
+  grep -q "^$1=" "$secrets" 2>/dev/null && return 0
+  (umask 077 && echo "$1=$2" >>"$secrets")
+  [ "$1" = CRM_ADMIN_PASSWORD ] && [ -z "${CRM_ADMIN_PASSWORD:-}" ] && admin_generated=1
+  return 0
+}
+for svc in "${SERVICES[@]}"; do ensure_secret "CRM_${svc^^}_DB_PASSWORD" "$(random_secret 18)"; done
+ensure_secret CRM_IDENTITY_KEY "$(random_secret 36)"
+ensure_secret CRM_TOKEN_SECRET "$(random_secret 36)"
+ensure_secret CRM_ADMIN_PASSWORD "${CRM_ADMIN_PASSWORD:-$(random_secret 12)}"
+chmod 600 "$secrets"
 set -a
 # shellcheck source=/dev/null
 source "$secrets"
@@ -111,7 +112,9 @@ CRM is up. Gateway: 127.0.0.1:$GATEWAY_PORT (gRPC, plaintext, reflection on)
   stop:     deploy/local/down.sh
 INFO
 if [ "$admin_generated" = 1 ]; then
-  echo "  admin password (generated, shown once): $CRM_ADMIN_PASSWORD"
+  echo "  log in:   admin / $CRM_ADMIN_PASSWORD (generated; kept in secrets.env)"
+else
+  echo "  log in:   admin (password: CRM_ADMIN_PASSWORD, kept in secrets.env)"
 fi
 
 if [ "$detach" = 1 ]; then

@@ -11,8 +11,11 @@
 #include "absl/time/clock.h"
 #include "common/change_log.h"
 #include "common/database.h"
+#include "common/record_helpers.h"
 #include "common/sql_time.h"
+#include "common/sql_where.h"
 #include "common/status_util.h"
+#include "common/visibility.h"
 
 namespace crm::customer {
 namespace {
@@ -22,8 +25,6 @@ using v1::Customer;
 constexpr char kColumns[] =
     "id, name, keywords, region_code, city, address, phone, email, status, grade, remarks,"
     " owner_id, version, created_at, updated_at";
-
-std::string EtagOf(int64_t version) { return absl::StrCat(version); }
 
 Customer ReadCustomer(sql::ResultSet& rs) {
   Customer c;
@@ -45,12 +46,6 @@ Customer ReadCustomer(sql::ResultSet& rs) {
   return c;
 }
 
-void SetTimestamp(google::protobuf::Timestamp* out, absl::Time time) {
-  const int64_t micros = absl::ToUnixMicros(time);
-  out->set_seconds(micros / 1000000);
-  out->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
-}
-
 absl::Status NotFound(int64_t id) {
   return absl::NotFoundError(absl::StrCat("customer ", id, " not found"));
 }
@@ -61,12 +56,15 @@ absl::Status StaleEtag() {
       "read it again and retry");
 }
 
-// Loads a live customer, locking its row when `for_update`.
-std::unique_ptr<Customer> Load(MySqlConnection& c, int64_t id, bool for_update) {
-  sql::PreparedStatement& stmt = c.Prepare(
-      absl::StrCat("SELECT ", kColumns, " FROM customers WHERE id = ? AND deleted_at IS NULL",
-                   for_update ? " FOR UPDATE" : ""));
-  stmt.setInt64(1, id);
+// Loads a live customer the caller may see, locking its row when `for_update`.
+std::unique_ptr<Customer> Load(MySqlConnection& c, const CallContext& call, int64_t id,
+                               bool for_update) {
+  SqlWhere where;
+  where.And("id = ?", {id}).And("deleted_at IS NULL");
+  RestrictToScope(where, ScopeOf(call.caller), "owner_id", "owner_department_path");
+  sql::PreparedStatement& stmt = c.Prepare(absl::StrCat(
+      "SELECT ", kColumns, " FROM customers", where.Sql(), for_update ? " FOR UPDATE" : ""));
+  where.Bind(stmt);
   std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
   if (!rs->next()) return nullptr;
   return std::make_unique<Customer>(ReadCustomer(*rs));
@@ -97,26 +95,16 @@ std::unique_ptr<Customer> LoadIncludingDeleted(MySqlConnection& c, int64_t id) {
   return std::make_unique<Customer>(ReadCustomer(*rs));
 }
 
-int64_t LastInsertId(MySqlConnection& c) {
-  std::unique_ptr<sql::ResultSet> rs(c.Prepare("SELECT LAST_INSERT_ID()").executeQuery());
-  rs->next();
-  return rs->getInt64(1);
-}
-
-// The WHERE clause for list filters; the SQL text depends only on which
-// filters are set, so each combination is one cached prepared statement.
-std::string ListWhere(const CustomerListQuery& q) {
-  std::string where = " WHERE deleted_at IS NULL";
-  if (q.status != v1::CUSTOMER_STATUS_UNSPECIFIED) where += " AND status = ?";
-  if (!q.region_code.empty()) where += " AND region_code = ?";
+// The filters of a list and the caller's scope.
+SqlWhere ListWhere(const CallContext& call, const CustomerListQuery& q) {
+  SqlWhere where;
+  where.And("deleted_at IS NULL");
+  if (q.status != v1::CUSTOMER_STATUS_UNSPECIFIED) {
+    where.And("status = ?", {static_cast<int64_t>(q.status)});
+  }
+  if (!q.region_code.empty()) where.And("region_code = ?", {q.region_code});
+  RestrictToScope(where, ScopeOf(call.caller), "owner_id", "owner_department_path");
   return where;
-}
-
-int BindListFilters(sql::PreparedStatement& stmt, const CustomerListQuery& q) {
-  int index = 1;
-  if (q.status != v1::CUSTOMER_STATUS_UNSPECIFIED) stmt.setInt(index++, q.status);
-  if (!q.region_code.empty()) stmt.setString(index++, q.region_code);
-  return index;
 }
 
 }  // namespace
@@ -124,9 +112,10 @@ int BindListFilters(sql::PreparedStatement& stmt, const CustomerListQuery& q) {
 absl::StatusOr<Customer> CustomerRepository::Create(const CallContext& call,
                                                     const Customer& customer,
                                                     const std::string& request_id) {
+  const std::string request_key = CallerRequestKey(call, request_id);
   auto insert = [&](MySqlConnection& c) -> absl::StatusOr<Customer> {
-    if (!request_id.empty()) {
-      if (int64_t existing = FindByRequestId(c, request_id); existing != 0) {
+    if (!request_key.empty()) {
+      if (int64_t existing = FindByRequestId(c, request_key); existing != 0) {
         if (auto first = LoadIncludingDeleted(c, existing)) return *first;
       }
     }
@@ -135,8 +124,9 @@ absl::StatusOr<Customer> CustomerRepository::Create(const CallContext& call,
     const std::string now_text = FormatSqlDateTime(now);
     sql::PreparedStatement& stmt = c.Prepare(
         "INSERT INTO customers (name, keywords, region_code, city, address, phone, email, status,"
-        " grade, remarks, owner_id, version, create_request_id, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)");
+        " grade, remarks, owner_id, owner_department_id, owner_department_path, version,"
+        " create_request_id, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)");
     stmt.setString(1, customer.name());
     stmt.setString(2, customer.keywords());
     stmt.setString(3, customer.region_code());
@@ -147,29 +137,32 @@ absl::StatusOr<Customer> CustomerRepository::Create(const CallContext& call,
     stmt.setInt(8, customer.status());
     stmt.setInt(9, customer.grade());
     stmt.setString(10, customer.remarks());
-    stmt.setInt64(11, customer.owner_id());
-    if (request_id.empty()) {
-      stmt.setNull(12, 0);
+    stmt.setInt64(11, call.caller.employee_id);
+    stmt.setInt64(12, call.caller.department_id);
+    stmt.setString(13, call.caller.department_path);
+    if (request_key.empty()) {
+      stmt.setNull(14, 0);
     } else {
-      stmt.setString(12, request_id);
+      stmt.setString(14, request_key);
     }
-    stmt.setDateTime(13, now_text);
-    stmt.setDateTime(14, now_text);
+    stmt.setDateTime(15, now_text);
+    stmt.setDateTime(16, now_text);
     stmt.executeUpdate();
     Customer created = customer;
-    created.set_id(LastInsertId(c));
+    created.set_owner_id(call.caller.employee_id);
+    created.set_id(c.LastInsertId());
     created.set_etag(EtagOf(1));
-    SetTimestamp(created.mutable_create_time(), now);
-    SetTimestamp(created.mutable_update_time(), now);
+    SetTimestamp(now, created.mutable_create_time());
+    SetTimestamp(now, created.mutable_update_time());
     AppendChange(c, call, ChangeOp::kCreate, created.id(), created);
     return created;
   };
   absl::StatusOr<Customer> result = db_.RunInTransaction("customer.create", call.deadline, insert);
-  if (result.status().code() == absl::StatusCode::kAlreadyExists && !request_id.empty()) {
+  if (result.status().code() == absl::StatusCode::kAlreadyExists && !request_key.empty()) {
     // A concurrent retry with the same request id committed first: answer with its result.
     return db_.Run("customer.create.replay", call.deadline,
                    [&](MySqlConnection& c) -> absl::StatusOr<Customer> {
-                     int64_t existing = FindByRequestId(c, request_id);
+                     int64_t existing = FindByRequestId(c, request_key);
                      auto first = existing == 0 ? nullptr : LoadIncludingDeleted(c, existing);
                      if (!first) return result.status();
                      return *first;
@@ -181,7 +174,7 @@ absl::StatusOr<Customer> CustomerRepository::Create(const CallContext& call,
 absl::StatusOr<Customer> CustomerRepository::Get(const CallContext& call, int64_t id) {
   return db_.Run("customer.get", call.deadline,
                  [&](MySqlConnection& c) -> absl::StatusOr<Customer> {
-                   std::unique_ptr<Customer> customer = Load(c, id, /*for_update=*/false);
+                   std::unique_ptr<Customer> customer = Load(c, call, id, /*for_update=*/false);
                    if (!customer) return NotFound(id);
                    return *customer;
                  });
@@ -192,7 +185,7 @@ absl::StatusOr<Customer> CustomerRepository::Update(
     const std::function<absl::Status(Customer&)>& change) {
   return db_.RunInTransaction(
       "customer.update", call.deadline, [&](MySqlConnection& c) -> absl::StatusOr<Customer> {
-        std::unique_ptr<Customer> customer = Load(c, id, /*for_update=*/true);
+        std::unique_ptr<Customer> customer = Load(c, call, id, /*for_update=*/true);
         if (!customer) return NotFound(id);
         if (!etag.empty() && etag != customer->etag()) return StaleEtag();
         const std::string old_region = customer->region_code();
@@ -221,7 +214,7 @@ absl::StatusOr<Customer> CustomerRepository::Update(
         int64_t version = 0;
         if (!absl::SimpleAtoi(customer->etag(), &version)) version = 0;
         customer->set_etag(EtagOf(version + 1));
-        SetTimestamp(customer->mutable_update_time(), now);
+        SetTimestamp(now, customer->mutable_update_time());
         AppendChange(c, call, ChangeOp::kUpdate, id, *customer);
         return *customer;
       });
@@ -230,7 +223,7 @@ absl::StatusOr<Customer> CustomerRepository::Update(
 absl::Status CustomerRepository::Delete(const CallContext& call, int64_t id,
                                         const std::string& etag) {
   return db_.RunInTransaction("customer.delete", call.deadline, [&](MySqlConnection& c) {
-    std::unique_ptr<Customer> customer = Load(c, id, /*for_update=*/true);
+    std::unique_ptr<Customer> customer = Load(c, call, id, /*for_update=*/true);
     if (!customer) return NotFound(id);
     if (!etag.empty() && etag != customer->etag()) return StaleEtag();
     sql::PreparedStatement& stmt =
@@ -248,10 +241,11 @@ absl::StatusOr<CustomerPage> CustomerRepository::List(const CallContext& call,
   return db_.Run(
       "customer.list", call.deadline, [&](MySqlConnection& c) -> absl::StatusOr<CustomerPage> {
         CustomerPage page;
-        const std::string where = ListWhere(query);
-        sql::PreparedStatement& rows = c.Prepare(absl::StrCat(
-            "SELECT ", kColumns, " FROM customers", where, " AND id > ? ORDER BY id LIMIT ?"));
-        int index = BindListFilters(rows, query);
+        const SqlWhere where = ListWhere(call, query);
+        sql::PreparedStatement& rows =
+            c.Prepare(absl::StrCat("SELECT ", kColumns, " FROM customers", where.Sql(),
+                                   " AND id > ? ORDER BY id LIMIT ?"));
+        int index = where.Bind(rows);
         rows.setInt64(index++, query.after_id);
         rows.setInt(index, query.page_size + 1);  // one extra row tells whether more follow
         std::unique_ptr<sql::ResultSet> rs(rows.executeQuery());
@@ -263,8 +257,8 @@ absl::StatusOr<CustomerPage> CustomerRepository::List(const CallContext& call,
           page.customers.push_back(ReadCustomer(*rs));
         }
         sql::PreparedStatement& count =
-            c.Prepare(absl::StrCat("SELECT COUNT(*) FROM customers", where));
-        BindListFilters(count, query);
+            c.Prepare(absl::StrCat("SELECT COUNT(*) FROM customers", where.Sql()));
+        where.Bind(count);
         std::unique_ptr<sql::ResultSet> total(count.executeQuery());
         total->next();
         page.total_size = total->getInt64(1);

@@ -30,13 +30,16 @@ struct CustomerPage {
   int64_t total_size = 0;
 };
 
-// Every write also appends its change row in the same transaction.
+// Every write also appends its change row in the same transaction. Every
+// query is limited to what the caller may see (common/visibility.h): a
+// customer out of sight is NOT_FOUND.
 class CustomerRepository {
  public:
   explicit CustomerRepository(Database& db) : db_(db) {}
 
-  // Inserts `customer` (already validated). With a request id, a second call
-  // with the same id returns the customer the first one created.
+  // Inserts `customer` (already validated), owned by the caller. With a
+  // request id, a second call by the same caller with the same id returns the
+  // customer the first one created.
   absl::StatusOr<v1::Customer> Create(const CallContext& call, const v1::Customer& customer,
                                       const std::string& request_id);
 

@@ -22,12 +22,13 @@ absl::Status CheckId(int64_t id, const char* field) {
 
 CustomerServiceImpl::CustomerServiceImpl(Database& db, AsyncMethods& methods) : repository_(db) {
   using Self = CustomerServiceImpl;
-  methods.AddUnary(this, &Self::RequestCreateCustomer, "CreateCustomer", &Self::CreateCustomer);
-  methods.AddUnary(this, &Self::RequestGetCustomer, "GetCustomer", &Self::GetCustomer);
-  methods.AddUnary(this, &Self::RequestUpdateCustomer, "UpdateCustomer", &Self::UpdateCustomer);
-  methods.AddUnary(this, &Self::RequestDeleteCustomer, "DeleteCustomer", &Self::DeleteCustomer);
-  methods.AddUnary(this, &Self::RequestListCustomers, "ListCustomers", &Self::ListCustomers);
-  AddChangeFeed(methods, this, &Self::RequestListChanges, db);
+  ServiceMethods registrar = methods.ForService(v1::CustomerService::service_full_name());
+  registrar.AddUnary(this, &Self::RequestCreateCustomer, "CreateCustomer", &Self::CreateCustomer);
+  registrar.AddUnary(this, &Self::RequestGetCustomer, "GetCustomer", &Self::GetCustomer);
+  registrar.AddUnary(this, &Self::RequestUpdateCustomer, "UpdateCustomer", &Self::UpdateCustomer);
+  registrar.AddUnary(this, &Self::RequestDeleteCustomer, "DeleteCustomer", &Self::DeleteCustomer);
+  registrar.AddUnary(this, &Self::RequestListCustomers, "ListCustomers", &Self::ListCustomers);
+  AddChangeLogMethods(registrar, this, db);
 }
 
 absl::Status CustomerServiceImpl::CreateCustomer(const CallContext& call,

@@ -67,14 +67,13 @@ bool IsRegionCode(const std::string& code) {
 void PrepareForCreate(Customer& customer) {
   Customer trimmed;
   for (const auto& [path, field] : MutableFields()) field.copy(customer, trimmed);
-  trimmed.set_owner_id(customer.owner_id());
   if (trimmed.status() == v1::CUSTOMER_STATUS_UNSPECIFIED) {
     trimmed.set_status(v1::CUSTOMER_STATUS_FOLLOWING_UP);
   }
   if (trimmed.grade() == v1::CUSTOMER_GRADE_UNSPECIFIED) {
     trimmed.set_grade(v1::CUSTOMER_GRADE_POTENTIAL);
   }
-  customer = std::move(trimmed);  // output-only fields (id, times, etag) are dropped
+  customer = std::move(trimmed);  // output-only fields (id, owner, times, etag) are dropped
 }
 
 absl::Status ValidateCustomer(const Customer& c, const std::string& prefix) {

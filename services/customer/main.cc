@@ -11,7 +11,8 @@ int main(int argc, char** argv) {
   spec.name = "customer";
   spec.default_port = 50061;
   spec.migrations = &crm::CustomerMigrations;
-  spec.make_services = [](crm::BackendContext& context) {
+  spec.make_services =
+      [](crm::BackendContext& context) -> absl::StatusOr<std::vector<crm::BackendService>> {
     std::vector<crm::BackendService> services;
     services.push_back(
         {std::make_unique<crm::customer::CustomerServiceImpl>(context.db, context.methods),

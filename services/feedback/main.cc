@@ -9,6 +9,6 @@ std::vector<MigrationFile> FeedbackMigrations();  // generated from migrations/
 
 int main(int argc, char** argv) {
   return crm::RunBackend(argc, argv,
-                         crm::ChangeFeedOnlySpec<crm::feedback::v1::FeedbackService>(
+                         crm::ChangeLogOnlySpec<crm::feedback::v1::FeedbackService>(
                              "feedback", 50063, &crm::FeedbackMigrations));
 }

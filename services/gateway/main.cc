@@ -7,9 +7,13 @@
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
+#include "common/access_token.h"
 #include "common/config.h"
 #include "common/grpc_server.h"
+#include "common/identity.h"
 #include "common/logging.h"
+#include "common/permissions.h"
+#include "services/gateway/api_key_store.h"
 #include "services/gateway/backend_health_monitor.h"
 #include "services/gateway/backend_router.h"
 #include "services/gateway/call_authorizer.h"
@@ -53,10 +57,15 @@ int main(int argc, char** argv) {
                          absl::StrCat("address of the backend serving crm.", b.name, ".*")),
         channels);
   }
-  gateway::CallAuthorizer authorizer;
+  const std::string identity_secret = config.GetString(
+      "identity-key", "", "secret (32+ characters) signing the identity passed to backends");
+  const std::string token_secret_text = config.GetString(
+      "token-secret", "", "secret (32+ characters) the org service signs access tokens with");
+  const auto api_key_refresh = std::chrono::milliseconds(
+      config.GetInt("api-key-refresh-ms", 10000,
+                    "how often API keys are fetched (a revoked key works at most this long)"));
   gateway::ProxySettings settings;
   settings.router = &router;
-  settings.authorizer = &authorizer;
   settings.unary_default_deadline = std::chrono::milliseconds(config.GetInt(
       "default-deadline-ms", 30000, "deadline for unary calls that arrive without one"));
   settings.stream_default_deadline = std::chrono::milliseconds(
@@ -80,6 +89,20 @@ int main(int argc, char** argv) {
     std::cerr << "crm-gateway: unknown log level '" << log_level << "'\n";
     return 2;
   }
+  absl::StatusOr<IdentityKey> identity_key = IdentityKey::FromSecret(identity_secret);
+  absl::StatusOr<TokenSecret> token_secret = TokenSecret::FromString(token_secret_text);
+  if (!identity_key.ok() || !token_secret.ok()) {
+    std::cerr << "crm-gateway: "
+              << (!identity_key.ok() ? "--identity-key (CRM_IDENTITY_KEY): " +
+                                           std::string(identity_key.status().message())
+                                     : "--token-secret (CRM_TOKEN_SECRET): " +
+                                           std::string(token_secret.status().message()))
+              << "\n";
+    return 2;
+  }
+  gateway::ApiKeyStore api_keys;
+  gateway::CallAuthorizer authorizer(*token_secret, *identity_key, api_keys);
+  settings.authorizer = &authorizer;
 
   GrpcServer server(server_options);
   std::vector<std::string> service_names;
@@ -92,6 +115,8 @@ int main(int argc, char** argv) {
     }
     for (int i = 0; i < descriptor->method_count(); ++i) {
       const auto* method = descriptor->method(i);
+      authorizer.AddMethod("/" + descriptor->full_name() + "/" + method->name(),
+                           PolicyFor(*method));
       if (unary_fast_path && !method->client_streaming() && !method->server_streaming()) {
         settings.unary_methods.insert("/" + descriptor->full_name() + "/" + method->name());
       }
@@ -113,6 +138,10 @@ int main(int argc, char** argv) {
   }
   gateway::BackendHealthMonitor monitor(router, service_names, server.health(), health_interval);
   monitor.Start();
+  gateway::ApiKeyRefresher api_key_refresher(
+      router.Route("/crm.org.v1.OrgService/")->channels.front(), *identity_key, api_keys,
+      api_key_refresh);
+  api_key_refresher.Start();
   server.ServeUntilShutdownSignal();
   return 0;
 }

@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/identity.h"
 #include "common/logging.h"
 #include "common/request_id.h"
 #include "common/status_util.h"
@@ -23,12 +24,12 @@ namespace {
 absl::string_view View(grpc::string_ref s) { return {s.data(), s.size()}; }
 
 // Client metadata that must not reach a backend as sent: transport headers the
-// gRPC stack sets itself, the credential (consumed here), the request id (set
+// gRPC stack sets itself, credentials (consumed here), the request id (set
 // here), and the x-crm-* namespace, which only the gateway may set (identity).
 bool ShouldForward(absl::string_view key) {
   return !key.empty() && key[0] != ':' && !absl::StartsWith(key, "grpc-") &&
          !absl::StartsWith(key, "x-crm-") && key != "content-type" && key != "te" &&
-         key != "user-agent" && key != "host" && key != "authorization" &&
+         key != "user-agent" && key != "host" && key != "authorization" && key != "x-api-key" &&
          key != "accept-encoding" && key != kRequestIdHeader;
 }
 
@@ -109,7 +110,15 @@ void ProxyCall::OnAccepted() {
   }
   server_context_.AddInitialMetadata(kRequestIdHeader, request_id_);
 
-  absl::StatusOr<VerifiedCaller> caller = settings_.authorizer->Authorize(method, server_context_);
+  Credentials credentials;
+  if (auto it = metadata.find("authorization"); it != metadata.end()) {
+    credentials.authorization = View(it->second);
+  }
+  if (auto it = metadata.find("x-api-key"); it != metadata.end()) {
+    credentials.api_key = View(it->second);
+  }
+  absl::StatusOr<VerifiedCaller> caller =
+      settings_.authorizer->Authorize(method, credentials, UnixNow());
   if (!caller.ok()) return FinishServer(ToGrpcStatus(caller.status()));
   caller_ = caller->subject;
   const Backend* backend = settings_.router->Route(method);

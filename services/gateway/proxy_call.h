@@ -26,7 +26,7 @@ class CallAuthorizer;
 
 struct ProxySettings {
   const BackendRouter* router = nullptr;
-  const CallAuthorizer* authorizer = nullptr;
+  CallAuthorizer* authorizer = nullptr;
   // Paths of the methods known to be unary; they take a shorter path (one
   // request, one response). Everything else is proxied as a stream.
   std::unordered_set<std::string> unary_methods;

@@ -9,6 +9,6 @@ std::vector<MigrationFile> ReportingMigrations();  // generated from migrations/
 
 int main(int argc, char** argv) {
   return crm::RunBackend(argc, argv,
-                         crm::ChangeFeedOnlySpec<crm::reporting::v1::ReportingService>(
+                         crm::ChangeLogOnlySpec<crm::reporting::v1::ReportingService>(
                              "reporting", 50065, &crm::ReportingMigrations));
 }

@@ -10,5 +10,5 @@ std::vector<MigrationFile> SalesMigrations();  // generated from migrations/
 int main(int argc, char** argv) {
   return crm::RunBackend(
       argc, argv,
-      crm::ChangeFeedOnlySpec<crm::sales::v1::SalesService>("sales", 50062, &crm::SalesMigrations));
+      crm::ChangeLogOnlySpec<crm::sales::v1::SalesService>("sales", 50062, &crm::SalesMigrations));
 }

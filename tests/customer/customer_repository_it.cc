@@ -24,15 +24,29 @@ class CustomerRepositoryTest : public ::testing::Test {
  protected:
   void SetUp() override {
     options_ = MariaDbServer::Get().ScratchSchema();
+    options_.pool_size = 8;
     pool_ = std::make_unique<MySqlPool>(options_);
     db_ = std::make_unique<Database>(*pool_);
     std::vector<MigrationFile> files = CommonMigrations();
     for (MigrationFile& f : CustomerMigrations()) files.push_back(f);
     ASSERT_TRUE(ApplyMigrations(*pool_, files).ok());
     repo_ = std::make_unique<CustomerRepository>(*db_);
-    call_.actor = "tester";
-    call_.request_id = "it";
-    call_.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    call_ = As(101, Bit(Role::kSales), 7, "/1/2/");
+  }
+
+  // A caller as the gateway would describe it.
+  static CallContext As(int64_t user_id, RoleSet roles, int64_t employee_id = 0,
+                        const std::string& department_path = "") {
+    CallContext call;
+    call.caller.subject = "user:" + std::to_string(user_id);
+    call.caller.user_id = user_id;
+    call.caller.roles = roles;
+    call.caller.employee_id = employee_id;
+    call.caller.department_path = department_path;
+    call.actor = call.caller.subject;
+    call.request_id = "it";
+    call.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    return call;
   }
 
   v1::Customer Sample(const std::string& name, const std::string& region = "east") {
@@ -150,6 +164,54 @@ TEST_F(CustomerRepositoryTest, DeleteIsSoftAndHidesTheCustomer) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM change_log WHERE operation = 3"), 1);
   CustomerListQuery all;
   EXPECT_EQ(repo_->List(call_, all)->total_size, 0);
+}
+
+// The seeds' policy: own records for sales, the department subtree for a
+// head, everything for administrators; gets, changes, deletes, lists and
+// counts all obey it.
+TEST_F(CustomerRepositoryTest, EachCallerSeesOnlyWhatTheirScopeAllows) {
+  CallContext sales_a = As(201, Bit(Role::kSales), 21, "/1/2/5/");
+  CallContext sales_b = As(202, Bit(Role::kSales), 22, "/1/3/");
+  CallContext head_of_2 = As(203, Bit(Role::kDepartmentHead), 23, "/1/2/");
+  CallContext head_of_3 = As(204, Bit(Role::kDepartmentHead), 24, "/1/3/");
+  CallContext admin = As(1, Bit(Role::kAdministrator));
+  auto a_customer = repo_->Create(sales_a, Sample("甲的客户"), "");
+  auto b_customer = repo_->Create(sales_b, Sample("乙的客户"), "");
+  ASSERT_TRUE(a_customer.ok() && b_customer.ok());
+  EXPECT_EQ(a_customer->owner_id(), 21);
+
+  EXPECT_TRUE(repo_->Get(sales_a, a_customer->id()).ok());
+  EXPECT_EQ(repo_->Get(sales_b, a_customer->id()).status().code(), absl::StatusCode::kNotFound);
+  auto touch = [](v1::Customer& c) {
+    c.set_phone("010-1234");
+    return absl::OkStatus();
+  };
+  EXPECT_EQ(repo_->Update(sales_b, a_customer->id(), "", touch).status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(repo_->Delete(sales_b, a_customer->id(), "").code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(repo_->Get(sales_a, a_customer->id())->phone(), "");  // unchanged
+
+  CustomerListQuery all;
+  EXPECT_EQ(repo_->List(sales_a, all)->total_size, 1);
+  EXPECT_EQ(repo_->List(sales_b, all)->total_size, 1);
+  EXPECT_EQ(repo_->List(head_of_2, all)->total_size, 1);  // /1/2/5/ is in /1/2/
+  EXPECT_EQ(repo_->List(head_of_2, all)->customers[0].id(), a_customer->id());
+  EXPECT_EQ(repo_->List(head_of_3, all)->total_size, 1);
+  EXPECT_EQ(repo_->Get(head_of_3, a_customer->id()).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_TRUE(repo_->Update(head_of_2, a_customer->id(), "", touch).ok());
+  EXPECT_EQ(repo_->List(admin, all)->total_size, 2);
+  // A caller with no employee and no all-records role sees nothing at all.
+  EXPECT_EQ(repo_->List(As(300, Bit(Role::kSales)), all)->total_size, 0);
+}
+
+TEST_F(CustomerRepositoryTest, RequestIdsArePerCaller) {
+  CallContext sales_a = As(201, Bit(Role::kSales), 21, "/1/2/");
+  CallContext sales_b = As(202, Bit(Role::kSales), 22, "/1/3/");
+  auto first = repo_->Create(sales_a, Sample("甲"), "same-id");
+  auto second = repo_->Create(sales_b, Sample("乙"), "same-id");
+  ASSERT_TRUE(first.ok() && second.ok());
+  EXPECT_NE(first->id(), second->id());
+  EXPECT_EQ(second->name(), "乙");
 }
 
 TEST_F(CustomerRepositoryTest, ListFiltersPagesAndCounts) {

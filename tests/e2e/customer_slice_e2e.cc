@@ -14,19 +14,25 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
 #include "tests/support/clients.h"
+#include "tests/support/session.h"
 #include "tests/support/stack.h"
 
 namespace crm {
 namespace {
 
 namespace v1 = customer::v1;
-using testing::Context;
 
 class CustomerSliceTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     stack_ = new testing::Stack();
     stack_->Start();
+    auto gateway = testing::Connect(stack_->gateway_address());
+    admin_ = new testing::Session(*testing::Login(gateway, "admin", testing::kTestAdminPassword));
+    testing::OrgBuilder org(gateway, *admin_);
+    const int64_t sales_department = org.Department("华东销售部");
+    sales_ = new testing::Session(
+        org.User("slice.sales", org.Employee("韩梅梅", sales_department), {"sales"}));
   }
   static void TearDownTestSuite() {
     delete stack_;
@@ -67,18 +73,31 @@ class CustomerSliceTest : public ::testing::Test {
     for (;;) {
       request.set_after_sequence(cursor);
       common::v1::ListChangesResponse response;
-      EXPECT_TRUE(stub_->ListChanges(Context().get(), request, &response).ok());
+      EXPECT_TRUE(stub_->ListChanges(AdminContext().get(), request, &response).ok());
       cursor = response.last_sequence();
       if (!response.has_more()) return cursor;
     }
   }
 
+  // Calls as the sales person (who owns what they create) or the administrator.
+  static std::unique_ptr<grpc::ClientContext> Context(
+      std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+    return testing::AuthContext(*sales_, timeout);
+  }
+  static std::unique_ptr<grpc::ClientContext> AdminContext() {
+    return testing::AuthContext(*admin_);
+  }
+
   static testing::Stack* stack_;
+  static testing::Session* admin_;
+  static testing::Session* sales_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::CustomerService::Stub> stub_;
 };
 
 testing::Stack* CustomerSliceTest::stack_ = nullptr;
+testing::Session* CustomerSliceTest::admin_ = nullptr;
+testing::Session* CustomerSliceTest::sales_ = nullptr;
 
 TEST_F(CustomerSliceTest, HealthReportsEveryServiceThroughTheGateway) {
   auto health = grpc::health::v1::Health::NewStub(channel_);
@@ -261,7 +280,7 @@ TEST_F(CustomerSliceTest, RequestIdTravelsToTheChangeLogAndBack) {
   common::v1::ListChangesRequest changes;
   changes.set_after_sequence(LastSequence() - 1);
   common::v1::ListChangesResponse response;
-  ASSERT_TRUE(stub_->ListChanges(Context().get(), changes, &response).ok());
+  ASSERT_TRUE(stub_->ListChanges(AdminContext().get(), changes, &response).ok());
   ASSERT_EQ(response.changes_size(), 1);
   EXPECT_EQ(response.changes(0).request_id(), "trace-me-42");
   EXPECT_EQ(response.changes(0).entity_id(), created.id());
@@ -295,7 +314,7 @@ TEST_F(CustomerSliceTest, EveryServiceServesItsChangeFeed) {
   auto sales = sales::v1::SalesService::NewStub(channel_);
   common::v1::ListChangesRequest request;
   common::v1::ListChangesResponse response;
-  ASSERT_TRUE(sales->ListChanges(Context().get(), request, &response).ok());
+  ASSERT_TRUE(sales->ListChanges(AdminContext().get(), request, &response).ok());
   EXPECT_EQ(response.last_sequence(), 0);
 }
 
@@ -311,7 +330,9 @@ TEST_F(CustomerSliceTest, TheStreamingProxyPathCarriesCallsFaithfully) {
   for (const std::string& backend : testing::Stack::ProcessNames()) {
     if (backend != "gateway") argv.push_back("--" + backend + "-addr=" + stack_->Address(backend));
   }
-  gateway.Start(argv, {}, stack_->LogPath("gateway-streaming"));
+  const std::map<std::string, std::string> env = {{"CRM_IDENTITY_KEY", testing::kTestIdentityKey},
+                                                  {"CRM_TOKEN_SECRET", testing::kTestTokenSecret}};
+  gateway.Start(argv, env, stack_->LogPath("gateway-streaming"));
   auto stub = v1::CustomerService::NewStub(testing::Connect(address));
   v1::CreateCustomerRequest create;
   *create.mutable_customer() = NewCustomer("流式代理客户");
@@ -343,10 +364,11 @@ TEST_F(CustomerSliceTest, TheStreamingProxyPathCarriesCallsFaithfully) {
 
 TEST_F(CustomerSliceTest, AClientThatNeverSawThisRepoPerformsTheSlice) {
   std::string output;
-  int status = testing::RunCommand(std::string("/usr/bin/python3 ") + CRM_SOURCE_DIR +
-                                       "/tests/e2e/reflection_client.py --target " +
-                                       stack_->gateway_address(),
-                                   &output);
+  int status = testing::RunCommand(
+      std::string("/usr/bin/python3 ") + CRM_SOURCE_DIR +
+          "/tests/e2e/reflection_client.py --target " + stack_->gateway_address() +
+          " --username admin --password '" + testing::kTestAdminPassword + "'",
+      &output);
   EXPECT_EQ(status, 0) << output;
 }
 

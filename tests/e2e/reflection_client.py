@@ -48,6 +48,7 @@ CRM_SERVICES = [
     "crm.reporting.v1.ReportingService",
 ]
 CUSTOMER_SERVICE = "crm.customer.v1.CustomerService"
+ORG_SERVICE = "crm.org.v1.OrgService"
 MAX_PAGES = 10000
 
 
@@ -206,12 +207,13 @@ def build_pool(reflection, symbol):
 class Api:
     """Reflection-derived view of one service: classes and unary callables."""
 
-    def __init__(self, channel, pool, service_name, timeout):
+    def __init__(self, channel, pool, service_name, timeout, metadata=()):
         self.service = pool.FindServiceByName(service_name)
         self._factory = message_factory.MessageFactory(pool)
         self._pool = pool
         self._channel = channel
         self._timeout = timeout
+        self.metadata = tuple(metadata)
 
     def message_class(self, full_name):
         return self._factory.GetPrototype(self._pool.FindMessageTypeByName(full_name))
@@ -229,7 +231,7 @@ class Api:
             request_serializer=lambda m: m.SerializeToString(),
             response_deserializer=response_class.FromString,
         )
-        return stub(request, timeout=self._timeout)
+        return stub(request, timeout=self._timeout, metadata=self.metadata)
 
 
 def set_enum(message, field_name, value_name):
@@ -268,10 +270,24 @@ def step_list_services(reflection):
        % (len(services), len(CRM_SERVICES)))
 
 
-def step_resolve_customer_service(channel, reflection, timeout):
+def step_login(channel, reflection, timeout, username, password):
+    """Log in through OrgService.Login (found by reflection); the bearer metadata."""
+    if not username:
+        return ()
+    org = Api(channel, build_pool(reflection, ORG_SERVICE), ORG_SERVICE, timeout)
+    request = org.request("Login")
+    request.username = username
+    request.password = password
+    response = org.call("Login", request)
+    check(response.access_token, "Login returned no access token")
+    ok("logged in as %s" % username)
+    return (("authorization", "Bearer " + response.access_token),)
+
+
+def step_resolve_customer_service(channel, reflection, timeout, metadata):
     """2. Resolve CustomerService and build message classes from reflection."""
     pool = build_pool(reflection, CUSTOMER_SERVICE)
-    api = Api(channel, pool, CUSTOMER_SERVICE, timeout)
+    api = Api(channel, pool, CUSTOMER_SERVICE, timeout, metadata)
     expected = ["CreateCustomer", "GetCustomer", "UpdateCustomer",
                 "DeleteCustomer", "ListCustomers"]
     missing = [m for m in expected if m not in api.service.methods_by_name]
@@ -427,7 +443,7 @@ def step_health(channel, health_pb2, timeout):
 
 # --------------------------------------------------------------------------
 
-def run(target, timeout):
+def run(target, timeout, username, password):
     with tempfile.TemporaryDirectory(prefix="crm-reflection-") as tmp:
         reflection_modules, health_pb2 = compile_standard_protos(tmp)
         with grpc.insecure_channel(target) as channel:
@@ -437,7 +453,8 @@ def run(target, timeout):
                 raise CheckFailed("cannot connect to %s within %gs" % (target, timeout))
             reflection = Reflection(channel, reflection_modules, timeout)
             step_list_services(reflection)
-            api = step_resolve_customer_service(channel, reflection, timeout)
+            metadata = step_login(channel, reflection, timeout, username, password)
+            api = step_resolve_customer_service(channel, reflection, timeout, metadata)
             created = step_create_idempotent(api)
             step_get(api, created)
             updated = step_update(api, created)
@@ -452,9 +469,11 @@ def main():
     parser.add_argument("--target", required=True, help="gateway host:port")
     parser.add_argument("--timeout", type=float, default=10.0,
                         help="per-call timeout in seconds (default 10)")
+    parser.add_argument("--username", default="", help="log in as this user first")
+    parser.add_argument("--password", default="", help="the user's password")
     args = parser.parse_args()
     try:
-        run(args.target, args.timeout)
+        run(args.target, args.timeout, args.username, args.password)
     except CheckFailed as e:
         print("FAIL: %s" % e, file=sys.stderr)
         return 1

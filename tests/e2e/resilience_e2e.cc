@@ -15,13 +15,13 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "tests/support/clients.h"
 #include "tests/support/mariadb_server.h"
+#include "tests/support/session.h"
 #include "tests/support/stack.h"
 
 namespace crm {
 namespace {
 
 namespace v1 = customer::v1;
-using testing::Context;
 using Clock = std::chrono::steady_clock;
 
 class ResilienceTest : public ::testing::Test {
@@ -31,6 +31,11 @@ class ResilienceTest : public ::testing::Test {
     options.drain_ms = 2000;  // long enough to observe the drain
     stack_ = new testing::Stack(options);
     stack_->Start();
+  }
+
+  static std::unique_ptr<grpc::ClientContext> Context(
+      std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+    return testing::AuthContext(*admin_, timeout);
   }
   static void TearDownTestSuite() {
     delete stack_;
@@ -44,6 +49,12 @@ class ResilienceTest : public ::testing::Test {
     }
     ASSERT_TRUE(stack_->WaitAllServing());
     stub_ = v1::CustomerService::NewStub(testing::Connect(stack_->gateway_address()));
+    if (admin_ == nullptr) {
+      auto session = testing::Login(testing::Connect(stack_->gateway_address()), "admin",
+                                    testing::kTestAdminPassword);
+      ASSERT_TRUE(session.ok()) << session.status();
+      admin_ = new testing::Session(*session);
+    }
   }
 
   v1::Customer CreateCustomer() {
@@ -110,10 +121,12 @@ class ResilienceTest : public ::testing::Test {
   }
 
   static testing::Stack* stack_;
+  static testing::Session* admin_;
   std::unique_ptr<v1::CustomerService::Stub> stub_;
 };
 
 testing::Stack* ResilienceTest::stack_ = nullptr;
+testing::Session* ResilienceTest::admin_ = nullptr;
 
 TEST_F(ResilienceTest, AKilledBackendIsUnavailableQuicklyAndComesBack) {
   v1::Customer customer = CreateCustomer();

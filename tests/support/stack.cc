@@ -58,16 +58,26 @@ void Stack::StartProcess(const std::string& process) {
   const std::string common_flags[] = {
       "--listen=" + Address(process), "--drain-ms=" + std::to_string(options_.drain_ms),
       "--shutdown-grace-ms=" + std::to_string(options_.shutdown_grace_ms)};
+  env["CRM_IDENTITY_KEY"] = kTestIdentityKey;
   if (process == "gateway") {
     argv = {std::string(CRM_BINARY_DIR) + "/services/gateway/crm-gateway"};
     for (const std::string& backend : ProcessNames()) {
       if (backend != "gateway") argv.push_back("--" + backend + "-addr=" + Address(backend));
     }
     argv.push_back("--health-poll-ms=200");
+    argv.push_back("--api-key-refresh-ms=200");
+    env["CRM_TOKEN_SECRET"] = kTestTokenSecret;
   } else {
     argv = {std::string(CRM_BINARY_DIR) + "/services/crm-" + process,
             "--db-port=" + std::to_string(db.port())};
     env["CRM_DB_PASSWORD"] = db.ServicePassword(process);
+  }
+  if (process == "org") {
+    env["CRM_TOKEN_SECRET"] = kTestTokenSecret;
+    env["CRM_ADMIN_PASSWORD"] = kTestAdminPassword;
+    // Still argon2id, with less memory and time than production: tests log in often.
+    argv.push_back("--password-hash-ops=1");
+    argv.push_back("--password-hash-memory-kib=8192");
   }
   for (const std::string& flag : common_flags) argv.push_back(flag);
   processes_.at(process)->Start(argv, env, LogPath(process));

@@ -11,6 +11,11 @@
 
 namespace crm::testing {
 
+// The secrets every test stack runs with.
+inline constexpr char kTestIdentityKey[] = "test-identity-key-0123456789abcdef0123456789";
+inline constexpr char kTestTokenSecret[] = "test-token-secret-0123456789abcdef0123456789";
+inline constexpr char kTestAdminPassword[] = "admin-Passw0rd!";
+
 struct StackOptions {
   int drain_ms = 200;  // short, so tests that stop processes stay quick
   int shutdown_grace_ms = 10000;

@@ -1,4 +1,5 @@
-// Demo customers for the local stack: a handful in each of the five regions.
+// Demo data for the local stack: an organisation with two departments' worth
+// of users, and customers across the five regions owned by the sales people.
 #pragma once
 
 #include <string>
@@ -8,8 +9,22 @@
 
 namespace crm::tools {
 
+struct DemoDepartment {
+  std::string key;     // how the others refer to it
+  std::string name;
+  std::string parent;  // key, or "" for top-level
+};
+
+struct DemoUser {
+  std::string username;
+  std::string employee_name;
+  std::string department;  // key
+  std::vector<std::string> roles;
+};
+
 struct DemoCustomer {
   std::string request_id;  // fixed, so loading twice creates nothing new
+  std::string owner;       // username of the creating sales person
   std::string name;
   std::string region;
   std::string city;
@@ -19,6 +34,11 @@ struct DemoCustomer {
   customer::v1::CustomerGrade grade;
 };
 
+const std::vector<DemoDepartment>& DemoDepartments();
+const std::vector<DemoUser>& DemoUsers();
 const std::vector<DemoCustomer>& DemoCustomers();
+
+// Every demo user's password (printed by up.sh; local use only).
+inline constexpr char kDemoPassword[] = "Demo-passw0rd";
 
 }  // namespace crm::tools

@@ -1,10 +1,10 @@
 // crmctl: small operational client for the local stack.
 //   crmctl wait-serving --target=HOST:PORT --timeout-s=N [--services=a,b]
 //       exits 0 once the server and every named service report SERVING
-//   crmctl load-demo --target=HOST:PORT
-//       creates the demo customers (idempotent: each has a fixed request id)
-//   crmctl list-customers --target=HOST:PORT [--page-size=N]
-//       prints "id<TAB>region<TAB>name" for the first page of customers
+//   crmctl load-demo --target=HOST:PORT   (CRM_ADMIN_PASSWORD in the environment)
+//       creates the demo organisation, users and customers (idempotent)
+//   crmctl list-customers --target=HOST:PORT --username=U --password=P [--page-size=N]
+//       prints "id<TAB>region<TAB>name" for the first page the user may see
 #include <grpcpp/channel.h>
 #include <grpcpp/client_context.h>
 #include <grpcpp/create_channel.h>
@@ -16,8 +16,9 @@
 #include "absl/strings/str_split.h"
 #include "common/config.h"
 #include "crm/customer/v1/customer_service.grpc.pb.h"
+#include "crm/org/v1/org_service.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
-#include "tools/crmctl/demo_data.h"
+#include "tools/crmctl/demo_loader.h"
 
 namespace {
 
@@ -34,10 +35,9 @@ bool Serving(grpc::health::v1::Health::Stub& stub, const std::string& service) {
          response.status() == HealthCheckResponse::SERVING;
 }
 
-int WaitServing(const std::string& target, const std::vector<std::string>& services,
-                int timeout_s) {
-  auto stub = grpc::health::v1::Health::NewStub(
-      grpc::CreateChannel(target, grpc::InsecureChannelCredentials()));
+int WaitServing(const std::shared_ptr<grpc::Channel>& channel,
+                const std::vector<std::string>& services, int timeout_s) {
+  auto stub = grpc::health::v1::Health::NewStub(channel);
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
   for (;;) {
     std::vector<std::string> waiting;
@@ -55,45 +55,28 @@ int WaitServing(const std::string& target, const std::vector<std::string>& servi
   }
 }
 
-int LoadDemo(const std::string& target) {
-  auto stub = crm::customer::v1::CustomerService::NewStub(
-      grpc::CreateChannel(target, grpc::InsecureChannelCredentials()));
-  int created = 0;
-  for (const crm::tools::DemoCustomer& demo : crm::tools::DemoCustomers()) {
-    crm::customer::v1::CreateCustomerRequest request;
-    request.set_request_id(demo.request_id);
-    auto* c = request.mutable_customer();
-    c->set_name(demo.name);
-    c->set_region_code(demo.region);
-    c->set_city(demo.city);
-    c->set_phone(demo.phone);
-    c->set_keywords(demo.keywords);
-    c->set_status(demo.status);
-    c->set_grade(demo.grade);
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-    crm::customer::v1::Customer response;
-    grpc::Status status = stub->CreateCustomer(&context, request, &response);
-    if (!status.ok()) {
-      std::cerr << "crmctl: creating " << demo.name << " failed: " << status.error_message()
-                << "\n";
-      return 1;
-    }
-    ++created;
+int ListCustomers(const std::shared_ptr<grpc::Channel>& channel, const std::string& username,
+                  const std::string& password, int page_size) {
+  grpc::ClientContext login_context;
+  login_context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  crm::org::v1::LoginRequest login;
+  login.set_username(username);
+  login.set_password(password);
+  crm::org::v1::TokenResponse tokens;
+  grpc::Status status =
+      crm::org::v1::OrgService::NewStub(channel)->Login(&login_context, login, &tokens);
+  if (!status.ok()) {
+    std::cerr << "crmctl: log in: " << status.error_message() << "\n";
+    return 1;
   }
-  std::cout << "demo data: " << created << " customers present\n";
-  return 0;
-}
-
-int ListCustomers(const std::string& target, int page_size) {
-  auto stub = crm::customer::v1::CustomerService::NewStub(
-      grpc::CreateChannel(target, grpc::InsecureChannelCredentials()));
   crm::customer::v1::ListCustomersRequest request;
   request.set_page_size(page_size);
   crm::customer::v1::ListCustomersResponse response;
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-  grpc::Status status = stub->ListCustomers(&context, request, &response);
+  context.AddMetadata("authorization", "Bearer " + tokens.access_token());
+  status = crm::customer::v1::CustomerService::NewStub(channel)->ListCustomers(&context, request,
+                                                                               &response);
   if (!status.ok()) {
     std::cerr << "crmctl: " << status.error_message() << "\n";
     return 1;
@@ -117,19 +100,24 @@ int main(int argc, char** argv) {
   const std::string services = config.GetString("services", "", "comma-separated service names");
   const int timeout_s = static_cast<int>(config.GetInt("timeout-s", 30, "how long to wait"));
   const int page_size = static_cast<int>(config.GetInt("page-size", 20, "customers to list"));
+  const std::string username = config.GetString("username", "admin", "user to act as");
+  const std::string password = config.GetString("password", "", "that user's password");
+  const std::string admin_password =
+      config.GetString("admin-password", "", "the administrator's password (for load-demo)");
   if (absl::Status status = config.Finish(); !status.ok()) {
     std::cerr << "crmctl: " << status.message() << "\n";
     return 2;
   }
+  auto channel = grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
   if (command == "wait-serving") {
     std::vector<std::string> names{""};
     for (absl::string_view s : absl::StrSplit(services, ',', absl::SkipEmpty())) {
       names.emplace_back(s);
     }
-    return WaitServing(target, names, timeout_s);
+    return WaitServing(channel, names, timeout_s);
   }
-  if (command == "load-demo") return LoadDemo(target);
-  if (command == "list-customers") return ListCustomers(target, page_size);
+  if (command == "load-demo") return crm::tools::LoadDemo(channel, admin_password);
+  if (command == "list-customers") return ListCustomers(channel, username, password, page_size);
   std::cerr << "crmctl: unknown command '" << command << "'\n";
   return 2;
 }

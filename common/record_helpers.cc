@@ -1,0 +1,39 @@
+// Record helpers.
+#include "common/record_helpers.h"
+
+#include <google/protobuf/timestamp.pb.h>
+
+#include "absl/strings/str_cat.h"
+
+namespace crm {
+
+std::string EtagOf(int64_t version) { return absl::StrCat(version); }
+
+absl::Status CheckEtag(absl::string_view given, int64_t version, absl::string_view what) {
+  if (given.empty() || given == EtagOf(version)) return absl::OkStatus();
+  return absl::AbortedError(absl::StrCat("the ", what,
+                                         " changed since it was read (etag mismatch); read it "
+                                         "again and retry"));
+}
+
+void SetTimestamp(absl::Time time, google::protobuf::Timestamp* out) {
+  const int64_t micros = absl::ToUnixMicros(time);
+  int64_t seconds = micros / 1000000;
+  int64_t rest = micros % 1000000;
+  if (rest < 0) {
+    rest += 1000000;
+    --seconds;
+  }
+  out->set_seconds(seconds);
+  out->set_nanos(static_cast<int32_t>(rest * 1000));
+}
+
+absl::Time FromTimestamp(const google::protobuf::Timestamp& timestamp) {
+  return absl::FromUnixSeconds(timestamp.seconds()) + absl::Nanoseconds(timestamp.nanos());
+}
+
+std::string CallerRequestKey(const CallContext& call, const std::string& request_id) {
+  return request_id.empty() ? "" : absl::StrCat(call.actor, "|", request_id);
+}
+
+}  // namespace crm

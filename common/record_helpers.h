@@ -1,0 +1,32 @@
+// Small pieces every repository needs: etags, timestamps, request keys.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "common/call_context.h"
+
+namespace google::protobuf {
+class Timestamp;
+}
+
+namespace crm {
+
+// A record's etag is its version number, as text.
+std::string EtagOf(int64_t version);
+
+// OK when `given` is empty (no check asked) or names `version`; ABORTED
+// otherwise, naming the kind of record.
+absl::Status CheckEtag(absl::string_view given, int64_t version, absl::string_view what);
+
+void SetTimestamp(absl::Time time, google::protobuf::Timestamp* out);
+absl::Time FromTimestamp(const google::protobuf::Timestamp& timestamp);
+
+// Create request ids are per caller, so one caller's id never returns another
+// caller's record: "<actor>|<request id>", or "" for no id.
+std::string CallerRequestKey(const CallContext& call, const std::string& request_id);
+
+}  // namespace crm

@@ -1,0 +1,42 @@
+// SqlWhere.
+#include "common/sql_where.h"
+
+#include <cppconn/prepared_statement.h>
+
+#include "absl/strings/str_join.h"
+
+namespace crm {
+
+std::string EscapeLike(const std::string& text) {
+  std::string escaped;
+  for (char c : text) {
+    if (c == '\\' || c == '%' || c == '_') escaped.push_back('\\');
+    escaped.push_back(c);
+  }
+  return escaped;
+}
+
+SqlWhere& SqlWhere::And(std::string condition, std::vector<Value> values) {
+  conditions_.push_back(std::move(condition));
+  for (Value& v : values) values_.push_back(std::move(v));
+  return *this;
+}
+
+std::string SqlWhere::Sql() const {
+  if (conditions_.empty()) return "";
+  return " WHERE " + absl::StrJoin(conditions_, " AND ");
+}
+
+int SqlWhere::Bind(sql::PreparedStatement& statement, int first) const {
+  int index = first;
+  for (const Value& v : values_) {
+    if (const int64_t* number = std::get_if<int64_t>(&v)) {
+      statement.setInt64(index++, *number);
+    } else {
+      statement.setString(index++, std::get<std::string>(v));
+    }
+  }
+  return index;
+}
+
+}  // namespace crm

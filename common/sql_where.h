@@ -1,0 +1,37 @@
+// Builds a WHERE clause from fixed fragments and bound values: the SQL text
+// depends only on which conditions are present (so each combination is one
+// cached prepared statement), never on the values.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace sql {
+class PreparedStatement;
+}
+
+namespace crm {
+
+// `text` with LIKE's wildcards escaped, for "column LIKE CONCAT('%', ?, '%')".
+std::string EscapeLike(const std::string& text);
+
+class SqlWhere {
+ public:
+  using Value = std::variant<int64_t, std::string>;
+
+  // Adds "AND <condition>"; each '?' in it takes the next of `values`.
+  SqlWhere& And(std::string condition, std::vector<Value> values = {});
+
+  // " WHERE a AND b", or "" when there is no condition.
+  std::string Sql() const;
+  // Binds the values from parameter `first` on; returns the next free index.
+  int Bind(sql::PreparedStatement& statement, int first = 1) const;
+
+ private:
+  std::vector<std::string> conditions_;
+  std::vector<Value> values_;
+};
+
+}  // namespace crm

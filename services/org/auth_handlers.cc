@@ -1,0 +1,388 @@
+// AuthHandlers.
+#include "services/org/auth_handlers.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/identity.h"
+#include "common/logging.h"
+#include "common/migrations.h"
+#include "common/page_token.h"
+#include "common/permissions.h"
+#include "common/record_helpers.h"
+#include "common/status_util.h"
+#include "common/text_checks.h"
+#include "services/org/password_hasher.h"
+#include "services/org/structure_repository.h"
+#include "services/org/user_repository.h"
+
+namespace crm::org {
+namespace {
+
+constexpr int kDefaultPageSize = 50;
+constexpr int kMaxPageSize = 500;
+
+// One answer for every failed log-in: it must not tell whether the name exists,
+// whether the password was wrong, or whether the name is being throttled.
+absl::Status LoginFailed() {
+  return absl::UnauthenticatedError(
+      "invalid user name or password, or too many failed attempts: wait a moment and retry");
+}
+
+std::string NormalizeUsername(const std::string& username) {
+  return absl::AsciiStrToLower(TrimText(username));
+}
+
+void CheckUsername(FieldViolations& violations, const std::string& field,
+                   const std::string& username) {
+  if (username.size() < 3 || username.size() > 64) {
+    violations.Add(field, "must be 3 to 64 characters");
+    return;
+  }
+  for (char c : username) {
+    if (!absl::ascii_islower(c) && !absl::ascii_isdigit(c) && c != '.' && c != '_' && c != '-') {
+      violations.Add(field, "may contain only a-z, 0-9, '.', '_' and '-'");
+      return;
+    }
+  }
+}
+
+// "<prefix>" + 32 random bytes in URL-safe base64.
+std::string RandomSecret(absl::string_view prefix) {
+  unsigned char bytes[32];
+  randombytes_buf(bytes, sizeof(bytes));
+  char text[sodium_base64_ENCODED_LEN(sizeof(bytes), sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
+  sodium_bin2base64(text, sizeof(text), bytes, sizeof(bytes),
+                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  return absl::StrCat(prefix, text);
+}
+
+void CheckRoles(FieldViolations& violations, const std::string& field,
+                const google::protobuf::RepeatedPtrField<std::string>& roles) {
+  if (roles.empty()) {
+    violations.Add(field, "at least one role is required");
+    return;
+  }
+  for (const std::string& name : roles) {
+    absl::StatusOr<Role> role = ParseRole(name);
+    if (!role.ok() || !Assignable(*role)) {
+      violations.Add(field, absl::StrCat("unknown role '", name,
+                                         "'; roles are administrator, management, "
+                                         "department_head, sales, service, implementer, "
+                                         "read_only, oa_reader"));
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+AuthHandlers::AuthHandlers(UserRepository& users, StructureRepository& structure,
+                           const PasswordHasher& hasher, AuthSettings settings)
+    : users_(users), structure_(structure), hasher_(hasher), settings_(std::move(settings)) {}
+
+absl::Status AuthHandlers::IssueTokens(const CallContext& call, const v1::User& user,
+                                       v1::TokenResponse* response) {
+  const int64_t now = UnixNow();
+  common::v1::Identity identity;
+  identity.set_subject(absl::StrCat("user:", user.id()));
+  identity.set_user_id(user.id());
+  identity.set_display_name(user.username());
+  for (const std::string& role : user.roles()) identity.add_roles(role);
+  if (user.employee_id() != 0) {
+    CRM_ASSIGN_OR_RETURN(EmployeePlacement placement,
+                         structure_.Placement(call, user.employee_id()));
+    if (!placement.active) return LoginFailed();
+    identity.set_employee_id(placement.employee_id);
+    identity.set_department_id(placement.department_id);
+    identity.set_department_path(placement.department_path);
+    identity.set_display_name(placement.name);
+  }
+  identity.set_expires_at(now + absl::ToInt64Seconds(settings_.access_token_ttl));
+  CRM_ASSIGN_OR_RETURN(std::string access_token,
+                       IssueAccessToken(identity, settings_.token_secret, now));
+  response->set_access_token(std::move(access_token));
+  response->set_expires_in_seconds(absl::ToInt64Seconds(settings_.access_token_ttl));
+  response->set_refresh_expires_in_seconds(absl::ToInt64Seconds(settings_.refresh_token_ttl));
+  *response->mutable_identity() = std::move(identity);
+  return absl::OkStatus();
+}
+
+absl::Status AuthHandlers::Login(const CallContext& call, const v1::LoginRequest& request,
+                                 v1::TokenResponse* response) {
+  FieldViolations violations;
+  if (request.username().empty()) violations.Add("username", "is required");
+  if (request.password().empty()) violations.Add("password", "is required");
+  if (request.username().size() > 64) violations.Add("username", "is too long");
+  if (request.password().size() > 1024) violations.Add("password", "is too long");
+  CRM_RETURN_IF_ERROR(violations.ToStatus());
+  const std::string username = NormalizeUsername(request.username());
+
+  CRM_ASSIGN_OR_RETURN(LoginThrottle throttle, users_.Throttle(call, username));
+  const absl::Time now = absl::Now();
+  if (throttle.locked_until > now) return LoginFailed();
+  if (throttle.failures >= settings_.slow_down_after) {
+    const double seconds = std::pow(2.0, throttle.failures - settings_.slow_down_after);
+    const absl::Duration backoff = std::min(absl::Seconds(seconds), settings_.max_backoff);
+    if (now < throttle.last_failed + backoff) return LoginFailed();
+  }
+
+  absl::StatusOr<UserRecord> record = users_.FindByUsername(call, username);
+  if (!record.ok() && record.status().code() != absl::StatusCode::kNotFound) {
+    return record.status();
+  }
+  bool accepted = false;
+  if (record.ok()) {
+    accepted =
+        hasher_.Verify(record->password_hash, request.password()) && !record->user.disabled();
+  } else {
+    hasher_.VerifyAgainstNothing(request.password());
+  }
+  if (!accepted) {
+    CRM_RETURN_IF_ERROR(
+        users_.RecordFailure(call, username, settings_.lock_after, settings_.lock_for));
+    log::Info("log-in refused", {{"username_sha256", Sha256Hex(username).substr(0, 16)}});
+    return LoginFailed();
+  }
+  if (throttle.failures > 0) CRM_RETURN_IF_ERROR(users_.ClearFailures(call, username));
+  CRM_RETURN_IF_ERROR(IssueTokens(call, record->user, response));
+  const std::string refresh = RandomSecret("crmr_");
+  CRM_RETURN_IF_ERROR(users_.StoreRefreshToken(call, record->user.id(), Sha256Hex(refresh),
+                                               absl::Now() + settings_.refresh_token_ttl));
+  response->set_refresh_token(refresh);
+  return absl::OkStatus();
+}
+
+absl::Status AuthHandlers::RefreshToken(const CallContext& call,
+                                        const v1::RefreshTokenRequest& request,
+                                        v1::TokenResponse* response) {
+  if (request.refresh_token().empty() || request.refresh_token().size() > 128) {
+    return InvalidField("refresh_token", "is required");
+  }
+  const std::string next = RandomSecret("crmr_");
+  const std::string next_sha = Sha256Hex(next);
+  CRM_ASSIGN_OR_RETURN(RefreshTokenRecord used,
+                       users_.RotateRefreshToken(call, Sha256Hex(request.refresh_token()), next_sha,
+                                                 absl::Now() + settings_.refresh_token_ttl));
+  if (used.revoked) {
+    return absl::UnauthenticatedError(
+        "the refresh token was already used or revoked; log in again");
+  }
+  if (used.expires_at <= absl::Now()) {
+    return absl::UnauthenticatedError("the refresh token has expired; log in again");
+  }
+  absl::StatusOr<v1::User> user = users_.Get(call, used.user_id);
+  absl::Status issued = user.ok() && !user->disabled()
+                            ? IssueTokens(call, *user, response)
+                            : absl::UnauthenticatedError("the account is disabled");
+  if (!issued.ok()) {
+    users_.RevokeRefreshToken(call, used.user_id, next_sha).IgnoreError();
+    return issued;
+  }
+  response->set_refresh_token(next);
+  return absl::OkStatus();
+}
+
+absl::Status AuthHandlers::Logout(const CallContext& call, const v1::LogoutRequest& request,
+                                  google::protobuf::Empty*) {
+  if (request.refresh_token().empty()) return InvalidField("refresh_token", "is required");
+  if (call.caller.user_id == 0) return absl::OkStatus();  // service accounts hold none
+  return users_.RevokeRefreshToken(call, call.caller.user_id, Sha256Hex(request.refresh_token()));
+}
+
+absl::Status AuthHandlers::ChangePassword(const CallContext& call,
+                                          const v1::ChangePasswordRequest& request,
+                                          google::protobuf::Empty*) {
+  if (call.caller.user_id == 0) {
+    return absl::FailedPreconditionError("only users have passwords");
+  }
+  CRM_ASSIGN_OR_RETURN(v1::User user, users_.Get(call, call.caller.user_id));
+  FieldViolations violations;
+  CheckPasswordPolicy(violations, "new_password", request.new_password(), user.username());
+  CRM_RETURN_IF_ERROR(violations.ToStatus());
+  CRM_ASSIGN_OR_RETURN(UserRecord record, users_.FindByUsername(call, user.username()));
+  if (!hasher_.Verify(record.password_hash, request.current_password())) {
+    return InvalidField("current_password", "is not correct");
+  }
+  CRM_ASSIGN_OR_RETURN(std::string hash, hasher_.Hash(request.new_password()));
+  return users_.SetPassword(call, user.id(), hash);
+}
+
+absl::Status AuthHandlers::GetCurrentUser(const CallContext& call, const v1::GetCurrentUserRequest&,
+                                          v1::CurrentUser* response) {
+  common::v1::Identity* identity = response->mutable_identity();
+  const Caller& caller = call.caller;
+  identity->set_subject(caller.subject);
+  identity->set_user_id(caller.user_id);
+  identity->set_employee_id(caller.employee_id);
+  identity->set_department_id(caller.department_id);
+  identity->set_department_path(caller.department_path);
+  identity->set_display_name(caller.display_name);
+  for (int r = 0; r <= static_cast<int>(Role::kSystem); ++r) {
+    if (caller.Has(static_cast<Role>(r))) identity->add_roles(RoleName(static_cast<Role>(r)));
+  }
+  if (caller.user_id != 0) {
+    CRM_ASSIGN_OR_RETURN(*response->mutable_user(), users_.Get(call, caller.user_id));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status AuthHandlers::CreateUser(const CallContext& call, const v1::CreateUserRequest& request,
+                                      v1::User* response) {
+  v1::User user = request.user();
+  user.set_username(NormalizeUsername(user.username()));
+  FieldViolations violations;
+  CheckUsername(violations, "user.username", user.username());
+  CheckPasswordPolicy(violations, "password", request.password(), user.username());
+  CheckRoles(violations, "user.roles", user.roles());
+  if (user.employee_id() < 0) violations.Add("user.employee_id", "must not be negative");
+  CheckText(violations, "request_id", request.request_id(), 64, Presence::kOptional);
+  CRM_RETURN_IF_ERROR(violations.ToStatus());
+  CRM_ASSIGN_OR_RETURN(std::string hash, hasher_.Hash(request.password()));
+  CRM_ASSIGN_OR_RETURN(*response, users_.Create(call, user, hash, request.request_id()));
+  return absl::OkStatus();
+}
+
+absl::Status AuthHandlers::GetUser(const CallContext& call, const v1::GetUserRequest& request,
+                                   v1::User* response) {
+  if (request.id() <= 0) return InvalidField("id", "must be a positive user id");
+  CRM_ASSIGN_OR_RETURN(*response, users_.Get(call, request.id()));
+  return absl::OkStatus();
+}
+
+absl::Status AuthHandlers::UpdateUser(const CallContext& call, const v1::UpdateUserRequest& request,
+                                      v1::User* response) {
+  const v1::User& patch = request.user();
+  if (patch.id() <= 0) return InvalidField("user.id", "must be a positive user id");
+  FieldViolations violations;
+  bool roles = false, disabled = false, employee = false;
+  for (const std::string& path : request.update_mask().paths()) {
+    if (path == "roles") {
+      roles = true;
+    } else if (path == "disabled") {
+      disabled = true;
+    } else if (path == "employee_id") {
+      employee = true;
+    } else {
+      violations.Add("update_mask", absl::StrCat("field '", path, "' cannot be updated"));
+    }
+  }
+  if (!roles && !disabled && !employee) violations.Add("update_mask", "names no field");
+  if (roles) CheckRoles(violations, "user.roles", patch.roles());
+  if (employee && patch.employee_id() < 0)
+    violations.Add("user.employee_id", "must not be negative");
+  CRM_RETURN_IF_ERROR(violations.ToStatus());
+  CRM_ASSIGN_OR_RETURN(*response, users_.Update(call, patch.id(), patch.etag(), [&](v1::User& u) {
+    if (roles) *u.mutable_roles() = patch.roles();
+    if (disabled) u.set_disabled(patch.disabled());
+    if (employee) u.set_employee_id(patch.employee_id());
+    return absl::OkStatus();
+  }));
+  return absl::OkStatus();
+}
+
+absl::Status AuthHandlers::ListUsers(const CallContext& call, const v1::ListUsersRequest& request,
+                                     v1::ListUsersResponse* response) {
+  if (request.page_size() < 0) return InvalidField("page_size", "must not be negative");
+  const int page_size =
+      request.page_size() == 0 ? kDefaultPageSize : std::min(request.page_size(), kMaxPageSize);
+  const uint64_t fingerprint = FilterFingerprint({"users"});
+  CRM_ASSIGN_OR_RETURN(std::vector<std::string> position,
+                       DecodePageToken(request.page_token(), fingerprint));
+  int64_t after = 0;
+  if (!position.empty() && !absl::SimpleAtoi(position[0], &after)) {
+    return InvalidField("page_token", "is malformed");
+  }
+  CRM_ASSIGN_OR_RETURN(UserPage page, users_.List(call, page_size, after));
+  for (v1::User& u : page.users) *response->add_users() = std::move(u);
+  response->set_total_size(page.total_size);
+  if (page.has_more) {
+    response->set_next_page_token(EncodePageToken(
+        {absl::StrCat(response->users(response->users_size() - 1).id())}, fingerprint));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status AuthHandlers::ResetPassword(const CallContext& call,
+                                         const v1::ResetPasswordRequest& request,
+                                         google::protobuf::Empty*) {
+  if (request.user_id() <= 0) return InvalidField("user_id", "must be a positive user id");
+  CRM_ASSIGN_OR_RETURN(v1::User user, users_.Get(call, request.user_id()));
+  FieldViolations violations;
+  CheckPasswordPolicy(violations, "new_password", request.new_password(), user.username());
+  CRM_RETURN_IF_ERROR(violations.ToStatus());
+  CRM_ASSIGN_OR_RETURN(std::string hash, hasher_.Hash(request.new_password()));
+  return users_.SetPassword(call, user.id(), hash);
+}
+
+absl::Status AuthHandlers::CreateServiceAccount(const CallContext& call,
+                                                const v1::CreateServiceAccountRequest& request,
+                                                v1::CreateServiceAccountResponse* response) {
+  v1::ServiceAccount account = request.service_account();
+  account.set_name(TrimText(account.name()));
+  FieldViolations violations;
+  CheckText(violations, "service_account.name", account.name(), 100, Presence::kRequired);
+  CheckRoles(violations, "service_account.roles", account.roles());
+  CheckText(violations, "request_id", request.request_id(), 64, Presence::kOptional);
+  CRM_RETURN_IF_ERROR(violations.ToStatus());
+  const std::string key = RandomSecret("crmk_");
+  CRM_ASSIGN_OR_RETURN(*response->mutable_service_account(),
+                       users_.CreateServiceAccount(call, account, Sha256Hex(key), key.substr(0, 12),
+                                                   request.request_id()));
+  response->set_api_key(key);
+  return absl::OkStatus();
+}
+
+absl::Status AuthHandlers::ListServiceAccounts(const CallContext& call,
+                                               const v1::ListServiceAccountsRequest&,
+                                               v1::ListServiceAccountsResponse* response) {
+  CRM_ASSIGN_OR_RETURN(std::vector<v1::ServiceAccount> accounts, users_.ListServiceAccounts(call));
+  for (v1::ServiceAccount& a : accounts) *response->add_service_accounts() = std::move(a);
+  return absl::OkStatus();
+}
+
+absl::Status AuthHandlers::RevokeServiceAccount(const CallContext& call,
+                                                const v1::RevokeServiceAccountRequest& request,
+                                                v1::ServiceAccount* response) {
+  if (request.id() <= 0) return InvalidField("id", "must be a positive service account id");
+  CRM_ASSIGN_OR_RETURN(*response, users_.RevokeServiceAccount(call, request.id()));
+  return absl::OkStatus();
+}
+
+absl::Status AuthHandlers::ListActiveApiKeys(const CallContext& call,
+                                             const v1::ListActiveApiKeysRequest&,
+                                             v1::ListActiveApiKeysResponse* response) {
+  CRM_ASSIGN_OR_RETURN(std::vector<v1::ActiveApiKey> keys, users_.ActiveApiKeys(call));
+  for (v1::ActiveApiKey& k : keys) *response->add_keys() = std::move(k);
+  return absl::OkStatus();
+}
+
+absl::Status AuthHandlers::BootstrapAdministrator(const std::string& password) {
+  CallContext call;
+  call.actor = "system:bootstrap";
+  call.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  CRM_ASSIGN_OR_RETURN(bool empty, users_.Empty(call));
+  if (!empty) return absl::OkStatus();
+  if (password.empty()) {
+    log::Warn("no user exists and no administrator password is set (CRM_ADMIN_PASSWORD)");
+    return absl::OkStatus();
+  }
+  FieldViolations violations;
+  CheckPasswordPolicy(violations, "admin-password", password, "admin");
+  CRM_RETURN_IF_ERROR(violations.ToStatus());
+  v1::User admin;
+  admin.set_username("admin");
+  admin.add_roles("administrator");
+  CRM_ASSIGN_OR_RETURN(std::string hash, hasher_.Hash(password));
+  CRM_RETURN_IF_ERROR(users_.Create(call, admin, hash, "").status());
+  log::Info("created the administrator account", {{"username", "admin"}});
+  return absl::OkStatus();
+}
+
+}  // namespace crm::org

@@ -1,0 +1,87 @@
+// Log-in, tokens, users and service accounts (R29): the handlers behind
+// OrgService's auth methods.
+#pragma once
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "common/access_token.h"
+#include "common/call_context.h"
+#include "crm/org/v1/auth.pb.h"
+#include "google/protobuf/empty.pb.h"
+
+namespace crm::org {
+
+class PasswordHasher;
+class StructureRepository;
+class UserRepository;
+
+struct AuthSettings {
+  TokenSecret token_secret;
+  absl::Duration access_token_ttl = absl::Minutes(15);
+  absl::Duration refresh_token_ttl = absl::Hours(24 * 14);
+  // From this many failures on, each attempt must wait 1, 2, 4 ... seconds
+  // (at most max_backoff) after the last failure; at lock_after failures the
+  // name is locked for lock_for.
+  int slow_down_after = 3;
+  absl::Duration max_backoff = absl::Seconds(30);
+  int lock_after = 10;
+  absl::Duration lock_for = absl::Minutes(15);
+};
+
+class AuthHandlers {
+ public:
+  AuthHandlers(UserRepository& users, StructureRepository& structure, const PasswordHasher& hasher,
+               AuthSettings settings);
+
+  absl::Status Login(const CallContext& call, const v1::LoginRequest& request,
+                     v1::TokenResponse* response);
+  absl::Status RefreshToken(const CallContext& call, const v1::RefreshTokenRequest& request,
+                            v1::TokenResponse* response);
+  absl::Status Logout(const CallContext& call, const v1::LogoutRequest& request,
+                      google::protobuf::Empty* response);
+  absl::Status ChangePassword(const CallContext& call, const v1::ChangePasswordRequest& request,
+                              google::protobuf::Empty* response);
+  absl::Status GetCurrentUser(const CallContext& call, const v1::GetCurrentUserRequest& request,
+                              v1::CurrentUser* response);
+
+  absl::Status CreateUser(const CallContext& call, const v1::CreateUserRequest& request,
+                          v1::User* response);
+  absl::Status GetUser(const CallContext& call, const v1::GetUserRequest& request,
+                       v1::User* response);
+  absl::Status UpdateUser(const CallContext& call, const v1::UpdateUserRequest& request,
+                          v1::User* response);
+  absl::Status ListUsers(const CallContext& call, const v1::ListUsersRequest& request,
+                         v1::ListUsersResponse* response);
+  absl::Status ResetPassword(const CallContext& call, const v1::ResetPasswordRequest& request,
+                             google::protobuf::Empty* response);
+
+  absl::Status CreateServiceAccount(const CallContext& call,
+                                    const v1::CreateServiceAccountRequest& request,
+                                    v1::CreateServiceAccountResponse* response);
+  absl::Status ListServiceAccounts(const CallContext& call,
+                                   const v1::ListServiceAccountsRequest& request,
+                                   v1::ListServiceAccountsResponse* response);
+  absl::Status RevokeServiceAccount(const CallContext& call,
+                                    const v1::RevokeServiceAccountRequest& request,
+                                    v1::ServiceAccount* response);
+  absl::Status ListActiveApiKeys(const CallContext& call,
+                                 const v1::ListActiveApiKeysRequest& request,
+                                 v1::ListActiveApiKeysResponse* response);
+
+  // On a first start (no user at all), creates the user "admin" with the
+  // administrator role and this password.
+  absl::Status BootstrapAdministrator(const std::string& password);
+
+ private:
+  absl::Status IssueTokens(const CallContext& call, const v1::User& user,
+                           v1::TokenResponse* response);
+
+  UserRepository& users_;
+  StructureRepository& structure_;
+  const PasswordHasher& hasher_;
+  const AuthSettings settings_;
+};
+
+}  // namespace crm::org

@@ -1,0 +1,56 @@
+// crm.org.v1.OrgService: wires each method to its handler.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "absl/time/time.h"
+#include "common/async_methods.h"
+#include "crm/org/v1/org_service.grpc.pb.h"
+#include "services/org/announcement_handlers.h"
+#include "services/org/announcement_repository.h"
+#include "services/org/auth_handlers.h"
+#include "services/org/password_hasher.h"
+#include "services/org/settings_handlers.h"
+#include "services/org/settings_repository.h"
+#include "services/org/structure_handlers.h"
+#include "services/org/structure_repository.h"
+#include "services/org/user_repository.h"
+#include "services/org/work_handlers.h"
+#include "services/org/work_repository.h"
+
+namespace crm {
+class Database;
+}
+
+namespace crm::org {
+
+struct OrgSettings {
+  AuthSettings auth;
+  uint64_t password_ops_limit = 2;
+  size_t password_memory_limit = 64 << 20;
+  absl::TimeZone zone;  // the company's days (work logs, leave dates)
+};
+
+class OrgServiceImpl : public v1::OrgService::AsyncService {
+ public:
+  // Registers every method's handler in `methods`.
+  OrgServiceImpl(Database& db, AsyncMethods& methods, OrgSettings settings);
+
+  AuthHandlers& auth() { return auth_; }
+
+ private:
+  UserRepository users_;
+  StructureRepository structure_;
+  PasswordHasher hasher_;
+  AuthHandlers auth_;
+  StructureHandlers structure_handlers_;
+  AnnouncementRepository announcements_;
+  AnnouncementHandlers announcement_handlers_;
+  WorkRepository work_;
+  SettingsRepository parameters_;
+  WorkHandlers work_handlers_;
+  SettingsHandlers settings_handlers_;
+};
+
+}  // namespace crm::org

@@ -1,0 +1,302 @@
+// Users, log-in, tokens and service accounts against a real MariaDB.
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+
+#include <thread>
+
+#include "common/access_token.h"
+#include "common/identity.h"
+#include "common/migrations.h"
+#include "services/org/auth_handlers.h"
+#include "services/org/password_hasher.h"
+#include "services/org/structure_repository.h"
+#include "services/org/user_repository.h"
+#include "tests/org/org_fixture.h"
+
+namespace crm::org {
+namespace {
+
+constexpr char kSecret[] = "users-test-token-secret-0123456789abcdefgh";
+constexpr char kPassword[] = "Corr3ct-horse";
+
+class UsersTest : public testing::OrgDatabaseTest {
+ protected:
+  void SetUp() override {
+    OrgDatabaseTest::SetUp();
+    users_ = std::make_unique<UserRepository>(*db_);
+    structure_ = std::make_unique<StructureRepository>(*db_);
+    // argon2id with small limits: the tests hash many passwords.
+    hasher_ = std::make_unique<PasswordHasher>(1, 8 * 1024 * 1024);
+    Build(AuthSettings());
+  }
+
+  void Build(AuthSettings settings) {
+    settings.token_secret = *TokenSecret::FromString(kSecret);
+    auth_ = std::make_unique<AuthHandlers>(*users_, *structure_, *hasher_, settings);
+  }
+
+  v1::User CreateUser(const std::string& username, std::vector<std::string> roles,
+                      int64_t employee_id = 0) {
+    v1::CreateUserRequest request;
+    request.mutable_user()->set_username(username);
+    request.mutable_user()->set_employee_id(employee_id);
+    for (auto& r : roles) request.mutable_user()->add_roles(r);
+    request.set_password(kPassword);
+    v1::User user;
+    absl::Status status = auth_->CreateUser(Admin(), request, &user);
+    EXPECT_TRUE(status.ok()) << status;
+    return user;
+  }
+
+  absl::StatusOr<v1::TokenResponse> Login(const std::string& username,
+                                          const std::string& password = kPassword) {
+    v1::LoginRequest request;
+    request.set_username(username);
+    request.set_password(password);
+    v1::TokenResponse response;
+    CallContext anonymous;
+    anonymous.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    absl::Status status = auth_->Login(anonymous, request, &response);
+    if (!status.ok()) return status;
+    return response;
+  }
+
+  std::string Query(const std::string& sql) {
+    auto c = pool_->Acquire();
+    std::unique_ptr<sql::ResultSet> rs((*c)->Prepare(sql).executeQuery());
+    return rs->next() ? std::string(rs->getString(1)) : "";
+  }
+
+  std::unique_ptr<UserRepository> users_;
+  std::unique_ptr<StructureRepository> structure_;
+  std::unique_ptr<PasswordHasher> hasher_;
+  std::unique_ptr<AuthHandlers> auth_;
+};
+
+TEST_F(UsersTest, TheFirstStartCreatesTheAdministratorOnce) {
+  ASSERT_TRUE(auth_->BootstrapAdministrator("Adm1n-passw0rd").ok());
+  ASSERT_TRUE(auth_->BootstrapAdministrator("another-passw0rd").ok());
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM users"), "1");
+  EXPECT_EQ(Query("SELECT roles FROM users WHERE username = 'admin'"), "administrator");
+  // Stored as an argon2id hash, never the password.
+  const std::string hash = Query("SELECT password_hash FROM users WHERE username = 'admin'");
+  EXPECT_EQ(hash.rfind("$argon2id$", 0), 0u) << hash;
+  EXPECT_EQ(hash.find("Adm1n-passw0rd"), std::string::npos);
+  EXPECT_TRUE(Login("admin", "Adm1n-passw0rd").ok());
+  EXPECT_FALSE(Login("admin", "another-passw0rd").ok());
+}
+
+TEST_F(UsersTest, LoginIssuesATokenCarryingTheEmployeesDepartment) {
+  v1::Department department;
+  department.set_name("销售部");
+  v1::Department d = *structure_->CreateDepartment(Admin(), department, "");
+  v1::Employee employee;
+  employee.set_name("李雷");
+  employee.set_department_id(d.id());
+  v1::Employee e = *structure_->CreateEmployee(Admin(), employee, "");
+  v1::User user = CreateUser("li.lei", {"sales"}, e.id());
+
+  auto tokens = Login("  Li.Lei ");  // user names are trimmed and case-insensitive
+  ASSERT_TRUE(tokens.ok()) << tokens.status();
+  auto identity =
+      VerifyAccessToken(tokens->access_token(), *TokenSecret::FromString(kSecret), UnixNow());
+  ASSERT_TRUE(identity.ok()) << identity.status();
+  EXPECT_EQ(identity->subject(), "user:" + std::to_string(user.id()));
+  EXPECT_EQ(identity->employee_id(), e.id());
+  EXPECT_EQ(identity->department_path(), d.path());
+  EXPECT_EQ(identity->display_name(), "李雷");
+  ASSERT_EQ(identity->roles_size(), 1);
+  EXPECT_EQ(identity->roles(0), "sales");
+  EXPECT_FALSE(tokens->refresh_token().empty());
+}
+
+TEST_F(UsersTest, FailuresNeverSayWhetherTheUserExists) {
+  CreateUser("han.meimei", {"sales"});
+  absl::Status wrong_password = Login("han.meimei", "wrong-password").status();
+  absl::Status unknown_user = Login("nobody.here", "wrong-password").status();
+  EXPECT_EQ(wrong_password.code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(wrong_password, unknown_user);
+}
+
+TEST_F(UsersTest, RepeatedFailuresSlowDown) {
+  AuthSettings settings;
+  settings.slow_down_after = 2;
+  settings.max_backoff = absl::Seconds(1);
+  Build(settings);
+  CreateUser("slow.user", {"sales"});
+  EXPECT_FALSE(Login("slow.user", "bad-one").ok());
+  EXPECT_FALSE(Login("slow.user", "bad-two").ok());
+  // Even the right password is refused until the back-off has passed.
+  EXPECT_EQ(Login("slow.user").status().code(), absl::StatusCode::kUnauthenticated);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  EXPECT_TRUE(Login("slow.user").ok());
+  EXPECT_TRUE(Login("slow.user").ok());  // success cleared the count
+}
+
+TEST_F(UsersTest, ManyFailuresLockTheNameForAWhile) {
+  AuthSettings settings;
+  settings.slow_down_after = 100;  // only the lock here
+  settings.lock_after = 3;
+  settings.lock_for = absl::Seconds(1);
+  Build(settings);
+  CreateUser("locked.user", {"sales"});
+  for (int i = 0; i < 3; ++i) EXPECT_FALSE(Login("locked.user", "bad").ok());
+  EXPECT_EQ(Login("locked.user").status().code(), absl::StatusCode::kUnauthenticated);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  EXPECT_TRUE(Login("locked.user").ok());
+}
+
+TEST_F(UsersTest, RefreshTokensAreSingleUseAndLogoutRevokesThem) {
+  v1::User user = CreateUser("refresh.user", {"sales"});
+  auto tokens = Login("refresh.user");
+  ASSERT_TRUE(tokens.ok());
+  CallContext anonymous;
+  anonymous.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  v1::RefreshTokenRequest refresh;
+  refresh.set_refresh_token(tokens->refresh_token());
+  v1::TokenResponse second;
+  ASSERT_TRUE(auth_->RefreshToken(anonymous, refresh, &second).ok());
+  EXPECT_NE(second.refresh_token(), tokens->refresh_token());
+  // Replaying the used token fails and revokes its successor as well.
+  v1::TokenResponse replay;
+  EXPECT_EQ(auth_->RefreshToken(anonymous, refresh, &replay).code(),
+            absl::StatusCode::kUnauthenticated);
+  refresh.set_refresh_token(second.refresh_token());
+  EXPECT_EQ(auth_->RefreshToken(anonymous, refresh, &replay).code(),
+            absl::StatusCode::kUnauthenticated);
+
+  auto third = Login("refresh.user");
+  v1::LogoutRequest logout;
+  logout.set_refresh_token(third->refresh_token());
+  google::protobuf::Empty empty;
+  CallContext as_user = As(user.id(), Bit(Role::kSales));
+  ASSERT_TRUE(auth_->Logout(as_user, logout, &empty).ok());
+  refresh.set_refresh_token(third->refresh_token());
+  EXPECT_EQ(auth_->RefreshToken(anonymous, refresh, &replay).code(),
+            absl::StatusCode::kUnauthenticated);
+}
+
+TEST_F(UsersTest, ChangingAndResettingPasswords) {
+  v1::User user = CreateUser("pw.user", {"sales"});
+  CallContext as_user = As(user.id(), Bit(Role::kSales));
+  google::protobuf::Empty empty;
+  v1::ChangePasswordRequest change;
+  change.set_current_password("not-it-at-all");
+  change.set_new_password("N3w-password");
+  absl::Status wrong = auth_->ChangePassword(as_user, change, &empty);
+  EXPECT_EQ(wrong.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(std::string(wrong.message()).find("current_password"), std::string::npos);
+  change.set_current_password(kPassword);
+  change.set_new_password("short");
+  EXPECT_EQ(auth_->ChangePassword(as_user, change, &empty).code(),
+            absl::StatusCode::kInvalidArgument);
+  change.set_new_password("N3w-password");
+  ASSERT_TRUE(auth_->ChangePassword(as_user, change, &empty).ok());
+  EXPECT_FALSE(Login("pw.user").ok());
+  EXPECT_TRUE(Login("pw.user", "N3w-password").ok());
+
+  v1::ResetPasswordRequest reset;
+  reset.set_user_id(user.id());
+  reset.set_new_password("Res3t-password");
+  ASSERT_TRUE(auth_->ResetPassword(Admin(), reset, &empty).ok());
+  EXPECT_TRUE(Login("pw.user", "Res3t-password").ok());
+  // The audit trail records the change, never a hash.
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM change_log WHERE entity_type = 'crm.org.v1.User'"
+                  " AND operation = 2"),
+            "2");
+}
+
+TEST_F(UsersTest, UserValidationAndUniqueness) {
+  v1::CreateUserRequest request;
+  request.mutable_user()->set_username("x");
+  request.mutable_user()->add_roles("emperor");
+  request.set_password("123");
+  v1::User user;
+  absl::Status status = auth_->CreateUser(Admin(), request, &user);
+  ASSERT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  for (const char* field : {"user.username", "password", "user.roles"}) {
+    EXPECT_NE(std::string(status.message()).find(field), std::string::npos) << field;
+  }
+  request.mutable_user()->set_username("sys.user");
+  request.mutable_user()->clear_roles();
+  request.mutable_user()->add_roles("system");  // internal only
+  request.set_password(kPassword);
+  EXPECT_EQ(auth_->CreateUser(Admin(), request, &user).code(), absl::StatusCode::kInvalidArgument);
+  CreateUser("taken.name", {"sales"});
+  request.mutable_user()->set_username("taken.name");
+  request.mutable_user()->clear_roles();
+  request.mutable_user()->add_roles("sales");
+  EXPECT_EQ(auth_->CreateUser(Admin(), request, &user).code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM users"), "1");
+}
+
+TEST_F(UsersTest, TheLastAdministratorStays) {
+  ASSERT_TRUE(auth_->BootstrapAdministrator("Adm1n-passw0rd").ok());
+  v1::ListUsersRequest list;
+  v1::ListUsersResponse users;
+  ASSERT_TRUE(auth_->ListUsers(Admin(), list, &users).ok());
+  ASSERT_EQ(users.users_size(), 1);
+  v1::UpdateUserRequest demote;
+  demote.mutable_user()->set_id(users.users(0).id());
+  demote.mutable_user()->add_roles("sales");
+  demote.mutable_update_mask()->add_paths("roles");
+  v1::User updated;
+  EXPECT_EQ(auth_->UpdateUser(Admin(), demote, &updated).code(),
+            absl::StatusCode::kFailedPrecondition);
+  CreateUser("second.admin", {"administrator"});
+  EXPECT_TRUE(auth_->UpdateUser(Admin(), demote, &updated).ok());
+}
+
+TEST_F(UsersTest, AnEmployeeWhoLeftCannotLogIn) {
+  v1::Department department;
+  department.set_name("客服部");
+  v1::Department d = *structure_->CreateDepartment(Admin(), department, "");
+  v1::Employee employee;
+  employee.set_name("周八");
+  employee.set_department_id(d.id());
+  v1::Employee e = *structure_->CreateEmployee(Admin(), employee, "");
+  CreateUser("zhou.ba", {"service"}, e.id());
+  auto tokens = Login("zhou.ba");
+  ASSERT_TRUE(tokens.ok());
+  ASSERT_TRUE(structure_->LeaveEmployee(Admin(), e.id(), "2026-11-22", "").ok());
+  EXPECT_FALSE(Login("zhou.ba").ok());
+  CallContext anonymous;
+  v1::RefreshTokenRequest refresh;
+  refresh.set_refresh_token(tokens->refresh_token());
+  v1::TokenResponse response;
+  EXPECT_FALSE(auth_->RefreshToken(anonymous, refresh, &response).ok());
+}
+
+TEST_F(UsersTest, ServiceAccountKeysAreShownOnceAndRevocable) {
+  v1::CreateServiceAccountRequest request;
+  request.mutable_service_account()->set_name("OA 系统");
+  request.mutable_service_account()->add_roles("oa_reader");
+  v1::CreateServiceAccountResponse created;
+  ASSERT_TRUE(auth_->CreateServiceAccount(Admin(), request, &created).ok());
+  EXPECT_EQ(created.api_key().rfind("crmk_", 0), 0u);
+  EXPECT_EQ(created.service_account().key_prefix(), created.api_key().substr(0, 12));
+  // Only the hash is stored.
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM service_accounts WHERE key_sha256 = '" +
+                  Sha256Hex(created.api_key()) + "'"),
+            "1");
+  EXPECT_EQ(
+      Query("SELECT COUNT(*) FROM service_accounts WHERE key_prefix = '" + created.api_key() + "'"),
+      "0");
+  v1::ListActiveApiKeysResponse keys;
+  ASSERT_TRUE(auth_->ListActiveApiKeys(Admin(), v1::ListActiveApiKeysRequest(), &keys).ok());
+  ASSERT_EQ(keys.keys_size(), 1);
+  EXPECT_EQ(keys.keys(0).key_sha256(), Sha256Hex(created.api_key()));
+  EXPECT_EQ(keys.keys(0).service_account().roles(0), "oa_reader");
+
+  v1::RevokeServiceAccountRequest revoke;
+  revoke.set_id(created.service_account().id());
+  v1::ServiceAccount revoked;
+  ASSERT_TRUE(auth_->RevokeServiceAccount(Admin(), revoke, &revoked).ok());
+  EXPECT_TRUE(revoked.revoked());
+  keys.Clear();
+  ASSERT_TRUE(auth_->ListActiveApiKeys(Admin(), v1::ListActiveApiKeysRequest(), &keys).ok());
+  EXPECT_EQ(keys.keys_size(), 0);
+}
+
+}  // namespace
+}  // namespace crm::org
