@@ -10,6 +10,7 @@
 #include "common/async_methods.h"
 #include "common/config.h"
 #include "common/database.h"
+#include "common/feed_consumer.h"
 #include "common/grpc_server.h"
 #include "common/identity.h"
 #include "common/logging.h"
@@ -89,7 +90,8 @@ int RunBackend(int argc, char** argv, const BackendSpec& spec) {
   MySqlPool pool(db_options);
   Database db(pool);
   AsyncMethods methods(key);
-  BackendContext context{config, db, methods, key};
+  std::vector<std::unique_ptr<FeedConsumer>> feeds;
+  BackendContext context{config, db, methods, key, feeds};
   absl::StatusOr<std::vector<BackendService>> services = spec.make_services(context);
 
   if (config.help_requested()) {
@@ -130,6 +132,7 @@ int RunBackend(int argc, char** argv, const BackendSpec& spec) {
       return 1;
     }
   }
+  for (auto& feed : feeds) feed->Start();
 
   GrpcServer server(server_options);
   for (BackendService& s : *services) server.AddService(s.service.get(), s.name);

@@ -18,6 +18,7 @@ namespace crm {
 class AsyncMethods;
 class Config;
 class Database;
+class FeedConsumer;
 class IdentityKey;
 
 // What a service's wiring gets to build its handlers with.
@@ -26,6 +27,9 @@ struct BackendContext {
   Database& db;
   AsyncMethods& methods;  // register every method's handler here
   const IdentityKey& identity_key;
+  // Feeds of other services to follow; started once the schema is ready,
+  // stopped before the database closes.
+  std::vector<std::unique_ptr<FeedConsumer>>& feeds;
 };
 
 struct BackendService {

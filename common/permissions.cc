@@ -22,10 +22,11 @@ struct RoleEntry {
 };
 
 // Everyone with a user account may see the organisation, read and publish
-// announcements (R26), write their work log and read settings.
+// announcements (R26) and write their work log. System parameters (R30) are
+// for administrators; management may read them.
 #define CRM_STAFF_BASICS                                                           \
   "self", "org.read", "announcement.read", "announcement.publish", "worklog.read", \
-      "worklog.write", "weeklyplan.read", "settings.read"
+      "worklog.write", "weeklyplan.read"
 
 const std::array<RoleEntry, 9>& Table() {
   static const auto* table = new std::array<RoleEntry, 9>{{
@@ -33,7 +34,7 @@ const std::array<RoleEntry, 9>& Table() {
       {Role::kManagement,
        "management",
        {CRM_STAFF_BASICS, "customer.*", "org.write", "announcement.manage", "weeklyplan.review",
-        "sales.*", "feedback.*", "reporting.*"}},
+        "settings.read", "sales.*", "feedback.*", "reporting.*"}},
       {Role::kDepartmentHead,
        "department_head",
        {CRM_STAFF_BASICS, "customer.*", "weeklyplan.write", "weeklyplan.review", "sales.*",
@@ -47,7 +48,7 @@ const std::array<RoleEntry, 9>& Table() {
        {CRM_STAFF_BASICS, "customer.read", "weeklyplan.write", "feedback.*"}},
       {Role::kReadOnly, "read_only", {"self", "*.read"}},
       {Role::kOaReader, "oa_reader", {"announcement.pull"}},
-      {Role::kSystem, "system", {"internal.*", "changes.read", "org.read"}},
+      {Role::kSystem, "system", {"internal.*", "changes.read", "org.read", "settings.read"}},
   }};
   return *table;
 }

@@ -8,9 +8,11 @@
 #include <random>
 #include <thread>
 
+#include "absl/time/clock.h"
 #include "common/change_log.h"
 #include "common/database.h"
 #include "common/migrations.h"
+#include "crm/common/v1/audit.pb.h"
 #include "crm/common/v1/changes.pb.h"
 #include "crm/customer/v1/customer.pb.h"
 #include "tests/support/mariadb_server.h"
@@ -113,6 +115,59 @@ TEST_F(ChangeLogTest, PagesAndCursor) {
   auto none = List(rest.last_sequence(), 10);
   EXPECT_EQ(none.changes_size(), 0);
   EXPECT_EQ(none.last_sequence(), 5);  // the cursor stays put
+}
+
+TEST_F(ChangeLogTest, AuditEventsFilterByActorEntityAndTimeNewestFirst) {
+  ASSERT_TRUE(Write(1).ok());
+  ASSERT_TRUE(Write(2).ok());
+  const absl::Time between = absl::Now();
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ASSERT_TRUE(Write(3).ok());
+  CallContext call;
+  call.deadline = Soon();
+  common::v1::ListAuditEventsRequest request;
+  request.set_actor("tester");
+  common::v1::ListAuditEventsResponse all;
+  ASSERT_TRUE(ListAuditEvents(*db_, call, request, &all).ok());
+  ASSERT_EQ(all.events_size(), 3);
+  EXPECT_EQ(all.events(0).entity_id(), 3);  // newest first
+  EXPECT_EQ(all.events(2).entity_id(), 1);
+
+  common::v1::ListAuditEventsRequest since = request;
+  since.mutable_start_time()->set_seconds(absl::ToUnixSeconds(between));
+  since.mutable_start_time()->set_nanos(static_cast<int32_t>(
+      absl::ToInt64Nanoseconds(between - absl::FromUnixSeconds(absl::ToUnixSeconds(between)))));
+  common::v1::ListAuditEventsResponse later;
+  ASSERT_TRUE(ListAuditEvents(*db_, call, since, &later).ok());
+  ASSERT_EQ(later.events_size(), 1);
+  EXPECT_EQ(later.events(0).entity_id(), 3);
+
+  common::v1::ListAuditEventsRequest one = request;
+  one.set_entity_type("crm.customer.v1.Customer");
+  one.set_entity_id(2);
+  common::v1::ListAuditEventsResponse entity;
+  ASSERT_TRUE(ListAuditEvents(*db_, call, one, &entity).ok());
+  ASSERT_EQ(entity.events_size(), 1);
+  EXPECT_EQ(entity.events(0).request_id(), "req-2");
+
+  common::v1::ListAuditEventsRequest paged = request;
+  paged.set_page_size(2);
+  common::v1::ListAuditEventsResponse first;
+  ASSERT_TRUE(ListAuditEvents(*db_, call, paged, &first).ok());
+  ASSERT_EQ(first.events_size(), 2);
+  ASSERT_FALSE(first.next_page_token().empty());
+  paged.set_page_token(first.next_page_token());
+  common::v1::ListAuditEventsResponse second;
+  ASSERT_TRUE(ListAuditEvents(*db_, call, paged, &second).ok());
+  ASSERT_EQ(second.events_size(), 1);
+  EXPECT_EQ(second.events(0).entity_id(), 1);
+  EXPECT_TRUE(second.next_page_token().empty());
+
+  common::v1::ListAuditEventsRequest nobody;
+  nobody.set_actor("someone-else");
+  common::v1::ListAuditEventsResponse none;
+  ASSERT_TRUE(ListAuditEvents(*db_, call, nobody, &none).ok());
+  EXPECT_EQ(none.events_size(), 0);
 }
 
 TEST_F(ChangeLogTest, BadRequestsAreRefused) {

@@ -28,9 +28,9 @@ namespace ov1 = org::v1;
 using testing::AuthContext;
 using testing::Session;
 
-const char* const kServices[] = {
-    "crm.customer.v1.CustomerService", "crm.sales.v1.SalesService",
-    "crm.feedback.v1.FeedbackService", "crm.org.v1.OrgService", "crm.reporting.v1.ReportingService"};
+const char* const kServices[] = {"crm.customer.v1.CustomerService", "crm.sales.v1.SalesService",
+                                 "crm.feedback.v1.FeedbackService", "crm.org.v1.OrgService",
+                                 "crm.reporting.v1.ReportingService"};
 
 // Calls `method` with an empty request and the given metadata.
 grpc::Status CallRaw(const std::shared_ptr<grpc::Channel>& channel, const std::string& method,
@@ -51,7 +51,8 @@ grpc::Status CallRaw(const std::shared_ptr<grpc::Channel>& channel, const std::s
 std::vector<std::pair<std::string, bool>> AllMethods() {
   std::vector<std::pair<std::string, bool>> methods;
   for (const char* name : kServices) {
-    const auto* service = google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(name);
+    const auto* service =
+        google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(name);
     for (int i = 0; i < service->method_count(); ++i) {
       const auto* m = service->method(i);
       bool open = m->name() == "Login" || m->name() == "RefreshToken";
@@ -76,7 +77,8 @@ class AccessTest : public ::testing::Test {
     const int64_t south = org.Department("华南组", sales);
     sales_a_ = new Session(org.User("sales.a", org.Employee("甲", east), {"sales"}));
     sales_b_ = new Session(org.User("sales.b", org.Employee("乙", south), {"sales"}));
-    head_east_ = new Session(org.User("head.east", org.Employee("东主管", east), {"department_head"}));
+    head_east_ =
+        new Session(org.User("head.east", org.Employee("东主管", east), {"department_head"}));
     head_sales_ =
         new Session(org.User("head.sales", org.Employee("销售总监", sales), {"department_head"}));
     read_only_ = new Session(org.User("auditor", 0, {"read_only"}));
@@ -141,8 +143,9 @@ TEST_F(AccessTest, EveryMethodButTheOpenOnesRefusesMissingExpiredAndForgedTokens
     EXPECT_EQ(CallRaw(*gateway_, method, {{"authorization", "Bearer " + forged}}).error_code(),
               grpc::StatusCode::UNAUTHENTICATED)
         << method;
-    EXPECT_EQ(CallRaw(*gateway_, method, {{"authorization", "Basic YWRtaW46YWRtaW4="}}).error_code(),
-              grpc::StatusCode::UNAUTHENTICATED)
+    EXPECT_EQ(
+        CallRaw(*gateway_, method, {{"authorization", "Basic YWRtaW46YWRtaW4="}}).error_code(),
+        grpc::StatusCode::UNAUTHENTICATED)
         << method;
     ++checked;
   }
@@ -264,10 +267,11 @@ TEST_F(AccessTest, ABackendCalledDirectlyRefusesMissingAndForgedIdentities) {
   claim.set_expires_at(UnixNow() + 600);
   SignedIdentity forged =
       SignIdentity(claim, *IdentityKey::FromSecret("not-the-key-the-services-use-0123456789"));
-  EXPECT_EQ(CallRaw(customer, method,
-                    {{kIdentityHeader, forged.identity}, {kIdentitySignatureHeader, forged.signature}})
-                .error_code(),
-            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(
+      CallRaw(customer, method,
+              {{kIdentityHeader, forged.identity}, {kIdentitySignatureHeader, forged.signature}})
+          .error_code(),
+      grpc::StatusCode::UNAUTHENTICATED);
   // The same claim with no signature, and a valid signature on another claim.
   SignedIdentity real = SignIdentity(claim, *IdentityKey::FromSecret(testing::kTestIdentityKey));
   claim.add_roles("management");
@@ -310,9 +314,57 @@ TEST_F(AccessTest, TokensRefreshOnceAndLogoutEndsTheSession) {
   EXPECT_EQ(org->RefreshToken(&after, refresh, &replay).error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
   ov1::CurrentUser me;
-  ASSERT_TRUE(org->GetCurrentUser(AuthContext(fresh).get(), ov1::GetCurrentUserRequest(), &me).ok());
+  ASSERT_TRUE(
+      org->GetCurrentUser(AuthContext(fresh).get(), ov1::GetCurrentUserRequest(), &me).ok());
   EXPECT_EQ(me.user().username(), "sales.a");
   EXPECT_EQ(me.identity().department_path(), sales_a_->identity.department_path());
+}
+
+// Visibility follows the organisation: when a department moves out of a
+// subtree, or a sales person changes department, their customers go with
+// them (the customer service follows the org service's change feed).
+TEST_F(AccessTest, VisibilityFollowsDepartmentMovesAndTransfers) {
+  testing::OrgBuilder org(*gateway_, *admin_);
+  const int64_t region = org.Department("大区");
+  const int64_t team = org.Department("一组", region);
+  const int64_t elsewhere = org.Department("他区");
+  const int64_t seller = org.Employee("调动者", team);
+  Session mover = org.User("mover", seller, {"sales"});
+  Session region_head =
+      org.User("region.head", org.Employee("大区经理", region), {"department_head"});
+  Session other_head =
+      org.User("other.head", org.Employee("他区经理", elsewhere), {"department_head"});
+  cv1::Customer customer = CreateCustomer(mover, "跟随客户");
+  EXPECT_EQ(GetCode(region_head, customer.id()), grpc::StatusCode::OK);
+  EXPECT_EQ(GetCode(other_head, customer.id()), grpc::StatusCode::NOT_FOUND);
+
+  auto wait_for = [&](const Session& who, grpc::StatusCode wanted) {
+    for (int i = 0; i < 100; ++i) {
+      if (GetCode(who, customer.id()) == wanted) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  };
+  // The team moves from 大区 to 他区.
+  auto stub = ov1::OrgService::NewStub(*gateway_);
+  ov1::MoveDepartmentRequest move;
+  move.set_id(team);
+  move.set_new_parent_id(elsewhere);
+  ov1::Department moved;
+  ASSERT_TRUE(stub->MoveDepartment(AuthContext(*admin_).get(), move, &moved).ok());
+  EXPECT_TRUE(wait_for(other_head, grpc::StatusCode::OK));
+  EXPECT_TRUE(wait_for(region_head, grpc::StatusCode::NOT_FOUND));
+
+  // The seller transfers back to 大区 itself.
+  ov1::UpdateEmployeeRequest transfer;
+  transfer.mutable_employee()->set_id(seller);
+  transfer.mutable_employee()->set_department_id(region);
+  transfer.mutable_update_mask()->add_paths("department_id");
+  ov1::Employee transferred;
+  ASSERT_TRUE(stub->UpdateEmployee(AuthContext(*admin_).get(), transfer, &transferred).ok());
+  EXPECT_TRUE(wait_for(region_head, grpc::StatusCode::OK));
+  EXPECT_TRUE(wait_for(other_head, grpc::StatusCode::NOT_FOUND));
+  EXPECT_EQ(GetCode(mover, customer.id()), grpc::StatusCode::OK);  // still the owner
 }
 
 // The OA system's key pulls announcements, in commit order, never missing or

@@ -3,6 +3,11 @@
 # the customer service, same concurrency, alternating short runs in one go, and
 # where the CPU goes (microseconds of CPU per call for each process).
 #
+# Through the gateway the call carries a bearer token (checked, permission
+# tested, identity signed); straight to the service it carries the identity
+# headers the gateway would have added (the service verifies them either way).
+# Calls are made as a demo sales person (row-level visibility applies).
+#
 # Needs the local stack (deploy/local/up.sh --detach; it is started if the
 # gateway does not answer) and h2load (nghttp2-client, installed if missing).
 #   ROUNDS=5 SECONDS_PER_RUN=5 CONCURRENCY="-c 8 -m 4" tests/perf/gateway_overhead.sh
@@ -23,8 +28,19 @@ trap 'rm -rf "$work"' EXIT
 if ! "$CRMCTL" wait-serving --target="$GATEWAY" --timeout-s=1 >/dev/null 2>&1; then
   "$CRM_ROOT/deploy/local/up.sh" --detach
 fi
-id=$("$CRMCTL" list-customers --target="$GATEWAY" --page-size=1 | cut -f1)
+set -a
+# shellcheck source=/dev/null
+source "${CRM_LOCAL_DIR:-$CRM_ROOT/.crm-local}/secrets.env"
+set +a
+USER_NAME=${BENCH_USER:-sales.east}
+USER_PASSWORD=${BENCH_PASSWORD:-Demo-passw0rd}
+id=$("$CRMCTL" list-customers --target="$GATEWAY" --username="$USER_NAME" \
+  --password="$USER_PASSWORD" --page-size=1 | cut -f1)
 [ -n "$id" ] || { echo "no customer to read" >&2; exit 1; }
+mapfile -t credentials < <("$CRMCTL" token --target="$GATEWAY" --username="$USER_NAME" \
+  --password="$USER_PASSWORD")
+GATEWAY_HEADERS=(-H "authorization: Bearer ${credentials[0]}")
+DIRECT_HEADERS=(-H "x-crm-identity-bin: ${credentials[1]}" -H "x-crm-identity-sig-bin: ${credentials[2]}")
 
 # The gRPC frame h2load sends: flag byte, big-endian length, GetCustomerRequest{id}.
 /usr/bin/python3 - "$id" "$work/body.bin" <<'PY'
@@ -38,22 +54,28 @@ message = b"\x08" + varint
 open(sys.argv[2], "wb").write(b"\x00" + struct.pack(">I", len(message)) + message)
 PY
 # h2load counts HTTP 200s; make sure one call really succeeds on both paths.
-for target in "$CUSTOMER" "$GATEWAY"; do
-  /usr/bin/python3 - "$target" "$METHOD" "$work/body.bin" <<'PY'
-import grpc, sys
-target, method, body = sys.argv[1], sys.argv[2], open(sys.argv[3], "rb").read()[5:]
-grpc.insecure_channel(target).unary_unary(method)(body, timeout=5)
+/usr/bin/python3 - "$CUSTOMER" "$GATEWAY" "$METHOD" "$work/body.bin" "${credentials[@]}" <<'PY'
+import base64, grpc, sys
+direct, gateway, method, body_file, token, identity, signature = sys.argv[1:]
+body = open(body_file, "rb").read()[5:]
+grpc.insecure_channel(gateway).unary_unary(method)(
+    body, timeout=5, metadata=(("authorization", "Bearer " + token),))
+grpc.insecure_channel(direct).unary_unary(method)(
+    body, timeout=5, metadata=(("x-crm-identity-bin", base64.b64decode(identity)),
+                               ("x-crm-identity-sig-bin", base64.b64decode(signature))))
 PY
-done
 
 pid_of() { pgrep -f "$1" | head -n 1; }
 pids=("$(pid_of "crm-customer --listen $CUSTOMER")" "$(pid_of "crm-gateway --listen $GATEWAY")" "$(pgrep -o mariadbd)")
 cpu_ticks() { for p in "${pids[@]}"; do awk '{print $14 + $15}' "/proc/$p/stat"; done; }
 ticks_per_s=$(getconf CLK_TCK)
 
-run() {  # target -> prints "rate cpu_customer_us cpu_gateway_us cpu_mariadb_us"
+run() {  # target headers... -> prints "rate cpu_customer_us cpu_gateway_us cpu_mariadb_us"
+  local target=$1
+  shift
   h2load $CONCURRENCY -t 1 -D "$RUN_SECONDS" --warm-up-time=1 -d "$work/body.bin" \
-    -H 'content-type: application/grpc' -H 'te: trailers' "http://$1$METHOD" >"$work/h2load.txt" 2>&1 &
+    -H 'content-type: application/grpc' -H 'te: trailers' "$@" "http://$target$METHOD" \
+    >"$work/h2load.txt" 2>&1 &
   local h2=$!
   sleep 1.5
   local before=($(cpu_ticks))
@@ -73,11 +95,11 @@ run() {  # target -> prints "rate cpu_customer_us cpu_gateway_us cpu_mariadb_us"
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
-echo "GetCustomer, h2load $CONCURRENCY, $ROUNDS rounds of ${RUN_SECONDS}s each way (customer id $id)"
+echo "GetCustomer as $USER_NAME, h2load $CONCURRENCY, $ROUNDS rounds of ${RUN_SECONDS}s each way (customer id $id)"
 : >"$work/direct" ; : >"$work/gateway"
 for round in $(seq 1 "$ROUNDS"); do
-  run "$CUSTOMER" >>"$work/direct"
-  run "$GATEWAY" >>"$work/gateway"
+  run "$CUSTOMER" "${DIRECT_HEADERS[@]}" >>"$work/direct"
+  run "$GATEWAY" "${GATEWAY_HEADERS[@]}" >>"$work/gateway"
   printf 'round %d: direct %s req/s, gateway %s req/s\n' "$round" \
     "$(tail -n1 "$work/direct" | cut -d' ' -f1)" "$(tail -n1 "$work/gateway" | cut -d' ' -f1)"
 done

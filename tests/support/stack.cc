@@ -72,6 +72,10 @@ void Stack::StartProcess(const std::string& process) {
             "--db-port=" + std::to_string(db.port())};
     env["CRM_DB_PASSWORD"] = db.ServicePassword(process);
   }
+  if (process == "customer") {
+    argv.push_back("--org-addr=" + Address("org"));
+    argv.push_back("--org-feed-interval-ms=200");
+  }
   if (process == "org") {
     env["CRM_TOKEN_SECRET"] = kTestTokenSecret;
     env["CRM_ADMIN_PASSWORD"] = kTestAdminPassword;

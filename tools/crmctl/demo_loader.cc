@@ -118,9 +118,9 @@ int LoadDemo(const std::shared_ptr<grpc::Channel>& gateway, const std::string& a
     return 1;
   }
 
-  std::cout << "demo data: " << DemoDepartments().size() << " departments, "
-            << DemoUsers().size() << " users (password " << kDemoPassword << "), "
-            << DemoCustomers().size() << " customers\n  users:";
+  std::cout << "demo data: " << DemoDepartments().size() << " departments, " << DemoUsers().size()
+            << " users (password " << kDemoPassword << "), " << DemoCustomers().size()
+            << " customers\n  users:";
   for (const DemoUser& u : DemoUsers()) std::cout << " " << u.username;
   std::cout << "\n";
   return 0;

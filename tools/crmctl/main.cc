@@ -5,6 +5,10 @@
 //       creates the demo organisation, users and customers (idempotent)
 //   crmctl list-customers --target=HOST:PORT --username=U --password=P [--page-size=N]
 //       prints "id<TAB>region<TAB>name" for the first page the user may see
+//   crmctl token --target=HOST:PORT --username=U --password=P
+//       prints an access token, then the user's identity signed with
+//       CRM_IDENTITY_KEY as two base64 header values (for calling a backend
+//       directly, e.g. in benchmarks)
 #include <grpcpp/channel.h>
 #include <grpcpp/client_context.h>
 #include <grpcpp/create_channel.h>
@@ -13,8 +17,10 @@
 #include <iostream>
 #include <thread>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_split.h"
 #include "common/config.h"
+#include "common/identity.h"
 #include "crm/customer/v1/customer_service.grpc.pb.h"
 #include "crm/org/v1/org_service.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -55,20 +61,39 @@ int WaitServing(const std::shared_ptr<grpc::Channel>& channel,
   }
 }
 
-int ListCustomers(const std::shared_ptr<grpc::Channel>& channel, const std::string& username,
-                  const std::string& password, int page_size) {
-  grpc::ClientContext login_context;
-  login_context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+bool Login(const std::shared_ptr<grpc::Channel>& channel, const std::string& username,
+           const std::string& password, crm::org::v1::TokenResponse* tokens) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
   crm::org::v1::LoginRequest login;
   login.set_username(username);
   login.set_password(password);
+  grpc::Status status = crm::org::v1::OrgService::NewStub(channel)->Login(&context, login, tokens);
+  if (!status.ok()) std::cerr << "crmctl: log in: " << status.error_message() << "\n";
+  return status.ok();
+}
+
+int PrintToken(const std::shared_ptr<grpc::Channel>& channel, const std::string& username,
+               const std::string& password, const std::string& identity_secret) {
   crm::org::v1::TokenResponse tokens;
-  grpc::Status status =
-      crm::org::v1::OrgService::NewStub(channel)->Login(&login_context, login, &tokens);
-  if (!status.ok()) {
-    std::cerr << "crmctl: log in: " << status.error_message() << "\n";
+  if (!Login(channel, username, password, &tokens)) return 1;
+  std::cout << tokens.access_token() << "\n";
+  absl::StatusOr<crm::IdentityKey> key = crm::IdentityKey::FromSecret(identity_secret);
+  if (!key.ok()) {
+    std::cerr << "crmctl: --identity-key (CRM_IDENTITY_KEY): " << key.status().message() << "\n";
     return 1;
   }
+  crm::SignedIdentity signed_identity = crm::SignIdentity(tokens.identity(), *key);
+  std::cout << absl::Base64Escape(signed_identity.identity) << "\n"
+            << absl::Base64Escape(signed_identity.signature) << "\n";
+  return 0;
+}
+
+int ListCustomers(const std::shared_ptr<grpc::Channel>& channel, const std::string& username,
+                  const std::string& password, int page_size) {
+  crm::org::v1::TokenResponse tokens;
+  if (!Login(channel, username, password, &tokens)) return 1;
+  grpc::Status status;
   crm::customer::v1::ListCustomersRequest request;
   request.set_page_size(page_size);
   crm::customer::v1::ListCustomersResponse response;
@@ -91,7 +116,8 @@ int ListCustomers(const std::shared_ptr<grpc::Channel>& channel, const std::stri
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::cerr << "usage: crmctl wait-serving|load-demo|list-customers --target=HOST:PORT ...\n";
+    std::cerr
+        << "usage: crmctl wait-serving|load-demo|list-customers|token --target=HOST:PORT ...\n";
     return 2;
   }
   const std::string command = argv[1];
@@ -104,6 +130,8 @@ int main(int argc, char** argv) {
   const std::string password = config.GetString("password", "", "that user's password");
   const std::string admin_password =
       config.GetString("admin-password", "", "the administrator's password (for load-demo)");
+  const std::string identity_key =
+      config.GetString("identity-key", "", "the services' identity key (for token)");
   if (absl::Status status = config.Finish(); !status.ok()) {
     std::cerr << "crmctl: " << status.message() << "\n";
     return 2;
@@ -118,6 +146,7 @@ int main(int argc, char** argv) {
   }
   if (command == "load-demo") return crm::tools::LoadDemo(channel, admin_password);
   if (command == "list-customers") return ListCustomers(channel, username, password, page_size);
+  if (command == "token") return PrintToken(channel, username, password, identity_key);
   std::cerr << "crmctl: unknown command '" << command << "'\n";
   return 2;
 }
