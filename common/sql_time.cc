@@ -3,6 +3,8 @@
 
 #include <google/protobuf/timestamp.pb.h>
 
+#include "common/record_helpers.h"
+
 namespace crm {
 
 absl::StatusOr<absl::Time> ParseSqlDateTime(const std::string& text) {
@@ -20,16 +22,7 @@ std::string FormatSqlDateTime(absl::Time time) {
 
 void SqlDateTimeToTimestamp(const std::string& text, google::protobuf::Timestamp* out) {
   absl::StatusOr<absl::Time> time = ParseSqlDateTime(text);
-  absl::Time value = time.ok() ? *time : absl::UnixEpoch();
-  const int64_t micros = absl::ToUnixMicros(value);
-  int64_t seconds = micros / 1000000;
-  int64_t rest = micros % 1000000;
-  if (rest < 0) {
-    rest += 1000000;
-    --seconds;
-  }
-  out->set_seconds(seconds);
-  out->set_nanos(static_cast<int32_t>(rest * 1000));
+  SetTimestamp(time.ok() ? *time : absl::UnixEpoch(), out);
 }
 
 }  // namespace crm

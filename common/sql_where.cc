@@ -7,6 +7,22 @@
 
 namespace crm {
 
+void SetStringOrNull(sql::PreparedStatement& statement, int index, const std::string& value) {
+  if (value.empty()) {
+    statement.setNull(index, 0);
+  } else {
+    statement.setString(index, value);
+  }
+}
+
+void SetIdOrNull(sql::PreparedStatement& statement, int index, int64_t id) {
+  if (id == 0) {
+    statement.setNull(index, 0);
+  } else {
+    statement.setInt64(index, id);
+  }
+}
+
 std::string EscapeLike(const std::string& text) {
   std::string escaped;
   for (char c : text) {

@@ -14,6 +14,11 @@ class PreparedStatement;
 
 namespace crm {
 
+// Binds `value`, or NULL when it is empty (an optional column).
+void SetStringOrNull(sql::PreparedStatement& statement, int index, const std::string& value);
+// Binds `id`, or NULL when it is 0 (an optional reference).
+void SetIdOrNull(sql::PreparedStatement& statement, int index, int64_t id);
+
 // `text` with LIKE's wildcards escaped, for "column LIKE CONCAT('%', ?, '%')".
 std::string EscapeLike(const std::string& text);
 

@@ -140,11 +140,7 @@ absl::StatusOr<Customer> CustomerRepository::Create(const CallContext& call,
     stmt.setInt64(11, call.caller.employee_id);
     stmt.setInt64(12, call.caller.department_id);
     stmt.setString(13, call.caller.department_path);
-    if (request_key.empty()) {
-      stmt.setNull(14, 0);
-    } else {
-      stmt.setString(14, request_key);
-    }
+    SetStringOrNull(stmt, 14, request_key);
     stmt.setDateTime(15, now_text);
     stmt.setDateTime(16, now_text);
     stmt.executeUpdate();

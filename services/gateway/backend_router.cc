@@ -22,7 +22,18 @@ Backend::Backend() = default;
 Backend::~Backend() = default;
 
 grpc::GenericStub* Backend::NextStub() const {
-  return stubs[next_.fetch_add(1, std::memory_order_relaxed) % stubs.size()].get();
+  // Round robin over the channels that are connected: after a backend restarts,
+  // a channel still waiting out its reconnect back-off would fail calls at once
+  // while another has already reconnected. When none is ready, the call goes
+  // to the next one anyway (and fails fast if the backend really is down).
+  const size_t start = next_.fetch_add(1, std::memory_order_relaxed);
+  for (size_t i = 0; i < channels.size(); ++i) {
+    const size_t index = (start + i) % channels.size();
+    if (channels[index]->GetState(/*try_to_connect=*/true) == GRPC_CHANNEL_READY) {
+      return stubs[index].get();
+    }
+  }
+  return stubs[start % stubs.size()].get();
 }
 
 BackendRouter::BackendRouter() = default;

@@ -28,7 +28,7 @@ struct Backend {
   std::vector<std::shared_ptr<grpc::Channel>> channels;
   std::vector<std::unique_ptr<grpc::GenericStub>> stubs;
 
-  // The stub for the next call (round robin).
+  // The stub for the next call (round robin over connected channels).
   grpc::GenericStub* NextStub() const;
 
  private:

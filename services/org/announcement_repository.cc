@@ -206,11 +206,7 @@ absl::StatusOr<Announcement> AnnouncementRepository::Publish(const CallContext& 
     SetExpiry(insert, 6, announcement);
     insert.setInt(7, announcement.audience_everyone() ? 1 : 0);
     insert.setInt(8, v1::ANNOUNCEMENT_STATUS_PUBLISHED);
-    if (key.empty()) {
-      insert.setNull(9, 0);
-    } else {
-      insert.setString(9, key);
-    }
+    SetStringOrNull(insert, 9, key);
     insert.setDateTime(10, now);
     insert.setDateTime(11, now);
     insert.executeUpdate();

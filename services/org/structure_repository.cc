@@ -70,11 +70,7 @@ absl::Status CheckSiblingName(MySqlConnection& c, int64_t parent_id, const std::
   sql::PreparedStatement& stmt = c.Prepare(
       "SELECT 1 FROM departments WHERE parent_id <=> ? AND name = ? AND closed_at IS NULL"
       " AND id <> ?");
-  if (parent_id == 0) {
-    stmt.setNull(1, 0);
-  } else {
-    stmt.setInt64(1, parent_id);
-  }
+  SetIdOrNull(stmt, 1, parent_id);
   stmt.setString(2, name);
   stmt.setInt64(3, except_id);
   std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
@@ -173,22 +169,6 @@ absl::Status CheckPlacement(MySqlConnection& c, const Employee& e) {
   return absl::OkStatus();
 }
 
-void SetNullableDate(sql::PreparedStatement& stmt, int index, const std::string& date) {
-  if (date.empty()) {
-    stmt.setNull(index, 0);
-  } else {
-    stmt.setString(index, date);
-  }
-}
-
-void SetNullableId(sql::PreparedStatement& stmt, int index, int64_t id) {
-  if (id == 0) {
-    stmt.setNull(index, 0);
-  } else {
-    stmt.setInt64(index, id);
-  }
-}
-
 int64_t FindByRequestKey(MySqlConnection& c, const char* table, const std::string& key) {
   if (key.empty()) return 0;
   sql::PreparedStatement& stmt =
@@ -222,13 +202,9 @@ absl::StatusOr<Department> StructureRepository::CreateDepartment(const CallConte
         sql::PreparedStatement& insert = c.Prepare(
             "INSERT INTO departments (parent_id, name, path, version, create_request_id,"
             " created_at, updated_at) VALUES (?, ?, '', 1, ?, ?, ?)");
-        SetNullableId(insert, 1, department.parent_id());
+        SetIdOrNull(insert, 1, department.parent_id());
         insert.setString(2, department.name());
-        if (key.empty()) {
-          insert.setNull(3, 0);
-        } else {
-          insert.setString(3, key);
-        }
+        SetStringOrNull(insert, 3, key);
         insert.setDateTime(4, now);
         insert.setDateTime(5, now);
         insert.executeUpdate();
@@ -301,7 +277,7 @@ absl::StatusOr<Department> StructureRepository::MoveDepartment(const CallContext
         sql::PreparedStatement& update = c.Prepare(
             "UPDATE departments SET parent_id = ?, version = version + 1, updated_at = ?"
             " WHERE id = ?");
-        SetNullableId(update, 1, new_parent_id);
+        SetIdOrNull(update, 1, new_parent_id);
         update.setDateTime(2, now);
         update.setInt64(3, id);
         update.executeUpdate();
@@ -386,11 +362,7 @@ absl::StatusOr<Position> StructureRepository::CreatePosition(const CallContext& 
             " updated_at) VALUES (?, ?, 1, ?, ?, ?)");
         insert.setString(1, position.name());
         insert.setString(2, position.description());
-        if (key.empty()) {
-          insert.setNull(3, 0);
-        } else {
-          insert.setString(3, key);
-        }
+        SetStringOrNull(insert, 3, key);
         insert.setDateTime(4, now);
         insert.setDateTime(5, now);
         insert.executeUpdate();
@@ -474,16 +446,12 @@ absl::StatusOr<Employee> StructureRepository::CreateEmployee(const CallContext& 
             " VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)");
         insert.setString(1, employee.name());
         insert.setInt64(2, employee.department_id());
-        SetNullableId(insert, 3, employee.position_id());
+        SetIdOrNull(insert, 3, employee.position_id());
         insert.setString(4, employee.phone());
         insert.setString(5, employee.email());
-        SetNullableDate(insert, 6, employee.hire_date());
+        SetStringOrNull(insert, 6, employee.hire_date());
         insert.setInt(7, v1::EMPLOYEE_STATUS_ACTIVE);
-        if (key.empty()) {
-          insert.setNull(8, 0);
-        } else {
-          insert.setString(8, key);
-        }
+        SetStringOrNull(insert, 8, key);
         insert.setDateTime(9, now);
         insert.setDateTime(10, now);
         insert.executeUpdate();
@@ -512,10 +480,10 @@ absl::StatusOr<Employee> StructureRepository::UpdateEmployee(
             " email = ?, hire_date = ?, version = version + 1, updated_at = ? WHERE id = ?");
         update.setString(1, e->name());
         update.setInt64(2, e->department_id());
-        SetNullableId(update, 3, e->position_id());
+        SetIdOrNull(update, 3, e->position_id());
         update.setString(4, e->phone());
         update.setString(5, e->email());
-        SetNullableDate(update, 6, e->hire_date());
+        SetStringOrNull(update, 6, e->hire_date());
         update.setDateTime(7, FormatSqlDateTime(absl::Now()));
         update.setInt64(8, id);
         update.executeUpdate();

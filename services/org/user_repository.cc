@@ -14,6 +14,7 @@
 #include "common/database.h"
 #include "common/record_helpers.h"
 #include "common/sql_time.h"
+#include "common/sql_where.h"
 #include "common/status_util.h"
 
 namespace crm::org {
@@ -158,19 +159,11 @@ absl::StatusOr<User> UserRepository::Create(const CallContext& call, const User&
             " create_request_id, created_at, updated_at, password_changed_at)"
             " VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?)");
         insert.setString(1, user.username());
-        if (user.employee_id() == 0) {
-          insert.setNull(2, 0);
-        } else {
-          insert.setInt64(2, user.employee_id());
-        }
+        SetIdOrNull(insert, 2, user.employee_id());
         insert.setString(3, password_hash);
         insert.setString(4, absl::StrJoin(user.roles(), ","));
         insert.setInt(5, user.disabled() ? 1 : 0);
-        if (key.empty()) {
-          insert.setNull(6, 0);
-        } else {
-          insert.setString(6, key);
-        }
+        SetStringOrNull(insert, 6, key);
         insert.setDateTime(7, now);
         insert.setDateTime(8, now);
         insert.setDateTime(9, now);
@@ -230,11 +223,7 @@ absl::StatusOr<User> UserRepository::Update(const CallContext& call, int64_t id,
         sql::PreparedStatement& update = c.Prepare(
             "UPDATE users SET employee_id = ?, roles = ?, disabled = ?, version = version + 1,"
             " updated_at = ? WHERE id = ?");
-        if (u.employee_id() == 0) {
-          update.setNull(1, 0);
-        } else {
-          update.setInt64(1, u.employee_id());
-        }
+        SetIdOrNull(update, 1, u.employee_id());
         update.setString(2, absl::StrJoin(u.roles(), ","));
         update.setInt(3, u.disabled() ? 1 : 0);
         update.setDateTime(4, now);
@@ -454,11 +443,7 @@ absl::StatusOr<ServiceAccount> UserRepository::CreateServiceAccount(const CallCo
         insert.setString(2, absl::StrJoin(account.roles(), ","));
         insert.setString(3, key_sha256);
         insert.setString(4, key_prefix);
-        if (key.empty()) {
-          insert.setNull(5, 0);
-        } else {
-          insert.setString(5, key);
-        }
+        SetStringOrNull(insert, 5, key);
         insert.setDateTime(6, FormatSqlDateTime(absl::Now()));
         insert.executeUpdate();
         ServiceAccount created = *LoadAccount(c, c.LastInsertId(), false);

@@ -55,6 +55,16 @@ class ResilienceTest : public ::testing::Test {
       ASSERT_TRUE(session.ok()) << session.status();
       admin_ = new testing::Session(*session);
     }
+    // Health says SERVING as soon as one connection is back; wait until calls
+    // get through as well.
+    grpc::Status status;
+    for (int i = 0; i < 100; ++i) {
+      v1::ListCustomersResponse page;
+      status = stub_->ListCustomers(Context().get(), v1::ListCustomersRequest(), &page);
+      if (status.ok()) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ASSERT_TRUE(status.ok()) << status.error_message();
   }
 
   v1::Customer CreateCustomer() {
