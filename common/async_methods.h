@@ -133,11 +133,17 @@ class ServiceMethods {
                  }));
   }
 
+ // For other call shapes (common/async_streams.h): the method's name and
+  // policy, the identity key, and a way to post its accepts.
+  MethodSpec Spec(const char* name) const;
+  const IdentityKey& key() const;
+  void AddPrimer(std::function<void(grpc::ServerCompletionQueue*)> prime,
+                 std::shared_ptr<void> keep_alive);
+
  private:
   friend class AsyncMethods;
   ServiceMethods(AsyncMethods& methods, std::string service_name)
       : methods_(methods), service_name_(std::move(service_name)) {}
-  MethodSpec Spec(const char* name) const;
 
   AsyncMethods& methods_;
   std::string service_name_;
@@ -178,6 +184,14 @@ inline MethodSpec ServiceMethods::Spec(const char* name) const {
   return spec;
 }
 
+inline const IdentityKey& ServiceMethods::key() const { return methods_.key_; }
+
+inline void ServiceMethods::AddPrimer(std::function<void(grpc::ServerCompletionQueue*)> prime,
+                                      std::shared_ptr<void> keep_alive) {
+  methods_.primers_.push_back(std::move(prime));
+  methods_.specs_.push_back(std::move(keep_alive));
+}
+
 template <typename Service, typename Base, typename Request, typename Response>
 void ServiceMethods::AddUnary(Service* service, AsyncUnaryRequest<Base, Request, Response> request,
                               const char* name,
@@ -185,8 +199,7 @@ void ServiceMethods::AddUnary(Service* service, AsyncUnaryRequest<Base, Request,
   using Call = async_methods_internal::UnaryCall<Base, Request, Response>;
   auto spec = std::make_shared<typename Call::Spec>(typename Call::Spec{
       static_cast<Base*>(service), request, Spec(name), &methods_.key_, std::move(handler)});
-  methods_.primers_.push_back([spec](grpc::ServerCompletionQueue* cq) { Call::Accept(*spec, cq); });
-  methods_.specs_.push_back(std::move(spec));
+  AddPrimer([spec](grpc::ServerCompletionQueue* cq) { Call::Accept(*spec, cq); }, spec);
 }
 
 }  // namespace crm

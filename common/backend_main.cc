@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/async_methods.h"
+#include "common/background_worker.h"
 #include "common/config.h"
 #include "common/database.h"
 #include "common/feed_consumer.h"
@@ -90,8 +91,10 @@ int RunBackend(int argc, char** argv, const BackendSpec& spec) {
   MySqlPool pool(db_options);
   Database db(pool);
   AsyncMethods methods(key);
-  std::vector<std::unique_ptr<FeedConsumer>> feeds;
-  BackendContext context{config, db, methods, key, feeds};
+  // Destroyed in reverse: services, then workers, then what both use.
+  std::vector<std::shared_ptr<void>> resources;
+  std::vector<std::unique_ptr<BackgroundWorker>> workers;
+  BackendContext context{config, db, methods, key, workers, resources};
   absl::StatusOr<std::vector<BackendService>> services = spec.make_services(context);
 
   if (config.help_requested()) {
@@ -132,7 +135,7 @@ int RunBackend(int argc, char** argv, const BackendSpec& spec) {
       return 1;
     }
   }
-  for (auto& feed : feeds) feed->Start();
+  for (auto& worker : workers) worker->Start();
 
   GrpcServer server(server_options);
   for (BackendService& s : *services) server.AddService(s.service.get(), s.name);

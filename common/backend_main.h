@@ -18,7 +18,7 @@ namespace crm {
 class AsyncMethods;
 class Config;
 class Database;
-class FeedConsumer;
+class BackgroundWorker;
 class IdentityKey;
 
 // What a service's wiring gets to build its handlers with.
@@ -27,9 +27,11 @@ struct BackendContext {
   Database& db;
   AsyncMethods& methods;  // register every method's handler here
   const IdentityKey& identity_key;
-  // Feeds of other services to follow; started once the schema is ready,
-  // stopped before the database closes.
-  std::vector<std::unique_ptr<FeedConsumer>>& feeds;
+  // Background work (feeds of other services to follow, ...); started once
+  // the schema is ready, stopped before the database closes.
+  std::vector<std::unique_ptr<BackgroundWorker>>& workers;
+  // Objects the services use that must outlive them (clients, caches).
+  std::vector<std::shared_ptr<void>>& resources;
 };
 
 struct BackendService {

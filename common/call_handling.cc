@@ -27,7 +27,9 @@ absl::string_view Header(const grpc::ServerContextBase& context, const char* nam
   return absl::string_view(it->second.data(), it->second.size());
 }
 
-void LogOutcome(const absl::Status& status, std::chrono::steady_clock::duration elapsed) {
+}  // namespace
+
+void LogCallOutcome(const absl::Status& status, std::chrono::steady_clock::duration elapsed) {
   const int64_t micros = std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
   const std::string code = absl::StatusCodeToString(status.code());
   switch (status.code()) {
@@ -50,8 +52,6 @@ void LogOutcome(const absl::Status& status, std::chrono::steady_clock::duration 
       log::Debug("call rejected", {{"code", code}, {"error", status.message()}});
   }
 }
-
-}  // namespace
 
 absl::StatusOr<CallContext> MakeCallContext(const grpc::ServerContextBase& context,
                                             const MethodSpec& method, const IdentityKey& key) {
@@ -81,31 +81,37 @@ absl::StatusOr<CallContext> MakeCallContext(const grpc::ServerContextBase& conte
   return call;
 }
 
+absl::StatusOr<CallContext> AdmitCall(const grpc::ServerContextBase& context,
+                                      const MethodSpec& method, const IdentityKey& key) {
+  absl::StatusOr<CallContext> made = MakeCallContext(context, method, key);
+  // (IsCancelled() is not usable here: on the async API it is only defined
+  // after an AsyncNotifyWhenDone event, which calls here do not ask for.)
+  if (!made.ok()) return made.status();
+  if (!method.policy.declared) return absl::PermissionDeniedError("this method is not available");
+  if (!method.policy.open && !made->caller.authenticated()) {
+    return absl::UnauthenticatedError("this call needs a credential");
+  }
+  if (!method.policy.open && (made->caller.roles & method.policy.allowed) == 0) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("the caller may not ", method.policy.permission));
+  }
+  if (std::chrono::steady_clock::now() >= made->deadline) {
+    return absl::DeadlineExceededError("the deadline passed before the call was served");
+  }
+  return made;
+}
+
 absl::Status ServeCall(const grpc::ServerContextBase& context, const MethodSpec& method,
                        const IdentityKey& key,
                        const std::function<absl::Status(const CallContext&)>& handler) {
-  absl::StatusOr<CallContext> made = MakeCallContext(context, method, key);
-  const std::string request_id = made.ok() ? made->request_id : "";
-  log::ScopedContext log_context(request_id, method.name);
   const auto started = std::chrono::steady_clock::now();
-  absl::Status status;
-  // (IsCancelled() is not usable here: on the async API it is only defined
-  // after an AsyncNotifyWhenDone event, which unary calls do not ask for.)
-  if (!made.ok()) {
-    status = made.status();
-  } else if (!method.policy.declared) {
-    status = absl::PermissionDeniedError("this method is not available");
-  } else if (!method.policy.open && !made->caller.authenticated()) {
-    status = absl::UnauthenticatedError("this call needs a credential");
-  } else if (!method.policy.open && (made->caller.roles & method.policy.allowed) == 0) {
-    status =
-        absl::PermissionDeniedError(absl::StrCat("the caller may not ", method.policy.permission));
-  } else if (started >= made->deadline) {
-    status = absl::DeadlineExceededError("the deadline passed before the call was served");
-  } else {
-    status = handler(*made);
-  }
-  LogOutcome(status, std::chrono::steady_clock::now() - started);
+  absl::StatusOr<CallContext> admitted = AdmitCall(context, method, key);
+  // A refused call still logs under the request id the caller sent.
+  const std::string request_id =
+      admitted.ok() ? admitted->request_id : std::string(Header(context, kRequestIdHeader));
+  log::ScopedContext log_context(request_id, method.name);
+  const absl::Status status = admitted.ok() ? handler(*admitted) : admitted.status();
+  LogCallOutcome(status, std::chrono::steady_clock::now() - started);
   return status;
 }
 

@@ -3,6 +3,7 @@
 // and outcome logging.
 #pragma once
 
+#include <chrono>
 #include <functional>
 
 #include "absl/status/status.h"
@@ -32,6 +33,14 @@ struct MethodSpec {
 absl::Status ServeCall(const grpc::ServerContextBase& context, const MethodSpec& method,
                        const IdentityKey& key,
                        const std::function<absl::Status(const CallContext&)>& handler);
+
+// The context of a call after the checks of ServeCall (identity, permission,
+// deadline): what a streaming call does before its handler starts.
+absl::StatusOr<CallContext> AdmitCall(const grpc::ServerContextBase& context,
+                                      const MethodSpec& method, const IdentityKey& key);
+
+// Logs a served call's outcome as ServeCall does: failures by severity, slow calls.
+void LogCallOutcome(const absl::Status& status, std::chrono::steady_clock::duration elapsed);
 
 // The context of a call: request id, deadline and verified caller.
 absl::StatusOr<CallContext> MakeCallContext(const grpc::ServerContextBase& context,

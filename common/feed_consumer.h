@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "absl/status/statusor.h"
+#include "common/background_worker.h"
 #include "crm/common/v1/changes.pb.h"
 
 namespace crm {
@@ -19,7 +20,7 @@ namespace crm {
 class Database;
 class MySqlConnection;
 
-class FeedConsumer {
+class FeedConsumer : public BackgroundWorker {
  public:
   // Fetches changes after a sequence (a ListChanges call to the source).
   using Fetch = std::function<absl::StatusOr<common::v1::ListChangesResponse>(
@@ -31,10 +32,10 @@ class FeedConsumer {
   // `name` keys the cursor in this service's feed_cursors table.
   FeedConsumer(std::string name, Database& db, Fetch fetch, Apply apply,
                std::chrono::milliseconds interval);
-  ~FeedConsumer();
+  ~FeedConsumer() override;
 
   // Polls every interval on a thread of its own until destroyed.
-  void Start();
+  void Start() override;
   // Fetches and applies what is new, page by page; returns how many changes
   // were applied.
   absl::StatusOr<int> CatchUp();

@@ -28,18 +28,26 @@ struct RoleEntry {
   "self", "org.read", "announcement.read", "announcement.publish", "worklog.read", \
       "worklog.write", "weeklyplan.read"
 
+// Sales work on customers (R1-R9). Assigning and transferring customers and
+// bulk imports are for department heads and up; reference data (regions,
+// dictionaries) and the recycle bin's restore and purge for administrators.
+#define CRM_CUSTOMER_WORK                                                             \
+  "customer.read", "customer.write", "customer.delete", "customer.claim", "customer.share", \
+      "customer.export"
+#define CRM_CUSTOMER_LEAD CRM_CUSTOMER_WORK, "customer.assign", "customer.import"
+
 const std::array<RoleEntry, 9>& Table() {
   static const auto* table = new std::array<RoleEntry, 9>{{
       {Role::kAdministrator, "administrator", {"*"}},
       {Role::kManagement,
        "management",
-       {CRM_STAFF_BASICS, "customer.*", "org.write", "announcement.manage", "weeklyplan.review",
-        "settings.read", "sales.*", "feedback.*", "reporting.*"}},
+       {CRM_STAFF_BASICS, CRM_CUSTOMER_LEAD, "org.write", "announcement.manage",
+        "weeklyplan.review", "settings.read", "sales.*", "feedback.*", "reporting.*"}},
       {Role::kDepartmentHead,
        "department_head",
-       {CRM_STAFF_BASICS, "customer.*", "weeklyplan.write", "weeklyplan.review", "sales.*",
+       {CRM_STAFF_BASICS, CRM_CUSTOMER_LEAD, "weeklyplan.write", "weeklyplan.review", "sales.*",
         "feedback.*", "reporting.read"}},
-      {Role::kSales, "sales", {CRM_STAFF_BASICS, "customer.*", "weeklyplan.write", "sales.*"}},
+      {Role::kSales, "sales", {CRM_STAFF_BASICS, CRM_CUSTOMER_WORK, "weeklyplan.write", "sales.*"}},
       {Role::kService,
        "service",
        {CRM_STAFF_BASICS, "customer.read", "weeklyplan.write", "feedback.*"}},
@@ -52,6 +60,8 @@ const std::array<RoleEntry, 9>& Table() {
   }};
   return *table;
 }
+#undef CRM_CUSTOMER_LEAD
+#undef CRM_CUSTOMER_WORK
 #undef CRM_STAFF_BASICS
 
 bool Matches(absl::string_view pattern, absl::string_view permission) {

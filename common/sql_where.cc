@@ -32,6 +32,18 @@ std::string EscapeLike(const std::string& text) {
   return escaped;
 }
 
+size_t PaddedInSize(size_t count) {
+  size_t size = 1;
+  while (size < count) size *= 4;
+  return size;
+}
+
+std::string InPlaceholders(size_t count) {
+  std::string text;
+  for (size_t i = 0, n = PaddedInSize(count); i < n; ++i) text += i == 0 ? "?" : ", ?";
+  return text;
+}
+
 SqlWhere& SqlWhere::And(std::string condition, std::vector<Value> values) {
   conditions_.push_back(std::move(condition));
   for (Value& v : values) values_.push_back(std::move(v));

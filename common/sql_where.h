@@ -22,6 +22,12 @@ void SetIdOrNull(sql::PreparedStatement& statement, int index, int64_t id);
 // `text` with LIKE's wildcards escaped, for "column LIKE CONCAT('%', ?, '%')".
 std::string EscapeLike(const std::string& text);
 
+// "?, ?, ?" for an IN list of `count` values, `count` rounded up to a few
+// fixed sizes (so statements are few and stay cached); bind the real values
+// and repeat the last one in the padding (see PaddedInSize).
+std::string InPlaceholders(size_t count);
+size_t PaddedInSize(size_t count);
+
 class SqlWhere {
  public:
   using Value = std::variant<int64_t, std::string>;

@@ -22,23 +22,31 @@ VisibilityScope ScopeOf(const Caller& caller) {
   return scope;
 }
 
-void RestrictToScope(SqlWhere& where, const VisibilityScope& scope, const char* owner_column,
-                     const char* path_column) {
+std::string ScopeCondition(const VisibilityScope& scope, const char* owner_column,
+                           const char* path_column,
+                           std::vector<std::variant<int64_t, std::string>>* values) {
   switch (scope.kind) {
     case VisibilityScope::Kind::kAll:
-      return;
+      return "";
     case VisibilityScope::Kind::kSubtree:
       // A prefix LIKE uses the index on the path column; paths hold only
       // digits and '/', so nothing in them needs escaping.
-      where.And(absl::StrCat(path_column, " LIKE ?"), {scope.department_path + "%"});
-      return;
+      values->push_back(scope.department_path + "%");
+      return absl::StrCat(path_column, " LIKE ?");
     case VisibilityScope::Kind::kOwn:
-      where.And(absl::StrCat(owner_column, " = ?"), {scope.employee_id});
-      return;
+      values->push_back(scope.employee_id);
+      return absl::StrCat(owner_column, " = ?");
     case VisibilityScope::Kind::kNothing:
-      where.And("1 = 0");
-      return;
+      return "1 = 0";
   }
+  return "1 = 0";
+}
+
+void RestrictToScope(SqlWhere& where, const VisibilityScope& scope, const char* owner_column,
+                     const char* path_column) {
+  std::vector<SqlWhere::Value> values;
+  std::string condition = ScopeCondition(scope, owner_column, path_column, &values);
+  if (!condition.empty()) where.And(std::move(condition), std::move(values));
 }
 
 bool InScope(const VisibilityScope& scope, int64_t owner_employee_id,

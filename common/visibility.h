@@ -8,6 +8,8 @@
 
 #include <cstdint>
 #include <string>
+#include <variant>
+#include <vector>
 
 #include "common/call_context.h"
 
@@ -23,6 +25,12 @@ struct VisibilityScope {
 };
 
 VisibilityScope ScopeOf(const Caller& caller);
+
+// The scope's condition on `owner_column` / `path_column`, its values
+// appended to `values`; "" when the scope is everything. For conditions that
+// combine the scope with other grants (e.g. "... OR shared with me").
+std::string ScopeCondition(const VisibilityScope& scope, const char* owner_column,
+                           const char* path_column, std::vector<std::variant<int64_t, std::string>>* values);
 
 // Adds the scope's condition on `owner_column` / `path_column`.
 void RestrictToScope(SqlWhere& where, const VisibilityScope& scope, const char* owner_column,

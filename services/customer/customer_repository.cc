@@ -6,7 +6,6 @@
 
 #include <memory>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/change_log.h"
@@ -15,154 +14,196 @@
 #include "common/sql_time.h"
 #include "common/sql_where.h"
 #include "common/status_util.h"
-#include "common/visibility.h"
+#include "services/customer/customer_access.h"
+#include "services/customer/customer_code.h"
+#include "services/customer/customer_row.h"
+#include "services/customer/reference_data.h"
 
 namespace crm::customer {
 namespace {
 
 using v1::Customer;
-
-constexpr char kColumns[] =
-    "id, name, keywords, region_code, city, address, phone, email, status, grade, remarks,"
-    " owner_id, version, created_at, updated_at";
-
-Customer ReadCustomer(sql::ResultSet& rs) {
-  Customer c;
-  c.set_id(rs.getInt64(1));
-  c.set_name(rs.getString(2));
-  c.set_keywords(rs.getString(3));
-  c.set_region_code(rs.getString(4));
-  c.set_city(rs.getString(5));
-  c.set_address(rs.getString(6));
-  c.set_phone(rs.getString(7));
-  c.set_email(rs.getString(8));
-  c.set_status(static_cast<v1::CustomerStatus>(rs.getInt(9)));
-  c.set_grade(static_cast<v1::CustomerGrade>(rs.getInt(10)));
-  c.set_remarks(rs.getString(11));
-  c.set_owner_id(rs.getInt64(12));
-  c.set_etag(EtagOf(rs.getInt64(13)));
-  SqlDateTimeToTimestamp(rs.getString(14), c.mutable_create_time());
-  SqlDateTimeToTimestamp(rs.getString(15), c.mutable_update_time());
-  return c;
-}
-
-absl::Status NotFound(int64_t id) {
-  return absl::NotFoundError(absl::StrCat("customer ", id, " not found"));
-}
-
-absl::Status StaleEtag() {
-  return absl::AbortedError(
-      "the customer changed since it was read (etag mismatch); "
-      "read it again and retry");
-}
-
-// Loads a live customer the caller may see, locking its row when `for_update`.
-std::unique_ptr<Customer> Load(MySqlConnection& c, const CallContext& call, int64_t id,
-                               bool for_update) {
-  SqlWhere where;
-  where.And("id = ?", {id}).And("deleted_at IS NULL");
-  RestrictToScope(where, ScopeOf(call.caller), "owner_id", "owner_department_path");
-  sql::PreparedStatement& stmt = c.Prepare(absl::StrCat(
-      "SELECT ", kColumns, " FROM customers", where.Sql(), for_update ? " FOR UPDATE" : ""));
-  where.Bind(stmt);
-  std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
-  if (!rs->next()) return nullptr;
-  return std::make_unique<Customer>(ReadCustomer(*rs));
-}
-
-absl::Status CheckRegion(MySqlConnection& c, const std::string& code) {
-  sql::PreparedStatement& stmt = c.Prepare("SELECT 1 FROM regions WHERE code = ?");
-  stmt.setString(1, code);
-  std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
-  if (rs->next()) return absl::OkStatus();
-  return InvalidField("customer.region_code", absl::StrCat("unknown region '", code, "'"));
-}
+using v1::ListCustomersRequest;
 
 // The id of the customer an earlier create with this request id made, or 0.
-int64_t FindByRequestId(MySqlConnection& c, const std::string& request_id) {
+int64_t FindByRequestId(MySqlConnection& c, const std::string& request_key) {
   sql::PreparedStatement& stmt = c.Prepare("SELECT id FROM customers WHERE create_request_id = ?");
-  stmt.setString(1, request_id);
+  stmt.setString(1, request_key);
   std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
   return rs->next() ? rs->getInt64(1) : 0;
 }
 
-std::unique_ptr<Customer> LoadIncludingDeleted(MySqlConnection& c, int64_t id) {
-  sql::PreparedStatement& stmt =
-      c.Prepare(absl::StrCat("SELECT ", kColumns, " FROM customers WHERE id = ?"));
-  stmt.setInt64(1, id);
-  std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
-  if (!rs->next()) return nullptr;
-  return std::make_unique<Customer>(ReadCustomer(*rs));
+absl::Status DuplicateError(const Duplicate& duplicate) {
+  return absl::AlreadyExistsError(
+      absl::StrCat("a customer with the ", duplicate.reason, " already exists (",
+                   duplicate.code, ")"));
 }
 
-// The filters of a list and the caller's scope.
-SqlWhere ListWhere(const CallContext& call, const CustomerListQuery& q) {
-  SqlWhere where;
-  where.And("deleted_at IS NULL");
-  if (q.status != v1::CUSTOMER_STATUS_UNSPECIFIED) {
-    where.And("status = ?", {static_cast<int64_t>(q.status)});
+// Checks references and duplicates of a customer about to be written and
+// returns its city id (0: none).
+absl::StatusOr<int64_t> CheckForWrite(MySqlConnection& c, const Customer& customer,
+                                      const Customer* before) {
+  const ReferenceData reference = ReferenceData::Load(c);
+  CRM_RETURN_IF_ERROR(reference.CheckCustomer(customer, before, "customer"));
+  const v1::City* city = customer.city().empty()
+                             ? nullptr
+                             : reference.FindCity(customer.region_code(), customer.city());
+  const int64_t city_id = city == nullptr ? 0 : city->id();
+  const bool identity_changed = before == nullptr || before->tax_id() != customer.tax_id() ||
+                                before->name() != customer.name() ||
+                                before->city() != customer.city() ||
+                                before->region_code() != customer.region_code();
+  if (identity_changed) {
+    if (std::optional<Duplicate> duplicate = FindDuplicate(
+            c, customer.tax_id(), customer.name(), city_id, before == nullptr ? 0 : before->id())) {
+      return DuplicateError(*duplicate);
+    }
   }
-  if (!q.region_code.empty()) where.And("region_code = ?", {q.region_code});
-  RestrictToScope(where, ScopeOf(call.caller), "owner_id", "owner_department_path");
+  return city_id;
+}
+
+std::string AreaCodeOf(MySqlConnection& c, int64_t city_id) {
+  if (city_id == 0) return "";
+  sql::PreparedStatement& stmt = c.Prepare("SELECT area_code FROM cities WHERE id = ?");
+  stmt.setInt64(1, city_id);
+  std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
+  return rs->next() ? std::string(rs->getString(1)) : "";
+}
+
+// The filters of a list request and the caller's view of it.
+SqlWhere ListWhere(MySqlConnection& c, const CallContext& call, const ListCustomersRequest& q) {
+  SqlWhere where;
+  switch (q.view()) {
+    case ListCustomersRequest::VIEW_POOL:
+      where.And("c.deleted_at IS NULL").And("c.owner_id = 0");
+      break;
+    case ListCustomersRequest::VIEW_RECYCLE_BIN:
+      where.And("c.deleted_at IS NOT NULL");
+      RestrictCustomers(where, call.caller, Access::kWrite);
+      break;
+    default:
+      where.And("c.deleted_at IS NULL");
+      RestrictToActiveView(c, where, call.caller);
+  }
+  auto equals = [&](const char* column, const std::string& value) {
+    if (!value.empty()) where.And(absl::StrCat(column, " = ?"), {value});
+  };
+  auto equals_number = [&](const char* column, int64_t value) {
+    if (value != 0) where.And(absl::StrCat(column, " = ?"), {value});
+  };
+  equals_number("c.status", q.status());
+  equals("c.region_code", q.region_code());
+  equals("ci.name", q.city());
+  equals_number("c.grade", q.grade());
+  equals("c.type_code", q.type_code());
+  equals("c.industry_code", q.industry_code());
+  equals("c.level_code", q.level_code());
+  equals("c.stage_code", q.stage_code());
+  equals("c.source_code", q.source_code());
+  equals_number("c.owner_id", q.owner_id());
+  equals_number("c.importance", q.importance());
+  equals("c.code", q.code());
+  equals("c.name", q.name());
+  // Live customers' tax IDs are indexed (and unique) apart.
+  equals(q.view() == ListCustomersRequest::VIEW_RECYCLE_BIN ? "c.tax_id" : "c.live_tax_id",
+         q.tax_id());
+  if (!q.joined_from().empty()) where.And("c.joined_date >= ?", {q.joined_from()});
+  if (!q.joined_to().empty()) where.And("c.joined_date <= ?", {q.joined_to()});
   return where;
 }
 
 }  // namespace
 
+const char* OrderColumn(ListCustomersRequest::Order order) {
+  switch (order) {
+    case ListCustomersRequest::ORDER_BY_NAME:
+      return "c.name";
+    case ListCustomersRequest::ORDER_BY_CODE:
+      return "c.code";
+    case ListCustomersRequest::ORDER_BY_JOINED_DATE:
+      return "c.joined_date";
+    case ListCustomersRequest::ORDER_BY_LAST_ACTIVITY:
+      return "c.last_activity_at";
+    default:
+      return "";
+  }
+}
+
+std::string OrderValue(const Customer& customer, ListCustomersRequest::Order order) {
+  switch (order) {
+    case ListCustomersRequest::ORDER_BY_NAME:
+      return customer.name();
+    case ListCustomersRequest::ORDER_BY_CODE:
+      return customer.code();
+    case ListCustomersRequest::ORDER_BY_JOINED_DATE:
+      return customer.joined_date();
+    case ListCustomersRequest::ORDER_BY_LAST_ACTIVITY:
+      return FormatSqlDateTime(FromTimestamp(customer.last_activity_time()));
+    default:
+      return "";
+  }
+}
+
+std::string NameCityKey(const std::string& name, int64_t city_id) {
+  return absl::StrCat(name, "|", city_id);
+}
+
+std::optional<Duplicate> FindDuplicate(MySqlConnection& c, const std::string& tax_id,
+                                       const std::string& name, int64_t city_id,
+                                       int64_t exclude_id) {
+  if (!tax_id.empty()) {
+    sql::PreparedStatement& stmt =
+        c.Prepare("SELECT id, code FROM customers WHERE live_tax_id = ? AND id <> ?");
+    stmt.setString(1, tax_id);
+    stmt.setInt64(2, exclude_id);
+    std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
+    if (rs->next()) return Duplicate{rs->getInt64(1), rs->getString(2), "same tax ID"};
+  }
+  sql::PreparedStatement& stmt =
+      c.Prepare("SELECT id, code FROM customers WHERE live_name_city = ? AND id <> ?");
+  stmt.setString(1, NameCityKey(name, city_id));
+  stmt.setInt64(2, exclude_id);
+  std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
+  if (rs->next()) return Duplicate{rs->getInt64(1), rs->getString(2), "same name in the same city"};
+  return std::nullopt;
+}
+
 absl::StatusOr<Customer> CustomerRepository::Create(const CallContext& call,
                                                     const Customer& customer,
-                                                    const std::string& request_id) {
+                                                    const std::string& request_id, bool to_pool) {
   const std::string request_key = CallerRequestKey(call, request_id);
   auto insert = [&](MySqlConnection& c) -> absl::StatusOr<Customer> {
     if (!request_key.empty()) {
       if (int64_t existing = FindByRequestId(c, request_key); existing != 0) {
-        if (auto first = LoadIncludingDeleted(c, existing)) return *first;
+        if (auto first = LoadCustomerRow(c, existing, /*for_update=*/false)) return *first;
       }
     }
-    CRM_RETURN_IF_ERROR(CheckRegion(c, customer.region_code()));
-    const absl::Time now = absl::Now();
-    const std::string now_text = FormatSqlDateTime(now);
-    sql::PreparedStatement& stmt = c.Prepare(
-        "INSERT INTO customers (name, keywords, region_code, city, address, phone, email, status,"
-        " grade, remarks, owner_id, owner_department_id, owner_department_path, version,"
-        " create_request_id, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)");
-    stmt.setString(1, customer.name());
-    stmt.setString(2, customer.keywords());
-    stmt.setString(3, customer.region_code());
-    stmt.setString(4, customer.city());
-    stmt.setString(5, customer.address());
-    stmt.setString(6, customer.phone());
-    stmt.setString(7, customer.email());
-    stmt.setInt(8, customer.status());
-    stmt.setInt(9, customer.grade());
-    stmt.setString(10, customer.remarks());
-    stmt.setInt64(11, call.caller.employee_id);
-    stmt.setInt64(12, call.caller.department_id);
-    stmt.setString(13, call.caller.department_path);
-    SetStringOrNull(stmt, 14, request_key);
-    stmt.setDateTime(15, now_text);
-    stmt.setDateTime(16, now_text);
-    stmt.executeUpdate();
+    CRM_ASSIGN_OR_RETURN(const int64_t city_id, CheckForWrite(c, customer, nullptr));
+    const std::string prefix = CodePrefix(customer.importance(), AreaCodeOf(c, city_id));
     Customer created = customer;
-    created.set_owner_id(call.caller.employee_id);
-    created.set_id(c.LastInsertId());
-    created.set_etag(EtagOf(1));
-    SetTimestamp(now, created.mutable_create_time());
-    SetTimestamp(now, created.mutable_update_time());
-    AppendChange(c, call, ChangeOp::kCreate, created.id(), created);
-    return created;
+    created.set_code(FormatCustomerCode(prefix, ReserveCodeSequence(c, prefix, 1)));
+    const Owner owner = to_pool ? Owner{} : OwnerOf(call.caller);
+    RowExtras extras{city_id, owner.employee_id, owner.department_id, owner.department_path,
+                     request_key, FormatSqlDateTime(absl::Now())};
+    sql::PreparedStatement& stmt =
+        c.Prepare(absl::StrCat(kCustomerInsertHead, kCustomerInsertGroup));
+    BindCustomerInsert(stmt, 1, created, extras);
+    stmt.executeUpdate();
+    std::unique_ptr<Customer> stored = LoadCustomerRow(c, c.LastInsertId(), false);
+    AppendChange(c, call, ChangeOp::kCreate, stored->id(), *stored);
+    return *stored;
   };
   absl::StatusOr<Customer> result = db_.RunInTransaction("customer.create", call.deadline, insert);
   if (result.status().code() == absl::StatusCode::kAlreadyExists && !request_key.empty()) {
     // A concurrent retry with the same request id committed first: answer with its result.
-    return db_.Run("customer.create.replay", call.deadline,
-                   [&](MySqlConnection& c) -> absl::StatusOr<Customer> {
-                     int64_t existing = FindByRequestId(c, request_key);
-                     auto first = existing == 0 ? nullptr : LoadIncludingDeleted(c, existing);
-                     if (!first) return result.status();
-                     return *first;
-                   });
+    absl::StatusOr<Customer> first = db_.Run(
+        "customer.create.replay", call.deadline, [&](MySqlConnection& c) -> absl::StatusOr<Customer> {
+          int64_t existing = FindByRequestId(c, request_key);
+          auto row = existing == 0 ? nullptr : LoadCustomerRow(c, existing, false);
+          if (!row) return result.status();
+          return *row;
+        });
+    return first;
   }
   return result;
 }
@@ -170,10 +211,37 @@ absl::StatusOr<Customer> CustomerRepository::Create(const CallContext& call,
 absl::StatusOr<Customer> CustomerRepository::Get(const CallContext& call, int64_t id) {
   return db_.Run("customer.get", call.deadline,
                  [&](MySqlConnection& c) -> absl::StatusOr<Customer> {
-                   std::unique_ptr<Customer> customer = Load(c, call, id, /*for_update=*/false);
-                   if (!customer) return NotFound(id);
+                   auto customer = LoadCustomer(c, call.caller, id, Access::kRead, false);
+                   if (!customer) return CustomerNotFound(id);
                    return *customer;
                  });
+}
+
+absl::StatusOr<Customer> CustomerRepository::Lookup(const CallContext& call,
+                                                    const std::string& code,
+                                                    const std::string& tax_id) {
+  return db_.Run(
+      "customer.lookup", call.deadline, [&](MySqlConnection& c) -> absl::StatusOr<Customer> {
+        SqlWhere where;
+        if (!code.empty()) {
+          where.And("c.code = ?", {code});
+        } else {
+          where.And("c.live_tax_id = ?", {tax_id});
+        }
+        where.And("c.deleted_at IS NULL");
+        RestrictCustomers(where, call.caller, Access::kRead);
+        sql::PreparedStatement& stmt =
+            c.Prepare(absl::StrCat(kCustomerSelect, where.Sql(), " ORDER BY c.id LIMIT 1"));
+        where.Bind(stmt);
+        std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
+        if (!rs->next()) {
+          return absl::NotFoundError(code.empty() ? "no customer with this tax ID"
+                                                  : absl::StrCat("no customer with code ", code));
+        }
+        Customer customer = ReadCustomer(*rs);
+        FillShares(c, {&customer});
+        return customer;
+      });
 }
 
 absl::StatusOr<Customer> CustomerRepository::Update(
@@ -181,79 +249,83 @@ absl::StatusOr<Customer> CustomerRepository::Update(
     const std::function<absl::Status(Customer&)>& change) {
   return db_.RunInTransaction(
       "customer.update", call.deadline, [&](MySqlConnection& c) -> absl::StatusOr<Customer> {
-        std::unique_ptr<Customer> customer = Load(c, call, id, /*for_update=*/true);
-        if (!customer) return NotFound(id);
-        if (!etag.empty() && etag != customer->etag()) return StaleEtag();
-        const std::string old_region = customer->region_code();
+        std::unique_ptr<Customer> customer = LoadCustomer(c, call.caller, id, Access::kWrite, true);
+        if (!customer) return CustomerNotFound(id);
+        CRM_RETURN_IF_ERROR(CheckEtag(etag, VersionOf(*customer), "customer"));
+        const Customer before = *customer;
         CRM_RETURN_IF_ERROR(change(*customer));
-        if (customer->region_code() != old_region) {
-          CRM_RETURN_IF_ERROR(CheckRegion(c, customer->region_code()));
-        }
-        const absl::Time now = absl::Now();
-        sql::PreparedStatement& stmt = c.Prepare(
-            "UPDATE customers SET name = ?, keywords = ?, region_code = ?, city = ?, address = ?,"
-            " phone = ?, email = ?, status = ?, grade = ?, remarks = ?, version = version + 1,"
-            " updated_at = ? WHERE id = ?");
-        stmt.setString(1, customer->name());
-        stmt.setString(2, customer->keywords());
-        stmt.setString(3, customer->region_code());
-        stmt.setString(4, customer->city());
-        stmt.setString(5, customer->address());
-        stmt.setString(6, customer->phone());
-        stmt.setString(7, customer->email());
-        stmt.setInt(8, customer->status());
-        stmt.setInt(9, customer->grade());
-        stmt.setString(10, customer->remarks());
-        stmt.setDateTime(11, FormatSqlDateTime(now));
-        stmt.setInt64(12, id);
+        CRM_ASSIGN_OR_RETURN(const int64_t city_id, CheckForWrite(c, *customer, &before));
+        sql::PreparedStatement& stmt = c.Prepare(kCustomerUpdate);
+        BindCustomerUpdate(stmt, *customer, city_id, FormatSqlDateTime(absl::Now()));
         stmt.executeUpdate();
-        int64_t version = 0;
-        if (!absl::SimpleAtoi(customer->etag(), &version)) version = 0;
-        customer->set_etag(EtagOf(version + 1));
-        SetTimestamp(now, customer->mutable_update_time());
-        AppendChange(c, call, ChangeOp::kUpdate, id, *customer);
-        return *customer;
+        std::unique_ptr<Customer> stored = LoadCustomerRow(c, id, false);
+        AppendChange(c, call, ChangeOp::kUpdate, id, *stored);
+        return *stored;
       });
 }
 
 absl::Status CustomerRepository::Delete(const CallContext& call, int64_t id,
                                         const std::string& etag) {
   return db_.RunInTransaction("customer.delete", call.deadline, [&](MySqlConnection& c) {
-    std::unique_ptr<Customer> customer = Load(c, call, id, /*for_update=*/true);
-    if (!customer) return NotFound(id);
-    if (!etag.empty() && etag != customer->etag()) return StaleEtag();
-    sql::PreparedStatement& stmt =
-        c.Prepare("UPDATE customers SET deleted_at = ?, version = version + 1 WHERE id = ?");
-    stmt.setDateTime(1, FormatSqlDateTime(absl::Now()));
-    stmt.setInt64(2, id);
+    std::unique_ptr<Customer> customer = LoadCustomer(c, call.caller, id, Access::kWrite, true);
+    if (!customer) return CustomerNotFound(id);
+    CRM_RETURN_IF_ERROR(CheckEtag(etag, VersionOf(*customer), "customer"));
+    sql::PreparedStatement& stmt = c.Prepare(
+        "UPDATE customers SET deleted_at = ?, version = version + 1, updated_at = ? WHERE id = ?");
+    const std::string now = FormatSqlDateTime(absl::Now());
+    stmt.setDateTime(1, now);
+    stmt.setDateTime(2, now);
+    stmt.setInt64(3, id);
     stmt.executeUpdate();
-    AppendChange(c, call, ChangeOp::kDelete, id, *customer);
+    std::unique_ptr<Customer> stored = LoadCustomerRow(c, id, false);
+    AppendChange(c, call, ChangeOp::kDelete, id, *stored);
     return absl::OkStatus();
   });
 }
 
 absl::StatusOr<CustomerPage> CustomerRepository::List(const CallContext& call,
-                                                      const CustomerListQuery& query) {
+                                                      const ListCustomersRequest& request,
+                                                      int page_size,
+                                                      const std::optional<ListPosition>& after) {
   return db_.Run(
       "customer.list", call.deadline, [&](MySqlConnection& c) -> absl::StatusOr<CustomerPage> {
         CustomerPage page;
-        const SqlWhere where = ListWhere(call, query);
+        const SqlWhere where = ListWhere(c, call, request);
+        const std::string column = OrderColumn(request.order_by());
+        const bool desc = request.descending();
+        const char* cmp = desc ? " < " : " > ";
+        const char* dir = desc ? " DESC" : "";
+        SqlWhere page_where = where;
+        if (after) {
+          if (column.empty()) {
+            page_where.And(absl::StrCat("c.id", cmp, "?"), {after->id});
+          } else {
+            page_where.And(absl::StrCat("(", column, cmp, "? OR (", column, " = ? AND c.id", cmp,
+                                        "?))"),
+                           {after->value, after->value, after->id});
+          }
+        }
+        const std::string order =
+            column.empty() ? absl::StrCat(" ORDER BY c.id", dir)
+                           : absl::StrCat(" ORDER BY ", column, dir, ", c.id", dir);
         sql::PreparedStatement& rows =
-            c.Prepare(absl::StrCat("SELECT ", kColumns, " FROM customers", where.Sql(),
-                                   " AND id > ? ORDER BY id LIMIT ?"));
-        int index = where.Bind(rows);
-        rows.setInt64(index++, query.after_id);
-        rows.setInt(index, query.page_size + 1);  // one extra row tells whether more follow
+            c.Prepare(absl::StrCat(kCustomerSelect, page_where.Sql(), order, " LIMIT ?"));
+        const int index = page_where.Bind(rows);
+        rows.setInt(index, page_size + 1);  // one extra row tells whether more follow
         std::unique_ptr<sql::ResultSet> rs(rows.executeQuery());
         while (rs->next()) {
-          if (static_cast<int>(page.customers.size()) == query.page_size) {
+          if (static_cast<int>(page.customers.size()) == page_size) {
             page.has_more = true;
             break;
           }
           page.customers.push_back(ReadCustomer(*rs));
         }
-        sql::PreparedStatement& count =
-            c.Prepare(absl::StrCat("SELECT COUNT(*) FROM customers", where.Sql()));
+        std::vector<Customer*> filled;
+        for (Customer& customer : page.customers) filled.push_back(&customer);
+        FillShares(c, filled);
+        sql::PreparedStatement& count = c.Prepare(absl::StrCat(
+            "SELECT COUNT(*) FROM customers c LEFT JOIN cities ci ON ci.id = c.city_id",
+            where.Sql()));
         where.Bind(count);
         std::unique_ptr<sql::ResultSet> total(count.executeQuery());
         total->next();

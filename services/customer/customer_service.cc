@@ -1,110 +1,130 @@
-// CustomerServiceImpl.
+// CustomerServiceImpl: method registration.
 #include "services/customer/customer_service.h"
 
-#include "absl/strings/numbers.h"
-#include "absl/strings/str_cat.h"
+#include "common/async_streams.h"
 #include "common/change_feed.h"
-#include "common/page_token.h"
-#include "common/status_util.h"
-#include "services/customer/customer_validation.h"
 
 namespace crm::customer {
 namespace {
 
-constexpr int kDefaultPageSize = 50;
-constexpr int kMaxPageSize = 500;
-
-absl::Status CheckId(int64_t id, const char* field) {
-  return id > 0 ? absl::OkStatus() : InvalidField(field, "must be a positive customer id");
+// Methods whose handlers are not written yet answer UNIMPLEMENTED.
+template <typename Request, typename Response>
+UnaryHandler<Request, Response> NotYet() {
+  return [](const CallContext&, const Request&, Response*) {
+    return absl::UnimplementedError("not implemented yet");
+  };
 }
 
 }  // namespace
 
-CustomerServiceImpl::CustomerServiceImpl(Database& db, AsyncMethods& methods) : repository_(db) {
+CustomerServiceImpl::CustomerServiceImpl(Database& db, AsyncMethods& methods,
+                                         CustomerServiceDeps deps)
+    : customers_(db),
+      moves_(db),
+      reference_(db),
+      customer_handlers_(customers_, *deps.grades, deps.zone),
+      pool_handlers_(moves_, *deps.org, *deps.grades),
+      reference_handlers_(reference_) {
   using Self = CustomerServiceImpl;
-  ServiceMethods registrar = methods.ForService(v1::CustomerService::service_full_name());
-  registrar.AddUnary(this, &Self::RequestCreateCustomer, "CreateCustomer", &Self::CreateCustomer);
-  registrar.AddUnary(this, &Self::RequestGetCustomer, "GetCustomer", &Self::GetCustomer);
-  registrar.AddUnary(this, &Self::RequestUpdateCustomer, "UpdateCustomer", &Self::UpdateCustomer);
-  registrar.AddUnary(this, &Self::RequestDeleteCustomer, "DeleteCustomer", &Self::DeleteCustomer);
-  registrar.AddUnary(this, &Self::RequestListCustomers, "ListCustomers", &Self::ListCustomers);
-  AddChangeLogMethods(registrar, this, db);
-}
+  ServiceMethods m = methods.ForService(v1::CustomerService::service_full_name());
 
-absl::Status CustomerServiceImpl::CreateCustomer(const CallContext& call,
-                                                 const v1::CreateCustomerRequest& request,
-                                                 v1::Customer* response) {
-  CRM_RETURN_IF_ERROR(ValidateCreateRequestId(request.request_id()));
-  if (!request.has_customer()) return InvalidField("customer", "is required");
-  v1::Customer customer = request.customer();
-  PrepareForCreate(customer);
-  CRM_RETURN_IF_ERROR(ValidateCustomer(customer, "customer"));
-  CRM_ASSIGN_OR_RETURN(*response, repository_.Create(call, customer, request.request_id()));
-  return absl::OkStatus();
-}
+  CustomerHandlers* c = &customer_handlers_;
+  m.AddUnary(this, &Self::RequestCreateCustomer, "CreateCustomer", c,
+             &CustomerHandlers::CreateCustomer);
+  m.AddUnary(this, &Self::RequestGetCustomer, "GetCustomer", c, &CustomerHandlers::GetCustomer);
+  m.AddUnary(this, &Self::RequestLookupCustomer, "LookupCustomer", c,
+             &CustomerHandlers::LookupCustomer);
+  m.AddUnary(this, &Self::RequestUpdateCustomer, "UpdateCustomer", c,
+             &CustomerHandlers::UpdateCustomer);
+  m.AddUnary(this, &Self::RequestDeleteCustomer, "DeleteCustomer", c,
+             &CustomerHandlers::DeleteCustomer);
+  m.AddUnary(this, &Self::RequestListCustomers, "ListCustomers", c,
+             &CustomerHandlers::ListCustomers);
+  m.AddUnary(this, &Self::RequestSearchCustomers, "SearchCustomers",
+             NotYet<v1::SearchCustomersRequest, v1::SearchCustomersResponse>());
 
-absl::Status CustomerServiceImpl::GetCustomer(const CallContext& call,
-                                              const v1::GetCustomerRequest& request,
-                                              v1::Customer* response) {
-  CRM_RETURN_IF_ERROR(CheckId(request.id(), "id"));
-  CRM_ASSIGN_OR_RETURN(*response, repository_.Get(call, request.id()));
-  return absl::OkStatus();
-}
+  PoolHandlers* p = &pool_handlers_;
+  m.AddUnary(this, &Self::RequestClaimCustomer, "ClaimCustomer", p, &PoolHandlers::ClaimCustomer);
+  m.AddUnary(this, &Self::RequestReleaseCustomer, "ReleaseCustomer", p,
+             &PoolHandlers::ReleaseCustomer);
+  m.AddUnary(this, &Self::RequestAssignCustomer, "AssignCustomer", p,
+             &PoolHandlers::AssignCustomer);
+  m.AddUnary(this, &Self::RequestTransferCustomer, "TransferCustomer", p,
+             &PoolHandlers::TransferCustomer);
+  m.AddUnary(this, &Self::RequestShareCustomer, "ShareCustomer", p, &PoolHandlers::ShareCustomer);
+  m.AddUnary(this, &Self::RequestUnshareCustomer, "UnshareCustomer", p,
+             &PoolHandlers::UnshareCustomer);
+  m.AddUnary(this, &Self::RequestRestoreCustomer, "RestoreCustomer", p,
+             &PoolHandlers::RestoreCustomer);
+  m.AddUnary(this, &Self::RequestPurgeCustomer, "PurgeCustomer", p, &PoolHandlers::PurgeCustomer);
 
-absl::Status CustomerServiceImpl::UpdateCustomer(const CallContext& call,
-                                                 const v1::UpdateCustomerRequest& request,
-                                                 v1::Customer* response) {
-  const v1::Customer& patch = request.customer();
-  CRM_RETURN_IF_ERROR(CheckId(patch.id(), "customer.id"));
-  // Check the mask before touching the database, so a bad one costs nothing.
-  v1::Customer scratch;
-  CRM_RETURN_IF_ERROR(ApplyUpdateMask(request.update_mask(), patch, scratch));
-  auto change = [&](v1::Customer& stored) -> absl::Status {
-    CRM_RETURN_IF_ERROR(ApplyUpdateMask(request.update_mask(), patch, stored));
-    return ValidateCustomer(stored, "customer");
-  };
-  CRM_ASSIGN_OR_RETURN(*response, repository_.Update(call, patch.id(), patch.etag(), change));
-  return absl::OkStatus();
-}
+  AddClientStream<Self>(
+      m, this, &Self::RequestImportCustomers, "ImportCustomers",
+      ClientStreamFactory<v1::ImportCustomersRequest, v1::ImportCustomersResponse>(
+          [](const CallContext&) -> absl::StatusOr<std::unique_ptr<
+                                     ClientStreamHandler<v1::ImportCustomersRequest,
+                                                         v1::ImportCustomersResponse>>> {
+            return absl::UnimplementedError("not implemented yet");
+          }));
+  AddServerStream<Self>(
+      m, this, &Self::RequestExportCustomers, "ExportCustomers",
+      ServerStreamFactory<v1::ExportCustomersRequest, v1::ExportCustomersResponse>(
+          [](const CallContext&, const v1::ExportCustomersRequest&)
+              -> absl::StatusOr<std::unique_ptr<ServerStreamHandler<v1::ExportCustomersResponse>>> {
+            return absl::UnimplementedError("not implemented yet");
+          }));
 
-absl::Status CustomerServiceImpl::DeleteCustomer(const CallContext& call,
-                                                 const v1::DeleteCustomerRequest& request,
-                                                 google::protobuf::Empty*) {
-  CRM_RETURN_IF_ERROR(CheckId(request.id(), "id"));
-  return repository_.Delete(call, request.id(), request.etag());
-}
+  ReferenceHandlers* r = &reference_handlers_;
+  m.AddUnary(this, &Self::RequestListRegions, "ListRegions", r, &ReferenceHandlers::ListRegions);
+  m.AddUnary(this, &Self::RequestCreateRegion, "CreateRegion", r,
+             &ReferenceHandlers::CreateRegion);
+  m.AddUnary(this, &Self::RequestRenameRegion, "RenameRegion", r,
+             &ReferenceHandlers::RenameRegion);
+  m.AddUnary(this, &Self::RequestListCities, "ListCities", r, &ReferenceHandlers::ListCities);
+  m.AddUnary(this, &Self::RequestCreateCity, "CreateCity", r, &ReferenceHandlers::CreateCity);
+  m.AddUnary(this, &Self::RequestRenameCity, "RenameCity", r, &ReferenceHandlers::RenameCity);
+  m.AddUnary(this, &Self::RequestListDictionaryEntries, "ListDictionaryEntries", r,
+             &ReferenceHandlers::ListDictionaryEntries);
+  m.AddUnary(this, &Self::RequestCreateDictionaryEntry, "CreateDictionaryEntry", r,
+             &ReferenceHandlers::CreateDictionaryEntry);
+  m.AddUnary(this, &Self::RequestRenameDictionaryEntry, "RenameDictionaryEntry", r,
+             &ReferenceHandlers::RenameDictionaryEntry);
+  m.AddUnary(this, &Self::RequestRetireDictionaryEntry, "RetireDictionaryEntry", r,
+             &ReferenceHandlers::RetireDictionaryEntry);
 
-absl::Status CustomerServiceImpl::ListCustomers(const CallContext& call,
-                                                const v1::ListCustomersRequest& request,
-                                                v1::ListCustomersResponse* response) {
-  FieldViolations violations;
-  if (request.page_size() < 0) violations.Add("page_size", "must not be negative");
-  if (!v1::CustomerStatus_IsValid(request.status())) {
-    violations.Add("status", "is not a customer status");
-  }
-  if (request.region_code().size() > 32) violations.Add("region_code", "is too long");
-  CRM_RETURN_IF_ERROR(violations.ToStatus());
+  // [contacts] (R5, R8)
+  m.AddUnary(this, &Self::RequestCreateContact, "CreateContact",
+             NotYet<v1::CreateContactRequest, v1::Contact>());
+  m.AddUnary(this, &Self::RequestGetContact, "GetContact",
+             NotYet<v1::GetContactRequest, v1::Contact>());
+  m.AddUnary(this, &Self::RequestUpdateContact, "UpdateContact",
+             NotYet<v1::UpdateContactRequest, v1::Contact>());
+  m.AddUnary(this, &Self::RequestDeleteContact, "DeleteContact",
+             NotYet<v1::DeleteContactRequest, google::protobuf::Empty>());
+  m.AddUnary(this, &Self::RequestListContacts, "ListContacts",
+             NotYet<v1::ListContactsRequest, v1::ListContactsResponse>());
+  m.AddUnary(this, &Self::RequestSetPrimaryContact, "SetPrimaryContact",
+             NotYet<v1::SetPrimaryContactRequest, v1::Contact>());
+  m.AddUnary(this, &Self::RequestListCareReminders, "ListCareReminders",
+             NotYet<v1::ListCareRemindersRequest, v1::ListCareRemindersResponse>());
+  // [events] (R8)
+  m.AddUnary(this, &Self::RequestCreateCustomerEvent, "CreateCustomerEvent",
+             NotYet<v1::CreateCustomerEventRequest, v1::CustomerEvent>());
+  m.AddUnary(this, &Self::RequestDeleteCustomerEvent, "DeleteCustomerEvent",
+             NotYet<v1::DeleteCustomerEventRequest, google::protobuf::Empty>());
+  m.AddUnary(this, &Self::RequestListCustomerEvents, "ListCustomerEvents",
+             NotYet<v1::ListCustomerEventsRequest, v1::ListCustomerEventsResponse>());
+  // [competitors] (R6)
+  m.AddUnary(this, &Self::RequestCreateCompetitor, "CreateCompetitor",
+             NotYet<v1::CreateCompetitorRequest, v1::Competitor>());
+  m.AddUnary(this, &Self::RequestGetCompetitor, "GetCompetitor",
+             NotYet<v1::GetCompetitorRequest, v1::Competitor>());
+  m.AddUnary(this, &Self::RequestUpdateCompetitor, "UpdateCompetitor",
+             NotYet<v1::UpdateCompetitorRequest, v1::Competitor>());
+  m.AddUnary(this, &Self::RequestListCompetitors, "ListCompetitors",
+             NotYet<v1::ListCompetitorsRequest, v1::ListCompetitorsResponse>());
 
-  CustomerListQuery query;
-  query.page_size =
-      request.page_size() == 0 ? kDefaultPageSize : std::min(request.page_size(), kMaxPageSize);
-  query.status = request.status();
-  query.region_code = request.region_code();
-  const uint64_t fingerprint =
-      FilterFingerprint({"customers-by-id", absl::StrCat(query.status), query.region_code});
-  CRM_ASSIGN_OR_RETURN(std::vector<std::string> position,
-                       DecodePageToken(request.page_token(), fingerprint));
-  if (!position.empty() && !absl::SimpleAtoi(position[0], &query.after_id)) {
-    return InvalidField("page_token", "is malformed");
-  }
-  CRM_ASSIGN_OR_RETURN(CustomerPage page, repository_.List(call, query));
-  for (v1::Customer& c : page.customers) *response->add_customers() = std::move(c);
-  response->set_total_size(page.total_size);
-  if (page.has_more) {
-    const v1::Customer& last = response->customers(response->customers_size() - 1);
-    response->set_next_page_token(EncodePageToken({absl::StrCat(last.id())}, fingerprint));
-  }
-  return absl::OkStatus();
+  AddChangeLogMethods(m, this, db);
 }
 
 }  // namespace crm::customer

@@ -1,9 +1,19 @@
-// crm.customer.v1.CustomerService handlers: proto in, validation, repository, proto out.
+// crm.customer.v1.CustomerService: wires each method to its handler.
 #pragma once
 
+#include <memory>
+
+#include "absl/time/time.h"
 #include "common/async_methods.h"
 #include "crm/customer/v1/customer_service.grpc.pb.h"
+#include "services/customer/customer_handlers.h"
+#include "services/customer/customer_moves.h"
 #include "services/customer/customer_repository.h"
+#include "services/customer/grade_policy.h"
+#include "services/customer/org_client.h"
+#include "services/customer/pool_handlers.h"
+#include "services/customer/reference_handlers.h"
+#include "services/customer/reference_repository.h"
 
 namespace crm {
 class Database;
@@ -11,24 +21,25 @@ class Database;
 
 namespace crm::customer {
 
+// What the service needs besides the database.
+struct CustomerServiceDeps {
+  const OrgClient* org = nullptr;
+  const GradePolicy* grades = nullptr;
+  absl::TimeZone zone;  // the company's days (joined dates, care reminders)
+};
+
 class CustomerServiceImpl : public v1::CustomerService::AsyncService {
  public:
   // Registers every method's handler in `methods`.
-  CustomerServiceImpl(Database& db, AsyncMethods& methods);
-
-  absl::Status CreateCustomer(const CallContext& call, const v1::CreateCustomerRequest& request,
-                              v1::Customer* response);
-  absl::Status GetCustomer(const CallContext& call, const v1::GetCustomerRequest& request,
-                           v1::Customer* response);
-  absl::Status UpdateCustomer(const CallContext& call, const v1::UpdateCustomerRequest& request,
-                              v1::Customer* response);
-  absl::Status DeleteCustomer(const CallContext& call, const v1::DeleteCustomerRequest& request,
-                              google::protobuf::Empty* response);
-  absl::Status ListCustomers(const CallContext& call, const v1::ListCustomersRequest& request,
-                             v1::ListCustomersResponse* response);
+  CustomerServiceImpl(Database& db, AsyncMethods& methods, CustomerServiceDeps deps);
 
  private:
-  CustomerRepository repository_;
+  CustomerRepository customers_;
+  CustomerMoves moves_;
+  ReferenceRepository reference_;
+  CustomerHandlers customer_handlers_;
+  PoolHandlers pool_handlers_;
+  ReferenceHandlers reference_handlers_;
 };
 
 }  // namespace crm::customer

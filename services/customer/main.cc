@@ -2,7 +2,9 @@
 #include "common/backend_main.h"
 #include "common/channel_factory.h"
 #include "common/config.h"
+#include "common/dates.h"
 #include "services/customer/customer_service.h"
+#include "services/customer/org_client.h"
 #include "services/customer/owner_department_sync.h"
 
 namespace crm {
@@ -10,25 +12,41 @@ std::vector<MigrationFile> CustomerMigrations();  // generated from migrations/
 }
 
 int main(int argc, char** argv) {
+  using crm::customer::GradePolicy;
+  using crm::customer::OrgClient;
   crm::BackendSpec spec;
   spec.name = "customer";
   spec.default_port = 50061;
   spec.migrations = &crm::CustomerMigrations;
   spec.make_services =
       [](crm::BackendContext& context) -> absl::StatusOr<std::vector<crm::BackendService>> {
-    const std::string org = context.config.GetString(
-        "org-addr", "127.0.0.1:50064", "the org service, whose feed keeps owners' departments");
-    const auto interval = std::chrono::milliseconds(context.config.GetInt(
+    crm::Config& config = context.config;
+    const std::string org_address = config.GetString(
+        "org-addr", "127.0.0.1:50064",
+        "the org service: employees, system parameters, and its change feed");
+    const auto feed_interval = std::chrono::milliseconds(config.GetInt(
         "org-feed-interval-ms", 2000, "how often the org feed is read (0: never)"));
-    if (interval.count() > 0) {
-      context.feeds.push_back(std::make_unique<crm::FeedConsumer>(
-          "org", context.db, crm::customer::OrgFeed(crm::MakeChannel(org), context.identity_key),
-          &crm::customer::ApplyOrgChange, interval));
+    const auto settings_interval = std::chrono::milliseconds(config.GetInt(
+        "settings-refresh-ms", 30000,
+        "how often the grade thresholds are re-read from the system parameters (0: never)"));
+    absl::StatusOr<absl::TimeZone> zone = crm::LoadZone(config.GetString(
+        "time-zone", "Asia/Shanghai", "the company's time zone (joined dates, care reminders)"));
+    if (!zone.ok()) return zone.status();
+
+    auto org = std::make_shared<OrgClient>(crm::MakeChannel(org_address), context.identity_key);
+    auto grades = std::make_shared<GradePolicy>(
+        [org = org.get()] { return org->ListSystemParameters(); }, settings_interval);
+    context.resources.push_back(org);
+    context.resources.push_back(grades);
+    if (feed_interval.count() > 0) {
+      context.workers.push_back(std::make_unique<crm::FeedConsumer>(
+          "org", context.db, org->Feed(), &crm::customer::ApplyOrgChange, feed_interval));
     }
     std::vector<crm::BackendService> services;
-    services.push_back(
-        {std::make_unique<crm::customer::CustomerServiceImpl>(context.db, context.methods),
-         crm::customer::v1::CustomerService::service_full_name()});
+    services.push_back({std::make_unique<crm::customer::CustomerServiceImpl>(
+                            context.db, context.methods,
+                            crm::customer::CustomerServiceDeps{org.get(), grades.get(), *zone}),
+                        crm::customer::v1::CustomerService::service_full_name()});
     return services;
   };
   return crm::RunBackend(argc, argv, spec);

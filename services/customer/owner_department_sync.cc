@@ -2,12 +2,9 @@
 #include "services/customer/owner_department_sync.h"
 
 #include <cppconn/prepared_statement.h>
-#include <grpcpp/channel.h>
-#include <grpcpp/client_context.h>
 
 #include "common/database.h"
-#include "common/identity.h"
-#include "crm/org/v1/org_service.grpc.pb.h"
+#include "crm/org/v1/structure.pb.h"
 
 namespace crm::customer {
 
@@ -35,29 +32,6 @@ void ApplyOrgChange(MySqlConnection& c, const common::v1::Change& change) {
     update.setString(5, employee.department_path());
     update.executeUpdate();
   }
-}
-
-FeedConsumer::Fetch OrgFeed(std::shared_ptr<grpc::Channel> org, const IdentityKey& key) {
-  auto stub = std::shared_ptr<org::v1::OrgService::Stub>(org::v1::OrgService::NewStub(org));
-  return [stub, &key](int64_t after,
-                      int page_size) -> absl::StatusOr<common::v1::ListChangesResponse> {
-    common::v1::Identity self;
-    self.set_subject("system:customer");
-    self.add_roles("system");
-    self.set_expires_at(UnixNow() + 60);
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-    AttachIdentity(SignIdentity(self, key), &context);
-    common::v1::ListChangesRequest request;
-    request.set_after_sequence(after);
-    request.set_page_size(page_size);
-    common::v1::ListChangesResponse response;
-    grpc::Status status = stub->ListChanges(&context, request, &response);
-    if (!status.ok()) {
-      return absl::UnavailableError("the org feed: " + status.error_message());
-    }
-    return response;
-  };
 }
 
 }  // namespace crm::customer

@@ -3,16 +3,9 @@
 // department. It follows the org service's change feed.
 #pragma once
 
-#include <memory>
-
 #include "common/feed_consumer.h"
 
-namespace grpc {
-class Channel;
-}
-
 namespace crm {
-class IdentityKey;
 class MySqlConnection;
 }  // namespace crm
 
@@ -20,8 +13,5 @@ namespace crm::customer {
 
 // Applies one org change (Department or Employee) to the customers table.
 void ApplyOrgChange(MySqlConnection& connection, const common::v1::Change& change);
-
-// Reads the org service's feed as this service (a "system" identity).
-FeedConsumer::Fetch OrgFeed(std::shared_ptr<grpc::Channel> org, const IdentityKey& key);
 
 }  // namespace crm::customer

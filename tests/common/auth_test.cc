@@ -54,6 +54,14 @@ TEST(PermissionsTest, RolesHoldWhatTheTableSays) {
   EXPECT_FALSE(write & Bit(Role::kReadOnly));
   EXPECT_FALSE(write & Bit(Role::kService));
   EXPECT_TRUE(RolesWithPermission("user.admin") == Bit(Role::kAdministrator));
+  // Customer reference data and the recycle bin are for administrators;
+  // assigning customers for department heads and up.
+  EXPECT_TRUE(RolesWithPermission("customer.admin") == Bit(Role::kAdministrator));
+  const RoleSet assign = RolesWithPermission("customer.assign");
+  EXPECT_TRUE(assign & Bit(Role::kDepartmentHead));
+  EXPECT_TRUE(assign & Bit(Role::kManagement));
+  EXPECT_FALSE(assign & Bit(Role::kSales));
+  EXPECT_TRUE(RolesWithPermission("customer.claim") & Bit(Role::kSales));
   EXPECT_TRUE(RolesWithPermission("internal.api_keys") & Bit(Role::kSystem));
   // The OA reader can pull announcements and do nothing else.
   for (const char* other :

@@ -6,78 +6,13 @@
 
 #include <thread>
 
-#include "common/database.h"
-#include "common/migrations.h"
-#include "services/customer/customer_repository.h"
-#include "tests/support/mariadb_server.h"
-
-namespace crm {
-std::vector<MigrationFile> CustomerMigrations();
-}
+#include "tests/customer/customer_fixture.h"
 
 namespace crm::customer {
 namespace {
 
-using testing::MariaDbServer;
-
-class CustomerRepositoryTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    options_ = MariaDbServer::Get().ScratchSchema();
-    options_.pool_size = 8;
-    pool_ = std::make_unique<MySqlPool>(options_);
-    db_ = std::make_unique<Database>(*pool_);
-    std::vector<MigrationFile> files = CommonMigrations();
-    for (MigrationFile& f : CustomerMigrations()) files.push_back(f);
-    ASSERT_TRUE(ApplyMigrations(*pool_, files).ok());
-    repo_ = std::make_unique<CustomerRepository>(*db_);
-    call_ = As(101, Bit(Role::kSales), 7, "/1/2/");
-  }
-
-  // A caller as the gateway would describe it.
-  static CallContext As(int64_t user_id, RoleSet roles, int64_t employee_id = 0,
-                        const std::string& department_path = "") {
-    CallContext call;
-    call.caller.subject = "user:" + std::to_string(user_id);
-    call.caller.user_id = user_id;
-    call.caller.roles = roles;
-    call.caller.employee_id = employee_id;
-    call.caller.department_path = department_path;
-    call.actor = call.caller.subject;
-    call.request_id = "it";
-    call.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    return call;
-  }
-
-  v1::Customer Sample(const std::string& name, const std::string& region = "east") {
-    v1::Customer c;
-    c.set_name(name);
-    c.set_region_code(region);
-    c.set_city("上海");
-    c.set_keywords("电气 配电柜");
-    c.set_address("上海市浦东新区张江路 88 号");
-    c.set_remarks("第一行\n第二行");
-    c.set_status(v1::CUSTOMER_STATUS_FOLLOWING_UP);
-    c.set_grade(v1::CUSTOMER_GRADE_POTENTIAL);
-    return c;
-  }
-
-  int64_t Count(const std::string& sql) {
-    auto c = pool_->Acquire();
-    std::unique_ptr<sql::ResultSet> rs((*c)->Prepare(sql).executeQuery());
-    rs->next();
-    return rs->getInt64(1);
-  }
-
-  MySqlOptions options_;
-  std::unique_ptr<MySqlPool> pool_;
-  std::unique_ptr<Database> db_;
-  std::unique_ptr<CustomerRepository> repo_;
-  CallContext call_;
-};
-
 TEST_F(CustomerRepositoryTest, ChineseTextRoundTripsExactly) {
-  auto created = repo_->Create(call_, Sample("上海华东电气有限公司😀"), "");
+  auto created = repo_->Create(call_, Sample("上海华东电气有限公司😀"), "", false);
   ASSERT_TRUE(created.ok()) << created.status();
   EXPECT_GT(created->id(), 0);
   EXPECT_EQ(created->etag(), "1");
@@ -92,8 +27,8 @@ TEST_F(CustomerRepositoryTest, ChineseTextRoundTripsExactly) {
 }
 
 TEST_F(CustomerRepositoryTest, SameRequestIdCreatesOneCustomer) {
-  auto first = repo_->Create(call_, Sample("杭州西湖软件"), "retry-1");
-  auto second = repo_->Create(call_, Sample("杭州西湖软件"), "retry-1");
+  auto first = repo_->Create(call_, Sample("杭州西湖软件"), "retry-1", false);
+  auto second = repo_->Create(call_, Sample("杭州西湖软件"), "retry-1", false);
   ASSERT_TRUE(first.ok() && second.ok());
   EXPECT_EQ(first->id(), second->id());
   EXPECT_EQ(Count("SELECT COUNT(*) FROM customers"), 1);
@@ -105,7 +40,7 @@ TEST_F(CustomerRepositoryTest, ConcurrentRetriesWithOneRequestIdCreateOneCustome
   std::vector<std::thread> threads;
   for (int i = 0; i < 6; ++i) {
     threads.emplace_back([&, i] {
-      auto c = repo_->Create(call_, Sample("并发客户"), "same-id");
+      auto c = repo_->Create(call_, Sample("并发客户"), "same-id", false);
       ids[i] = c.ok() ? c->id() : -1;
     });
   }
@@ -116,7 +51,7 @@ TEST_F(CustomerRepositoryTest, ConcurrentRetriesWithOneRequestIdCreateOneCustome
 }
 
 TEST_F(CustomerRepositoryTest, UnknownRegionWritesNothing) {
-  auto created = repo_->Create(call_, Sample("无区域客户", "atlantis"), "");
+  auto created = repo_->Create(call_, Sample("无区域客户", "atlantis"), "", false);
   ASSERT_EQ(created.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(std::string(created.status().message()).find("customer.region_code"),
             std::string::npos);
@@ -125,7 +60,7 @@ TEST_F(CustomerRepositoryTest, UnknownRegionWritesNothing) {
 }
 
 TEST_F(CustomerRepositoryTest, UpdateChecksTheEtagAndChangesNothingWhenStale) {
-  auto created = repo_->Create(call_, Sample("南京金陵机械"), "");
+  auto created = repo_->Create(call_, Sample("南京金陵机械"), "", false);
   ASSERT_TRUE(created.ok());
   auto set_phone = [](const std::string& phone) {
     return [phone](v1::Customer& c) {
@@ -133,19 +68,19 @@ TEST_F(CustomerRepositoryTest, UpdateChecksTheEtagAndChangesNothingWhenStale) {
       return absl::OkStatus();
     };
   };
-  auto updated = repo_->Update(call_, created->id(), created->etag(), set_phone("025-1"));
+  auto updated = repo_->Update(call_, created->id(), created->etag(), set_phone("025-1111"));
   ASSERT_TRUE(updated.ok()) << updated.status();
   EXPECT_EQ(updated->etag(), "2");
-  auto stale = repo_->Update(call_, created->id(), created->etag(), set_phone("025-2"));
+  auto stale = repo_->Update(call_, created->id(), created->etag(), set_phone("025-2222"));
   EXPECT_EQ(stale.status().code(), absl::StatusCode::kAborted);
   auto read = repo_->Get(call_, created->id());
-  EXPECT_EQ(read->phone(), "025-1");
+  EXPECT_EQ(read->phone(), "025-1111");
   EXPECT_EQ(read->etag(), "2");
   EXPECT_EQ(Count("SELECT COUNT(*) FROM change_log"), 2);  // create + one update
 }
 
 TEST_F(CustomerRepositoryTest, ARejectedChangeRollsBack) {
-  auto created = repo_->Create(call_, Sample("回滚客户"), "");
+  auto created = repo_->Create(call_, Sample("回滚客户"), "", false);
   auto result = repo_->Update(call_, created->id(), "", [](v1::Customer& c) {
     c.set_name("changed");
     return absl::InvalidArgumentError("no");
@@ -155,15 +90,14 @@ TEST_F(CustomerRepositoryTest, ARejectedChangeRollsBack) {
 }
 
 TEST_F(CustomerRepositoryTest, DeleteIsSoftAndHidesTheCustomer) {
-  auto created = repo_->Create(call_, Sample("待删除客户"), "");
+  auto created = repo_->Create(call_, Sample("待删除客户"), "", false);
   EXPECT_EQ(repo_->Delete(call_, created->id(), "99").code(), absl::StatusCode::kAborted);
   ASSERT_TRUE(repo_->Delete(call_, created->id(), created->etag()).ok());
   EXPECT_EQ(repo_->Get(call_, created->id()).status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(repo_->Delete(call_, created->id(), "").code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM customers WHERE deleted_at IS NOT NULL"), 1);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM change_log WHERE operation = 3"), 1);
-  CustomerListQuery all;
-  EXPECT_EQ(repo_->List(call_, all)->total_size, 0);
+  EXPECT_EQ(ListAll(call_)->total_size, 0);
 }
 
 // The seeds' policy: own records for sales, the department subtree for a
@@ -175,8 +109,8 @@ TEST_F(CustomerRepositoryTest, EachCallerSeesOnlyWhatTheirScopeAllows) {
   CallContext head_of_2 = As(203, Bit(Role::kDepartmentHead), 23, "/1/2/");
   CallContext head_of_3 = As(204, Bit(Role::kDepartmentHead), 24, "/1/3/");
   CallContext admin = As(1, Bit(Role::kAdministrator));
-  auto a_customer = repo_->Create(sales_a, Sample("甲的客户"), "");
-  auto b_customer = repo_->Create(sales_b, Sample("乙的客户"), "");
+  auto a_customer = repo_->Create(sales_a, Sample("甲的客户"), "", false);
+  auto b_customer = repo_->Create(sales_b, Sample("乙的客户"), "", false);
   ASSERT_TRUE(a_customer.ok() && b_customer.ok());
   EXPECT_EQ(a_customer->owner_id(), 21);
 
@@ -191,24 +125,23 @@ TEST_F(CustomerRepositoryTest, EachCallerSeesOnlyWhatTheirScopeAllows) {
   EXPECT_EQ(repo_->Delete(sales_b, a_customer->id(), "").code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(repo_->Get(sales_a, a_customer->id())->phone(), "");  // unchanged
 
-  CustomerListQuery all;
-  EXPECT_EQ(repo_->List(sales_a, all)->total_size, 1);
-  EXPECT_EQ(repo_->List(sales_b, all)->total_size, 1);
-  EXPECT_EQ(repo_->List(head_of_2, all)->total_size, 1);  // /1/2/5/ is in /1/2/
-  EXPECT_EQ(repo_->List(head_of_2, all)->customers[0].id(), a_customer->id());
-  EXPECT_EQ(repo_->List(head_of_3, all)->total_size, 1);
+  EXPECT_EQ(ListAll(sales_a)->total_size, 1);
+  EXPECT_EQ(ListAll(sales_b)->total_size, 1);
+  EXPECT_EQ(ListAll(head_of_2)->total_size, 1);  // /1/2/5/ is in /1/2/
+  EXPECT_EQ(ListAll(head_of_2)->customers[0].id(), a_customer->id());
+  EXPECT_EQ(ListAll(head_of_3)->total_size, 1);
   EXPECT_EQ(repo_->Get(head_of_3, a_customer->id()).status().code(), absl::StatusCode::kNotFound);
   EXPECT_TRUE(repo_->Update(head_of_2, a_customer->id(), "", touch).ok());
-  EXPECT_EQ(repo_->List(admin, all)->total_size, 2);
+  EXPECT_EQ(ListAll(admin)->total_size, 2);
   // A caller with no employee and no all-records role sees nothing at all.
-  EXPECT_EQ(repo_->List(As(300, Bit(Role::kSales)), all)->total_size, 0);
+  EXPECT_EQ(ListAll(As(300, Bit(Role::kSales)))->total_size, 0);
 }
 
 TEST_F(CustomerRepositoryTest, RequestIdsArePerCaller) {
   CallContext sales_a = As(201, Bit(Role::kSales), 21, "/1/2/");
   CallContext sales_b = As(202, Bit(Role::kSales), 22, "/1/3/");
-  auto first = repo_->Create(sales_a, Sample("甲"), "same-id");
-  auto second = repo_->Create(sales_b, Sample("乙"), "same-id");
+  auto first = repo_->Create(sales_a, Sample("甲"), "same-id", false);
+  auto second = repo_->Create(sales_b, Sample("乙"), "same-id", false);
   ASSERT_TRUE(first.ok() && second.ok());
   EXPECT_NE(first->id(), second->id());
   EXPECT_EQ(second->name(), "乙");
@@ -216,35 +149,30 @@ TEST_F(CustomerRepositoryTest, RequestIdsArePerCaller) {
 
 TEST_F(CustomerRepositoryTest, ListFiltersPagesAndCounts) {
   for (int i = 0; i < 5; ++i)
-    ASSERT_TRUE(repo_->Create(call_, Sample("华东" + std::to_string(i)), "").ok());
+    ASSERT_TRUE(repo_->Create(call_, Sample("华东" + std::to_string(i)), "", false).ok());
   for (int i = 0; i < 3; ++i)
-    ASSERT_TRUE(repo_->Create(call_, Sample("华南" + std::to_string(i), "south"), "").ok());
+    ASSERT_TRUE(repo_->Create(call_, Sample("华南" + std::to_string(i), "south"), "", false).ok());
   v1::Customer signed_customer = Sample("已签约", "south");
   signed_customer.set_status(v1::CUSTOMER_STATUS_SIGNED);
-  ASSERT_TRUE(repo_->Create(call_, signed_customer, "").ok());
+  ASSERT_TRUE(repo_->Create(call_, signed_customer, "", false).ok());
 
-  CustomerListQuery east;
-  east.region_code = "east";
-  east.page_size = 2;
+  v1::ListCustomersRequest east;
+  east.set_region_code("east");
+  auto pages = ListAll(call_, east, 2);
+  ASSERT_TRUE(pages.ok()) << pages.status();
+  EXPECT_EQ(pages->total_size, 5);
   std::vector<int64_t> ids;
-  for (;;) {
-    auto page = repo_->List(call_, east);
-    ASSERT_TRUE(page.ok()) << page.status();
-    EXPECT_EQ(page->total_size, 5);
-    for (const auto& c : page->customers) {
-      EXPECT_EQ(c.region_code(), "east");
-      ids.push_back(c.id());
-    }
-    if (!page->has_more) break;
-    east.after_id = page->customers.back().id();
+  for (const auto& c : pages->customers) {
+    EXPECT_EQ(c.region_code(), "east");
+    ids.push_back(c.id());
   }
   EXPECT_EQ(ids.size(), 5u);
   EXPECT_TRUE(std::is_sorted(ids.begin(), ids.end()));
 
-  CustomerListQuery south_signed;
-  south_signed.region_code = "south";
-  south_signed.status = v1::CUSTOMER_STATUS_SIGNED;
-  auto page = repo_->List(call_, south_signed);
+  v1::ListCustomersRequest south_signed;
+  south_signed.set_region_code("south");
+  south_signed.set_status(v1::CUSTOMER_STATUS_SIGNED);
+  auto page = ListAll(call_, south_signed);
   ASSERT_EQ(page->customers.size(), 1u);
   EXPECT_EQ(page->customers[0].name(), "已签约");
   EXPECT_EQ(page->total_size, 1);

@@ -48,7 +48,7 @@ class CustomerSliceTest : public ::testing::Test {
     v1::Customer c;
     c.set_name(name);
     c.set_region_code(region);
-    c.set_city("上海");
+    c.set_city(region == "east" ? "上海" : region == "south" ? "广州" : "");
     return c;
   }
 
@@ -252,7 +252,9 @@ TEST_F(CustomerSliceTest, InvalidInputNamesTheFieldAndWritesNothing) {
 }
 
 TEST_F(CustomerSliceTest, PageTokenIsBoundToItsFilters) {
-  for (int i = 0; i < 3; ++i) ASSERT_TRUE(Create(NewCustomer("华南客户", "south")).ok());
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(Create(NewCustomer("华南客户" + std::to_string(i), "south")).ok());
+  }
   v1::ListCustomersRequest list;
   list.set_region_code("south");
   list.set_page_size(1);

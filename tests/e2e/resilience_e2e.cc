@@ -4,8 +4,10 @@
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 #include <gtest/gtest.h>
+
 #include <signal.h>
 
+#include <atomic>
 #include <future>
 #include <thread>
 
@@ -69,7 +71,8 @@ class ResilienceTest : public ::testing::Test {
 
   v1::Customer CreateCustomer() {
     v1::CreateCustomerRequest request;
-    request.mutable_customer()->set_name("韧性测试客户");
+    static std::atomic<int> created_count{0};
+    request.mutable_customer()->set_name("韧性测试客户" + std::to_string(++created_count));
     request.mutable_customer()->set_region_code("north");
     v1::Customer created;
     grpc::Status status = stub_->CreateCustomer(Context().get(), request, &created);

@@ -1,0 +1,57 @@
+// Who may see and change which customer rows (customers aliased `c`): the
+// visibility scope of common/visibility.h, plus, for reading, the public pool
+// and the customers shared with the caller. Loads customers under it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "common/call_context.h"
+#include "crm/customer/v1/customer.pb.h"
+
+namespace crm {
+class MySqlConnection;
+class SqlWhere;
+}  // namespace crm
+
+namespace crm::customer {
+
+enum class Access {
+  kRead,   // scope, pool, or shared with the caller
+  kWrite,  // scope only: owner, their department's heads, management
+};
+
+void RestrictCustomers(SqlWhere& where, const Caller& caller, Access access);
+
+// Adds "in scope, or shared with the caller" (the active view of lists; a
+// scope of everything includes the pool). The share branch is only added when the caller has shares, so the
+// common query keeps using the owner and path indexes.
+void RestrictToActiveView(MySqlConnection& connection, SqlWhere& where, const Caller& caller);
+
+// A live customer the caller may access, with its shares; nullptr when there
+// is none (or it is out of sight). Locks the row when `for_update`.
+std::unique_ptr<v1::Customer> LoadCustomer(MySqlConnection& connection, const Caller& caller,
+                                           int64_t id, Access access, bool for_update);
+
+// The customer whatever its state and whoever asks (after an access check
+// done otherwise), with its shares; nullptr when there is no such row.
+std::unique_ptr<v1::Customer> LoadCustomerRow(MySqlConnection& connection, int64_t id,
+                                              bool for_update);
+
+// Fills shared_with_employee_ids of each customer in one query.
+void FillShares(MySqlConnection& connection, const std::vector<v1::Customer*>& customers);
+
+absl::Status CustomerNotFound(int64_t id);
+
+// The owner fields a customer takes from an employee.
+struct Owner {
+  int64_t employee_id = 0;  // 0: the pool
+  int64_t department_id = 0;
+  std::string department_path;
+};
+Owner OwnerOf(const Caller& caller);
+
+}  // namespace crm::customer

@@ -1,0 +1,48 @@
+// Moves of customers between owners, the public pool, colleagues' view and
+// the recycle bin (R7). Each move is one transaction with its change row.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/call_context.h"
+#include "crm/customer/v1/customer.pb.h"
+#include "services/customer/customer_access.h"
+
+namespace crm {
+class Database;
+}
+
+namespace crm::customer {
+
+class CustomerMoves {
+ public:
+  explicit CustomerMoves(Database& db) : db_(db) {}
+
+  // Pool -> caller. Of concurrent claims exactly one wins: the update is
+  // conditional on the customer still being in the pool.
+  absl::StatusOr<v1::Customer> Claim(const CallContext& call, int64_t id);
+  // Owner -> pool (the caller must be able to change it); shares end.
+  absl::StatusOr<v1::Customer> Release(const CallContext& call, int64_t id,
+                                       const std::string& etag);
+  // Pool (`from_pool`) or another owner -> `owner`. The caller must be able
+  // to change the customer (pool customers: any head with the permission).
+  absl::StatusOr<v1::Customer> Give(const CallContext& call, int64_t id, const std::string& etag,
+                                    const Owner& owner, bool from_pool);
+  absl::StatusOr<v1::Customer> Share(const CallContext& call, int64_t id,
+                                     const std::vector<int64_t>& employee_ids);
+  absl::StatusOr<v1::Customer> Unshare(const CallContext& call, int64_t id,
+                                       const std::vector<int64_t>& employee_ids);
+  // Recycle bin -> live; ALREADY_EXISTS when a live customer took its tax ID
+  // or name meanwhile.
+  absl::StatusOr<v1::Customer> Restore(const CallContext& call, int64_t id);
+  // Recycle bin -> gone, with contacts, events and shares.
+  absl::Status Purge(const CallContext& call, int64_t id);
+
+ private:
+  Database& db_;
+};
+
+}  // namespace crm::customer

@@ -1,0 +1,176 @@
+// Customer row reading.
+#include "services/customer/customer_row.h"
+
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+
+#include "absl/strings/numbers.h"
+#include "common/record_helpers.h"
+#include "common/sql_time.h"
+#include "common/sql_where.h"
+
+namespace crm::customer {
+
+const char kCustomerSelect[] =
+    "SELECT c.id, c.code, c.importance, c.name, c.keywords, c.country, c.province,"
+    " c.region_code, ci.name, c.address, c.postcode, c.phone, c.fax, c.email, c.website, c.qq,"
+    " c.wechat, c.annual_revenue_minor, c.revenue_currency, c.employee_count,"
+    " c.legal_representative, c.tax_id, c.bank, c.bank_account, c.industry_code, c.type_code,"
+    " c.stage_code, c.level_code, c.source_code, c.credit_rating, c.joined_date, c.status,"
+    " c.grade, c.remarks, c.owner_id, c.version, c.created_at, c.updated_at,"
+    " c.last_activity_at, c.deleted_at"
+    " FROM customers c LEFT JOIN cities ci ON ci.id = c.city_id";
+
+v1::Customer ReadCustomer(sql::ResultSet& rs) {
+  v1::Customer c;
+  c.set_id(rs.getInt64(1));
+  c.set_code(rs.getString(2));
+  c.set_importance(static_cast<v1::CustomerImportance>(rs.getInt(3)));
+  c.set_name(rs.getString(4));
+  c.set_keywords(rs.getString(5));
+  c.set_country(rs.getString(6));
+  c.set_province(rs.getString(7));
+  c.set_region_code(rs.getString(8));
+  if (!rs.isNull(9)) c.set_city(rs.getString(9));
+  c.set_address(rs.getString(10));
+  c.set_postcode(rs.getString(11));
+  c.set_phone(rs.getString(12));
+  c.set_fax(rs.getString(13));
+  c.set_email(rs.getString(14));
+  c.set_website(rs.getString(15));
+  c.set_qq(rs.getString(16));
+  c.set_wechat(rs.getString(17));
+  if (!rs.isNull(18)) {
+    c.mutable_annual_revenue()->set_minor_units(rs.getInt64(18));
+    c.mutable_annual_revenue()->set_currency_code(rs.getString(19));
+  }
+  c.set_employee_count(rs.getInt(20));
+  c.set_legal_representative(rs.getString(21));
+  if (!rs.isNull(22)) c.set_tax_id(rs.getString(22));
+  c.set_bank(rs.getString(23));
+  c.set_bank_account(rs.getString(24));
+  c.set_industry_code(rs.getString(25));
+  c.set_type_code(rs.getString(26));
+  c.set_stage_code(rs.getString(27));
+  c.set_level_code(rs.getString(28));
+  c.set_source_code(rs.getString(29));
+  c.set_credit_rating(rs.getString(30));
+  c.set_joined_date(rs.getString(31));
+  c.set_status(static_cast<v1::CustomerStatus>(rs.getInt(32)));
+  c.set_grade(static_cast<v1::CustomerGrade>(rs.getInt(33)));
+  c.set_remarks(rs.getString(34));
+  c.set_owner_id(rs.getInt64(35));
+  c.set_in_pool(c.owner_id() == 0);
+  c.set_etag(EtagOf(rs.getInt64(36)));
+  SqlDateTimeToTimestamp(rs.getString(37), c.mutable_create_time());
+  SqlDateTimeToTimestamp(rs.getString(38), c.mutable_update_time());
+  SqlDateTimeToTimestamp(rs.getString(39), c.mutable_last_activity_time());
+  c.set_in_recycle_bin(!rs.isNull(40));
+  return c;
+}
+
+const char kCustomerInsertHead[] =
+    "INSERT INTO customers (code, importance, name, keywords, country, province, region_code,"
+    " city_id, address, postcode, phone, fax, email, website, qq, wechat, annual_revenue_minor,"
+    " revenue_currency, employee_count, legal_representative, tax_id, bank, bank_account,"
+    " industry_code, type_code, stage_code, level_code, source_code, credit_rating, joined_date,"
+    " status, grade, remarks, owner_id, owner_department_id, owner_department_path, version,"
+    " create_request_id, created_at, updated_at, last_activity_at) VALUES ";
+const char kCustomerInsertGroup[] =
+    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+    " ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)";
+
+namespace {
+
+// The mutable columns, in the order of kCustomerInsertHead after the code.
+int BindMutable(sql::PreparedStatement& s, int i, const v1::Customer& c, int64_t city_id) {
+  s.setInt(i++, c.importance());
+  s.setString(i++, c.name());
+  s.setString(i++, c.keywords());
+  s.setString(i++, c.country());
+  s.setString(i++, c.province());
+  s.setString(i++, c.region_code());
+  SetIdOrNull(s, i++, city_id);
+  s.setString(i++, c.address());
+  s.setString(i++, c.postcode());
+  s.setString(i++, c.phone());
+  s.setString(i++, c.fax());
+  s.setString(i++, c.email());
+  s.setString(i++, c.website());
+  s.setString(i++, c.qq());
+  s.setString(i++, c.wechat());
+  if (c.has_annual_revenue()) {
+    s.setInt64(i++, c.annual_revenue().minor_units());
+  } else {
+    s.setNull(i++, 0);
+  }
+  s.setString(i++, c.annual_revenue().currency_code().empty() ? "CNY"
+                                                              : c.annual_revenue().currency_code());
+  s.setInt(i++, c.employee_count());
+  s.setString(i++, c.legal_representative());
+  SetStringOrNull(s, i++, c.tax_id());
+  s.setString(i++, c.bank());
+  s.setString(i++, c.bank_account());
+  s.setString(i++, c.industry_code());
+  s.setString(i++, c.type_code());
+  s.setString(i++, c.stage_code());
+  s.setString(i++, c.level_code());
+  s.setString(i++, c.source_code());
+  s.setString(i++, c.credit_rating());
+  s.setString(i++, c.joined_date());
+  s.setInt(i++, c.status());
+  s.setInt(i++, c.grade());
+  s.setString(i++, c.remarks());
+  return i;
+}
+
+}  // namespace
+
+int BindCustomerInsert(sql::PreparedStatement& s, int i, const v1::Customer& c,
+                       const RowExtras& extras) {
+  s.setString(i++, c.code());
+  i = BindMutable(s, i, c, extras.city_id);
+  s.setInt64(i++, extras.owner_id);
+  s.setInt64(i++, extras.owner_department_id);
+  s.setString(i++, extras.owner_department_path);
+  SetStringOrNull(s, i++, extras.create_request_key);
+  s.setDateTime(i++, extras.now);
+  s.setDateTime(i++, extras.now);
+  s.setDateTime(i++, extras.now);
+  return i;
+}
+
+const char kCustomerUpdate[] =
+    "UPDATE customers SET importance = ?, name = ?, keywords = ?, country = ?, province = ?,"
+    " region_code = ?, city_id = ?, address = ?, postcode = ?, phone = ?, fax = ?, email = ?,"
+    " website = ?, qq = ?, wechat = ?, annual_revenue_minor = ?, revenue_currency = ?,"
+    " employee_count = ?, legal_representative = ?, tax_id = ?, bank = ?, bank_account = ?,"
+    " industry_code = ?, type_code = ?, stage_code = ?, level_code = ?, source_code = ?,"
+    " credit_rating = ?, joined_date = ?, status = ?, grade = ?, remarks = ?,"
+    " version = version + 1, updated_at = ?, last_activity_at = ? WHERE id = ?";
+
+void BindCustomerUpdate(sql::PreparedStatement& s, const v1::Customer& c, int64_t city_id,
+                        const std::string& now) {
+  int i = BindMutable(s, 1, c, city_id);
+  s.setDateTime(i++, now);
+  s.setDateTime(i++, now);
+  s.setInt64(i, c.id());
+}
+
+int64_t VersionOf(const v1::Customer& customer) {
+  int64_t version = 0;
+  return absl::SimpleAtoi(customer.etag(), &version) ? version : 0;
+}
+
+char ImportanceLetter(v1::CustomerImportance importance) {
+  switch (importance) {
+    case v1::CUSTOMER_IMPORTANCE_IMPORTANT:
+      return 'i';
+    case v1::CUSTOMER_IMPORTANCE_POTENTIAL:
+      return 'p';
+    default:
+      return 'n';
+  }
+}
+
+}  // namespace crm::customer

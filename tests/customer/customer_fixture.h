@@ -1,0 +1,107 @@
+// A private schema with the customer migrations applied, a repository on
+// it, and callers as the gateway would describe them.
+#pragma once
+
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "common/database.h"
+#include "common/migrations.h"
+#include "common/status_util.h"
+#include "services/customer/customer_moves.h"
+#include "services/customer/customer_repository.h"
+#include "services/customer/reference_repository.h"
+#include "tests/support/mariadb_server.h"
+
+namespace crm {
+std::vector<MigrationFile> CustomerMigrations();
+}
+
+namespace crm::customer {
+
+using testing::MariaDbServer;
+
+class CustomerRepositoryTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    options_ = MariaDbServer::Get().ScratchSchema();
+    options_.pool_size = 8;
+    pool_ = std::make_unique<MySqlPool>(options_);
+    db_ = std::make_unique<Database>(*pool_);
+    std::vector<MigrationFile> files = CommonMigrations();
+    for (MigrationFile& f : CustomerMigrations()) files.push_back(f);
+    ASSERT_TRUE(ApplyMigrations(*pool_, files).ok());
+    repo_ = std::make_unique<CustomerRepository>(*db_);
+    moves_ = std::make_unique<CustomerMoves>(*db_);
+    reference_ = std::make_unique<ReferenceRepository>(*db_);
+    call_ = As(101, Bit(Role::kSales), 7, "/1/2/");
+  }
+
+  // A caller as the gateway would describe it.
+  static CallContext As(int64_t user_id, RoleSet roles, int64_t employee_id = 0,
+                        const std::string& department_path = "") {
+    CallContext call;
+    call.caller.subject = "user:" + std::to_string(user_id);
+    call.caller.user_id = user_id;
+    call.caller.roles = roles;
+    call.caller.employee_id = employee_id;
+    call.caller.department_path = department_path;
+    call.actor = call.caller.subject;
+    call.request_id = "it";
+    call.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    return call;
+  }
+
+  v1::Customer Sample(const std::string& name, const std::string& region = "east") {
+    v1::Customer c;
+    c.set_name(name);
+    c.set_region_code(region);
+    c.set_city(region == "east" ? "上海" : region == "south" ? "广州" : "");
+    c.set_importance(v1::CUSTOMER_IMPORTANCE_NORMAL);
+    c.set_joined_date("2026-01-15");
+    c.set_keywords("电气 配电柜");
+    c.set_address("上海市浦东新区张江路 88 号");
+    c.set_remarks("第一行\n第二行");
+    c.set_status(v1::CUSTOMER_STATUS_FOLLOWING_UP);
+    c.set_grade(v1::CUSTOMER_GRADE_POTENTIAL);
+    return c;
+  }
+
+  // Every page of a list, as the handler would ask for them.
+  absl::StatusOr<CustomerPage> ListAll(const CallContext& call,
+                                       const v1::ListCustomersRequest& request = {},
+                                       int page_size = 50) {
+    CustomerPage all;
+    std::optional<ListPosition> after;
+    for (;;) {
+      CRM_ASSIGN_OR_RETURN(CustomerPage page, repo_->List(call, request, page_size, after));
+      all.total_size = page.total_size;
+      for (auto& c : page.customers) all.customers.push_back(c);
+      if (!page.has_more) return all;
+      after = ListPosition{OrderValue(all.customers.back(), request.order_by()),
+                           all.customers.back().id()};
+    }
+  }
+
+  int64_t Count(const std::string& sql) {
+    auto c = pool_->Acquire();
+    std::unique_ptr<sql::ResultSet> rs((*c)->Prepare(sql).executeQuery());
+    rs->next();
+    return rs->getInt64(1);
+  }
+
+  MySqlOptions options_;
+  std::unique_ptr<MySqlPool> pool_;
+  std::unique_ptr<Database> db_;
+  std::unique_ptr<CustomerRepository> repo_;
+  std::unique_ptr<CustomerMoves> moves_;
+  std::unique_ptr<ReferenceRepository> reference_;
+  CallContext call_;
+};
+
+}  // namespace crm::customer
