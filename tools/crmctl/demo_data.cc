@@ -72,8 +72,8 @@ const std::vector<DemoCustomer>& DemoCustomers() {
        "020-8755-3000", "电子 元器件", kSigned, kEffective},
       {"demo-customer-18", "sales.south", "深圳南山互联网技术有限公司", "south", "深圳",
        "0755-8601-2288", "互联网 云服务", kFollowing, kPotential},
-      {"demo-customer-19", "sales.south", "厦门海西进出口有限公司", "south", "厦门",
-       "0592-5162-3300", "进出口", kSigned, kEffective},
+      {"demo-customer-19", "sales.south", "珠海海西进出口有限公司", "south", "珠海",
+       "0756-5162-3300", "进出口", kSigned, kEffective},
       {"demo-customer-20", "sales.south", "南宁绿城医疗器械有限公司", "south", "南宁",
        "0771-5560-4400", "医疗 器械", kFollowing, kIntended},
   };
