@@ -18,16 +18,16 @@ namespace {
 constexpr char kSharedWithCaller[] =
     "EXISTS (SELECT 1 FROM customer_shares s WHERE s.customer_id = c.id AND s.employee_id = ?)";
 
-bool HasShares(MySqlConnection& c, int64_t employee_id) {
-  if (employee_id == 0) return false;
+}  // namespace
+
+bool CallerHasShares(MySqlConnection& c, const Caller& caller) {
+  if (caller.employee_id == 0) return false;
   sql::PreparedStatement& stmt =
       c.Prepare("SELECT 1 FROM customer_shares WHERE employee_id = ? LIMIT 1");
-  stmt.setInt64(1, employee_id);
+  stmt.setInt64(1, caller.employee_id);
   std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
   return rs->next();
 }
-
-}  // namespace
 
 void RestrictCustomers(SqlWhere& where, const Caller& caller, Access access) {
   std::vector<SqlWhere::Value> values;
@@ -48,11 +48,15 @@ void RestrictCustomers(SqlWhere& where, const Caller& caller, Access access) {
 }
 
 void RestrictToActiveView(MySqlConnection& c, SqlWhere& where, const Caller& caller) {
+  RestrictToActiveView(where, caller, CallerHasShares(c, caller));
+}
+
+void RestrictToActiveView(SqlWhere& where, const Caller& caller, bool caller_has_shares) {
   std::vector<SqlWhere::Value> values;
   std::string scope = ScopeCondition(ScopeOf(caller), "c.owner_id", "c.owner_department_path",
                                      &values);
   if (scope.empty()) return;
-  if (!HasShares(c, caller.employee_id)) {
+  if (!caller_has_shares) {
     where.And(std::move(scope), std::move(values));
     return;
   }

@@ -30,6 +30,9 @@ void RestrictCustomers(SqlWhere& where, const Caller& caller, Access access);
 // scope of everything includes the pool). The share branch is only added when the caller has shares, so the
 // common query keeps using the owner and path indexes.
 void RestrictToActiveView(MySqlConnection& connection, SqlWhere& where, const Caller& caller);
+// The same when the caller's shares are known (CallerHasShares).
+void RestrictToActiveView(SqlWhere& where, const Caller& caller, bool caller_has_shares);
+bool CallerHasShares(MySqlConnection& connection, const Caller& caller);
 
 // A live customer the caller may access, with its shares; nullptr when there
 // is none (or it is out of sight). Locks the row when `for_update`.

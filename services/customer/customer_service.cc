@@ -24,7 +24,16 @@ CustomerServiceImpl::CustomerServiceImpl(Database& db, AsyncMethods& methods,
       reference_(db),
       customer_handlers_(customers_, *deps.grades, deps.zone),
       pool_handlers_(moves_, *deps.org, *deps.grades),
-      reference_handlers_(reference_) {
+      reference_handlers_(reference_),
+      search_(db),
+      search_handlers_(search_, *deps.grades),
+      contacts_(db),
+      care_reminders_(db),
+      events_(db),
+      competitors_(db),
+      contact_handlers_(contacts_, care_reminders_, deps.zone),
+      event_handlers_(events_),
+      competitor_handlers_(competitors_) {
   using Self = CustomerServiceImpl;
   ServiceMethods m = methods.ForService(v1::CustomerService::service_full_name());
 
@@ -40,8 +49,8 @@ CustomerServiceImpl::CustomerServiceImpl(Database& db, AsyncMethods& methods,
              &CustomerHandlers::DeleteCustomer);
   m.AddUnary(this, &Self::RequestListCustomers, "ListCustomers", c,
              &CustomerHandlers::ListCustomers);
-  m.AddUnary(this, &Self::RequestSearchCustomers, "SearchCustomers",
-             NotYet<v1::SearchCustomersRequest, v1::SearchCustomersResponse>());
+  m.AddUnary(this, &Self::RequestSearchCustomers, "SearchCustomers", &search_handlers_,
+             &SearchHandlers::SearchCustomers);
 
   PoolHandlers* p = &pool_handlers_;
   m.AddUnary(this, &Self::RequestClaimCustomer, "ClaimCustomer", p, &PoolHandlers::ClaimCustomer);
@@ -93,36 +102,37 @@ CustomerServiceImpl::CustomerServiceImpl(Database& db, AsyncMethods& methods,
              &ReferenceHandlers::RetireDictionaryEntry);
 
   // [contacts] (R5, R8)
-  m.AddUnary(this, &Self::RequestCreateContact, "CreateContact",
-             NotYet<v1::CreateContactRequest, v1::Contact>());
-  m.AddUnary(this, &Self::RequestGetContact, "GetContact",
-             NotYet<v1::GetContactRequest, v1::Contact>());
-  m.AddUnary(this, &Self::RequestUpdateContact, "UpdateContact",
-             NotYet<v1::UpdateContactRequest, v1::Contact>());
-  m.AddUnary(this, &Self::RequestDeleteContact, "DeleteContact",
-             NotYet<v1::DeleteContactRequest, google::protobuf::Empty>());
-  m.AddUnary(this, &Self::RequestListContacts, "ListContacts",
-             NotYet<v1::ListContactsRequest, v1::ListContactsResponse>());
-  m.AddUnary(this, &Self::RequestSetPrimaryContact, "SetPrimaryContact",
-             NotYet<v1::SetPrimaryContactRequest, v1::Contact>());
-  m.AddUnary(this, &Self::RequestListCareReminders, "ListCareReminders",
-             NotYet<v1::ListCareRemindersRequest, v1::ListCareRemindersResponse>());
+  ContactHandlers* k = &contact_handlers_;
+  m.AddUnary(this, &Self::RequestCreateContact, "CreateContact", k,
+             &ContactHandlers::CreateContact);
+  m.AddUnary(this, &Self::RequestGetContact, "GetContact", k, &ContactHandlers::GetContact);
+  m.AddUnary(this, &Self::RequestUpdateContact, "UpdateContact", k,
+             &ContactHandlers::UpdateContact);
+  m.AddUnary(this, &Self::RequestDeleteContact, "DeleteContact", k,
+             &ContactHandlers::DeleteContact);
+  m.AddUnary(this, &Self::RequestListContacts, "ListContacts", k, &ContactHandlers::ListContacts);
+  m.AddUnary(this, &Self::RequestSetPrimaryContact, "SetPrimaryContact", k,
+             &ContactHandlers::SetPrimaryContact);
+  m.AddUnary(this, &Self::RequestListCareReminders, "ListCareReminders", k,
+             &ContactHandlers::ListCareReminders);
   // [events] (R8)
-  m.AddUnary(this, &Self::RequestCreateCustomerEvent, "CreateCustomerEvent",
-             NotYet<v1::CreateCustomerEventRequest, v1::CustomerEvent>());
-  m.AddUnary(this, &Self::RequestDeleteCustomerEvent, "DeleteCustomerEvent",
-             NotYet<v1::DeleteCustomerEventRequest, google::protobuf::Empty>());
-  m.AddUnary(this, &Self::RequestListCustomerEvents, "ListCustomerEvents",
-             NotYet<v1::ListCustomerEventsRequest, v1::ListCustomerEventsResponse>());
+  EventHandlers* e = &event_handlers_;
+  m.AddUnary(this, &Self::RequestCreateCustomerEvent, "CreateCustomerEvent", e,
+             &EventHandlers::CreateCustomerEvent);
+  m.AddUnary(this, &Self::RequestDeleteCustomerEvent, "DeleteCustomerEvent", e,
+             &EventHandlers::DeleteCustomerEvent);
+  m.AddUnary(this, &Self::RequestListCustomerEvents, "ListCustomerEvents", e,
+             &EventHandlers::ListCustomerEvents);
   // [competitors] (R6)
-  m.AddUnary(this, &Self::RequestCreateCompetitor, "CreateCompetitor",
-             NotYet<v1::CreateCompetitorRequest, v1::Competitor>());
-  m.AddUnary(this, &Self::RequestGetCompetitor, "GetCompetitor",
-             NotYet<v1::GetCompetitorRequest, v1::Competitor>());
-  m.AddUnary(this, &Self::RequestUpdateCompetitor, "UpdateCompetitor",
-             NotYet<v1::UpdateCompetitorRequest, v1::Competitor>());
-  m.AddUnary(this, &Self::RequestListCompetitors, "ListCompetitors",
-             NotYet<v1::ListCompetitorsRequest, v1::ListCompetitorsResponse>());
+  CompetitorHandlers* x = &competitor_handlers_;
+  m.AddUnary(this, &Self::RequestCreateCompetitor, "CreateCompetitor", x,
+             &CompetitorHandlers::CreateCompetitor);
+  m.AddUnary(this, &Self::RequestGetCompetitor, "GetCompetitor", x,
+             &CompetitorHandlers::GetCompetitor);
+  m.AddUnary(this, &Self::RequestUpdateCompetitor, "UpdateCompetitor", x,
+             &CompetitorHandlers::UpdateCompetitor);
+  m.AddUnary(this, &Self::RequestListCompetitors, "ListCompetitors", x,
+             &CompetitorHandlers::ListCompetitors);
 
   AddChangeLogMethods(m, this, db);
 }

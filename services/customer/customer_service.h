@@ -6,14 +6,23 @@
 #include "absl/time/time.h"
 #include "common/async_methods.h"
 #include "crm/customer/v1/customer_service.grpc.pb.h"
+#include "services/customer/care_reminders.h"
+#include "services/customer/competitor_handlers.h"
+#include "services/customer/competitor_repository.h"
+#include "services/customer/contact_handlers.h"
+#include "services/customer/contact_repository.h"
 #include "services/customer/customer_handlers.h"
 #include "services/customer/customer_moves.h"
 #include "services/customer/customer_repository.h"
+#include "services/customer/event_handlers.h"
+#include "services/customer/event_repository.h"
 #include "services/customer/grade_policy.h"
 #include "services/customer/org_client.h"
 #include "services/customer/pool_handlers.h"
 #include "services/customer/reference_handlers.h"
 #include "services/customer/reference_repository.h"
+#include "services/customer/search_handlers.h"
+#include "services/customer/search_repository.h"
 
 namespace crm {
 class Database;
@@ -40,6 +49,15 @@ class CustomerServiceImpl : public v1::CustomerService::AsyncService {
   CustomerHandlers customer_handlers_;
   PoolHandlers pool_handlers_;
   ReferenceHandlers reference_handlers_;
+  SearchRepository search_;
+  SearchHandlers search_handlers_;
+  ContactRepository contacts_;
+  CareReminderQuery care_reminders_;
+  EventRepository events_;
+  CompetitorRepository competitors_;
+  ContactHandlers contact_handlers_;
+  EventHandlers event_handlers_;
+  CompetitorHandlers competitor_handlers_;
 };
 
 }  // namespace crm::customer

@@ -6,6 +6,7 @@
 #include "services/customer/customer_service.h"
 #include "services/customer/org_client.h"
 #include "services/customer/owner_department_sync.h"
+#include "services/customer/search_indexer.h"
 
 namespace crm {
 std::vector<MigrationFile> CustomerMigrations();  // generated from migrations/
@@ -29,6 +30,9 @@ int main(int argc, char** argv) {
     const auto settings_interval = std::chrono::milliseconds(config.GetInt(
         "settings-refresh-ms", 30000,
         "how often the grade thresholds are re-read from the system parameters (0: never)"));
+    const auto index_interval = std::chrono::milliseconds(config.GetInt(
+        "search-index-interval-ms", 200,
+        "how often the search index takes in new changes (0: never; searches then miss them)"));
     absl::StatusOr<absl::TimeZone> zone = crm::LoadZone(config.GetString(
         "time-zone", "Asia/Shanghai", "the company's time zone (joined dates, care reminders)"));
     if (!zone.ok()) return zone.status();
@@ -41,6 +45,10 @@ int main(int argc, char** argv) {
     if (feed_interval.count() > 0) {
       context.workers.push_back(std::make_unique<crm::FeedConsumer>(
           "org", context.db, org->Feed(), &crm::customer::ApplyOrgChange, feed_interval));
+    }
+    if (index_interval.count() > 0) {
+      context.workers.push_back(
+          std::make_unique<crm::customer::SearchIndexer>(context.db, index_interval));
     }
     std::vector<crm::BackendService> services;
     services.push_back({std::make_unique<crm::customer::CustomerServiceImpl>(

@@ -1,0 +1,180 @@
+// ContactHandlers.
+#include "services/customer/contact_handlers.h"
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/dates.h"
+#include "common/page_token.h"
+#include "common/status_util.h"
+#include "common/text_checks.h"
+#include "services/customer/contact_validation.h"
+#include "services/customer/customer_validation.h"
+
+namespace crm::customer {
+namespace {
+
+constexpr int kDefaultPageSize = 50;
+constexpr int kMaxPageSize = 500;
+constexpr int kDefaultReminderPageSize = 100;
+constexpr int kMaxDaysAhead = 366;
+
+absl::Status CheckContactId(int64_t id, const char* field) {
+  return id > 0 ? absl::OkStatus() : InvalidField(field, "must be a positive contact id");
+}
+
+// A contact without an owner is looked after by whoever writes it.
+void DefaultOwner(const CallContext& call, v1::Contact& contact) {
+  if (contact.owner_id() == 0) contact.set_owner_id(call.caller.employee_id);
+}
+
+}  // namespace
+
+absl::Status ContactHandlers::CreateContact(const CallContext& call,
+                                            const v1::CreateContactRequest& request,
+                                            v1::Contact* response) {
+  CRM_RETURN_IF_ERROR(ValidateCreateRequestId(request.request_id()));
+  if (!request.has_contact()) return InvalidField("contact", "is required");
+  v1::Contact contact = request.contact();
+  PrepareContactForCreate(contact);
+  DefaultOwner(call, contact);
+  CRM_RETURN_IF_ERROR(ValidateContact(contact, "contact"));
+  CRM_ASSIGN_OR_RETURN(*response, repository_.Create(call, contact, request.request_id()));
+  return absl::OkStatus();
+}
+
+absl::Status ContactHandlers::GetContact(const CallContext& call,
+                                         const v1::GetContactRequest& request,
+                                         v1::Contact* response) {
+  CRM_RETURN_IF_ERROR(CheckContactId(request.id(), "id"));
+  CRM_ASSIGN_OR_RETURN(*response, repository_.Get(call, request.id()));
+  return absl::OkStatus();
+}
+
+absl::Status ContactHandlers::UpdateContact(const CallContext& call,
+                                            const v1::UpdateContactRequest& request,
+                                            v1::Contact* response) {
+  const v1::Contact& patch = request.contact();
+  CRM_RETURN_IF_ERROR(CheckContactId(patch.id(), "contact.id"));
+  // Check the mask before touching the database, so a bad one costs nothing.
+  v1::Contact scratch;
+  CRM_RETURN_IF_ERROR(ApplyContactMask(request.update_mask(), patch, scratch));
+  auto change = [&](v1::Contact& stored) -> absl::Status {
+    CRM_RETURN_IF_ERROR(ApplyContactMask(request.update_mask(), patch, stored));
+    DefaultOwner(call, stored);
+    return ValidateContact(stored, "contact");
+  };
+  CRM_ASSIGN_OR_RETURN(*response, repository_.Update(call, patch.id(), patch.etag(), change));
+  return absl::OkStatus();
+}
+
+absl::Status ContactHandlers::DeleteContact(const CallContext& call,
+                                            const v1::DeleteContactRequest& request,
+                                            google::protobuf::Empty*) {
+  CRM_RETURN_IF_ERROR(CheckContactId(request.id(), "id"));
+  return repository_.Delete(call, request.id(), request.etag());
+}
+
+absl::Status ContactHandlers::ListContacts(const CallContext& call,
+                                           const v1::ListContactsRequest& request,
+                                           v1::ListContactsResponse* response) {
+  const std::string name = TrimText(request.name());
+  FieldViolations v;
+  if (request.page_size() < 0) v.Add("page_size", "must not be negative");
+  if (request.customer_id() < 0) v.Add("customer_id", "must be a positive customer id");
+  CheckText(v, "name", name, 100, Presence::kOptional);
+  CRM_RETURN_IF_ERROR(v.ToStatus());
+  const int page_size =
+      request.page_size() == 0 ? kDefaultPageSize : std::min(request.page_size(), kMaxPageSize);
+  const uint64_t fingerprint =
+      FilterFingerprint({"contacts", absl::StrCat(request.customer_id()), name});
+  CRM_ASSIGN_OR_RETURN(std::vector<std::string> position,
+                       DecodePageToken(request.page_token(), fingerprint));
+  std::optional<ContactPosition> after;
+  if (!position.empty()) {
+    after.emplace();
+    int primary = 0;
+    if (position.size() != 3 || !absl::SimpleAtoi(position[0], &after->customer_id) ||
+        !absl::SimpleAtoi(position[1], &primary) || !absl::SimpleAtoi(position[2], &after->id)) {
+      return InvalidField("page_token", "is malformed");
+    }
+    after->primary = primary != 0;
+  }
+  CRM_ASSIGN_OR_RETURN(ContactPage page,
+                       repository_.List(call, request.customer_id(), name, page_size, after));
+  for (v1::Contact& c : page.contacts) *response->add_contacts() = std::move(c);
+  response->set_total_size(page.total_size);
+  if (page.has_more) {
+    const v1::Contact& last = response->contacts(response->contacts_size() - 1);
+    response->set_next_page_token(EncodePageToken(
+        {absl::StrCat(last.customer_id()), last.primary() ? "1" : "0", absl::StrCat(last.id())},
+        fingerprint));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ContactHandlers::SetPrimaryContact(const CallContext& call,
+                                                const v1::SetPrimaryContactRequest& request,
+                                                v1::Contact* response) {
+  CRM_RETURN_IF_ERROR(CheckContactId(request.contact_id(), "contact_id"));
+  CRM_ASSIGN_OR_RETURN(*response, repository_.SetPrimary(call, request.contact_id()));
+  return absl::OkStatus();
+}
+
+absl::Status ContactHandlers::ListCareReminders(const CallContext& call,
+                                                const v1::ListCareRemindersRequest& request,
+                                                v1::ListCareRemindersResponse* response) {
+  return ListCareRemindersOn(call, request, Today(zone_), response);
+}
+
+absl::Status ContactHandlers::ListCareRemindersOn(const CallContext& call,
+                                                  const v1::ListCareRemindersRequest& request,
+                                                  absl::CivilDay today,
+                                                  v1::ListCareRemindersResponse* response) {
+  FieldViolations v;
+  // proto3 cannot tell an unset days_ahead from 0, and 0 is documented as
+  // "today only", so that is what 0 means.
+  if (request.days_ahead() < 0 || request.days_ahead() > kMaxDaysAhead) {
+    v.Add("days_ahead", absl::StrCat("must be 0 to ", kMaxDaysAhead));
+  }
+  if (request.page_size() < 0) v.Add("page_size", "must not be negative");
+  CRM_RETURN_IF_ERROR(v.ToStatus());
+  const int page_size = request.page_size() == 0 ? kDefaultReminderPageSize
+                                                 : std::min(request.page_size(), kMaxPageSize);
+  const uint64_t fingerprint =
+      FilterFingerprint({"care_reminders", absl::StrCat(request.days_ahead())});
+  CRM_ASSIGN_OR_RETURN(std::vector<std::string> position,
+                       DecodePageToken(request.page_token(), fingerprint));
+  std::optional<CareReminderPosition> after;
+  if (!position.empty()) {
+    after.emplace();
+    absl::StatusOr<absl::CivilDay> day =
+        position.size() == 6 ? ParseIsoDate(position[0]) : absl::InvalidArgumentError("");
+    if (!day.ok() || !absl::SimpleAtoi(position[1], &after->range) || after->range < 0 ||
+        !absl::SimpleAtoi(position[2], &after->month_day) ||
+        !absl::SimpleAtoi(position[3], &after->contact_id) ||
+        !absl::SimpleAtoi(position[4], &after->kind) ||
+        !absl::SimpleAtoi(position[5], &after->item_id)) {
+      return InvalidField("page_token", "is malformed");
+    }
+    after->today = *day;
+    today = *day;
+  }
+  CRM_ASSIGN_OR_RETURN(CareReminderPage page,
+                       reminders_.List(call, today, request.days_ahead(), page_size, after));
+  for (v1::CareReminder& r : page.reminders) *response->add_reminders() = std::move(r);
+  if (page.next) {
+    const CareReminderPosition& next = *page.next;
+    response->set_next_page_token(EncodePageToken(
+        {FormatIsoDate(next.today), absl::StrCat(next.range), absl::StrCat(next.month_day),
+         absl::StrCat(next.contact_id), absl::StrCat(next.kind), absl::StrCat(next.item_id)},
+        fingerprint));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace crm::customer

@@ -1,0 +1,433 @@
+// ContactRepository: prepared statements over contacts and contact_anniversaries.
+#include "services/customer/contact_repository.h"
+
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+
+#include <map>
+#include <memory>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/change_log.h"
+#include "common/database.h"
+#include "common/record_helpers.h"
+#include "common/sql_time.h"
+#include "common/sql_where.h"
+#include "common/status_util.h"
+#include "services/customer/care_reminders.h"
+#include "services/customer/customer_access.h"
+
+namespace crm::customer {
+namespace {
+
+using v1::Contact;
+
+constexpr char kContactSelect[] =
+    "SELECT ct.id, ct.customer_id, ct.name, ct.salutation, ct.is_primary, ct.department,"
+    " ct.position, ct.office_phone, ct.mobile_phone, ct.home_phone, ct.fax, ct.email, ct.qq,"
+    " ct.wechat, ct.birthday, ct.hobbies, ct.address, ct.remarks, ct.owner_id, ct.version,"
+    " ct.created_at, ct.updated_at FROM contacts ct";
+// Contacts are seen through their live customer (`c`, for RestrictCustomers).
+constexpr char kVisibleJoin[] =
+    " JOIN customers c ON c.id = ct.customer_id AND c.deleted_at IS NULL";
+
+// The mutable columns, in the order BindFields binds them.
+constexpr char kFieldColumns[] =
+    "name, salutation, department, position, office_phone, mobile_phone, home_phone, fax,"
+    " email, qq, wechat, birthday, birthday_md, hobbies, address, remarks, owner_id";
+
+Contact ReadContact(sql::ResultSet& rs) {
+  Contact c;
+  c.set_id(rs.getInt64(1));
+  c.set_customer_id(rs.getInt64(2));
+  c.set_name(rs.getString(3));
+  c.set_salutation(rs.getString(4));
+  c.set_primary(rs.getInt(5) != 0);
+  c.set_department(rs.getString(6));
+  c.set_position(rs.getString(7));
+  c.set_office_phone(rs.getString(8));
+  c.set_mobile_phone(rs.getString(9));
+  c.set_home_phone(rs.getString(10));
+  c.set_fax(rs.getString(11));
+  c.set_email(rs.getString(12));
+  c.set_qq(rs.getString(13));
+  c.set_wechat(rs.getString(14));
+  c.set_birthday(rs.getString(15));
+  c.set_hobbies(rs.getString(16));
+  c.set_address(rs.getString(17));
+  c.set_remarks(rs.getString(18));
+  c.set_owner_id(rs.getInt64(19));
+  c.set_etag(EtagOf(rs.getInt64(20)));
+  SqlDateTimeToTimestamp(rs.getString(21), c.mutable_create_time());
+  SqlDateTimeToTimestamp(rs.getString(22), c.mutable_update_time());
+  return c;
+}
+
+int64_t VersionOf(const Contact& contact) {
+  int64_t version = 0;
+  return absl::SimpleAtoi(contact.etag(), &version) ? version : 0;
+}
+
+// Binds the columns of kFieldColumns from parameter `first` on; returns the
+// next free index.
+int BindFields(sql::PreparedStatement& stmt, int first, const Contact& contact) {
+  int i = first;
+  for (const std::string* text :
+       {&contact.name(), &contact.salutation(), &contact.department(), &contact.position(),
+        &contact.office_phone(), &contact.mobile_phone(), &contact.home_phone(), &contact.fax(),
+        &contact.email(), &contact.qq(), &contact.wechat(), &contact.birthday()}) {
+    stmt.setString(i++, *text);
+  }
+  absl::StatusOr<AnnualDate> birthday = ParseAnnualDate(contact.birthday());
+  if (birthday.ok()) {
+    stmt.setInt(i++, birthday->MonthDay());
+  } else {
+    stmt.setNull(i++, 0);  // no birthday (the handler refuses a malformed one)
+  }
+  stmt.setString(i++, contact.hobbies());
+  stmt.setString(i++, contact.address());
+  stmt.setString(i++, contact.remarks());
+  stmt.setInt64(i++, contact.owner_id());
+  return i;
+}
+
+void FillAnniversaries(MySqlConnection& c, const std::vector<Contact*>& contacts) {
+  if (contacts.empty()) return;
+  std::map<int64_t, Contact*> by_id;
+  for (Contact* contact : contacts) {
+    contact->clear_anniversaries();
+    by_id[contact->id()] = contact;
+  }
+  sql::PreparedStatement& stmt = c.Prepare(absl::StrCat(
+      "SELECT contact_id, date_text, description FROM contact_anniversaries WHERE contact_id IN (",
+      InPlaceholders(by_id.size()), ") ORDER BY contact_id, id"));
+  int index = 1;
+  for (const auto& [id, contact] : by_id) stmt.setInt64(index++, id);
+  for (size_t i = by_id.size(); i < PaddedInSize(by_id.size()); ++i) {
+    stmt.setInt64(index++, by_id.rbegin()->first);
+  }
+  std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
+  while (rs->next()) {
+    v1::Anniversary* a = by_id[rs->getInt64(1)]->add_anniversaries();
+    a->set_date(rs->getString(2));
+    a->set_description(rs->getString(3));
+  }
+}
+
+void ReplaceAnniversaries(MySqlConnection& c, int64_t id, const Contact& contact) {
+  sql::PreparedStatement& clear =
+      c.Prepare("DELETE FROM contact_anniversaries WHERE contact_id = ?");
+  clear.setInt64(1, id);
+  clear.executeUpdate();
+  for (const v1::Anniversary& a : contact.anniversaries()) {
+    absl::StatusOr<AnnualDate> date = ParseAnnualDate(a.date());
+    if (!date.ok()) continue;  // the handler refuses these
+    sql::PreparedStatement& insert = c.Prepare(
+        "INSERT INTO contact_anniversaries (contact_id, date_text, md, description)"
+        " VALUES (?, ?, ?, ?)");
+    insert.setInt64(1, id);
+    insert.setString(2, a.date());
+    insert.setInt(3, date->MonthDay());
+    insert.setString(4, a.description());
+    insert.executeUpdate();
+  }
+}
+
+// The contact with its anniversaries whatever its state (live_only: only a
+// live one); nullptr when there is none.
+std::unique_ptr<Contact> LoadContact(MySqlConnection& c, int64_t id, bool live_only) {
+  sql::PreparedStatement& stmt = c.Prepare(absl::StrCat(
+      kContactSelect, " WHERE ct.id = ?", live_only ? " AND ct.deleted_at IS NULL" : ""));
+  stmt.setInt64(1, id);
+  std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
+  if (!rs->next()) return nullptr;
+  auto contact = std::make_unique<Contact>(ReadContact(*rs));
+  FillAnniversaries(c, {contact.get()});
+  return contact;
+}
+
+// Locks the customer for writing, then reads the live contact; nullptr when
+// either is out of the caller's reach. Must open the transaction: InnoDB
+// takes a transaction's snapshot at its first plain read, and that has to
+// come after the customer lock, or a primary switch committed while this
+// transaction waited would stay invisible to it.
+std::unique_ptr<Contact> LockForWrite(MySqlConnection& c, const Caller& caller, int64_t customer_id,
+                                      int64_t id) {
+  if (!LoadCustomer(c, caller, customer_id, Access::kWrite, /*for_update=*/true)) return nullptr;
+  std::unique_ptr<Contact> contact = LoadContact(c, id, /*live_only=*/true);
+  if (!contact || contact->customer_id() != customer_id) return nullptr;
+  return contact;
+}
+
+// The customer's live primary contact, or 0.
+int64_t PrimaryOf(MySqlConnection& c, int64_t customer_id) {
+  sql::PreparedStatement& stmt = c.Prepare("SELECT id FROM contacts WHERE primary_of = ?");
+  stmt.setInt64(1, customer_id);
+  std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
+  return rs->next() ? rs->getInt64(1) : 0;
+}
+
+void SetPrimaryFlag(MySqlConnection& c, int64_t id, bool primary, const std::string& now) {
+  sql::PreparedStatement& stmt = c.Prepare(
+      "UPDATE contacts SET is_primary = ?, version = version + 1, updated_at = ? WHERE id = ?");
+  stmt.setInt(1, primary ? 1 : 0);
+  stmt.setDateTime(2, now);
+  stmt.setInt64(3, id);
+  stmt.executeUpdate();
+}
+
+// The id of the contact an earlier create with this request key made, or 0.
+int64_t FindByRequestId(MySqlConnection& c, const std::string& request_key) {
+  sql::PreparedStatement& stmt = c.Prepare("SELECT id FROM contacts WHERE create_request_id = ?");
+  stmt.setString(1, request_key);
+  std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
+  return rs->next() ? rs->getInt64(1) : 0;
+}
+
+// The state of a contact another one's primary switch changed (id 0: none),
+// read before any change row is appended (those come last).
+std::unique_ptr<Contact> SideEffect(MySqlConnection& c, int64_t id) {
+  return id == 0 ? nullptr : LoadContact(c, id, /*live_only=*/false);
+}
+
+void RecordSideEffect(MySqlConnection& c, const CallContext& call,
+                      const std::unique_ptr<Contact>& other) {
+  if (other) AppendChange(c, call, ChangeOp::kUpdate, other->id(), *other);
+}
+
+}  // namespace
+
+absl::Status ContactNotFound(int64_t id) {
+  return absl::NotFoundError(absl::StrCat("contact ", id, " not found"));
+}
+
+absl::StatusOr<int64_t> ContactRepository::CustomerOf(const CallContext& call, int64_t id) {
+  return db_.Run(
+      "contact.customer_of", call.deadline, [&](MySqlConnection& c) -> absl::StatusOr<int64_t> {
+        sql::PreparedStatement& stmt =
+            c.Prepare("SELECT customer_id FROM contacts WHERE id = ? AND deleted_at IS NULL");
+        stmt.setInt64(1, id);
+        std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
+        return rs->next() ? rs->getInt64(1) : 0;
+      });
+}
+
+absl::StatusOr<Contact> ContactRepository::Create(const CallContext& call, const Contact& contact,
+                                                  const std::string& request_id) {
+  const std::string request_key = CallerRequestKey(call, request_id);
+  // The replay lookup runs apart from the write transaction, whose first read
+  // must follow the customer lock (see LockForWrite).
+  auto replay = [&]() -> absl::StatusOr<std::optional<Contact>> {
+    if (request_key.empty()) return std::nullopt;
+    return db_.Run("contact.create.replay", call.deadline,
+                   [&](MySqlConnection& c) -> absl::StatusOr<std::optional<Contact>> {
+                     const int64_t existing = FindByRequestId(c, request_key);
+                     auto row = existing == 0 ? nullptr : LoadContact(c, existing, false);
+                     if (!row) return std::nullopt;
+                     return *row;
+                   });
+  };
+  CRM_ASSIGN_OR_RETURN(std::optional<Contact> first, replay());
+  if (first) return *first;
+
+  auto insert = [&](MySqlConnection& c) -> absl::StatusOr<Contact> {
+    const int64_t customer_id = contact.customer_id();
+    if (!LoadCustomer(c, call.caller, customer_id, Access::kWrite, /*for_update=*/true)) {
+      return CustomerNotFound(customer_id);
+    }
+    const std::string now = FormatSqlDateTime(absl::Now());
+    const int64_t old_primary = PrimaryOf(c, customer_id);
+    const bool primary = contact.primary() || old_primary == 0;
+    const int64_t demoted = primary ? old_primary : 0;
+    // Demote before inserting: the unique primary_of key allows one at a time.
+    if (demoted != 0) SetPrimaryFlag(c, demoted, false, now);
+    sql::PreparedStatement& stmt = c.Prepare(
+        absl::StrCat("INSERT INTO contacts (", kFieldColumns,
+                     ", customer_id, is_primary, create_request_id, created_at, updated_at)"
+                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    int i = BindFields(stmt, 1, contact);
+    stmt.setInt64(i++, customer_id);
+    stmt.setInt(i++, primary ? 1 : 0);
+    SetStringOrNull(stmt, i++, request_key);
+    stmt.setDateTime(i++, now);
+    stmt.setDateTime(i++, now);
+    stmt.executeUpdate();
+    const int64_t id = c.LastInsertId();
+    ReplaceAnniversaries(c, id, contact);
+    std::unique_ptr<Contact> stored = LoadContact(c, id, false);
+    std::unique_ptr<Contact> other = SideEffect(c, demoted);
+    RecordSideEffect(c, call, other);
+    AppendChange(c, call, ChangeOp::kCreate, id, *stored);
+    return *stored;
+  };
+  absl::StatusOr<Contact> result = db_.RunInTransaction("contact.create", call.deadline, insert);
+  if (result.status().code() == absl::StatusCode::kAlreadyExists) {
+    // A concurrent retry with the same request id committed first: answer with its result.
+    CRM_ASSIGN_OR_RETURN(std::optional<Contact> committed, replay());
+    if (committed) return *committed;
+  }
+  return result;
+}
+
+absl::StatusOr<Contact> ContactRepository::Get(const CallContext& call, int64_t id) {
+  return db_.Run("contact.get", call.deadline, [&](MySqlConnection& c) -> absl::StatusOr<Contact> {
+    SqlWhere where;
+    where.And("ct.id = ?", {id}).And("ct.deleted_at IS NULL");
+    RestrictCustomers(where, call.caller, Access::kRead);
+    sql::PreparedStatement& stmt =
+        c.Prepare(absl::StrCat(kContactSelect, kVisibleJoin, where.Sql()));
+    where.Bind(stmt);
+    std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
+    if (!rs->next()) return ContactNotFound(id);
+    Contact contact = ReadContact(*rs);
+    FillAnniversaries(c, {&contact});
+    return contact;
+  });
+}
+
+absl::StatusOr<Contact> ContactRepository::Update(
+    const CallContext& call, int64_t id, const std::string& etag,
+    const std::function<absl::Status(Contact&)>& change) {
+  CRM_ASSIGN_OR_RETURN(const int64_t customer_id, CustomerOf(call, id));
+  if (customer_id == 0) return ContactNotFound(id);
+  return db_.RunInTransaction(
+      "contact.update", call.deadline, [&](MySqlConnection& c) -> absl::StatusOr<Contact> {
+        std::unique_ptr<Contact> contact = LockForWrite(c, call.caller, customer_id, id);
+        if (!contact) return ContactNotFound(id);
+        CRM_RETURN_IF_ERROR(CheckEtag(etag, VersionOf(*contact), "contact"));
+        const Contact before = *contact;
+        CRM_RETURN_IF_ERROR(change(*contact));
+        contact->set_id(id);
+        contact->set_customer_id(customer_id);
+        if (before.primary() && !contact->primary()) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              "contact ", id,
+              " is its customer's primary contact; make another contact primary instead"));
+        }
+        const std::string now = FormatSqlDateTime(absl::Now());
+        int64_t demoted = 0;
+        if (!before.primary() && contact->primary()) {
+          demoted = PrimaryOf(c, customer_id);
+          if (demoted != 0) SetPrimaryFlag(c, demoted, false, now);
+        }
+        sql::PreparedStatement& stmt = c.Prepare(
+            "UPDATE contacts SET name = ?, salutation = ?, department = ?, position = ?,"
+            " office_phone = ?, mobile_phone = ?, home_phone = ?, fax = ?, email = ?, qq = ?,"
+            " wechat = ?, birthday = ?, birthday_md = ?, hobbies = ?, address = ?, remarks = ?,"
+            " owner_id = ?, is_primary = ?, version = version + 1, updated_at = ? WHERE id = ?");
+        int i = BindFields(stmt, 1, *contact);
+        stmt.setInt(i++, contact->primary() ? 1 : 0);
+        stmt.setDateTime(i++, now);
+        stmt.setInt64(i++, id);
+        stmt.executeUpdate();
+        ReplaceAnniversaries(c, id, *contact);
+        std::unique_ptr<Contact> stored = LoadContact(c, id, false);
+        std::unique_ptr<Contact> other = SideEffect(c, demoted);
+        RecordSideEffect(c, call, other);
+        AppendChange(c, call, ChangeOp::kUpdate, id, *stored);
+        return *stored;
+      });
+}
+
+absl::Status ContactRepository::Delete(const CallContext& call, int64_t id,
+                                       const std::string& etag) {
+  CRM_ASSIGN_OR_RETURN(const int64_t customer_id, CustomerOf(call, id));
+  if (customer_id == 0) return ContactNotFound(id);
+  return db_.RunInTransaction("contact.delete", call.deadline, [&](MySqlConnection& c) {
+    std::unique_ptr<Contact> contact = LockForWrite(c, call.caller, customer_id, id);
+    if (!contact) return ContactNotFound(id);
+    CRM_RETURN_IF_ERROR(CheckEtag(etag, VersionOf(*contact), "contact"));
+    const std::string now = FormatSqlDateTime(absl::Now());
+    sql::PreparedStatement& stmt = c.Prepare(
+        "UPDATE contacts SET deleted_at = ?, is_primary = 0, version = version + 1,"
+        " updated_at = ? WHERE id = ?");
+    stmt.setDateTime(1, now);
+    stmt.setDateTime(2, now);
+    stmt.setInt64(3, id);
+    stmt.executeUpdate();
+    int64_t promoted = 0;
+    if (contact->primary()) {
+      sql::PreparedStatement& oldest = c.Prepare(
+          "SELECT id FROM contacts WHERE customer_id = ? AND deleted_at IS NULL"
+          " ORDER BY id LIMIT 1");
+      oldest.setInt64(1, customer_id);
+      std::unique_ptr<sql::ResultSet> rs(oldest.executeQuery());
+      if (rs->next()) promoted = rs->getInt64(1);
+      if (promoted != 0) SetPrimaryFlag(c, promoted, true, now);
+    }
+    std::unique_ptr<Contact> deleted = LoadContact(c, id, false);
+    std::unique_ptr<Contact> other = SideEffect(c, promoted);
+    AppendChange(c, call, ChangeOp::kDelete, id, *deleted);
+    RecordSideEffect(c, call, other);
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<Contact> ContactRepository::SetPrimary(const CallContext& call, int64_t id) {
+  CRM_ASSIGN_OR_RETURN(const int64_t customer_id, CustomerOf(call, id));
+  if (customer_id == 0) return ContactNotFound(id);
+  return db_.RunInTransaction(
+      "contact.set_primary", call.deadline, [&](MySqlConnection& c) -> absl::StatusOr<Contact> {
+        std::unique_ptr<Contact> contact = LockForWrite(c, call.caller, customer_id, id);
+        if (!contact) return ContactNotFound(id);
+        if (contact->primary()) return *contact;
+        const std::string now = FormatSqlDateTime(absl::Now());
+        const int64_t demoted = PrimaryOf(c, customer_id);
+        if (demoted != 0) SetPrimaryFlag(c, demoted, false, now);
+        SetPrimaryFlag(c, id, true, now);
+        std::unique_ptr<Contact> stored = LoadContact(c, id, false);
+        std::unique_ptr<Contact> other = SideEffect(c, demoted);
+        RecordSideEffect(c, call, other);
+        AppendChange(c, call, ChangeOp::kUpdate, id, *stored);
+        return *stored;
+      });
+}
+
+absl::StatusOr<ContactPage> ContactRepository::List(const CallContext& call, int64_t customer_id,
+                                                    const std::string& name, int page_size,
+                                                    const std::optional<ContactPosition>& after) {
+  return db_.Run(
+      "contact.list", call.deadline, [&](MySqlConnection& c) -> absl::StatusOr<ContactPage> {
+        ContactPage page;
+        SqlWhere where;
+        where.And("ct.deleted_at IS NULL");
+        RestrictCustomers(where, call.caller, Access::kRead);
+        if (customer_id != 0) where.And("ct.customer_id = ?", {customer_id});
+        if (!name.empty()) where.And("ct.name LIKE CONCAT('%', ?, '%')", {EscapeLike(name)});
+        SqlWhere page_where = where;
+        if (after) {
+          const int64_t primary = after->primary ? 1 : 0;
+          page_where.And(
+              "(ct.customer_id > ? OR (ct.customer_id = ? AND (ct.is_primary < ?"
+              " OR (ct.is_primary = ? AND ct.id > ?))))",
+              {after->customer_id, after->customer_id, primary, primary, after->id});
+        }
+        sql::PreparedStatement& rows =
+            c.Prepare(absl::StrCat(kContactSelect, kVisibleJoin, page_where.Sql(),
+                                   " ORDER BY ct.customer_id, ct.is_primary DESC, ct.id LIMIT ?"));
+        const int index = page_where.Bind(rows);
+        rows.setInt(index, page_size + 1);  // one extra row tells whether more follow
+        std::unique_ptr<sql::ResultSet> rs(rows.executeQuery());
+        while (rs->next()) {
+          if (static_cast<int>(page.contacts.size()) == page_size) {
+            page.has_more = true;
+            break;
+          }
+          page.contacts.push_back(ReadContact(*rs));
+        }
+        std::vector<Contact*> filled;
+        for (Contact& contact : page.contacts) filled.push_back(&contact);
+        FillAnniversaries(c, filled);
+        sql::PreparedStatement& count =
+            c.Prepare(absl::StrCat("SELECT COUNT(*) FROM contacts ct", kVisibleJoin, where.Sql()));
+        where.Bind(count);
+        std::unique_ptr<sql::ResultSet> total(count.executeQuery());
+        total->next();
+        page.total_size = total->getInt64(1);
+        return page;
+      });
+}
+
+}  // namespace crm::customer

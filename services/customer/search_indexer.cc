@@ -1,0 +1,279 @@
+// SearchIndexer.
+#include "services/customer/search_indexer.h"
+
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+
+#include <map>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/database.h"
+#include "common/logging.h"
+#include "common/multi_row.h"
+#include "common/sql_time.h"
+#include "common/sql_where.h"
+#include "crm/customer/v1/contact.pb.h"
+#include "services/customer/search_text.h"
+
+namespace crm::customer {
+namespace {
+
+constexpr char kCursor[] = "search-index";
+constexpr int kChangesPerBatch = 2000;
+constexpr size_t kIdsPerQuery = 1024;
+
+// Runs `query` (with an "IN (<ids>)" placeholder list at the end) over `ids`
+// in chunks, calling `row` for each result row.
+template <typename Row>
+void ForIds(MySqlConnection& c, const std::string& head, const std::string& tail,
+            const std::vector<int64_t>& ids, Row row) {
+  for (size_t done = 0; done < ids.size(); done += kIdsPerQuery) {
+    const size_t count = std::min(kIdsPerQuery, ids.size() - done);
+    sql::PreparedStatement& stmt =
+        c.Prepare(absl::StrCat(head, " IN (", InPlaceholders(count), ")", tail));
+    for (size_t i = 0; i < PaddedInSize(count); ++i) {
+      stmt.setInt64(static_cast<int>(i + 1), ids[done + std::min(i, count - 1)]);
+    }
+    std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
+    while (rs->next()) row(*rs);
+  }
+}
+
+// The customers whose documents the changes may have altered.
+std::vector<int64_t> TouchedCustomers(sql::ResultSet& changes, int64_t* last_sequence,
+                                      int* count) {
+  std::set<int64_t> ids;
+  while (changes.next()) {
+    ++*count;
+    *last_sequence = changes.getInt64(1);
+    const std::string type = changes.getString(2);
+    if (type == "crm.customer.v1.Customer") {
+      ids.insert(changes.getInt64(3));
+    } else if (type == "crm.customer.v1.Contact") {
+      v1::Contact contact;
+      if (contact.ParseFromString(changes.getString(4))) ids.insert(contact.customer_id());
+    }
+  }
+  return std::vector<int64_t>(ids.begin(), ids.end());
+}
+
+// The documents the customers should have now; absent for customers gone or
+// in the recycle bin.
+std::map<int64_t, std::string> CurrentDocuments(MySqlConnection& c,
+                                                const std::vector<int64_t>& ids) {
+  struct Raw {
+    std::string name, keywords, phone;
+    std::vector<std::string> contact_names, contact_phones;
+  };
+  std::map<int64_t, Raw> raw;
+  ForIds(c, "SELECT id, name, keywords, phone FROM customers WHERE deleted_at IS NULL AND id", "",
+         ids, [&](sql::ResultSet& rs) {
+           Raw& r = raw[rs.getInt64(1)];
+           r.name = rs.getString(2);
+           r.keywords = rs.getString(3);
+           r.phone = rs.getString(4);
+         });
+  ForIds(c,
+         "SELECT customer_id, name, mobile_phone, office_phone FROM contacts"
+         " WHERE deleted_at IS NULL AND customer_id",
+         " ORDER BY customer_id, is_primary DESC, id", ids, [&](sql::ResultSet& rs) {
+           auto it = raw.find(rs.getInt64(1));
+           if (it == raw.end()) return;
+           it->second.contact_names.push_back(rs.getString(2));
+           for (int column : {3, 4}) {
+             std::string phone = rs.getString(column);
+             if (!phone.empty()) it->second.contact_phones.push_back(std::move(phone));
+           }
+         });
+  std::map<int64_t, std::string> docs;
+  for (const auto& [id, r] : raw) {
+    docs[id] = BuildDocument(
+        NormalizeFields(r.name, r.keywords, r.phone, r.contact_names, r.contact_phones));
+  }
+  return docs;
+}
+
+std::map<int64_t, std::string> IndexedDocuments(MySqlConnection& c,
+                                                const std::vector<int64_t>& ids) {
+  std::map<int64_t, std::string> docs;
+  ForIds(c, "SELECT customer_id, doc FROM search_docs WHERE customer_id", "", ids,
+         [&](sql::ResultSet& rs) { docs[rs.getInt64(1)] = rs.getString(2); });
+  return docs;
+}
+
+struct Posting {
+  std::string gram;
+  int64_t customer_id;
+};
+
+// What to write for the customers whose document changed.
+struct IndexDelta {
+  std::vector<Posting> added, removed;
+  std::map<std::string, int> counts;  // gram -> change in the number of customers
+  std::vector<std::pair<int64_t, std::string>> docs;  // new or changed documents
+  std::vector<int64_t> dropped;                       // documents to delete
+};
+
+IndexDelta Diff(const std::vector<int64_t>& ids, const std::map<int64_t, std::string>& current,
+                const std::map<int64_t, std::string>& indexed) {
+  IndexDelta delta;
+  for (int64_t id : ids) {
+    auto now = current.find(id);
+    auto before = indexed.find(id);
+    const std::string* new_doc = now == current.end() ? nullptr : &now->second;
+    const std::string* old_doc = before == indexed.end() ? nullptr : &before->second;
+    if (new_doc && old_doc && *new_doc == *old_doc) continue;
+    if (!new_doc && !old_doc) continue;
+    const std::vector<std::string> old_grams =
+        old_doc ? DocumentGrams(*old_doc) : std::vector<std::string>();
+    const std::vector<std::string> new_grams =
+        new_doc ? DocumentGrams(*new_doc) : std::vector<std::string>();
+    std::vector<std::string> gone, came;
+    std::set_difference(old_grams.begin(), old_grams.end(), new_grams.begin(), new_grams.end(),
+                        std::back_inserter(gone));
+    std::set_difference(new_grams.begin(), new_grams.end(), old_grams.begin(), old_grams.end(),
+                        std::back_inserter(came));
+    for (std::string& g : gone) {
+      --delta.counts[g];
+      delta.removed.push_back({std::move(g), id});
+    }
+    for (std::string& g : came) {
+      ++delta.counts[g];
+      delta.added.push_back({std::move(g), id});
+    }
+    if (new_doc) {
+      delta.docs.emplace_back(id, *new_doc);
+    } else {
+      delta.dropped.push_back(id);
+    }
+  }
+  return delta;
+}
+
+void Write(MySqlConnection& c, const IndexDelta& delta) {
+  sql::PreparedStatement& remove =
+      c.Prepare("DELETE FROM search_postings WHERE gram = ? AND customer_id = ?");
+  for (const Posting& p : delta.removed) {
+    remove.setString(1, p.gram);
+    remove.setInt64(2, p.customer_id);
+    remove.executeUpdate();
+  }
+  InsertRows(c, "INSERT IGNORE INTO search_postings (gram, customer_id) VALUES ", "(?, ?)", "",
+             delta.added.size(), [&](sql::PreparedStatement& s, int i, size_t row, bool) {
+               s.setString(i, delta.added[row].gram);
+               s.setInt64(i + 1, delta.added[row].customer_id);
+               return i + 2;
+             });
+  std::vector<std::pair<const std::string*, int>> counts;
+  for (const auto& [gram, change] : delta.counts) {
+    if (change != 0) counts.emplace_back(&gram, change);
+  }
+  InsertRows(c, "INSERT INTO search_gram_counts (gram, customers) VALUES ", "(?, ?)",
+             " ON DUPLICATE KEY UPDATE customers = customers + VALUES(customers)", counts.size(),
+             [&](sql::PreparedStatement& s, int i, size_t row, bool padding) {
+               s.setString(i, *counts[row].first);
+               s.setInt(i + 1, padding ? 0 : counts[row].second);
+               return i + 2;
+             });
+  InsertRows(c, "INSERT INTO search_docs (customer_id, doc) VALUES ", "(?, ?)",
+             " ON DUPLICATE KEY UPDATE doc = VALUES(doc)", delta.docs.size(),
+             [&](sql::PreparedStatement& s, int i, size_t row, bool) {
+               s.setInt64(i, delta.docs[row].first);
+               s.setString(i + 1, delta.docs[row].second);
+               return i + 2;
+             });
+  sql::PreparedStatement& drop = c.Prepare("DELETE FROM search_docs WHERE customer_id = ?");
+  for (int64_t id : delta.dropped) {
+    drop.setInt64(1, id);
+    drop.executeUpdate();
+  }
+}
+
+}  // namespace
+
+SearchIndexer::SearchIndexer(Database& db, std::chrono::milliseconds interval)
+    : db_(db), interval_(interval) {}
+
+SearchIndexer::~SearchIndexer() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void SearchIndexer::Start() {
+  thread_ = std::thread([this] {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!wake_.wait_for(lock, interval_, [this] { return stopping_; })) {
+      lock.unlock();
+      absl::StatusOr<int64_t> indexed = CatchUp();
+      if (!indexed.ok()) {
+        log::Warn("cannot update the search index", {{"error", indexed.status().message()}});
+      }
+      lock.lock();
+    }
+  });
+}
+
+absl::StatusOr<int64_t> SearchIndexer::CatchUp() {
+  int64_t total = 0;
+  for (bool more = true; more;) {
+    absl::StatusOr<int64_t> indexed = RunBatch(&more);
+    if (!indexed.ok()) return indexed.status();
+    total += *indexed;
+    if (more) {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stopping_) break;
+    }
+  }
+  return total;
+}
+
+absl::StatusOr<int64_t> SearchIndexer::RunBatch(bool* more) {
+  const Deadline deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
+  return db_.RunInTransaction(
+      "search.index", deadline, [&](MySqlConnection& c) -> absl::StatusOr<int64_t> {
+        *more = false;
+        sql::PreparedStatement& create = c.Prepare(
+            "INSERT IGNORE INTO feed_cursors (name, last_sequence, updated_at) VALUES (?, 0, ?)");
+        create.setString(1, kCursor);
+        create.setDateTime(2, FormatSqlDateTime(absl::Now()));
+        create.executeUpdate();
+        sql::PreparedStatement& lock =
+            c.Prepare("SELECT last_sequence FROM feed_cursors WHERE name = ? FOR UPDATE");
+        lock.setString(1, kCursor);
+        std::unique_ptr<sql::ResultSet> cursor(lock.executeQuery());
+        cursor->next();
+        const int64_t after = cursor->getInt64(1);
+
+        // Only contact states are read: their customer id is inside.
+        sql::PreparedStatement& read = c.Prepare(
+            "SELECT sequence, entity_type, entity_id,"
+            " IF(entity_type = 'crm.customer.v1.Contact', state, '') FROM change_log"
+            " WHERE sequence > ? ORDER BY sequence LIMIT ?");
+        read.setInt64(1, after);
+        read.setInt(2, kChangesPerBatch);
+        std::unique_ptr<sql::ResultSet> changes(read.executeQuery());
+        int64_t last = after;
+        int count = 0;
+        const std::vector<int64_t> ids = TouchedCustomers(*changes, &last, &count);
+        if (count == 0) return int64_t{0};
+        *more = count == kChangesPerBatch;
+
+        const IndexDelta delta = Diff(ids, CurrentDocuments(c, ids), IndexedDocuments(c, ids));
+        Write(c, delta);
+        sql::PreparedStatement& move = c.Prepare(
+            "UPDATE feed_cursors SET last_sequence = ?, updated_at = ? WHERE name = ?");
+        move.setInt64(1, last);
+        move.setDateTime(2, FormatSqlDateTime(absl::Now()));
+        move.setString(3, kCursor);
+        move.executeUpdate();
+        return static_cast<int64_t>(delta.docs.size() + delta.dropped.size());
+      });
+}
+
+}  // namespace crm::customer

@@ -1,0 +1,45 @@
+// Keeps the search index (search_docs, search_postings, search_gram_counts)
+// in step with customers and contacts by following this service's own change
+// log: writes never wait for the index, and the index catches up within a
+// poll interval. Each batch reads the changes after its cursor, rebuilds the
+// documents of the customers they touch, writes only the grams that
+// differ, and moves the cursor, in one transaction; the cursor row's lock
+// makes replicas take turns, so each change is indexed once.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "absl/status/statusor.h"
+#include "common/background_worker.h"
+
+namespace crm {
+class Database;
+}
+
+namespace crm::customer {
+
+class SearchIndexer : public BackgroundWorker {
+ public:
+  SearchIndexer(Database& db, std::chrono::milliseconds interval);
+  ~SearchIndexer() override;
+
+  void Start() override;
+  // Indexes every change committed so far; returns how many customers'
+  // documents changed.
+  absl::StatusOr<int64_t> CatchUp();
+
+ private:
+  absl::StatusOr<int64_t> RunBatch(bool* more);
+
+  Database& db_;
+  const std::chrono::milliseconds interval_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace crm::customer

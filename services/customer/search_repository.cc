@@ -1,0 +1,314 @@
+// SearchRepository: planning and running the tier queries.
+#include "services/customer/search_repository.h"
+
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+
+#include <algorithm>
+#include <map>
+#include <optional>
+
+#include "absl/strings/str_cat.h"
+#include "common/database.h"
+#include "common/sql_where.h"
+#include "common/visibility.h"
+#include "services/customer/customer_access.h"
+#include "services/customer/customer_row.h"
+#include "services/customer/search_text.h"
+
+namespace crm::customer {
+namespace {
+
+// Counting stops here per tier (total_size is then a lower bound).
+constexpr int64_t kCountCap = 1000;
+// A prefix range of grams is read whole (and sorted) up to this many postings;
+// beyond, documents are scanned instead.
+constexpr int64_t kRangeLimit = 20000;
+// For a caller who sees only their own customers, a gram with more postings
+// than this is slower to walk than their customers are to scan.
+constexpr int64_t kOwnWalkLimit = 4000;
+
+// Where a tier's candidates come from.
+struct Source {
+  enum Kind { kNone, kGram, kRange, kDocuments, kOwner } kind = kNone;
+  std::string low, high;  // the gram, or the range [low, high)
+};
+
+struct Tier {
+  int number;
+  v1::SearchResult::Match match;
+  Source source;
+  std::string like, not_like;  // patterns on the document ("" for none)
+};
+
+// The known posting counts of grams (absent grams have none).
+std::map<std::string, int64_t> GramCounts(MySqlConnection& c,
+                                          const std::vector<std::string>& grams) {
+  std::map<std::string, int64_t> counts;
+  for (const std::string& g : grams) counts[g] = 0;
+  if (grams.empty()) return counts;
+  sql::PreparedStatement& stmt = c.Prepare(absl::StrCat(
+      "SELECT gram, customers FROM search_gram_counts WHERE gram IN (", InPlaceholders(grams.size()),
+      ")"));
+  for (size_t i = 0; i < PaddedInSize(grams.size()); ++i) {
+    stmt.setString(static_cast<int>(i + 1), grams[std::min(i, grams.size() - 1)]);
+  }
+  std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
+  while (rs->next()) counts[rs->getString(1)] = rs->getInt64(2);
+  return counts;
+}
+
+int64_t RangeCount(MySqlConnection& c, const std::string& low, const std::string& high) {
+  sql::PreparedStatement& stmt = c.Prepare(
+      "SELECT COALESCE(SUM(customers), 0) FROM search_gram_counts WHERE gram >= ? AND gram < ?");
+  stmt.setString(1, low);
+  stmt.setString(2, high);
+  std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
+  rs->next();
+  return rs->getInt64(1);
+}
+
+// The cheapest source among grams every match holds and, failing those, a
+// prefix every match's gram starts with.
+Source Cheapest(MySqlConnection& c, const std::vector<std::string>& required,
+                const std::string& required_prefix, bool own_scope) {
+  Source best;
+  int64_t best_count = -1;
+  for (const auto& [gram, count] : GramCounts(c, required)) {
+    if (best_count < 0 || count < best_count) {
+      best = Source{Source::kGram, gram, ""};
+      best_count = count;
+    }
+  }
+  if (best_count == 0) return Source{};  // a required gram nobody holds: no match
+  if (best_count < 0) {
+    if (required_prefix.empty()) return Source{};
+    const std::string high = required_prefix + "\xFF";  // no UTF-8 byte is 0xFF
+    best_count = RangeCount(c, required_prefix, high);
+    if (best_count == 0) return Source{};
+    best = best_count <= kRangeLimit ? Source{Source::kRange, required_prefix, high}
+                                     : Source{Source::kDocuments, "", ""};
+  }
+  if (own_scope && best_count > kOwnWalkLimit) return Source{Source::kOwner, "", ""};
+  return best;
+}
+
+std::string Contains(const std::string& q) { return absl::StrCat("%", EscapeLike(q), "%"); }
+std::string StartsField(const std::string& q) {
+  return absl::StrCat("%", std::string(1, kFieldSeparator), EscapeLike(q), "%");
+}
+std::string IsField(const std::string& q) {
+  const std::string sep(1, kFieldSeparator);
+  return absl::StrCat("%", sep, EscapeLike(q), sep, "%");
+}
+
+std::vector<Tier> PlanTiers(MySqlConnection& c, const SearchQuery& query, bool own_scope) {
+  const QueryGrams grams = GramsOfQuery(query.text);
+  std::vector<Tier> tiers;
+  tiers.push_back({1, v1::SearchResult::MATCH_EXACT,
+                   Cheapest(c, {grams.exact}, "", own_scope), IsField(query.text), ""});
+  if (query.exact_only) return tiers;
+  std::vector<std::string> prefix_required = grams.required;
+  std::string prefix_range;
+  if (!grams.start.empty()) {
+    if (grams.start_is_prefix) {
+      prefix_range = grams.start;
+    } else {
+      prefix_required.push_back(grams.start);
+    }
+  }
+  tiers.push_back({2, v1::SearchResult::MATCH_PREFIX,
+                   Cheapest(c, prefix_required,
+                            prefix_range.empty() ? grams.required_prefix : prefix_range, own_scope),
+                   StartsField(query.text), IsField(query.text)});
+  tiers.push_back({3, v1::SearchResult::MATCH_SUBSTRING,
+                   Cheapest(c, grams.required, grams.required_prefix, own_scope),
+                   Contains(query.text), StartsField(query.text)});
+  return tiers;
+}
+
+// One SELECT of a tier's matching ids after `after_id`, in id order.
+struct TierSql {
+  std::string sql;
+  SqlWhere where;  // bound after the source's values
+};
+
+// Who is asking: their caller and whether anyone shared customers with them.
+struct Asker {
+  const Caller& caller;
+  bool has_shares;
+};
+
+std::vector<TierSql> BuildSql(const Asker& asker, const Tier& tier, int64_t after_id) {
+  auto verify = [&](SqlWhere& where) {
+    where.And("d.doc LIKE ?", {tier.like});
+    if (!tier.not_like.empty()) where.And("d.doc NOT LIKE ?", {tier.not_like});
+    where.And("c.deleted_at IS NULL");
+  };
+  std::vector<TierSql> parts;
+  switch (tier.source.kind) {
+    case Source::kNone:
+      break;
+    case Source::kGram:
+    case Source::kRange: {
+      TierSql part;
+      const bool range = tier.source.kind == Source::kRange;
+      part.sql = absl::StrCat(
+          "SELECT STRAIGHT_JOIN ", range ? "DISTINCT " : "",
+          "p.customer_id FROM search_postings p"
+          " JOIN search_docs d ON d.customer_id = p.customer_id"
+          " JOIN customers c ON c.id = p.customer_id");
+      if (range) {
+        part.where.And("p.gram >= ?", {tier.source.low}).And("p.gram < ?", {tier.source.high});
+      } else {
+        part.where.And("p.gram = ?", {tier.source.low});
+      }
+      part.where.And("p.customer_id > ?", {after_id});
+      verify(part.where);
+      RestrictToActiveView(part.where, asker.caller, asker.has_shares);
+      part.sql += part.where.Sql() + " ORDER BY p.customer_id";
+      parts.push_back(std::move(part));
+      break;
+    }
+    case Source::kDocuments: {
+      TierSql part;
+      part.sql =
+          "SELECT STRAIGHT_JOIN d.customer_id FROM search_docs d"
+          " JOIN customers c ON c.id = d.customer_id";
+      part.where.And("d.customer_id > ?", {after_id});
+      verify(part.where);
+      RestrictToActiveView(part.where, asker.caller, asker.has_shares);
+      part.sql += part.where.Sql() + " ORDER BY d.customer_id";
+      parts.push_back(std::move(part));
+      break;
+    }
+    case Source::kOwner: {
+      TierSql own;
+      own.sql =
+          "SELECT STRAIGHT_JOIN c.id FROM customers c JOIN search_docs d ON d.customer_id = c.id";
+      own.where.And("c.owner_id = ?", {asker.caller.employee_id}).And("c.id > ?", {after_id});
+      verify(own.where);
+      own.sql += own.where.Sql() + " ORDER BY c.id";
+      parts.push_back(std::move(own));
+      if (!asker.has_shares) break;
+      TierSql shared;
+      shared.sql =
+          "SELECT STRAIGHT_JOIN c.id FROM customer_shares s"
+          " JOIN customers c ON c.id = s.customer_id JOIN search_docs d ON d.customer_id = c.id";
+      shared.where.And("s.employee_id = ?", {asker.caller.employee_id}).And("c.id > ?", {after_id});
+      verify(shared.where);
+      shared.sql += shared.where.Sql() + " ORDER BY c.id";
+      parts.push_back(std::move(shared));
+      break;
+    }
+  }
+  return parts;
+}
+
+// Up to `limit` ids of the tier after `after_id`, in id order.
+std::vector<int64_t> TierIds(MySqlConnection& c, const Asker& asker, const Tier& tier,
+                             int64_t after_id, int limit) {
+  std::vector<int64_t> ids;
+  for (TierSql& part : BuildSql(asker, tier, after_id)) {
+    sql::PreparedStatement& stmt = c.Prepare(part.sql + " LIMIT ?");
+    const int index = part.where.Bind(stmt);
+    stmt.setInt(index, limit);
+    std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
+    while (rs->next()) ids.push_back(rs->getInt64(1));
+  }
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  if (static_cast<int>(ids.size()) > limit) ids.resize(limit);
+  return ids;
+}
+
+// How many customers the tier matches, up to kCountCap + 1.
+int64_t TierCount(MySqlConnection& c, const Asker& asker, const Tier& tier) {
+  int64_t total = 0;
+  for (TierSql& part : BuildSql(asker, tier, 0)) {
+    sql::PreparedStatement& stmt =
+        c.Prepare(absl::StrCat("SELECT COUNT(*) FROM (", part.sql, " LIMIT ?) t"));
+    const int index = part.where.Bind(stmt);
+    stmt.setInt64(index, kCountCap + 1);
+    std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
+    rs->next();
+    total += rs->getInt64(1);
+  }
+  return std::min(total, kCountCap + 1);
+}
+
+std::map<int64_t, v1::Customer> LoadCustomers(MySqlConnection& c, const std::vector<int64_t>& ids) {
+  std::map<int64_t, v1::Customer> customers;
+  if (ids.empty()) return customers;
+  sql::PreparedStatement& stmt = c.Prepare(
+      absl::StrCat(kCustomerSelect, " WHERE c.id IN (", InPlaceholders(ids.size()), ")"));
+  for (size_t i = 0; i < PaddedInSize(ids.size()); ++i) {
+    stmt.setInt64(static_cast<int>(i + 1), ids[std::min(i, ids.size() - 1)]);
+  }
+  std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
+  std::vector<v1::Customer*> loaded;
+  while (rs->next()) {
+    v1::Customer customer = ReadCustomer(*rs);
+    const int64_t id = customer.id();
+    loaded.push_back(&(customers[id] = std::move(customer)));
+  }
+  FillShares(c, loaded);
+  return customers;
+}
+
+}  // namespace
+
+absl::StatusOr<SearchPage> SearchRepository::Search(const CallContext& call,
+                                                    const SearchQuery& query) {
+  return db_.Run("customer.search", call.deadline,
+                 [&](MySqlConnection& c) -> absl::StatusOr<SearchPage> {
+                   SearchPage page;
+                   const VisibilityScope scope = ScopeOf(call.caller);
+                   if (scope.kind == VisibilityScope::Kind::kNothing) return page;
+                   const bool own = scope.kind == VisibilityScope::Kind::kOwn;
+                   const std::vector<Tier> tiers = PlanTiers(c, query, own);
+                   const Asker asker{call.caller, CallerHasShares(c, call.caller)};
+
+                   // Collect one more than a page, tier after tier.
+                   std::vector<std::pair<int64_t, const Tier*>> hits;
+                   const int wanted = query.page_size + 1;
+                   for (const Tier& tier : tiers) {
+                     if (tier.number < query.tier) continue;
+                     const int64_t after = tier.number == query.tier ? query.after_id : 0;
+                     const int room = wanted - static_cast<int>(hits.size());
+                     if (room <= 0) break;
+                     for (int64_t id : TierIds(c, asker, tier, after, room)) {
+                       hits.emplace_back(id, &tier);
+                     }
+                   }
+                   if (static_cast<int>(hits.size()) > query.page_size) {
+                     hits.resize(query.page_size);
+                     page.has_more = true;
+                     page.next_tier = hits.back().second->number;
+                     page.next_after_id = hits.back().first;
+                   }
+                   std::vector<int64_t> ids;
+                   for (const auto& hit : hits) ids.push_back(hit.first);
+                   std::map<int64_t, v1::Customer> customers = LoadCustomers(c, ids);
+                   for (const auto& [id, tier] : hits) {
+                     auto it = customers.find(id);
+                     if (it == customers.end()) continue;  // gone since the tier query
+                     v1::SearchResult& result = page.results.emplace_back();
+                     *result.mutable_customer() = std::move(it->second);
+                     result.set_match(tier->match);
+                   }
+                   // A first page that holds every match needs no counting.
+                   if (query.tier == 1 && query.after_id == 0 && !page.has_more) {
+                     page.total_size = static_cast<int64_t>(page.results.size());
+                     return page;
+                   }
+                   for (const Tier& tier : tiers) {
+                     const int64_t count = TierCount(c, asker, tier);
+                     if (count > kCountCap) page.total_size_exact = false;
+                     page.total_size += std::min(count, kCountCap);
+                   }
+                   return page;
+                 });
+}
+
+}  // namespace crm::customer
