@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "common/database.h"
+#include "common/multi_row.h"
 #include "common/page_token.h"
 #include "common/sql_time.h"
 #include "common/status_util.h"
@@ -66,6 +67,40 @@ void AppendChange(MySqlConnection& c, const CallContext& call, ChangeOp op, int6
   insert.setString(6, type);
   insert.setBlob(7, &blob);
   insert.executeUpdate();
+}
+
+void AppendChanges(MySqlConnection& c, const CallContext& call,
+                   const std::vector<ChangeRecord>& changes) {
+  if (changes.empty()) return;
+  sql::PreparedStatement& reserve = c.Prepare(
+      "UPDATE change_sequence SET last_sequence = LAST_INSERT_ID(last_sequence + ?) WHERE id = 1");
+  reserve.setInt64(1, static_cast<int64_t>(changes.size()));
+  reserve.executeUpdate();
+  const int64_t first = c.LastInsertId() - static_cast<int64_t>(changes.size()) + 1;
+  // The connector reads blobs from streams that must live until execution.
+  std::vector<std::string> blobs;
+  blobs.reserve(changes.size());
+  for (const ChangeRecord& change : changes) blobs.push_back(change.state->SerializeAsString());
+  std::vector<std::unique_ptr<std::istringstream>> streams(changes.size());
+  InsertRowsExactly(
+      c,
+      "INSERT INTO change_log (sequence, entity_type, entity_id, operation, actor, request_id,"
+      " change_time, state_type, state) VALUES ",
+      "(?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6), ?, ?)", "", changes.size(),
+      [&](sql::PreparedStatement& insert, int i, size_t row, bool) {
+        const ChangeRecord& change = changes[row];
+        const std::string& type = change.state->GetDescriptor()->full_name();
+        insert.setInt64(i++, first + static_cast<int64_t>(row));
+        insert.setString(i++, type);
+        insert.setInt64(i++, change.entity_id);
+        insert.setInt(i++, static_cast<int>(change.op));
+        insert.setString(i++, call.actor);
+        insert.setString(i++, call.request_id);
+        insert.setString(i++, type);
+        streams[row] = std::make_unique<std::istringstream>(blobs[row]);
+        insert.setBlob(i++, streams[row].get());
+        return i;
+      });
 }
 
 absl::Status ListChanges(Database& db, const CallContext& call,

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "common/call_context.h"
@@ -31,6 +32,20 @@ enum class ChangeOp { kCreate = 1, kUpdate = 2, kDelete = 3 };
 // what keeps sequence order equal to commit order. Throws sql::SQLException.
 void AppendChange(MySqlConnection& connection, const CallContext& call, ChangeOp op,
                   int64_t entity_id, const google::protobuf::Message& state);
+
+// One change of a batch (AppendChanges); `state` must outlive the call.
+struct ChangeRecord {
+  ChangeOp op;
+  int64_t entity_id;
+  const google::protobuf::Message* state;
+};
+
+// AppendChange for many changes at once (bulk import): one sequence
+// reservation and multi-row inserts; the changes get consecutive sequences in
+// the order given. Same rules as AppendChange (last statements of the
+// transaction).
+void AppendChanges(MySqlConnection& connection, const CallContext& call,
+                   const std::vector<ChangeRecord>& changes);
 
 // Serves ListChanges: changes after request.after_sequence, oldest first.
 // With `entity_type`, only changes of that type (sequences keep commit order).

@@ -46,4 +46,29 @@ void InsertRows(MySqlConnection& connection, const std::string& head, const std:
   }
 }
 
+// The same without padding, for tables where a repeated row would clash (a
+// unique key): chunks of kMaxRowsPerStatement rows, then the rest split into
+// powers of two (e.g. 1000 = 512 + 256 + 128 + 64 + 32 + 8), so a connection
+// still caches at most a dozen statement shapes.
+template <typename BindRow>
+void InsertRowsExactly(MySqlConnection& connection, const std::string& head,
+                       const std::string& group, const std::string& tail, size_t rows,
+                       BindRow bind) {
+  for (size_t done = 0; done < rows;) {
+    size_t count = std::min(rows - done, kMaxRowsPerStatement);
+    while ((count & (count - 1)) != 0 && count != kMaxRowsPerStatement) count &= count - 1;
+    std::string sql = head;
+    for (size_t i = 0; i < count; ++i) {
+      if (i > 0) sql += ", ";
+      sql += group;
+    }
+    sql += tail;
+    sql::PreparedStatement& statement = connection.Prepare(sql);
+    int index = 1;
+    for (size_t i = 0; i < count; ++i) index = bind(statement, index, done + i, false);
+    statement.executeUpdate();
+    done += count;
+  }
+}
+
 }  // namespace crm

@@ -39,6 +39,17 @@ absl::Status InvalidField(std::string field, std::string description) {
   return v.ToStatus();
 }
 
+std::vector<std::pair<std::string, std::string>> FieldViolationsOf(const absl::Status& status) {
+  std::vector<std::pair<std::string, std::string>> violations;
+  google::rpc::BadRequest detail;
+  auto payload = status.GetPayload(kBadRequestType);
+  if (payload && detail.ParseFromString(std::string(*payload))) {
+    for (const auto& v : detail.field_violations()) violations.emplace_back(v.field(), v.description());
+  }
+  if (violations.empty()) violations.emplace_back("", std::string(status.message()));
+  return violations;
+}
+
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
   auto code = static_cast<grpc::StatusCode>(status.code());

@@ -30,6 +30,10 @@ class FieldViolations {
 // INVALID_ARGUMENT for a single field.
 absl::Status InvalidField(std::string field, std::string description);
 
+// The (field, description) pairs of a status made by FieldViolations; for
+// any other error one pair with an empty field and the status message.
+std::vector<std::pair<std::string, std::string>> FieldViolationsOf(const absl::Status& status);
+
 // The status a client sees. Code and message carry over; a BadRequest payload
 // becomes the standard grpc-status-details-bin trailer.
 grpc::Status ToGrpcStatus(const absl::Status& status);

@@ -12,6 +12,7 @@
 #include "absl/time/clock.h"
 #include "common/change_log.h"
 #include "common/database.h"
+#include "common/multi_row.h"
 #include "common/record_helpers.h"
 #include "common/sql_time.h"
 #include "common/sql_where.h"
@@ -428,6 +429,42 @@ absl::StatusOr<ContactPage> ContactRepository::List(const CallContext& call, int
         page.total_size = total->getInt64(1);
         return page;
       });
+}
+
+std::vector<Contact> InsertFirstContacts(MySqlConnection& c, const std::vector<Contact>& contacts,
+                                         const std::string& now) {
+  InsertRowsExactly(
+      c,
+      absl::StrCat("INSERT INTO contacts (", kFieldColumns,
+                   ", customer_id, is_primary, created_at, updated_at) VALUES "),
+      "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)", "", contacts.size(),
+      [&](sql::PreparedStatement& stmt, int first, size_t row, bool) {
+        int i = BindFields(stmt, first, contacts[row]);
+        stmt.setInt64(i++, contacts[row].customer_id());
+        stmt.setDateTime(i++, now);
+        stmt.setDateTime(i++, now);
+        return i;
+      });
+  std::map<int64_t, Contact> stored;  // by customer
+  for (size_t done = 0; done < contacts.size(); done += kMaxRowsPerStatement) {
+    const size_t count = std::min(contacts.size() - done, kMaxRowsPerStatement);
+    sql::PreparedStatement& select = c.Prepare(
+        absl::StrCat(kContactSelect, " WHERE ct.is_primary = 1 AND ct.deleted_at IS NULL",
+                     " AND ct.customer_id IN (", InPlaceholders(count), ")"));
+    for (size_t i = 0; i < PaddedInSize(count); ++i) {
+      select.setInt64(static_cast<int>(i + 1), contacts[done + std::min(i, count - 1)].customer_id());
+    }
+    std::unique_ptr<sql::ResultSet> rs(select.executeQuery());
+    while (rs->next()) {
+      Contact contact = ReadContact(*rs);
+      const int64_t customer_id = contact.customer_id();
+      stored[customer_id] = std::move(contact);
+    }
+  }
+  std::vector<Contact> result;
+  result.reserve(contacts.size());
+  for (const Contact& contact : contacts) result.push_back(std::move(stored[contact.customer_id()]));
+  return result;
 }
 
 }  // namespace crm::customer

@@ -15,7 +15,8 @@
 
 namespace crm {
 class Database;
-}
+class MySqlConnection;
+}  // namespace crm
 
 namespace crm::customer {
 
@@ -78,5 +79,12 @@ class ContactRepository {
 };
 
 absl::Status ContactNotFound(int64_t id);
+
+// For bulk import: inserts each contact (prepared, validated, customer_id and
+// owner set) as the primary contact of its new customer, which has none yet,
+// and returns them as stored, in the order given. Throws sql::SQLException.
+std::vector<v1::Contact> InsertFirstContacts(MySqlConnection& connection,
+                                             const std::vector<v1::Contact>& contacts,
+                                             const std::string& now);
 
 }  // namespace crm::customer

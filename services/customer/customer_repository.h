@@ -68,8 +68,10 @@ class CustomerRepository {
   absl::Status Delete(const CallContext& call, int64_t id, const std::string& etag);
 
   // `request` is validated; `after` is where the page starts (or nullopt).
+  // total_size is only counted with `count_total`.
   absl::StatusOr<CustomerPage> List(const CallContext& call, const v1::ListCustomersRequest& request,
-                                    int page_size, const std::optional<ListPosition>& after);
+                                    int page_size, const std::optional<ListPosition>& after,
+                                    bool count_total = true);
 
  private:
   Database& db_;

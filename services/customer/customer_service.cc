@@ -33,7 +33,8 @@ CustomerServiceImpl::CustomerServiceImpl(Database& db, AsyncMethods& methods,
       competitors_(db),
       contact_handlers_(contacts_, care_reminders_, deps.zone),
       event_handlers_(events_),
-      competitor_handlers_(competitors_) {
+      competitor_handlers_(competitors_),
+      bulk_handlers_(db, customers_, contacts_, *deps.grades, deps.zone) {
   using Self = CustomerServiceImpl;
   ServiceMethods m = methods.ForService(v1::CustomerService::service_full_name());
 
@@ -67,20 +68,16 @@ CustomerServiceImpl::CustomerServiceImpl(Database& db, AsyncMethods& methods,
              &PoolHandlers::RestoreCustomer);
   m.AddUnary(this, &Self::RequestPurgeCustomer, "PurgeCustomer", p, &PoolHandlers::PurgeCustomer);
 
+  BulkHandlers* b = &bulk_handlers_;
   AddClientStream<Self>(
       m, this, &Self::RequestImportCustomers, "ImportCustomers",
       ClientStreamFactory<v1::ImportCustomersRequest, v1::ImportCustomersResponse>(
-          [](const CallContext&) -> absl::StatusOr<std::unique_ptr<
-                                     ClientStreamHandler<v1::ImportCustomersRequest,
-                                                         v1::ImportCustomersResponse>>> {
-            return absl::UnimplementedError("not implemented yet");
-          }));
+          [b](const CallContext& call) { return b->StartImport(call); }));
   AddServerStream<Self>(
       m, this, &Self::RequestExportCustomers, "ExportCustomers",
       ServerStreamFactory<v1::ExportCustomersRequest, v1::ExportCustomersResponse>(
-          [](const CallContext&, const v1::ExportCustomersRequest&)
-              -> absl::StatusOr<std::unique_ptr<ServerStreamHandler<v1::ExportCustomersResponse>>> {
-            return absl::UnimplementedError("not implemented yet");
+          [b](const CallContext& call, const v1::ExportCustomersRequest& request) {
+            return b->StartExport(call, request);
           }));
 
   ReferenceHandlers* r = &reference_handlers_;

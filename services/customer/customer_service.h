@@ -6,6 +6,7 @@
 #include "absl/time/time.h"
 #include "common/async_methods.h"
 #include "crm/customer/v1/customer_service.grpc.pb.h"
+#include "services/customer/bulk_handlers.h"
 #include "services/customer/care_reminders.h"
 #include "services/customer/competitor_handlers.h"
 #include "services/customer/competitor_repository.h"
@@ -58,6 +59,7 @@ class CustomerServiceImpl : public v1::CustomerService::AsyncService {
   ContactHandlers contact_handlers_;
   EventHandlers event_handlers_;
   CompetitorHandlers competitor_handlers_;
+  BulkHandlers bulk_handlers_;
 };
 
 }  // namespace crm::customer

@@ -1,0 +1,285 @@
+// ImportSession (the client stream's protocol: options, rows or CSV, end) and
+// ExportStream (list pages to CSV pieces).
+#include "services/customer/bulk_handlers.h"
+
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+
+#include <chrono>
+#include <map>
+#include <optional>
+
+#include "absl/strings/str_cat.h"
+#include "common/csv.h"
+#include "common/database.h"
+#include "common/dates.h"
+#include "common/logging.h"
+#include "common/sql_where.h"
+#include "common/status_util.h"
+#include "services/customer/contact_repository.h"
+#include "services/customer/customer_csv.h"
+#include "services/customer/customer_handlers.h"
+#include "services/customer/customer_import.h"
+#include "services/customer/customer_repository.h"
+#include "services/customer/grade_policy.h"
+
+namespace crm::customer {
+namespace {
+
+constexpr int kMaxReportedErrors = 1000;
+
+class ImportSession : public ImportHandler {
+ public:
+  ImportSession(const CallContext& call, std::unique_ptr<CustomerImporter> importer)
+      : call_(call),
+        importer_(std::move(importer)),
+        reader_([this](CsvReader::Record& record) { return OnRecord(record); }),
+        started_(std::chrono::steady_clock::now()) {}
+
+  absl::Status OnMessage(const v1::ImportCustomersRequest& message) override {
+    using Request = v1::ImportCustomersRequest;
+    if (ended_) return absl::InvalidArgumentError("nothing may follow the `end` message");
+    if (message.part_case() == Request::kOptions) {
+      if (options_seen_) return absl::InvalidArgumentError("`options` come once, first");
+      options_seen_ = true;
+      return absl::OkStatus();  // read by StartImport from the first message
+    }
+    if (!options_seen_) return absl::InvalidArgumentError("the first message must be `options`");
+    switch (message.part_case()) {
+      case Request::kRows:
+        if (kind_ == Kind::kCsv) return MixedKinds();
+        kind_ = Kind::kMessages;
+        for (const v1::ImportRow& row : message.rows().rows()) {
+          ImportCandidate candidate;
+          candidate.row = ++rows_read_;
+          candidate.data = row;
+          CRM_RETURN_IF_ERROR(Add(std::move(candidate)));
+        }
+        return absl::OkStatus();
+      case Request::kCsvChunk:
+        if (kind_ == Kind::kMessages) return MixedKinds();
+        kind_ = Kind::kCsv;
+        return reader_.Feed(message.csv_chunk());
+      case Request::kEnd:
+        if (kind_ == Kind::kCsv) CRM_RETURN_IF_ERROR(reader_.Finish());
+        CRM_RETURN_IF_ERROR(Flush());
+        ended_ = true;
+        return absl::OkStatus();
+      default:
+        return absl::InvalidArgumentError("an empty message (set one of its fields)");
+    }
+  }
+
+  absl::Status OnEnd(v1::ImportCustomersResponse* response) override {
+    if (!ended_) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "the stream closed without its `end` message: rows up to ", rows_written_,
+          " were imported, the ", rows_read_ - rows_written_, " rows after were not"));
+    }
+    *response = std::move(response_);
+    response->set_rows_read(rows_read_);
+    const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - started_);
+    log::Info("import finished", {{"rows", rows_read_},
+                                  {"created", response->created()},
+                                  {"updated", response->updated()},
+                                  {"failed", response->failed()},
+                                  {"dry_run", response->dry_run() ? "true" : "false"},
+                                  {"elapsed_ms", static_cast<int64_t>(elapsed.count())}});
+    return absl::OkStatus();
+  }
+
+  void SetDryRun(bool dry_run) { response_.set_dry_run(dry_run); }
+
+ private:
+  enum class Kind { kNone, kMessages, kCsv };
+
+  static absl::Status MixedKinds() {
+    return absl::InvalidArgumentError("send either `rows` or `csv_chunk` messages, not both");
+  }
+
+  absl::Status OnRecord(CsvReader::Record& record) {
+    if (!layout_) {
+      CRM_ASSIGN_OR_RETURN(CustomerCsvLayout layout, CustomerCsvLayout::FromHeader(record));
+      layout_ = std::move(layout);
+      return absl::OkStatus();
+    }
+    ImportCandidate candidate;
+    candidate.row = ++rows_read_;
+    std::vector<CsvFieldError> errors;
+    candidate.data = layout_->Read(record, errors);
+    for (auto& [field, message] : errors) {
+      v1::ImportRowError& e = candidate.read_errors.emplace_back();
+      e.set_row(candidate.row);
+      e.set_field(field);
+      e.set_message(message);
+    }
+    return Add(std::move(candidate));
+  }
+
+  absl::Status Add(ImportCandidate candidate) {
+    pending_.push_back(std::move(candidate));
+    if (pending_.size() >= static_cast<size_t>(kImportBatchRows)) return Flush();
+    return absl::OkStatus();
+  }
+
+  absl::Status Flush() {
+    if (pending_.empty()) return absl::OkStatus();
+    ImportTally tally;
+    CRM_RETURN_IF_ERROR(importer_->WriteBatch(pending_, tally));
+    rows_written_ = pending_.back().row;
+    pending_.clear();
+    response_.set_created(response_.created() + tally.created);
+    response_.set_updated(response_.updated() + tally.updated);
+    response_.set_failed(response_.failed() + tally.failed);
+    for (auto& error : tally.errors) {
+      if (response_.errors_size() >= kMaxReportedErrors) {
+        response_.set_errors_truncated(true);
+        break;
+      }
+      *response_.add_errors() = std::move(error);
+    }
+    return absl::OkStatus();
+  }
+
+  const CallContext& call_;
+  std::unique_ptr<CustomerImporter> importer_;
+  CsvReader reader_;
+  std::optional<CustomerCsvLayout> layout_;
+  std::vector<ImportCandidate> pending_;
+  v1::ImportCustomersResponse response_;
+  Kind kind_ = Kind::kNone;
+  bool options_seen_ = false;
+  bool ended_ = false;
+  int64_t rows_read_ = 0;
+  int64_t rows_written_ = 0;  // the last row of the last batch written
+  std::chrono::steady_clock::time_point started_;
+};
+
+// The options arrive in the first message, after StartImport: the session
+// makes its importer then.
+class DeferredImport : public ImportHandler {
+ public:
+  using MakeImporter = std::function<std::unique_ptr<CustomerImporter>(const v1::ImportOptions&)>;
+  DeferredImport(const CallContext& call, MakeImporter make) : call_(call), make_(std::move(make)) {}
+
+  absl::Status OnMessage(const v1::ImportCustomersRequest& message) override {
+    if (!session_) {
+      if (!message.has_options()) {
+        return absl::InvalidArgumentError("the first message must be `options`");
+      }
+      const v1::ImportOptions& options = message.options();
+      if (!v1::ImportOptions::Mode_IsValid(options.mode())) {
+        return InvalidField("options.mode", "is not an import mode");
+      }
+      session_ = std::make_unique<ImportSession>(call_, make_(options));
+      session_->SetDryRun(options.dry_run());
+    }
+    return session_->OnMessage(message);
+  }
+  absl::Status OnEnd(v1::ImportCustomersResponse* response) override {
+    if (!session_) return absl::InvalidArgumentError("the stream closed before any message");
+    return session_->OnEnd(response);
+  }
+
+ private:
+  const CallContext& call_;
+  MakeImporter make_;
+  std::unique_ptr<ImportSession> session_;
+};
+
+// Each customer's primary contact, by customer id.
+std::map<int64_t, v1::Contact> PrimaryContacts(Database& db, const CallContext& call,
+                                               const std::vector<v1::Customer>& customers,
+                                               absl::Status& status) {
+  std::map<int64_t, v1::Contact> contacts;
+  if (customers.empty()) return contacts;
+  status = db.Run("customer.export.contacts", call.deadline, [&](MySqlConnection& c) {
+    sql::PreparedStatement& stmt = c.Prepare(absl::StrCat(
+        "SELECT customer_id, name, mobile_phone, office_phone, email, position FROM contacts"
+        " WHERE is_primary = 1 AND deleted_at IS NULL AND customer_id IN (",
+        InPlaceholders(customers.size()), ")"));
+    for (size_t i = 0; i < PaddedInSize(customers.size()); ++i) {
+      stmt.setInt64(static_cast<int>(i + 1), customers[std::min(i, customers.size() - 1)].id());
+    }
+    std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
+    while (rs->next()) {
+      v1::Contact& contact = contacts[rs->getInt64(1)];
+      contact.set_name(rs->getString(2));
+      contact.set_mobile_phone(rs->getString(3));
+      contact.set_office_phone(rs->getString(4));
+      contact.set_email(rs->getString(5));
+      contact.set_position(rs->getString(6));
+    }
+    return absl::OkStatus();
+  });
+  return contacts;
+}
+
+class ExportStream : public ExportHandler {
+ public:
+  ExportStream(Database& db, CustomerRepository& customers, const CallContext& call,
+               v1::ListCustomersRequest query)
+      : db_(db), customers_(customers), call_(call), query_(std::move(query)) {}
+
+  absl::StatusOr<bool> Next(v1::ExportCustomersResponse* message) override {
+    if (done_) return false;
+    std::string csv;
+    if (!header_sent_) {
+      AppendCsvRecord(csv, CustomerCsvHeader());
+      header_sent_ = true;
+    }
+    CRM_ASSIGN_OR_RETURN(CustomerPage page,
+                         customers_.List(call_, query_, kExportPageRows, after_, /*count_total=*/false));
+    absl::Status status;
+    const std::map<int64_t, v1::Contact> contacts = PrimaryContacts(db_, call_, page.customers, status);
+    CRM_RETURN_IF_ERROR(status);
+    for (const v1::Customer& customer : page.customers) {
+      auto contact = contacts.find(customer.id());
+      AppendCsvRecord(csv, CustomerCsvRecord(customer, contact == contacts.end() ? nullptr
+                                                                                : &contact->second));
+    }
+    if (page.has_more) {
+      const v1::Customer& last = page.customers.back();
+      after_ = ListPosition{OrderValue(last, query_.order_by()), last.id()};
+    } else {
+      done_ = true;
+    }
+    message->set_csv_chunk(std::move(csv));
+    return true;
+  }
+
+ private:
+  Database& db_;
+  CustomerRepository& customers_;
+  const CallContext& call_;
+  const v1::ListCustomersRequest query_;
+  std::optional<ListPosition> after_;
+  bool header_sent_ = false;
+  bool done_ = false;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<ImportHandler>> BulkHandlers::StartImport(const CallContext& call) {
+  return std::make_unique<DeferredImport>(call, [this, &call](const v1::ImportOptions& options) {
+    CreateDefaults defaults{grades_.Current(), FormatIsoDate(Today(zone_))};
+    return std::make_unique<CustomerImporter>(db_, customers_, contacts_, call, options,
+                                              std::move(defaults));
+  });
+}
+
+absl::StatusOr<std::unique_ptr<ExportHandler>> BulkHandlers::StartExport(
+    const CallContext& call, const v1::ExportCustomersRequest& request) {
+  const v1::ListCustomersRequest& query = request.query();
+  if (query.page_size() != 0) return InvalidField("query.page_size", "must be empty: all pages are exported");
+  if (!query.page_token().empty()) return InvalidField("query.page_token", "must be empty");
+  if (absl::Status s = ValidateListRequest(query); !s.ok()) {
+    FieldViolations v;
+    for (auto& [field, message] : FieldViolationsOf(s)) v.Add(absl::StrCat("query.", field), message);
+    return v.ToStatus();
+  }
+  return std::make_unique<ExportStream>(db_, customers_, call, query);
+}
+
+}  // namespace crm::customer

@@ -1,0 +1,49 @@
+// ImportCustomers and ExportCustomers (R9): the two streaming calls. An
+// import is read message by message (CSV parsed as it arrives) and written
+// in batches of kImportBatchRows; an export pages through the list query and
+// sends CSV pieces as the client takes them. Neither holds a whole file.
+#pragma once
+
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/async_streams.h"
+#include "crm/customer/v1/bulk.pb.h"
+
+namespace crm {
+class Database;
+}
+
+namespace crm::customer {
+
+class ContactRepository;
+class CustomerRepository;
+class GradePolicy;
+
+inline constexpr int kImportBatchRows = 1024;
+inline constexpr int kExportPageRows = 500;
+
+using ImportHandler =
+    ClientStreamHandler<v1::ImportCustomersRequest, v1::ImportCustomersResponse>;
+using ExportHandler = ServerStreamHandler<v1::ExportCustomersResponse>;
+
+class BulkHandlers {
+ public:
+  BulkHandlers(Database& db, CustomerRepository& customers, ContactRepository& contacts,
+               const GradePolicy& grades, absl::TimeZone zone)
+      : db_(db), customers_(customers), contacts_(contacts), grades_(grades), zone_(zone) {}
+
+  absl::StatusOr<std::unique_ptr<ImportHandler>> StartImport(const CallContext& call);
+  absl::StatusOr<std::unique_ptr<ExportHandler>> StartExport(
+      const CallContext& call, const v1::ExportCustomersRequest& request);
+
+ private:
+  Database& db_;
+  CustomerRepository& customers_;
+  ContactRepository& contacts_;
+  const GradePolicy& grades_;
+  absl::TimeZone zone_;
+};
+
+}  // namespace crm::customer
