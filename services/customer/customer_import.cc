@@ -283,6 +283,7 @@ void CustomerImporter::InsertNew(MySqlConnection& c, Plan& plan) {
   std::map<std::string, std::vector<Plan::New*>> by_prefix;
   for (Plan::New& n : plan.creates) {
     const v1::City* city = reference.CityById(n.city_id);
+    if (city != nullptr && n.customer.province().empty()) n.customer.set_province(city->province());
     by_prefix[CodePrefix(n.customer.importance(), city ? city->area_code() : "")].push_back(&n);
   }
   for (auto& [prefix, rows] : by_prefix) {

@@ -40,8 +40,9 @@ absl::Status DuplicateError(const Duplicate& duplicate) {
 }
 
 // Checks references and duplicates of a customer about to be written and
-// returns its city id (0: none).
-absl::StatusOr<int64_t> CheckForWrite(MySqlConnection& c, const Customer& customer,
+// returns its city id (0: none). The province defaults to the city's, and
+// follows a change of city unless it was set to something else.
+absl::StatusOr<int64_t> CheckForWrite(MySqlConnection& c, Customer& customer,
                                       const Customer* before) {
   const ReferenceData reference = ReferenceData::Load(c);
   CRM_RETURN_IF_ERROR(reference.CheckCustomer(customer, before, "customer"));
@@ -49,6 +50,15 @@ absl::StatusOr<int64_t> CheckForWrite(MySqlConnection& c, const Customer& custom
                              ? nullptr
                              : reference.FindCity(customer.region_code(), customer.city());
   const int64_t city_id = city == nullptr ? 0 : city->id();
+  if (city != nullptr) {
+    const v1::City* old_city =
+        before == nullptr ? nullptr : reference.FindCity(before->region_code(), before->city());
+    const bool province_followed_city =
+        old_city != nullptr && old_city != city && customer.province() == old_city->province();
+    if (customer.province().empty() || province_followed_city) {
+      customer.set_province(city->province());
+    }
+  }
   const bool identity_changed = before == nullptr || before->tax_id() != customer.tax_id() ||
                                 before->name() != customer.name() ||
                                 before->city() != customer.city() ||
@@ -178,9 +188,9 @@ absl::StatusOr<Customer> CustomerRepository::Create(const CallContext& call,
         if (auto first = LoadCustomerRow(c, existing, /*for_update=*/false)) return *first;
       }
     }
-    CRM_ASSIGN_OR_RETURN(const int64_t city_id, CheckForWrite(c, customer, nullptr));
-    const std::string prefix = CodePrefix(customer.importance(), AreaCodeOf(c, city_id));
     Customer created = customer;
+    CRM_ASSIGN_OR_RETURN(const int64_t city_id, CheckForWrite(c, created, nullptr));
+    const std::string prefix = CodePrefix(created.importance(), AreaCodeOf(c, city_id));
     created.set_code(FormatCustomerCode(prefix, ReserveCodeSequence(c, prefix, 1)));
     const Owner owner = to_pool ? Owner{} : OwnerOf(call.caller);
     RowExtras extras{city_id, owner.employee_id, owner.department_id, owner.department_path,

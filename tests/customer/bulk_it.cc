@@ -134,6 +134,7 @@ TEST_F(BulkTest, GoodRowsLandBadRowsAreReportedWithTheirRowNumbers) {
   EXPECT_EQ(first->employee_count(), 520);
   EXPECT_EQ(first->status(), v1::CUSTOMER_STATUS_SIGNED);
   EXPECT_EQ(first->owner_id(), 8);
+  EXPECT_EQ(first->province(), "上海");
   auto contacts = contacts_->List(head_, first->id(), "", 10, std::nullopt);
   ASSERT_TRUE(contacts.ok());
   ASSERT_EQ(contacts->contacts.size(), 1u);

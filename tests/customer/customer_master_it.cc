@@ -56,6 +56,28 @@ TEST_F(CustomerRepositoryTest, DuplicatesByTaxIdOrNameInCityAreRefused) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM customers"), 2);
 }
 
+TEST_F(CustomerRepositoryTest, TheProvinceDefaultsToTheCitysAndFollowsAMove) {
+  v1::Customer c = Sample("苏州精密机械");
+  c.set_city("杭州");
+  auto created = repo_->Create(call_, c, "", false);
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_EQ(created->province(), "浙江");
+  auto moved = repo_->Update(call_, created->id(), "", [](v1::Customer& m) {
+    m.set_city("苏州");
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(moved.ok()) << moved.status();
+  EXPECT_EQ(moved->province(), "江苏");
+  // A province set by hand stays when the city changes.
+  auto own = repo_->Update(call_, created->id(), "", [](v1::Customer& m) {
+    m.set_province("江苏省（苏南）");
+    m.set_city("上海");
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(own.ok()) << own.status();
+  EXPECT_EQ(own->province(), "江苏省（苏南）");
+}
+
 TEST_F(CustomerRepositoryTest, CityMustBeOneOfTheRegions) {
   v1::Customer c = Sample("城市不对");
   c.set_city("广州");  // a south China city, the customer is in east China
