@@ -16,6 +16,7 @@
 #include "common/logging.h"
 #include "common/sql_where.h"
 #include "common/status_util.h"
+#include "services/customer/bulk_loads.h"
 #include "services/customer/contact_repository.h"
 #include "services/customer/customer_csv.h"
 #include "services/customer/customer_handlers.h"
@@ -30,8 +31,10 @@ constexpr int kMaxReportedErrors = 1000;
 
 class ImportSession : public ImportHandler {
  public:
-  ImportSession(const CallContext& call, std::unique_ptr<CustomerImporter> importer)
+  ImportSession(const CallContext& call, std::unique_ptr<CustomerImporter> importer,
+                BulkLoads* loads)
       : call_(call),
+        running_(loads ? std::make_unique<BulkLoads::Running>(*loads) : nullptr),
         importer_(std::move(importer)),
         reader_([this](CsvReader::Record& record) { return OnRecord(record); }),
         started_(std::chrono::steady_clock::now()) {}
@@ -143,6 +146,7 @@ class ImportSession : public ImportHandler {
   }
 
   const CallContext& call_;
+  std::unique_ptr<BulkLoads::Running> running_;  // for the session's life
   std::unique_ptr<CustomerImporter> importer_;
   CsvReader reader_;
   std::optional<CustomerCsvLayout> layout_;
@@ -161,7 +165,8 @@ class ImportSession : public ImportHandler {
 class DeferredImport : public ImportHandler {
  public:
   using MakeImporter = std::function<std::unique_ptr<CustomerImporter>(const v1::ImportOptions&)>;
-  DeferredImport(const CallContext& call, MakeImporter make) : call_(call), make_(std::move(make)) {}
+  DeferredImport(const CallContext& call, MakeImporter make, BulkLoads* loads)
+      : call_(call), make_(std::move(make)), loads_(loads) {}
 
   absl::Status OnMessage(const v1::ImportCustomersRequest& message) override {
     if (!session_) {
@@ -172,7 +177,7 @@ class DeferredImport : public ImportHandler {
       if (!v1::ImportOptions::Mode_IsValid(options.mode())) {
         return InvalidField("options.mode", "is not an import mode");
       }
-      session_ = std::make_unique<ImportSession>(call_, make_(options));
+      session_ = std::make_unique<ImportSession>(call_, make_(options), loads_);
       session_->SetDryRun(options.dry_run());
     }
     return session_->OnMessage(message);
@@ -185,6 +190,7 @@ class DeferredImport : public ImportHandler {
  private:
   const CallContext& call_;
   MakeImporter make_;
+  BulkLoads* loads_;
   std::unique_ptr<ImportSession> session_;
 };
 
@@ -266,7 +272,7 @@ absl::StatusOr<std::unique_ptr<ImportHandler>> BulkHandlers::StartImport(const C
     CreateDefaults defaults{grades_.Current(), FormatIsoDate(Today(zone_))};
     return std::make_unique<CustomerImporter>(db_, customers_, contacts_, call, options,
                                               std::move(defaults));
-  });
+  }, loads_);
 }
 
 absl::StatusOr<std::unique_ptr<ExportHandler>> BulkHandlers::StartExport(

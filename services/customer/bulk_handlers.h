@@ -17,6 +17,7 @@ class Database;
 
 namespace crm::customer {
 
+class BulkLoads;
 class ContactRepository;
 class CustomerRepository;
 class GradePolicy;
@@ -30,9 +31,15 @@ using ExportHandler = ServerStreamHandler<v1::ExportCustomersResponse>;
 
 class BulkHandlers {
  public:
+  // `loads` (optional) is told while each import runs.
   BulkHandlers(Database& db, CustomerRepository& customers, ContactRepository& contacts,
-               const GradePolicy& grades, absl::TimeZone zone)
-      : db_(db), customers_(customers), contacts_(contacts), grades_(grades), zone_(zone) {}
+               const GradePolicy& grades, absl::TimeZone zone, BulkLoads* loads = nullptr)
+      : db_(db),
+        customers_(customers),
+        contacts_(contacts),
+        grades_(grades),
+        zone_(zone),
+        loads_(loads) {}
 
   absl::StatusOr<std::unique_ptr<ImportHandler>> StartImport(const CallContext& call);
   absl::StatusOr<std::unique_ptr<ExportHandler>> StartExport(
@@ -44,6 +51,7 @@ class BulkHandlers {
   ContactRepository& contacts_;
   const GradePolicy& grades_;
   absl::TimeZone zone_;
+  BulkLoads* loads_;
 };
 
 }  // namespace crm::customer

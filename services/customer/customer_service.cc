@@ -34,7 +34,7 @@ CustomerServiceImpl::CustomerServiceImpl(Database& db, AsyncMethods& methods,
       contact_handlers_(contacts_, care_reminders_, deps.zone),
       event_handlers_(events_),
       competitor_handlers_(competitors_),
-      bulk_handlers_(db, customers_, contacts_, *deps.grades, deps.zone) {
+      bulk_handlers_(db, customers_, contacts_, *deps.grades, deps.zone, deps.loads) {
   using Self = CustomerServiceImpl;
   ServiceMethods m = methods.ForService(v1::CustomerService::service_full_name());
 

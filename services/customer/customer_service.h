@@ -7,6 +7,7 @@
 #include "common/async_methods.h"
 #include "crm/customer/v1/customer_service.grpc.pb.h"
 #include "services/customer/bulk_handlers.h"
+#include "services/customer/bulk_loads.h"
 #include "services/customer/care_reminders.h"
 #include "services/customer/competitor_handlers.h"
 #include "services/customer/competitor_repository.h"
@@ -36,6 +37,7 @@ struct CustomerServiceDeps {
   const OrgClient* org = nullptr;
   const GradePolicy* grades = nullptr;
   absl::TimeZone zone;  // the company's days (joined dates, care reminders)
+  BulkLoads* loads = nullptr;  // imports mark themselves running here
 };
 
 class CustomerServiceImpl : public v1::CustomerService::AsyncService {

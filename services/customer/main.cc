@@ -40,20 +40,22 @@ int main(int argc, char** argv) {
     auto org = std::make_shared<OrgClient>(crm::MakeChannel(org_address), context.identity_key);
     auto grades = std::make_shared<GradePolicy>(
         [org = org.get()] { return org->ListSystemParameters(); }, settings_interval);
+    auto loads = std::make_shared<crm::customer::BulkLoads>();
     context.resources.push_back(org);
     context.resources.push_back(grades);
+    context.resources.push_back(loads);
     if (feed_interval.count() > 0) {
       context.workers.push_back(std::make_unique<crm::FeedConsumer>(
           "org", context.db, org->Feed(), &crm::customer::ApplyOrgChange, feed_interval));
     }
     if (index_interval.count() > 0) {
       context.workers.push_back(
-          std::make_unique<crm::customer::SearchIndexer>(context.db, index_interval));
+          std::make_unique<crm::customer::SearchIndexer>(context.db, index_interval, loads.get()));
     }
     std::vector<crm::BackendService> services;
     services.push_back({std::make_unique<crm::customer::CustomerServiceImpl>(
                             context.db, context.methods,
-                            crm::customer::CustomerServiceDeps{org.get(), grades.get(), *zone}),
+                            crm::customer::CustomerServiceDeps{org.get(), grades.get(), *zone, loads.get()}),
                         crm::customer::v1::CustomerService::service_full_name()});
     return services;
   };

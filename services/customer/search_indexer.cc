@@ -15,6 +15,7 @@
 #include "common/sql_time.h"
 #include "common/sql_where.h"
 #include "crm/customer/v1/contact.pb.h"
+#include "services/customer/bulk_loads.h"
 #include "services/customer/search_text.h"
 
 namespace crm::customer {
@@ -193,8 +194,9 @@ void Write(MySqlConnection& c, const IndexDelta& delta) {
 
 }  // namespace
 
-SearchIndexer::SearchIndexer(Database& db, std::chrono::milliseconds interval)
-    : db_(db), interval_(interval) {}
+SearchIndexer::SearchIndexer(Database& db, std::chrono::milliseconds interval,
+                             const BulkLoads* loads)
+    : db_(db), interval_(interval), loads_(loads) {}
 
 SearchIndexer::~SearchIndexer() {
   {
@@ -209,6 +211,7 @@ void SearchIndexer::Start() {
   thread_ = std::thread([this] {
     std::unique_lock<std::mutex> lock(mu_);
     while (!wake_.wait_for(lock, interval_, [this] { return stopping_; })) {
+      if (loads_ != nullptr && loads_->AnyRunning()) continue;
       lock.unlock();
       absl::StatusOr<int64_t> indexed = CatchUp();
       if (!indexed.ok()) {
@@ -226,6 +229,7 @@ absl::StatusOr<int64_t> SearchIndexer::CatchUp() {
     if (!indexed.ok()) return indexed.status();
     total += *indexed;
     if (more) {
+      if (loads_ != nullptr && loads_->AnyRunning()) break;
       std::lock_guard<std::mutex> lock(mu_);
       if (stopping_) break;
     }

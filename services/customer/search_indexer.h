@@ -21,9 +21,13 @@ class Database;
 
 namespace crm::customer {
 
+class BulkLoads;
+
 class SearchIndexer : public BackgroundWorker {
  public:
-  SearchIndexer(Database& db, std::chrono::milliseconds interval);
+  // With `loads`, the indexer waits while a bulk import runs (bulk_loads.h).
+  SearchIndexer(Database& db, std::chrono::milliseconds interval,
+                const BulkLoads* loads = nullptr);
   ~SearchIndexer() override;
 
   void Start() override;
@@ -36,6 +40,7 @@ class SearchIndexer : public BackgroundWorker {
 
   Database& db_;
   const std::chrono::milliseconds interval_;
+  const BulkLoads* loads_;
   std::mutex mu_;
   std::condition_variable wake_;
   bool stopping_ = false;

@@ -5,7 +5,9 @@
 #include <map>
 #include <random>
 #include <set>
+#include <thread>
 
+#include "services/customer/bulk_loads.h"
 #include "services/customer/search_indexer.h"
 #include "services/customer/search_repository.h"
 #include "services/customer/search_text.h"
@@ -158,6 +160,26 @@ TEST_F(SearchTest, SeesOnlyWhatTheCallerMay) {
   ASSERT_TRUE(moves_->Share(sales_a, a_customer, {22}).ok());
   EXPECT_EQ(All("机械", sales_b).size(), 2u);
   EXPECT_TRUE(All("机械", As(300, Bit(Role::kSales))).empty());  // no employee: nothing
+}
+
+TEST_F(SearchTest, TheIndexerWaitsWhileABulkImportRuns) {
+  BulkLoads loads;
+  SearchIndexer background(*db_, std::chrono::milliseconds(20), &loads);
+  background.Start();
+  auto found_within = [&](const std::string& text, std::chrono::milliseconds limit) {
+    const auto until = std::chrono::steady_clock::now() + limit;
+    do {
+      if (!All(text, call_).empty()) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    } while (std::chrono::steady_clock::now() < until);
+    return false;
+  };
+  {
+    BulkLoads::Running import(loads);
+    Make("导入期间新建");
+    EXPECT_FALSE(found_within("导入期间", std::chrono::milliseconds(400)));
+  }
+  EXPECT_TRUE(found_within("导入期间", std::chrono::seconds(5)));
 }
 
 // Random names over a small alphabet, random queries: the search finds exactly
