@@ -1,6 +1,8 @@
 // Text field checks.
 #include "common/text_checks.h"
 
+#include <algorithm>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_util.h"
@@ -73,6 +75,25 @@ bool LooksLikePhone(absl::string_view value) {
     }
   }
   return digits >= 3;
+}
+
+void CheckPhone(FieldViolations& v, const std::string& field, absl::string_view value) {
+  CheckText(v, field, value, 32, Presence::kOptional);
+  if (!value.empty() && !LooksLikePhone(value)) {
+    v.Add(field, "must be a phone number: at least 3 digits, and only digits, spaces, + - ( ) . /");
+  }
+}
+
+void CheckEmail(FieldViolations& v, const std::string& field, absl::string_view value) {
+  CheckText(v, field, value, 254, Presence::kOptional);
+  if (!value.empty() && !LooksLikeEmail(value)) v.Add(field, "must be an e-mail address");
+}
+
+void CheckQq(FieldViolations& v, const std::string& field, absl::string_view value) {
+  const bool digits = std::all_of(value.begin(), value.end(), absl::ascii_isdigit);
+  if (!value.empty() && (value.size() < 5 || value.size() > 12 || !digits)) {
+    v.Add(field, "must be a QQ number: 5 to 12 digits");
+  }
 }
 
 }  // namespace crm

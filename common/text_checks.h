@@ -30,4 +30,11 @@ bool LooksLikeEmail(absl::string_view value);
 // Digits, spaces and + - ( ) . / and "ext"; at least 3 digits.
 bool LooksLikePhone(absl::string_view value);
 
+// Optional contact fields of the usual shapes (CheckText plus the shape):
+// a phone number of at most 32 characters, an e-mail address of at most 254,
+// a QQ number (5 to 12 digits).
+void CheckPhone(FieldViolations& violations, const std::string& field, absl::string_view value);
+void CheckEmail(FieldViolations& violations, const std::string& field, absl::string_view value);
+void CheckQq(FieldViolations& violations, const std::string& field, absl::string_view value);
+
 }  // namespace crm

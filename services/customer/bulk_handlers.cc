@@ -75,9 +75,9 @@ class ImportSession : public ImportHandler {
 
   absl::Status OnEnd(v1::ImportCustomersResponse* response) override {
     if (!ended_) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "the stream closed without its `end` message: rows up to ", rows_written_,
-          " were imported, the ", rows_read_ - rows_written_, " rows after were not"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("the stream closed without its `end` message: rows up to ", rows_written_,
+                       " were imported, the ", rows_read_ - rows_written_, " rows after were not"));
     }
     *response = std::move(response_);
     response->set_rows_read(rows_read_);
@@ -235,15 +235,16 @@ class ExportStream : public ExportHandler {
       AppendCsvRecord(csv, CustomerCsvHeader());
       header_sent_ = true;
     }
-    CRM_ASSIGN_OR_RETURN(CustomerPage page,
-                         customers_.List(call_, query_, kExportPageRows, after_, /*count_total=*/false));
+    CRM_ASSIGN_OR_RETURN(CustomerPage page, customers_.List(call_, query_, kExportPageRows, after_,
+                                                            /*count_total=*/false));
     absl::Status status;
-    const std::map<int64_t, v1::Contact> contacts = PrimaryContacts(db_, call_, page.customers, status);
+    const std::map<int64_t, v1::Contact> contacts =
+        PrimaryContacts(db_, call_, page.customers, status);
     CRM_RETURN_IF_ERROR(status);
     for (const v1::Customer& customer : page.customers) {
       auto contact = contacts.find(customer.id());
-      AppendCsvRecord(csv, CustomerCsvRecord(customer, contact == contacts.end() ? nullptr
-                                                                                : &contact->second));
+      AppendCsvRecord(
+          csv, CustomerCsvRecord(customer, contact == contacts.end() ? nullptr : &contact->second));
     }
     if (page.has_more) {
       const v1::Customer& last = page.customers.back();
@@ -268,21 +269,26 @@ class ExportStream : public ExportHandler {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<ImportHandler>> BulkHandlers::StartImport(const CallContext& call) {
-  return std::make_unique<DeferredImport>(call, [this, &call](const v1::ImportOptions& options) {
-    CreateDefaults defaults{grades_.Current(), FormatIsoDate(Today(zone_))};
-    return std::make_unique<CustomerImporter>(db_, customers_, contacts_, call, options,
-                                              std::move(defaults));
-  }, loads_);
+  return std::make_unique<DeferredImport>(
+      call,
+      [this, &call](const v1::ImportOptions& options) {
+        CreateDefaults defaults{grades_.Current(), FormatIsoDate(Today(zone_))};
+        return std::make_unique<CustomerImporter>(db_, customers_, contacts_, call, options,
+                                                  std::move(defaults));
+      },
+      loads_);
 }
 
 absl::StatusOr<std::unique_ptr<ExportHandler>> BulkHandlers::StartExport(
     const CallContext& call, const v1::ExportCustomersRequest& request) {
   const v1::ListCustomersRequest& query = request.query();
-  if (query.page_size() != 0) return InvalidField("query.page_size", "must be empty: all pages are exported");
+  if (query.page_size() != 0)
+    return InvalidField("query.page_size", "must be empty: all pages are exported");
   if (!query.page_token().empty()) return InvalidField("query.page_token", "must be empty");
   if (absl::Status s = ValidateListRequest(query); !s.ok()) {
     FieldViolations v;
-    for (auto& [field, message] : FieldViolationsOf(s)) v.Add(absl::StrCat("query.", field), message);
+    for (auto& [field, message] : FieldViolationsOf(s))
+      v.Add(absl::StrCat("query.", field), message);
     return v.ToStatus();
   }
   return std::make_unique<ExportStream>(db_, customers_, call, query);

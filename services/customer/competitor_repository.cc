@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/change_log.h"
+#include "common/create_once.h"
 #include "common/database.h"
 #include "common/record_helpers.h"
 #include "common/sql_time.h"
@@ -90,7 +91,6 @@ absl::StatusOr<Competitor> CompetitorRepository::Create(const CallContext& call,
     return existing == 0 ? nullptr : LoadCompetitor(c, existing, false);
   };
   auto insert = [&](MySqlConnection& c) -> absl::StatusOr<Competitor> {
-    if (auto first = replay(c)) return *first;
     CRM_RETURN_IF_ERROR(CheckNameFree(c, competitor.name(), 0));
     const std::string now = FormatSqlDateTime(absl::Now());
     sql::PreparedStatement& stmt = c.Prepare(
@@ -112,17 +112,8 @@ absl::StatusOr<Competitor> CompetitorRepository::Create(const CallContext& call,
     AppendChange(c, call, ChangeOp::kCreate, stored->id(), *stored);
     return *stored;
   };
-  absl::StatusOr<Competitor> result =
-      db_.RunInTransaction("competitor.create", call.deadline, insert);
-  if (result.status().code() == absl::StatusCode::kAlreadyExists && !request_key.empty()) {
-    // A concurrent retry with the same request id committed first: answer with its result.
-    return db_.Run("competitor.create.replay", call.deadline,
-                   [&](MySqlConnection& c) -> absl::StatusOr<Competitor> {
-                     if (auto first = replay(c)) return *first;
-                     return result.status();
-                   });
-  }
-  return result;
+  return CreateOnce<Competitor>(db_, "competitor.create", call.deadline, !request_key.empty(),
+                                insert, replay);
 }
 
 absl::StatusOr<Competitor> CompetitorRepository::Get(const CallContext& call, int64_t id) {

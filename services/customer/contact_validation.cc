@@ -52,13 +52,6 @@ const MaskFields<Contact>& MutableFields() {
   return *fields;
 }
 
-bool AllDigits(const std::string& text) {
-  for (char c : text) {
-    if (!absl::ascii_isdigit(c)) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 void PrepareContactForCreate(Contact& contact) {
@@ -76,24 +69,12 @@ absl::Status ValidateContact(const Contact& c, const std::string& prefix) {
   CheckText(v, field("salutation"), c.salutation(), 32, Presence::kOptional);
   CheckText(v, field("department"), c.department(), 100, Presence::kOptional);
   CheckText(v, field("position"), c.position(), 100, Presence::kOptional);
-  for (auto [name, value] :
-       {std::pair<const char*, const std::string*>{"office_phone", &c.office_phone()},
-        {"mobile_phone", &c.mobile_phone()},
-        {"home_phone", &c.home_phone()},
-        {"fax", &c.fax()}}) {
-    CheckText(v, field(name), *value, 32, Presence::kOptional);
-    if (!value->empty() && !LooksLikePhone(*value)) {
-      v.Add(field(name),
-            "must be a phone number: at least 3 digits, and only digits, spaces, + - ( ) . /");
-    }
-  }
-  CheckText(v, field("email"), c.email(), 254, Presence::kOptional);
-  if (!c.email().empty() && !LooksLikeEmail(c.email())) {
-    v.Add(field("email"), "must be an e-mail address");
-  }
-  if (!c.qq().empty() && (c.qq().size() < 5 || c.qq().size() > 12 || !AllDigits(c.qq()))) {
-    v.Add(field("qq"), "must be a QQ number: 5 to 12 digits");
-  }
+  CheckPhone(v, field("office_phone"), c.office_phone());
+  CheckPhone(v, field("mobile_phone"), c.mobile_phone());
+  CheckPhone(v, field("home_phone"), c.home_phone());
+  CheckPhone(v, field("fax"), c.fax());
+  CheckEmail(v, field("email"), c.email());
+  CheckQq(v, field("qq"), c.qq());
   CheckText(v, field("wechat"), c.wechat(), 64, Presence::kOptional);
   if (!c.birthday().empty() && !ParseAnnualDate(c.birthday()).ok()) {
     v.Add(field("birthday"), "must be a date as MM-DD or YYYY-MM-DD");

@@ -64,7 +64,6 @@ Column CustomerEnum(const std::string& name, const std::string& prefix,
                     std::map<std::string, int> aliases = {}) {
   const FieldDescriptor* field = Customer::descriptor()->FindFieldByName(name);
   const EnumDescriptor* type = field->enum_type();
-  std::map<std::string, int> reverse_aliases_unused;
   return {name,
           [field, type, prefix, aliases](const std::string& text, v1::ImportRow& row) {
             const std::string upper = absl::AsciiStrToUpper(text);
@@ -106,8 +105,8 @@ const std::vector<Column>& Columns() {
     for (const char* name : {"region_code", "city", "address", "phone", "email"}) text(name);
     list->push_back(CustomerEnum("status", "CUSTOMER_STATUS_"));
     list->push_back(CustomerEnum("grade", "CUSTOMER_GRADE_"));
-    for (const char* name : {"keywords", "country", "province", "postcode", "fax", "website", "qq",
-                             "wechat"}) {
+    for (const char* name :
+         {"keywords", "country", "province", "postcode", "fax", "website", "qq", "wechat"}) {
       text(name);
     }
     list->push_back({"annual_revenue",
@@ -133,9 +132,9 @@ const std::vector<Column>& Columns() {
                        return c.employee_count() == 0 ? std::string()
                                                       : absl::StrCat(c.employee_count());
                      }});
-    for (const char* name : {"legal_representative", "tax_id", "bank", "bank_account",
-                             "industry_code", "type_code", "stage_code", "level_code",
-                             "source_code", "credit_rating", "joined_date", "remarks"}) {
+    for (const char* name :
+         {"legal_representative", "tax_id", "bank", "bank_account", "industry_code", "type_code",
+          "stage_code", "level_code", "source_code", "credit_rating", "joined_date", "remarks"}) {
       text(name);
     }
     list->push_back(ContactText("contact_name", "name"));
@@ -178,8 +177,8 @@ v1::ImportRow CustomerCsvLayout::Read(const std::vector<std::string>& record,
   v1::ImportRow row;
   row.mutable_customer();
   if (record.size() != columns_.size()) {
-    errors.emplace_back("", absl::StrCat("has ", record.size(), " fields, the header has ",
-                                         columns_.size()));
+    errors.emplace_back(
+        "", absl::StrCat("has ", record.size(), " fields, the header has ", columns_.size()));
     return row;
   }
   for (size_t i = 0; i < record.size(); ++i) {

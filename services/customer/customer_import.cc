@@ -71,9 +71,9 @@ std::map<std::string, Match> FindLive(MySqlConnection& c, const char* column,
   std::map<std::string, Match> found;
   for (size_t done = 0; done < values.size(); done += kMaxRowsPerStatement) {
     const size_t count = std::min(values.size() - done, kMaxRowsPerStatement);
-    sql::PreparedStatement& stmt = c.Prepare(
-        absl::StrCat("SELECT ", column, ", id, code FROM customers WHERE ", column, " IN (",
-                     InPlaceholders(count), ") AND deleted_at IS NULL"));
+    sql::PreparedStatement& stmt =
+        c.Prepare(absl::StrCat("SELECT ", column, ", id, code FROM customers WHERE ", column,
+                               " IN (", InPlaceholders(count), ") AND deleted_at IS NULL"));
     for (size_t i = 0; i < PaddedInSize(count); ++i) {
       stmt.setString(static_cast<int>(i + 1), values[done + std::min(i, count - 1)]);
     }
@@ -89,8 +89,8 @@ std::map<std::string, Customer> LoadByCodes(MySqlConnection& c,
   std::map<std::string, Customer> loaded;
   for (size_t done = 0; done < codes.size(); done += kMaxRowsPerStatement) {
     const size_t count = std::min(codes.size() - done, kMaxRowsPerStatement);
-    sql::PreparedStatement& stmt = c.Prepare(
-        absl::StrCat(kCustomerSelect, " WHERE c.code IN (", InPlaceholders(count), ")"));
+    sql::PreparedStatement& stmt =
+        c.Prepare(absl::StrCat(kCustomerSelect, " WHERE c.code IN (", InPlaceholders(count), ")"));
     for (size_t i = 0; i < PaddedInSize(count); ++i) {
       stmt.setString(static_cast<int>(i + 1), codes[done + std::min(i, count - 1)]);
     }
@@ -181,7 +181,8 @@ CustomerImporter::Plan CustomerImporter::Check(MySqlConnection& c,
   }
   const auto by_code = FindLive(c, "code", codes, "same code");
   const auto by_tax_id = FindLive(c, "live_tax_id", tax_ids, "same tax ID");
-  const auto by_name_city = FindLive(c, "live_name_city", name_cities, "same name in the same city");
+  const auto by_name_city =
+      FindLive(c, "live_name_city", name_cities, "same name in the same city");
 
   for (size_t i = 0; i < batch.size(); ++i) {
     ImportCandidate& candidate = batch[i];
@@ -207,15 +208,16 @@ CustomerImporter::Plan CustomerImporter::Check(MySqlConnection& c,
     }
     // ... and earlier rows of this import.
     int64_t repeats_row = 0;
-    for (const uint64_t key : {k.tax_id.empty() ? 0 : KeyHash("t", k.tax_id),
-                               KeyHash("n", k.name_city)}) {
+    for (const uint64_t key :
+         {k.tax_id.empty() ? 0 : KeyHash("t", k.tax_id), KeyHash("n", k.name_city)}) {
       if (key == 0) continue;
       auto [it, inserted] = seen_keys_.try_emplace(key, row);
       if (!inserted && repeats_row == 0) repeats_row = it->second;
     }
     if (repeats_row != 0) {
-      plan.errors.push_back(RowError(row, "", absl::StrCat("repeats row ", repeats_row,
-                                                           " (same tax ID or name in the city)")));
+      plan.errors.push_back(RowError(
+          row, "",
+          absl::StrCat("repeats row ", repeats_row, " (same tax ID or name in the city)")));
       fail();
       continue;
     }
@@ -224,7 +226,8 @@ CustomerImporter::Plan CustomerImporter::Check(MySqlConnection& c,
       const Match& first = *matches.front();
       if (!upsert) {
         plan.errors.push_back(RowError(
-            row, "", absl::StrCat("a customer with the ", first.reason, " exists (", first.code, ")"),
+            row, "",
+            absl::StrCat("a customer with the ", first.reason, " exists (", first.code, ")"),
             first.code));
         fail();
         continue;
@@ -232,11 +235,11 @@ CustomerImporter::Plan CustomerImporter::Check(MySqlConnection& c,
       bool ambiguous = false;
       for (const Match* other : matches) {
         if (other->id != first.id) {
-          plan.errors.push_back(RowError(
-              row, "",
-              absl::StrCat("matches two customers: ", first.code, " (", first.reason, ") and ",
-                           other->code, " (", other->reason, ")"),
-              first.code));
+          plan.errors.push_back(
+              RowError(row, "",
+                       absl::StrCat("matches two customers: ", first.code, " (", first.reason,
+                                    ") and ", other->code, " (", other->reason, ")"),
+                       first.code));
           ambiguous = true;
           break;
         }
@@ -293,13 +296,14 @@ void CustomerImporter::InsertNew(MySqlConnection& c, Plan& plan) {
   const Owner owner = options_.to_pool() ? Owner{} : OwnerOf(call_.caller);
   const std::string now = FormatSqlDateTime(absl::Now());
 
-  InsertRowsExactly(c, kCustomerInsertHead, kCustomerInsertGroup, "", plan.creates.size(),
-                    [&](sql::PreparedStatement& stmt, int first, size_t row, bool) {
-                      const Plan::New& n = plan.creates[row];
-                      RowExtras extras{n.city_id,         owner.employee_id, owner.department_id,
-                                       owner.department_path, "",             now};
-                      return BindCustomerInsert(stmt, first, n.customer, extras);
-                    });
+  InsertRowsExactly(
+      c, kCustomerInsertHead, kCustomerInsertGroup, "", plan.creates.size(),
+      [&](sql::PreparedStatement& stmt, int first, size_t row, bool) {
+        const Plan::New& n = plan.creates[row];
+        RowExtras extras{
+            n.city_id, owner.employee_id, owner.department_id, owner.department_path, "", now};
+        return BindCustomerInsert(stmt, first, n.customer, extras);
+      });
   std::vector<std::string> codes;
   for (const Plan::New& n : plan.creates) codes.push_back(n.customer.code());
   std::map<std::string, Customer> stored = LoadByCodes(c, codes);
@@ -381,8 +385,7 @@ absl::Status CustomerImporter::UpsertPrimaryContact(int64_t customer_id, const C
       .status();
 }
 
-absl::Status CustomerImporter::WriteBatch(std::vector<ImportCandidate>& batch,
-                                          ImportTally& tally) {
+absl::Status CustomerImporter::WriteBatch(std::vector<ImportCandidate>& batch, ImportTally& tally) {
   if (!options_.dry_run()) seen_keys_.clear();
   Plan plan;
   auto check_and_insert = [&](MySqlConnection& c) -> absl::Status {
@@ -404,8 +407,9 @@ absl::Status CustomerImporter::WriteBatch(std::vector<ImportCandidate>& batch,
   tally.created += static_cast<int64_t>(plan.creates.size());
   tally.failed += plan.failed;
   UpdateMatches(plan, tally);
-  std::stable_sort(plan.errors.begin(), plan.errors.end(),
-                   [](const ImportRowError& a, const ImportRowError& b) { return a.row() < b.row(); });
+  std::stable_sort(
+      plan.errors.begin(), plan.errors.end(),
+      [](const ImportRowError& a, const ImportRowError& b) { return a.row() < b.row(); });
   for (auto& e : plan.errors) tally.errors.push_back(std::move(e));
   return absl::OkStatus();
 }

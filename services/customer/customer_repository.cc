@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/change_log.h"
+#include "common/create_once.h"
 #include "common/database.h"
 #include "common/record_helpers.h"
 #include "common/sql_time.h"
@@ -182,12 +183,11 @@ absl::StatusOr<Customer> CustomerRepository::Create(const CallContext& call,
                                                     const Customer& customer,
                                                     const std::string& request_id, bool to_pool) {
   const std::string request_key = CallerRequestKey(call, request_id);
+  auto replay = [&](MySqlConnection& c) -> std::unique_ptr<Customer> {
+    const int64_t existing = FindByRequestId(c, request_key);
+    return existing == 0 ? nullptr : LoadCustomerRow(c, existing, /*for_update=*/false);
+  };
   auto insert = [&](MySqlConnection& c) -> absl::StatusOr<Customer> {
-    if (!request_key.empty()) {
-      if (int64_t existing = FindByRequestId(c, request_key); existing != 0) {
-        if (auto first = LoadCustomerRow(c, existing, /*for_update=*/false)) return *first;
-      }
-    }
     Customer created = customer;
     CRM_ASSIGN_OR_RETURN(const int64_t city_id, CheckForWrite(c, created, nullptr));
     const std::string prefix = CodePrefix(created.importance(), AreaCodeOf(c, city_id));
@@ -203,19 +203,8 @@ absl::StatusOr<Customer> CustomerRepository::Create(const CallContext& call,
     AppendChange(c, call, ChangeOp::kCreate, stored->id(), *stored);
     return *stored;
   };
-  absl::StatusOr<Customer> result = db_.RunInTransaction("customer.create", call.deadline, insert);
-  if (result.status().code() == absl::StatusCode::kAlreadyExists && !request_key.empty()) {
-    // A concurrent retry with the same request id committed first: answer with its result.
-    absl::StatusOr<Customer> first = db_.Run(
-        "customer.create.replay", call.deadline, [&](MySqlConnection& c) -> absl::StatusOr<Customer> {
-          int64_t existing = FindByRequestId(c, request_key);
-          auto row = existing == 0 ? nullptr : LoadCustomerRow(c, existing, false);
-          if (!row) return result.status();
-          return *row;
-        });
-    return first;
-  }
-  return result;
+  return CreateOnce<Customer>(db_, "customer.create", call.deadline, !request_key.empty(), insert,
+                              replay);
 }
 
 absl::StatusOr<Customer> CustomerRepository::Get(const CallContext& call, int64_t id) {

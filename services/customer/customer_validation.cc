@@ -13,18 +13,13 @@
 #include "common/text_checks.h"
 #include "crm/customer/v1/customer.pb.h"
 #include "services/customer/reference_handlers.h"
+#include "services/customer/update_mask.h"
 
 namespace crm::customer {
 namespace {
 
 using v1::Customer;
 
-// A mutable field by update-mask path: how to copy it from a patch
-// (normalised), and whether a patch sets it (for an implied mask).
-struct MutableField {
-  std::function<void(const Customer& from, Customer& to)> copy;
-  std::function<bool(const Customer&)> is_set;
-};
 
 #define CRM_TEXT_FIELD(f)                                                                    \
   {                                                                                          \
@@ -37,8 +32,8 @@ struct MutableField {
          [](const Customer& c) { return c.f() != 0; } } \
   }
 
-const std::map<std::string, MutableField>& MutableFields() {
-  static const auto* fields = new std::map<std::string, MutableField>{
+const MaskFields<Customer>& MutableFields() {
+  static const auto* fields = new MaskFields<Customer>{
       CRM_TEXT_FIELD(name),
       CRM_TEXT_FIELD(keywords),
       CRM_TEXT_FIELD(country),
@@ -144,24 +139,11 @@ absl::Status ValidateCustomer(const Customer& c, const std::string& prefix) {
   if (!AllOf(c.postcode(), [](char ch) { return absl::ascii_isalnum(ch) || ch == '-' || ch == ' '; })) {
     v.Add(field("postcode"), "must hold only letters, digits, '-' and spaces");
   }
-  for (auto [name, value] : {std::pair<const char*, const std::string*>{"phone", &c.phone()},
-                             {"fax", &c.fax()}}) {
-    CheckText(v, field(name), *value, 32, Presence::kOptional);
-    if (!value->empty() && !LooksLikePhone(*value)) {
-      v.Add(field(name),
-            "must be a phone number: at least 3 digits, and only digits, spaces, + - ( ) . /");
-    }
-  }
-  CheckText(v, field("email"), c.email(), 254, Presence::kOptional);
-  if (!c.email().empty() && !LooksLikeEmail(c.email())) {
-    v.Add(field("email"), "must be an e-mail address");
-  }
+  CheckPhone(v, field("phone"), c.phone());
+  CheckPhone(v, field("fax"), c.fax());
+  CheckEmail(v, field("email"), c.email());
   CheckText(v, field("website"), c.website(), 254, Presence::kOptional);
-  CheckText(v, field("qq"), c.qq(), 32, Presence::kOptional);
-  if (!c.qq().empty() &&
-      (c.qq().size() < 5 || c.qq().size() > 12 || !AllOf(c.qq(), absl::ascii_isdigit))) {
-    v.Add(field("qq"), "must be a QQ number: 5 to 12 digits");
-  }
+  CheckQq(v, field("qq"), c.qq());
   CheckText(v, field("wechat"), c.wechat(), 64, Presence::kOptional);
   if (c.has_annual_revenue()) {
     if (c.annual_revenue().minor_units() < 0) {
@@ -211,29 +193,7 @@ absl::Status ValidateCustomer(const Customer& c, const std::string& prefix) {
 
 absl::Status ApplyUpdateMask(const google::protobuf::FieldMask& mask, const Customer& patch,
                              Customer& target) {
-  const auto& fields = MutableFields();
-  if (mask.paths_size() == 0) {  // implied mask: every field the patch sets
-    for (const auto& [path, field] : fields) {
-      if (field.is_set(patch)) field.copy(patch, target);
-    }
-    return absl::OkStatus();
-  }
-  FieldViolations v;
-  for (const std::string& path : mask.paths()) {
-    if (path == "*") {
-      for (const auto& [p, field] : fields) field.copy(patch, target);
-      continue;
-    }
-    auto it = fields.find(path);
-    if (it != fields.end()) {
-      it->second.copy(patch, target);
-    } else if (Customer::descriptor()->FindFieldByName(path) != nullptr) {
-      v.Add("update_mask", absl::StrCat("field '", path, "' cannot be updated"));
-    } else {
-      v.Add("update_mask", absl::StrCat("unknown field '", path, "'"));
-    }
-  }
-  return v.ToStatus();
+  return ApplyMask(mask, MutableFields(), patch, target);
 }
 
 absl::Status ValidateCreateRequestId(const std::string& request_id) {

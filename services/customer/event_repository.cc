@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/change_log.h"
+#include "common/create_once.h"
 #include "common/database.h"
 #include "common/record_helpers.h"
 #include "common/sql_time.h"
@@ -97,7 +98,6 @@ absl::StatusOr<CustomerEvent> EventRepository::Create(const CallContext& call,
     return existing == 0 ? nullptr : LoadEvent(c, existing);
   };
   auto insert = [&](MySqlConnection& c) -> absl::StatusOr<CustomerEvent> {
-    if (auto first = replay(c)) return *first;
     // Locked first, so events of one customer queue here rather than
     // deadlock on the last-activity update below.
     if (!LoadCustomer(c, call.caller, event.customer_id(), Access::kWrite, /*for_update=*/true)) {
@@ -138,17 +138,8 @@ absl::StatusOr<CustomerEvent> EventRepository::Create(const CallContext& call,
     AppendChange(c, call, ChangeOp::kCreate, id, *stored);
     return *stored;
   };
-  absl::StatusOr<CustomerEvent> result =
-      db_.RunInTransaction("event.create", call.deadline, insert);
-  if (result.status().code() == absl::StatusCode::kAlreadyExists && !request_key.empty()) {
-    // A concurrent retry with the same request id committed first: answer with its result.
-    return db_.Run("event.create.replay", call.deadline,
-                   [&](MySqlConnection& c) -> absl::StatusOr<CustomerEvent> {
-                     if (auto first = replay(c)) return *first;
-                     return result.status();
-                   });
-  }
-  return result;
+  return CreateOnce<CustomerEvent>(db_, "event.create", call.deadline, !request_key.empty(), insert,
+                                   replay);
 }
 
 absl::Status EventRepository::Delete(const CallContext& call, int64_t id) {

@@ -1,5 +1,5 @@
-// AIP update masks over a table of mutable fields, shared by the contact and
-// competitor handlers.
+// AIP update masks over a table of mutable fields, shared by customers,
+// contacts and competitors.
 #pragma once
 
 #include <google/protobuf/field_mask.pb.h>
