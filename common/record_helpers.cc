@@ -1,9 +1,14 @@
 // Record helpers.
 #include "common/record_helpers.h"
 
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
 #include <google/protobuf/timestamp.pb.h>
 
+#include <memory>
+
 #include "absl/strings/str_cat.h"
+#include "common/mysql_pool.h"
 
 namespace crm {
 
@@ -34,6 +39,15 @@ absl::Time FromTimestamp(const google::protobuf::Timestamp& timestamp) {
 
 std::string CallerRequestKey(const CallContext& call, const std::string& request_id) {
   return request_id.empty() ? "" : absl::StrCat(call.actor, "|", request_id);
+}
+
+int64_t FindByRequestKey(MySqlConnection& c, const char* table, const std::string& key) {
+  if (key.empty()) return 0;
+  sql::PreparedStatement& stmt =
+      c.Prepare(absl::StrCat("SELECT id FROM ", table, " WHERE create_request_id = ?"));
+  stmt.setString(1, key);
+  std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
+  return rs->next() ? rs->getInt64(1) : 0;
 }
 
 }  // namespace crm

@@ -15,6 +15,8 @@ class Timestamp;
 
 namespace crm {
 
+class MySqlConnection;
+
 // A record's etag is its version number, as text.
 std::string EtagOf(int64_t version);
 
@@ -28,5 +30,10 @@ absl::Time FromTimestamp(const google::protobuf::Timestamp& timestamp);
 // Create request ids are per caller, so one caller's id never returns another
 // caller's record: "<actor>|<request id>", or "" for no id.
 std::string CallerRequestKey(const CallContext& call, const std::string& request_id);
+
+// The id of the row of `table` (a constant name with a create_request_id
+// column) an earlier create with this request key made; 0 for none or for
+// an empty key. Throws sql::SQLException.
+int64_t FindByRequestKey(MySqlConnection& connection, const char* table, const std::string& key);
 
 }  // namespace crm

@@ -56,14 +56,6 @@ std::unique_ptr<Competitor> LoadCompetitor(MySqlConnection& c, int64_t id, bool 
   return std::make_unique<Competitor>(ReadCompetitor(*rs));
 }
 
-int64_t FindByRequestId(MySqlConnection& c, const std::string& request_key) {
-  sql::PreparedStatement& stmt =
-      c.Prepare("SELECT id FROM competitors WHERE create_request_id = ?");
-  stmt.setString(1, request_key);
-  std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
-  return rs->next() ? rs->getInt64(1) : 0;
-}
-
 // ALREADY_EXISTS when another competitor has this name. The unique key
 // catches what a concurrent transaction slips in after this check.
 absl::Status CheckNameFree(MySqlConnection& c, const std::string& name, int64_t exclude_id) {
@@ -87,7 +79,7 @@ absl::StatusOr<Competitor> CompetitorRepository::Create(const CallContext& call,
                                                         const std::string& request_id) {
   const std::string request_key = CallerRequestKey(call, request_id);
   auto replay = [&](MySqlConnection& c) -> std::unique_ptr<Competitor> {
-    const int64_t existing = request_key.empty() ? 0 : FindByRequestId(c, request_key);
+    const int64_t existing = FindByRequestKey(c, "competitors", request_key);
     return existing == 0 ? nullptr : LoadCompetitor(c, existing, false);
   };
   auto insert = [&](MySqlConnection& c) -> absl::StatusOr<Competitor> {

@@ -179,14 +179,6 @@ void SetPrimaryFlag(MySqlConnection& c, int64_t id, bool primary, const std::str
   stmt.executeUpdate();
 }
 
-// The id of the contact an earlier create with this request key made, or 0.
-int64_t FindByRequestId(MySqlConnection& c, const std::string& request_key) {
-  sql::PreparedStatement& stmt = c.Prepare("SELECT id FROM contacts WHERE create_request_id = ?");
-  stmt.setString(1, request_key);
-  std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
-  return rs->next() ? rs->getInt64(1) : 0;
-}
-
 // The state of a contact another one's primary switch changed (id 0: none),
 // read before any change row is appended (those come last).
 std::unique_ptr<Contact> SideEffect(MySqlConnection& c, int64_t id) {
@@ -224,7 +216,7 @@ absl::StatusOr<Contact> ContactRepository::Create(const CallContext& call, const
     if (request_key.empty()) return std::nullopt;
     return db_.Run("contact.create.replay", call.deadline,
                    [&](MySqlConnection& c) -> absl::StatusOr<std::optional<Contact>> {
-                     const int64_t existing = FindByRequestId(c, request_key);
+                     const int64_t existing = FindByRequestKey(c, "contacts", request_key);
                      auto row = existing == 0 ? nullptr : LoadContact(c, existing, false);
                      if (!row) return std::nullopt;
                      return *row;

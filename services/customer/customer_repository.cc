@@ -26,14 +26,6 @@ namespace {
 using v1::Customer;
 using v1::ListCustomersRequest;
 
-// The id of the customer an earlier create with this request id made, or 0.
-int64_t FindByRequestId(MySqlConnection& c, const std::string& request_key) {
-  sql::PreparedStatement& stmt = c.Prepare("SELECT id FROM customers WHERE create_request_id = ?");
-  stmt.setString(1, request_key);
-  std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
-  return rs->next() ? rs->getInt64(1) : 0;
-}
-
 absl::Status DuplicateError(const Duplicate& duplicate) {
   return absl::AlreadyExistsError(
       absl::StrCat("a customer with the ", duplicate.reason, " already exists (",
@@ -184,7 +176,7 @@ absl::StatusOr<Customer> CustomerRepository::Create(const CallContext& call,
                                                     const std::string& request_id, bool to_pool) {
   const std::string request_key = CallerRequestKey(call, request_id);
   auto replay = [&](MySqlConnection& c) -> std::unique_ptr<Customer> {
-    const int64_t existing = FindByRequestId(c, request_key);
+    const int64_t existing = FindByRequestKey(c, "customers", request_key);
     return existing == 0 ? nullptr : LoadCustomerRow(c, existing, /*for_update=*/false);
   };
   auto insert = [&](MySqlConnection& c) -> absl::StatusOr<Customer> {

@@ -52,15 +52,6 @@ std::unique_ptr<CustomerEvent> LoadEvent(MySqlConnection& c, int64_t id) {
   return std::make_unique<CustomerEvent>(ReadEvent(*rs));
 }
 
-// The id of the event an earlier create with this request key made, or 0.
-int64_t FindByRequestId(MySqlConnection& c, const std::string& request_key) {
-  sql::PreparedStatement& stmt =
-      c.Prepare("SELECT id FROM customer_events WHERE create_request_id = ?");
-  stmt.setString(1, request_key);
-  std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
-  return rs->next() ? rs->getInt64(1) : 0;
-}
-
 bool IsActiveEventType(MySqlConnection& c, const std::string& code) {
   sql::PreparedStatement& stmt =
       c.Prepare("SELECT retired FROM dictionary_entries WHERE kind = ? AND code = ?");
@@ -94,7 +85,7 @@ absl::StatusOr<CustomerEvent> EventRepository::Create(const CallContext& call,
                                                       const std::string& request_id) {
   const std::string request_key = CallerRequestKey(call, request_id);
   auto replay = [&](MySqlConnection& c) -> std::unique_ptr<CustomerEvent> {
-    const int64_t existing = request_key.empty() ? 0 : FindByRequestId(c, request_key);
+    const int64_t existing = FindByRequestKey(c, "customer_events", request_key);
     return existing == 0 ? nullptr : LoadEvent(c, existing);
   };
   auto insert = [&](MySqlConnection& c) -> absl::StatusOr<CustomerEvent> {

@@ -169,15 +169,6 @@ absl::Status CheckPlacement(MySqlConnection& c, const Employee& e) {
   return absl::OkStatus();
 }
 
-int64_t FindByRequestKey(MySqlConnection& c, const char* table, const std::string& key) {
-  if (key.empty()) return 0;
-  sql::PreparedStatement& stmt =
-      c.Prepare(absl::StrCat("SELECT id FROM ", table, " WHERE create_request_id = ?"));
-  stmt.setString(1, key);
-  std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
-  return rs->next() ? rs->getInt64(1) : 0;
-}
-
 }  // namespace
 
 // ---------------------------------------------------------------- departments
