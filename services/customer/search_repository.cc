@@ -19,19 +19,24 @@
 namespace crm::customer {
 namespace {
 
-// Counting stops here per tier (total_size is then a lower bound).
-constexpr int64_t kCountCap = 1000;
+// Matches are counted exactly when the candidates of every tier number at
+// most this many (each count is then a short walk); otherwise total_size is
+// an upper bound, so a page never costs more than finding its rows.
+constexpr int64_t kExactCountLimit = 2000;
 // A prefix range of grams is read whole (and sorted) up to this many postings;
-// beyond, documents are scanned instead.
-constexpr int64_t kRangeLimit = 20000;
+// beyond, documents are scanned instead: so many postings mean the query is
+// common, and a scan in id order fills a page after a few thousand documents.
+constexpr int64_t kRangeLimit = 5000;
 // For a caller who sees only their own customers, a gram with more postings
-// than this is slower to walk than their customers are to scan.
-constexpr int64_t kOwnWalkLimit = 4000;
+// than this may be slower to walk than their customers are to scan: then the
+// two counts decide.
+constexpr int64_t kOwnWalkLimit = 2000;
 
-// Where a tier's candidates come from.
+// Where a tier's candidates come from, and about how many there are.
 struct Source {
   enum Kind { kNone, kGram, kRange, kDocuments, kOwner } kind = kNone;
   std::string low, high;  // the gram, or the range [low, high)
+  int64_t candidates = 0;
 };
 
 struct Tier {
@@ -47,9 +52,9 @@ std::map<std::string, int64_t> GramCounts(MySqlConnection& c,
   std::map<std::string, int64_t> counts;
   for (const std::string& g : grams) counts[g] = 0;
   if (grams.empty()) return counts;
-  sql::PreparedStatement& stmt = c.Prepare(absl::StrCat(
-      "SELECT gram, customers FROM search_gram_counts WHERE gram IN (", InPlaceholders(grams.size()),
-      ")"));
+  sql::PreparedStatement& stmt =
+      c.Prepare(absl::StrCat("SELECT gram, customers FROM search_gram_counts WHERE gram IN (",
+                             InPlaceholders(grams.size()), ")"));
   for (size_t i = 0; i < PaddedInSize(grams.size()); ++i) {
     stmt.setString(static_cast<int>(i + 1), grams[std::min(i, grams.size() - 1)]);
   }
@@ -68,28 +73,41 @@ int64_t RangeCount(MySqlConnection& c, const std::string& low, const std::string
   return rs->getInt64(1);
 }
 
+// How many live customers the caller owns or has been shared.
+int64_t OwnCustomers(MySqlConnection& c, const Caller& caller) {
+  sql::PreparedStatement& stmt = c.Prepare(
+      "SELECT (SELECT COUNT(*) FROM customers WHERE owner_id = ? AND deleted_at IS NULL) +"
+      " (SELECT COUNT(*) FROM customer_shares WHERE employee_id = ?)");
+  stmt.setInt64(1, caller.employee_id);
+  stmt.setInt64(2, caller.employee_id);
+  std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
+  rs->next();
+  return rs->getInt64(1);
+}
+
 // The cheapest source among grams every match holds and, failing those, a
 // prefix every match's gram starts with.
-Source Cheapest(MySqlConnection& c, const std::vector<std::string>& required,
+Source Cheapest(MySqlConnection& c, const Caller& caller, const std::vector<std::string>& required,
                 const std::string& required_prefix, bool own_scope) {
   Source best;
-  int64_t best_count = -1;
+  best.candidates = -1;
   for (const auto& [gram, count] : GramCounts(c, required)) {
-    if (best_count < 0 || count < best_count) {
-      best = Source{Source::kGram, gram, ""};
-      best_count = count;
-    }
+    if (best.candidates < 0 || count < best.candidates)
+      best = Source{Source::kGram, gram, "", count};
   }
-  if (best_count == 0) return Source{};  // a required gram nobody holds: no match
-  if (best_count < 0) {
+  if (best.candidates == 0) return Source{};  // a required gram nobody holds: no match
+  if (best.candidates < 0) {
     if (required_prefix.empty()) return Source{};
     const std::string high = required_prefix + "\xFF";  // no UTF-8 byte is 0xFF
-    best_count = RangeCount(c, required_prefix, high);
-    if (best_count == 0) return Source{};
-    best = best_count <= kRangeLimit ? Source{Source::kRange, required_prefix, high}
-                                     : Source{Source::kDocuments, "", ""};
+    const int64_t count = RangeCount(c, required_prefix, high);
+    if (count == 0) return Source{};
+    best = count <= kRangeLimit ? Source{Source::kRange, required_prefix, high, count}
+                                : Source{Source::kDocuments, "", "", count};
   }
-  if (own_scope && best_count > kOwnWalkLimit) return Source{Source::kOwner, "", ""};
+  if (own_scope && best.candidates > kOwnWalkLimit) {
+    const int64_t own = OwnCustomers(c, caller);
+    if (own < best.candidates) return Source{Source::kOwner, "", "", own};
+  }
   return best;
 }
 
@@ -102,27 +120,20 @@ std::string IsField(const std::string& q) {
   return absl::StrCat("%", sep, EscapeLike(q), sep, "%");
 }
 
-std::vector<Tier> PlanTiers(MySqlConnection& c, const SearchQuery& query, bool own_scope) {
+std::vector<Tier> PlanTiers(MySqlConnection& c, const Caller& caller, const SearchQuery& query,
+                            bool own_scope) {
   const QueryGrams grams = GramsOfQuery(query.text);
   std::vector<Tier> tiers;
   tiers.push_back({1, v1::SearchResult::MATCH_EXACT,
-                   Cheapest(c, {grams.exact}, "", own_scope), IsField(query.text), ""});
+                   Cheapest(c, caller, {grams.exact}, "", own_scope), IsField(query.text), ""});
   if (query.exact_only) return tiers;
   std::vector<std::string> prefix_required = grams.required;
-  std::string prefix_range;
-  if (!grams.start.empty()) {
-    if (grams.start_is_prefix) {
-      prefix_range = grams.start;
-    } else {
-      prefix_required.push_back(grams.start);
-    }
-  }
+  prefix_required.push_back(grams.start);
   tiers.push_back({2, v1::SearchResult::MATCH_PREFIX,
-                   Cheapest(c, prefix_required,
-                            prefix_range.empty() ? grams.required_prefix : prefix_range, own_scope),
-                   StartsField(query.text), IsField(query.text)});
+                   Cheapest(c, caller, prefix_required, "", own_scope), StartsField(query.text),
+                   IsField(query.text)});
   tiers.push_back({3, v1::SearchResult::MATCH_SUBSTRING,
-                   Cheapest(c, grams.required, grams.required_prefix, own_scope),
+                   Cheapest(c, caller, grams.required, grams.required_prefix, own_scope),
                    Contains(query.text), StartsField(query.text)});
   return tiers;
 }
@@ -153,11 +164,10 @@ std::vector<TierSql> BuildSql(const Asker& asker, const Tier& tier, int64_t afte
     case Source::kRange: {
       TierSql part;
       const bool range = tier.source.kind == Source::kRange;
-      part.sql = absl::StrCat(
-          "SELECT STRAIGHT_JOIN ", range ? "DISTINCT " : "",
-          "p.customer_id FROM search_postings p"
-          " JOIN search_docs d ON d.customer_id = p.customer_id"
-          " JOIN customers c ON c.id = p.customer_id");
+      part.sql = absl::StrCat("SELECT STRAIGHT_JOIN ", range ? "DISTINCT " : "",
+                              "p.customer_id FROM search_postings p"
+                              " JOIN search_docs d ON d.customer_id = p.customer_id"
+                              " JOIN customers c ON c.id = p.customer_id");
       if (range) {
         part.where.And("p.gram >= ?", {tier.source.low}).And("p.gram < ?", {tier.source.high});
       } else {
@@ -222,26 +232,25 @@ std::vector<int64_t> TierIds(MySqlConnection& c, const Asker& asker, const Tier&
   return ids;
 }
 
-// How many customers the tier matches, up to kCountCap + 1.
+// How many customers the tier matches (its source is small: see kExactCountLimit).
 int64_t TierCount(MySqlConnection& c, const Asker& asker, const Tier& tier) {
   int64_t total = 0;
   for (TierSql& part : BuildSql(asker, tier, 0)) {
     sql::PreparedStatement& stmt =
-        c.Prepare(absl::StrCat("SELECT COUNT(*) FROM (", part.sql, " LIMIT ?) t"));
-    const int index = part.where.Bind(stmt);
-    stmt.setInt64(index, kCountCap + 1);
+        c.Prepare(absl::StrCat("SELECT COUNT(*) FROM (", part.sql, ") t"));
+    part.where.Bind(stmt);
     std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
     rs->next();
     total += rs->getInt64(1);
   }
-  return std::min(total, kCountCap + 1);
+  return total;
 }
 
 std::map<int64_t, v1::Customer> LoadCustomers(MySqlConnection& c, const std::vector<int64_t>& ids) {
   std::map<int64_t, v1::Customer> customers;
   if (ids.empty()) return customers;
-  sql::PreparedStatement& stmt = c.Prepare(
-      absl::StrCat(kCustomerSelect, " WHERE c.id IN (", InPlaceholders(ids.size()), ")"));
+  sql::PreparedStatement& stmt =
+      c.Prepare(absl::StrCat(kCustomerSelect, " WHERE c.id IN (", InPlaceholders(ids.size()), ")"));
   for (size_t i = 0; i < PaddedInSize(ids.size()); ++i) {
     stmt.setInt64(static_cast<int>(i + 1), ids[std::min(i, ids.size() - 1)]);
   }
@@ -266,7 +275,7 @@ absl::StatusOr<SearchPage> SearchRepository::Search(const CallContext& call,
                    const VisibilityScope scope = ScopeOf(call.caller);
                    if (scope.kind == VisibilityScope::Kind::kNothing) return page;
                    const bool own = scope.kind == VisibilityScope::Kind::kOwn;
-                   const std::vector<Tier> tiers = PlanTiers(c, query, own);
+                   const std::vector<Tier> tiers = PlanTiers(c, call.caller, query, own);
                    const Asker asker{call.caller, CallerHasShares(c, call.caller)};
 
                    // Collect one more than a page, tier after tier.
@@ -302,11 +311,15 @@ absl::StatusOr<SearchPage> SearchRepository::Search(const CallContext& call,
                      page.total_size = static_cast<int64_t>(page.results.size());
                      return page;
                    }
-                   for (const Tier& tier : tiers) {
-                     const int64_t count = TierCount(c, asker, tier);
-                     if (count > kCountCap) page.total_size_exact = false;
-                     page.total_size += std::min(count, kCountCap);
+                   // Every match of any tier is among the substring tier's
+                   // candidates (the last tier's source), an upper bound.
+                   const int64_t bound = tiers.back().source.candidates;
+                   if (bound > kExactCountLimit) {
+                     page.total_size = bound;
+                     page.total_size_exact = false;
+                     return page;
                    }
+                   for (const Tier& tier : tiers) page.total_size += TierCount(c, asker, tier);
                    return page;
                  });
 }

@@ -47,8 +47,7 @@ size_t GramLength(CharClass cls) { return cls == CharClass::kAlnum ? 4 : 2; }
 // class's length, same class only. `complete` tells whether it ended for a
 // reason inside the text (full length, class change, separator) rather than
 // at the end of `chars`; a field's end counts as inside when `end_is_boundary`.
-std::string GramAt(const std::vector<Char>& chars, size_t i, bool end_is_boundary,
-                   bool* complete) {
+std::string GramAt(const std::vector<Char>& chars, size_t i, bool end_is_boundary, bool* complete) {
   const CharClass cls = chars[i].cls;
   const size_t length = GramLength(cls);
   std::string gram;
@@ -70,6 +69,17 @@ std::string GramAt(const std::vector<Char>& chars, size_t i, bool end_is_boundar
     *complete = false;
   }
   return gram;
+}
+
+// kStartMark + the first `max_chars` characters of `text` (fewer when they
+// would pass kMaxPrefixBytes, so a key fits the gram column whatever the text).
+std::string PrefixKey(const std::vector<Char>& chars, size_t max_chars) {
+  std::string key(1, kStartMark);
+  for (size_t i = 0; i < chars.size() && i < max_chars; ++i) {
+    if (key.size() - 1 + chars[i].bytes.size() > kMaxPrefixBytes) break;
+    key.append(chars[i].bytes.data(), chars[i].bytes.size());
+  }
+  return key;
 }
 
 std::string ExactGram(absl::string_view field) {
@@ -163,8 +173,7 @@ std::string NormalizeQuery(absl::string_view query) {
 }
 
 SearchFields NormalizeFields(absl::string_view name, absl::string_view keywords,
-                             absl::string_view phone,
-                             const std::vector<std::string>& contact_names,
+                             absl::string_view phone, const std::vector<std::string>& contact_names,
                              const std::vector<std::string>& contact_phones) {
   SearchFields fields;
   fields.name = NormalizeText(name);
@@ -206,16 +215,15 @@ std::vector<std::string> DocumentGrams(absl::string_view document) {
   std::vector<std::string> grams;
   for (const std::string& field : DocumentFields(document)) {
     const std::vector<Char> chars = Decode(field);
-    bool first = true;
     for (size_t i = 0; i < chars.size(); ++i) {
       if (chars[i].cls == CharClass::kSeparator) continue;
       bool complete;
-      std::string gram = GramAt(chars, i, /*end_is_boundary=*/true, &complete);
-      if (first) {
-        grams.push_back(std::string(1, kStartMark) + gram);
-        first = false;
-      }
-      grams.push_back(std::move(gram));
+      grams.push_back(GramAt(chars, i, /*end_is_boundary=*/true, &complete));
+    }
+    for (size_t n = 1; n <= std::min(chars.size(), kPrefixChars); ++n) {
+      std::string key = PrefixKey(chars, n);
+      if (key.size() == 1 || (!grams.empty() && grams.back() == key)) break;  // the byte cap
+      grams.push_back(std::move(key));
     }
     grams.push_back(ExactGram(field));
   }
@@ -227,20 +235,10 @@ std::vector<std::string> DocumentGrams(absl::string_view document) {
 QueryGrams GramsOfQuery(absl::string_view query) {
   QueryGrams result;
   const std::vector<Char> chars = Decode(query);
-  bool first = true;
   for (size_t i = 0; i < chars.size(); ++i) {
     if (chars[i].cls == CharClass::kSeparator) continue;
     bool complete;
     std::string gram = GramAt(chars, i, /*end_is_boundary=*/false, &complete);
-    if (first) {
-      // A field starting with the query starts at the query's first
-      // character only if the query does not begin with a separator.
-      if (i == 0) {
-        result.start = std::string(1, kStartMark) + gram;
-        result.start_is_prefix = !complete;
-      }
-      first = false;
-    }
     if (complete) {
       result.required.push_back(gram);
     } else if (result.required_prefix.empty()) {
@@ -250,6 +248,7 @@ QueryGrams GramsOfQuery(absl::string_view query) {
   std::sort(result.required.begin(), result.required.end());
   result.required.erase(std::unique(result.required.begin(), result.required.end()),
                         result.required.end());
+  result.start = PrefixKey(chars, kPrefixChars);
   result.exact = ExactGram(query);
   return result;
 }

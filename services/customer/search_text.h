@@ -10,7 +10,8 @@
 //    punctuation, or the end of the field, and then ends with kEndMark.
 //    "华东电气" holds 华东 东电 电气 气⟂; "021 5856" (a phone: "0215856")
 //    holds 0215 2158 1585 5856 856⟂ 56⟂ 6⟂.
-//  - kStartMark + the field's first gram: finds fields that start with a query.
+//  - kStartMark + the field's first 1, 2, ... kPrefixChars characters (edge
+//    n-grams, at most kMaxPrefixBytes): finds fields that start with a query.
 //  - kExactMark + a 64-bit hash of the whole field: finds fields equal to it.
 // A substring query needs, at each of its positions, the same gram as the
 // document at the matching position, except where the query ends before the
@@ -30,6 +31,10 @@ inline constexpr char kStartMark = '\x1e';
 inline constexpr char kExactMark = '\x1d';
 // Fields are stored between newlines in one document string.
 inline constexpr char kFieldSeparator = '\n';
+// Field-start keys hold up to this many characters and bytes (the gram
+// column is VARBINARY(24)).
+inline constexpr size_t kPrefixChars = 6;
+inline constexpr size_t kMaxPrefixBytes = 20;
 
 // Lower case ASCII, full-width ASCII to half width, every run of white space
 // (ideographic included) to one space, trimmed.
@@ -69,10 +74,9 @@ struct QueryGrams {
   std::vector<std::string> required;
   // Otherwise: a prefix of a gram every matching document holds.
   std::string required_prefix;
-  // The field-start gram of a prefix match: exact (`start_is_prefix` false)
-  // or a prefix of it.
+  // The field-start key every field starting with the query holds: the
+  // whole query when it is short enough, else its first characters.
   std::string start;
-  bool start_is_prefix = false;
   // The whole-field gram of an exact match.
   std::string exact;
 };

@@ -40,10 +40,12 @@ TEST(SearchTextTest, DocumentsKeepFieldsApart) {
   EXPECT_EQ(doc, "\n上海华东电气有限公司\n电气 配电柜\n02162588001\n王建国\n13800138000\n");
   EXPECT_EQ(DocumentFields(doc).size(), 5u);
   const std::vector<std::string> grams = DocumentGrams(doc);
-  for (const char* gram : {"上海", "华东", "东电", "公司", "司\x1f", "\x1e上海", "0216",
-                           "001\x1f", "1\x1f", "\x1e王建", "建国"}) {
+  for (const char* gram : {"上海", "华东", "东电", "公司", "司\x1f", "\x1e上", "\x1e上海",
+                           "\x1e上海华东电气", "0216", "001\x1f", "1\x1f", "\x1e王建",
+                           "\x1e王建国", "建国"}) {
     EXPECT_TRUE(Holds(grams, gram)) << gram;
   }
+  EXPECT_FALSE(Holds(grams, "\x1e上海华东电气有"));  // field starts: six characters at most
   EXPECT_TRUE(Holds(grams, GramsOfQuery("王建国").exact));
   EXPECT_FALSE(Holds(grams, GramsOfQuery("王建").exact));
 }
@@ -52,12 +54,14 @@ TEST(SearchTextTest, QueryGramsOfTheIssueExample) {
   const QueryGrams q = GramsOfQuery("华东电");
   EXPECT_EQ(q.required, (std::vector<std::string>{"东电", "华东"}));
   EXPECT_EQ(q.required_prefix, "电");
-  EXPECT_EQ(q.start, "\x1e华东");
-  EXPECT_FALSE(q.start_is_prefix);
+  EXPECT_EQ(q.start, "\x1e华东电");
   const QueryGrams short_query = GramsOfQuery("华");
   EXPECT_TRUE(short_query.required.empty());
   EXPECT_EQ(short_query.required_prefix, "华");
-  EXPECT_TRUE(short_query.start_is_prefix);
+  EXPECT_EQ(short_query.start, "\x1e华");
+  EXPECT_EQ(GramsOfQuery("上海华东电气有限公司").start, "\x1e上海华东电气");
+  // Four-byte characters: the key stops before passing the byte limit.
+  EXPECT_EQ(GramsOfQuery("😀😀😀😀😀😀").start, "\x1e😀😀😀😀😀");  // 20 bytes
   const QueryGrams mixed = GramsOfQuery("3m中");  // a class change ends "3m" inside the query
   EXPECT_TRUE(std::find(mixed.required.begin(), mixed.required.end(), "3m\x1f") !=
               mixed.required.end());
@@ -68,7 +72,7 @@ TEST(SearchTextTest, QueryGramsOfTheIssueExample) {
 // that starts with (or equals) the query holds its start (exact) gram.
 TEST(SearchTextTest, EverySubstringFindsItsDocument) {
   const std::vector<std::string> alphabet = {"华", "东", "电", "气", "上", "海", "a", "B", "c",
-                                             "1", "2", "3", " ", "-", "Ｘ", "公", "司"};
+                                             "1", "2", "3", " ", "-", "Ｘ", "公", "司", "😀"};
   std::mt19937 random(20261122);
   for (int round = 0; round < 2000; ++round) {
     std::vector<std::string> raw(1 + random() % 3);
@@ -95,7 +99,7 @@ TEST(SearchTextTest, EverySubstringFindsItsDocument) {
             ASSERT_TRUE(HoldsPrefix(grams, q.required_prefix)) << doc << " / " << query;
           }
           if (from == 0 && !q.start.empty()) {
-            ASSERT_TRUE(q.start_is_prefix ? HoldsPrefix(grams, q.start) : Holds(grams, q.start))
+            ASSERT_TRUE(Holds(grams, q.start))
                 << doc << " / " << query;
           }
           if (from == 0 && to == field.size()) {
