@@ -149,32 +149,55 @@ CustomerImporter::CustomerImporter(Database& db, CustomerRepository& customers,
       options_(options),
       defaults_(std::move(defaults)) {}
 
-CustomerImporter::Plan CustomerImporter::Check(MySqlConnection& c,
-                                               std::vector<ImportCandidate>& batch) {
-  Plan plan;
-  const ReferenceData reference = ReferenceData::Load(c);
-  const bool upsert = options_.mode() == v1::ImportOptions::MODE_UPSERT;
-
-  // The identity keys of each row, then every live customer holding one.
-  struct Keys {
-    Customer prepared;
-    int64_t city_id = 0;
-    std::string code, tax_id, name_city;
-  };
-  std::vector<Keys> keys(batch.size());
-  std::vector<std::string> codes, tax_ids, name_cities;
-  for (size_t i = 0; i < batch.size(); ++i) {
-    if (!batch[i].read_errors.empty()) continue;
-    Keys& k = keys[i];
-    k.code = std::string(TrimText(batch[i].data.customer().code()));
-    k.prepared = batch[i].data.customer();
+absl::Status CustomerImporter::Prepare(std::vector<ImportCandidate>& batch) {
+  if (!reference_) {
+    CRM_RETURN_IF_ERROR(db_.Run("customer.import.reference", call_.deadline,
+                                [&](MySqlConnection& c) -> absl::Status {
+                                  reference_ = ReferenceData::Load(c);
+                                  return absl::OkStatus();
+                                }));
+  }
+  for (ImportCandidate& k : batch) {
+    if (!k.read_errors.empty()) continue;
+    k.code = std::string(TrimText(k.data.customer().code()));
+    k.prepared = k.data.customer();
     PrepareForCreate(k.prepared, defaults_);
     const v1::City* city = k.prepared.city().empty()
                                ? nullptr
-                               : reference.FindCity(k.prepared.region_code(), k.prepared.city());
+                               : reference_->FindCity(k.prepared.region_code(), k.prepared.city());
     k.city_id = city == nullptr ? 0 : city->id();
+    if (city != nullptr && k.prepared.province().empty()) k.prepared.set_province(city->province());
     k.tax_id = k.prepared.tax_id();
     k.name_city = NameCityKey(k.prepared.name(), k.city_id);
+    k.contact = RowContact(k.data);
+    if (k.contact && k.contact->owner_id() == 0) k.contact->set_owner_id(call_.caller.employee_id);
+    // Were it new, every field and reference must hold.
+    if (absl::Status s = ValidateCustomer(k.prepared, kCustomerPrefix); !s.ok()) {
+      AddViolations(k.row, s, k.create_errors);
+    }
+    if (absl::Status s = reference_->CheckCustomer(k.prepared, nullptr, kCustomerPrefix); !s.ok()) {
+      AddViolations(k.row, s, k.create_errors);
+    }
+    if (k.contact) {
+      Contact contact = *k.contact;
+      contact.set_customer_id(1);  // the new customer's id, set on insert
+      if (absl::Status s = ValidateContact(contact, kContactPrefix); !s.ok()) {
+        AddViolations(k.row, s, k.create_errors);
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+CustomerImporter::Plan CustomerImporter::Check(MySqlConnection& c,
+                                               std::vector<ImportCandidate>& batch) {
+  Plan plan;
+  const bool upsert = options_.mode() == v1::ImportOptions::MODE_UPSERT;
+
+  // Every live customer holding one of the batch's identity keys.
+  std::vector<std::string> codes, tax_ids, name_cities;
+  for (const ImportCandidate& k : batch) {
+    if (!k.read_errors.empty()) continue;
     if (!k.code.empty()) codes.push_back(k.code);
     if (!k.tax_id.empty()) tax_ids.push_back(k.tax_id);
     name_cities.push_back(k.name_city);
@@ -185,16 +208,16 @@ CustomerImporter::Plan CustomerImporter::Check(MySqlConnection& c,
       FindLive(c, "live_name_city", name_cities, "same name in the same city");
 
   for (size_t i = 0; i < batch.size(); ++i) {
-    ImportCandidate& candidate = batch[i];
+    const ImportCandidate& candidate = batch[i];
     const int64_t row = candidate.row;
     const size_t errors_before = plan.errors.size();
     auto fail = [&]() { ++plan.failed; };
     if (!candidate.read_errors.empty()) {
-      for (auto& e : candidate.read_errors) plan.errors.push_back(std::move(e));
+      for (const auto& e : candidate.read_errors) plan.errors.push_back(e);
       fail();
       continue;
     }
-    Keys& k = keys[i];
+    const ImportCandidate& k = candidate;
     // What the row matches: by code first, then tax ID, then name in city.
     std::vector<const Match*> matches;
     if (auto it = by_code.find(k.code); !k.code.empty() && it != by_code.end()) {
@@ -221,7 +244,7 @@ CustomerImporter::Plan CustomerImporter::Check(MySqlConnection& c,
       fail();
       continue;
     }
-    std::optional<Contact> contact = RowContact(candidate.data);
+    std::optional<Contact> contact = k.contact;
     if (!matches.empty()) {
       const Match& first = *matches.front();
       if (!upsert) {
@@ -248,45 +271,29 @@ CustomerImporter::Plan CustomerImporter::Check(MySqlConnection& c,
         fail();
         continue;
       }
-      if (contact) {
-        contact->set_customer_id(first.id);
-        if (contact->owner_id() == 0) contact->set_owner_id(call_.caller.employee_id);
-      }
+      if (contact) contact->set_customer_id(first.id);
       plan.updates.push_back({row, first, candidate.data.customer(), std::move(contact)});
       continue;
     }
-    // A new customer: every field and reference must hold.
-    if (absl::Status s = ValidateCustomer(k.prepared, kCustomerPrefix); !s.ok()) {
-      AddViolations(row, s, plan.errors);
-    }
-    if (absl::Status s = reference.CheckCustomer(k.prepared, nullptr, kCustomerPrefix); !s.ok()) {
-      AddViolations(row, s, plan.errors);
-    }
-    if (contact) {
-      contact->set_customer_id(1);  // the new customer's id, set on insert
-      if (contact->owner_id() == 0) contact->set_owner_id(call_.caller.employee_id);
-      if (absl::Status s = ValidateContact(*contact, kContactPrefix); !s.ok()) {
-        AddViolations(row, s, plan.errors);
-      }
-    }
+    // A new customer.
+    for (const auto& e : k.create_errors) plan.errors.push_back(e);
     if (plan.errors.size() > errors_before) {
       fail();
       continue;
     }
-    plan.creates.push_back({row, std::move(k.prepared), k.city_id, std::move(contact)});
+    // Copied: a check may run twice (see WriteBatch).
+    plan.creates.push_back({row, k.prepared, k.city_id, std::move(contact)});
   }
   return plan;
 }
 
 void CustomerImporter::InsertNew(MySqlConnection& c, Plan& plan) {
   if (plan.creates.empty()) return;
-  const ReferenceData reference = ReferenceData::Load(c);
   // Codes: one reservation per prefix, in prefix order (the counter rows are
   // locked until commit; a fixed order keeps concurrent imports deadlock-free).
   std::map<std::string, std::vector<Plan::New*>> by_prefix;
   for (Plan::New& n : plan.creates) {
-    const v1::City* city = reference.CityById(n.city_id);
-    if (city != nullptr && n.customer.province().empty()) n.customer.set_province(city->province());
+    const v1::City* city = reference_->CityById(n.city_id);
     by_prefix[CodePrefix(n.customer.importance(), city ? city->area_code() : "")].push_back(&n);
   }
   for (auto& [prefix, rows] : by_prefix) {

@@ -7,6 +7,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -14,6 +16,7 @@
 #include "common/call_context.h"
 #include "crm/customer/v1/bulk.pb.h"
 #include "services/customer/customer_validation.h"
+#include "services/customer/reference_data.h"
 
 namespace crm {
 class Database;
@@ -26,11 +29,18 @@ class ContactRepository;
 class CustomerRepository;
 
 // One row as read: its 1-based number, the fields, and what could not be
-// read (then the row fails without further checks).
+// read (then the row fails without further checks); then what
+// CustomerImporter::Prepare makes of it.
 struct ImportCandidate {
   int64_t row = 0;
   v1::ImportRow data;
   std::vector<v1::ImportRowError> read_errors;
+
+  v1::Customer prepared;  // as it would be created (defaults, normalised)
+  int64_t city_id = 0;
+  std::string code, tax_id, name_city;            // identity keys (see FindDuplicate)
+  std::optional<v1::Contact> contact;             // its primary contact, if any
+  std::vector<v1::ImportRowError> create_errors;  // why it cannot be created
 };
 
 struct ImportTally {
@@ -46,8 +56,14 @@ class CustomerImporter {
                    const CallContext& call, const v1::ImportOptions& options,
                    CreateDefaults defaults);
 
-  // Checks and (unless a dry run) writes one batch. A non-OK status is a
-  // failure of the database, not of a row: the batch is then not written.
+  // The checks of each row that need no transaction (fields, references
+  // against a snapshot taken at the first batch): CPU work that can overlap
+  // the previous batch's write.
+  absl::Status Prepare(std::vector<ImportCandidate>& batch);
+
+  // Checks duplicates of a prepared batch and (unless a dry run) writes it.
+  // A non-OK status is a failure of the database, not of a row: the batch is
+  // then not written.
   absl::Status WriteBatch(std::vector<ImportCandidate>& batch, ImportTally& tally);
 
  private:
@@ -65,6 +81,7 @@ class CustomerImporter {
   const CallContext& call_;
   const v1::ImportOptions options_;
   const CreateDefaults defaults_;
+  std::optional<ReferenceData> reference_;
   // Identity keys (tax ID, name in city) of rows seen in this import -> row
   // number: a later row with the same key repeats an earlier one. Kept for
   // the whole import in a dry run (nothing is written, so the database cannot
