@@ -49,11 +49,15 @@ void InsertRows(MySqlConnection& connection, const std::string& head, const std:
 // The same without padding, for tables where a repeated row would clash (a
 // unique key): chunks of kMaxRowsPerStatement rows, then the rest split into
 // powers of two (e.g. 1000 = 512 + 256 + 128 + 64 + 32 + 8), so a connection
-// still caches at most a dozen statement shapes.
-template <typename BindRow>
+// still caches at most a dozen statement shapes. `after(first_row, count)`
+// runs after each statement (e.g. to read LAST_INSERT_ID()).
+struct NoStatementHook {
+  void operator()(size_t, size_t) const {}
+};
+template <typename BindRow, typename After = NoStatementHook>
 void InsertRowsExactly(MySqlConnection& connection, const std::string& head,
-                       const std::string& group, const std::string& tail, size_t rows,
-                       BindRow bind) {
+                       const std::string& group, const std::string& tail, size_t rows, BindRow bind,
+                       After after = {}) {
   for (size_t done = 0; done < rows;) {
     size_t count = std::min(rows - done, kMaxRowsPerStatement);
     while ((count & (count - 1)) != 0 && count != kMaxRowsPerStatement) count &= count - 1;
@@ -67,6 +71,7 @@ void InsertRowsExactly(MySqlConnection& connection, const std::string& head,
     int index = 1;
     for (size_t i = 0; i < count; ++i) index = bind(statement, index, done + i, false);
     statement.executeUpdate();
+    after(done, count);
     done += count;
   }
 }

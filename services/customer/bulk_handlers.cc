@@ -6,6 +6,7 @@
 #include <cppconn/resultset.h>
 
 #include <chrono>
+#include <deque>
 #include <future>
 #include <map>
 #include <optional>
@@ -29,6 +30,7 @@ namespace crm::customer {
 namespace {
 
 constexpr int kMaxReportedErrors = 1000;
+constexpr size_t kWritersPerImport = 2;
 
 class ImportSession : public ImportHandler {
  public:
@@ -67,7 +69,7 @@ class ImportSession : public ImportHandler {
       case Request::kEnd:
         if (kind_ == Kind::kCsv) CRM_RETURN_IF_ERROR(reader_.Finish());
         CRM_RETURN_IF_ERROR(Flush());
-        CRM_RETURN_IF_ERROR(AwaitWrite());
+        CRM_RETURN_IF_ERROR(AwaitAllWrites());
         ended_ = true;
         return absl::OkStatus();
       default:
@@ -77,8 +79,8 @@ class ImportSession : public ImportHandler {
 
   absl::Status OnEnd(v1::ImportCustomersResponse* response) override {
     if (!ended_) {
-      // A batch already handed over completes: whole batches only.
-      AwaitWrite().IgnoreError();
+      // Batches already handed over complete: whole batches only.
+      AwaitAllWrites().IgnoreError();
       return absl::InvalidArgumentError(
           absl::StrCat("the stream closed without its `end` message: rows up to ", rows_written_,
                        " were imported, the ", rows_read_ - rows_written_, " rows after were not"));
@@ -130,31 +132,45 @@ class ImportSession : public ImportHandler {
     return absl::OkStatus();
   }
 
-  // Prepares the pending rows here, then writes them on another thread
-  // while this one reads the next batch: the service's CPU work and the
-  // database's overlap. One batch is written at a time, in order, so each
-  // batch's duplicate checks see the previous one committed.
+  // Prepares the pending rows here, then writes them on other threads while
+  // this one reads on: the service's CPU work and the database's overlap,
+  // and so do two batches' writes (kWritersPerImport), whose transactions
+  // only queue at the change log's sequence. A dry run writes nothing and
+  // checks one batch at a time (each check needs the rows before it).
   absl::Status Flush() {
     if (pending_.empty()) return absl::OkStatus();
     CRM_RETURN_IF_ERROR(importer_->Prepare(pending_));
-    CRM_RETURN_IF_ERROR(AwaitWrite());
-    writing_batch_ = std::move(pending_);
+    const size_t writers = response_.dry_run() ? 1 : kWritersPerImport;
+    while (writes_.size() >= writers) CRM_RETURN_IF_ERROR(AwaitOldestWrite());
+    auto write = std::make_unique<Write>();
+    write->batch = std::move(pending_);
     pending_.clear();
-    writing_tally_ = ImportTally{};
-    writing_ = std::async(std::launch::async, [this] {
+    Write* w = write.get();
+    const int64_t number = ++batches_;
+    w->done = std::async(std::launch::async, [this, w, number] {
       log::ScopedContext scope(call_.request_id, call_.method);
-      return importer_->WriteBatch(writing_batch_, writing_tally_);
+      return importer_->WriteBatch(number, w->batch, w->tally);
     });
+    writes_.push_back(std::move(write));
     return absl::OkStatus();
   }
 
-  // Waits for the batch being written and counts it in.
-  absl::Status AwaitWrite() {
-    if (!writing_.valid()) return absl::OkStatus();
-    CRM_RETURN_IF_ERROR(writing_.get());
-    ImportTally& tally = writing_tally_;
-    rows_written_ = writing_batch_.back().row;
-    writing_batch_.clear();
+  absl::Status AwaitAllWrites() {
+    absl::Status first_error;
+    while (!writes_.empty()) {
+      absl::Status s = AwaitOldestWrite();
+      if (first_error.ok()) first_error = s;
+    }
+    return first_error;
+  }
+
+  // Waits for the oldest batch being written and counts it in.
+  absl::Status AwaitOldestWrite() {
+    std::unique_ptr<Write> write = std::move(writes_.front());
+    writes_.pop_front();
+    CRM_RETURN_IF_ERROR(write->done.get());
+    ImportTally& tally = write->tally;
+    rows_written_ = write->batch.back().row;
     response_.set_created(response_.created() + tally.created);
     response_.set_updated(response_.updated() + tally.updated);
     response_.set_failed(response_.failed() + tally.failed);
@@ -174,15 +190,19 @@ class ImportSession : public ImportHandler {
   CsvReader reader_;
   std::optional<CustomerCsvLayout> layout_;
   std::vector<ImportCandidate> pending_;
-  std::vector<ImportCandidate> writing_batch_;
-  ImportTally writing_tally_;
-  // After what the writer uses, so it is joined before they go.
-  std::future<absl::Status> writing_;
+  // A batch being written on its own thread.
+  struct Write {
+    std::vector<ImportCandidate> batch;
+    ImportTally tally;
+    std::future<absl::Status> done;  // joined (by its destructor) before the rest goes
+  };
+  std::deque<std::unique_ptr<Write>> writes_;
   v1::ImportCustomersResponse response_;
   Kind kind_ = Kind::kNone;
   bool options_seen_ = false;
   bool ended_ = false;
   int64_t rows_read_ = 0;
+  int64_t batches_ = 0;       // handed to writers so far
   int64_t rows_written_ = 0;  // the last row of the last batch written
   std::chrono::steady_clock::time_point started_;
 };

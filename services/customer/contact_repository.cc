@@ -424,7 +424,8 @@ absl::StatusOr<ContactPage> ContactRepository::List(const CallContext& call, int
 }
 
 std::vector<Contact> InsertFirstContacts(MySqlConnection& c, const std::vector<Contact>& contacts,
-                                         const std::string& now) {
+                                         const std::string& now, bool consecutive_ids) {
+  std::vector<Contact> inserted;
   InsertRowsExactly(
       c,
       absl::StrCat("INSERT INTO contacts (", kFieldColumns,
@@ -436,15 +437,29 @@ std::vector<Contact> InsertFirstContacts(MySqlConnection& c, const std::vector<C
         stmt.setDateTime(i++, now);
         stmt.setDateTime(i++, now);
         return i;
+      },
+      [&](size_t first_row, size_t count) {
+        if (!consecutive_ids) return;
+        const int64_t first_id = c.LastInsertId();
+        for (size_t k = 0; k < count; ++k) {
+          Contact& contact = inserted.emplace_back(contacts[first_row + k]);
+          contact.set_id(first_id + static_cast<int64_t>(k));
+          contact.set_primary(true);
+          contact.set_etag(EtagOf(1));
+          SqlDateTimeToTimestamp(now, contact.mutable_create_time());
+          SqlDateTimeToTimestamp(now, contact.mutable_update_time());
+        }
       });
+  if (consecutive_ids) return inserted;
   std::map<int64_t, Contact> stored;  // by customer
   for (size_t done = 0; done < contacts.size(); done += kMaxRowsPerStatement) {
     const size_t count = std::min(contacts.size() - done, kMaxRowsPerStatement);
-    sql::PreparedStatement& select = c.Prepare(
-        absl::StrCat(kContactSelect, " WHERE ct.is_primary = 1 AND ct.deleted_at IS NULL",
-                     " AND ct.customer_id IN (", InPlaceholders(count), ")"));
+    sql::PreparedStatement& select =
+        c.Prepare(absl::StrCat(kContactSelect, " WHERE ct.is_primary = 1 AND ct.deleted_at IS NULL",
+                               " AND ct.customer_id IN (", InPlaceholders(count), ")"));
     for (size_t i = 0; i < PaddedInSize(count); ++i) {
-      select.setInt64(static_cast<int>(i + 1), contacts[done + std::min(i, count - 1)].customer_id());
+      select.setInt64(static_cast<int>(i + 1),
+                      contacts[done + std::min(i, count - 1)].customer_id());
     }
     std::unique_ptr<sql::ResultSet> rs(select.executeQuery());
     while (rs->next()) {
@@ -455,7 +470,8 @@ std::vector<Contact> InsertFirstContacts(MySqlConnection& c, const std::vector<C
   }
   std::vector<Contact> result;
   result.reserve(contacts.size());
-  for (const Contact& contact : contacts) result.push_back(std::move(stored[contact.customer_id()]));
+  for (const Contact& contact : contacts)
+    result.push_back(std::move(stored[contact.customer_id()]));
   return result;
 }
 

@@ -82,9 +82,11 @@ absl::Status ContactNotFound(int64_t id);
 
 // For bulk import: inserts each contact (prepared, validated, customer_id and
 // owner set) as the primary contact of its new customer, which has none yet,
-// and returns them as stored, in the order given. Throws sql::SQLException.
+// and returns them as stored, in the order given. With `consecutive_ids`
+// (the server gives a multi-row insert consecutive ids) the stored states are
+// built without reading the rows back. Throws sql::SQLException.
 std::vector<v1::Contact> InsertFirstContacts(MySqlConnection& connection,
                                              const std::vector<v1::Contact>& contacts,
-                                             const std::string& now);
+                                             const std::string& now, bool consecutive_ids);
 
 }  // namespace crm::customer

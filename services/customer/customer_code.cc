@@ -2,10 +2,18 @@
 #include "services/customer/customer_code.h"
 
 #include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+
+#include <algorithm>
+#include <memory>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/multi_row.h"
 #include "common/mysql_pool.h"
+#include "common/sql_where.h"
 #include "services/customer/customer_row.h"
 
 namespace crm::customer {
@@ -31,6 +39,35 @@ int64_t ReserveCodeSequence(MySqlConnection& c, const std::string& prefix, int c
   bump.setInt(3, count);
   bump.executeUpdate();
   return c.LastInsertId() - count + 1;
+}
+
+std::map<std::string, int64_t> ReserveCodeSequences(MySqlConnection& c,
+                                                    const std::map<std::string, int>& counts) {
+  std::vector<std::pair<std::string, int>> rows(counts.begin(), counts.end());
+  InsertRowsExactly(c, "INSERT INTO customer_code_counters (prefix, last_value) VALUES ", "(?, ?)",
+                    " ON DUPLICATE KEY UPDATE last_value = last_value + VALUES(last_value)",
+                    rows.size(), [&](sql::PreparedStatement& stmt, int i, size_t row, bool) {
+                      stmt.setString(i++, rows[row].first);
+                      stmt.setInt(i++, rows[row].second);
+                      return i;
+                    });
+  // The rows are locked by this transaction now: their values are its own.
+  std::map<std::string, int64_t> first;
+  for (size_t done = 0; done < rows.size(); done += kMaxRowsPerStatement) {
+    const size_t count = std::min(rows.size() - done, kMaxRowsPerStatement);
+    sql::PreparedStatement& select = c.Prepare(
+        absl::StrCat("SELECT prefix, last_value FROM customer_code_counters WHERE prefix IN (",
+                     InPlaceholders(count), ")"));
+    for (size_t i = 0; i < PaddedInSize(count); ++i) {
+      select.setString(static_cast<int>(i + 1), rows[done + std::min(i, count - 1)].first);
+    }
+    std::unique_ptr<sql::ResultSet> rs(select.executeQuery());
+    while (rs->next()) {
+      const std::string prefix = rs->getString(1);
+      first[prefix] = rs->getInt64(2) - counts.at(prefix) + 1;
+    }
+  }
+  return first;
 }
 
 }  // namespace crm::customer

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "crm/customer/v1/customer.pb.h"
@@ -24,5 +25,11 @@ std::string FormatCustomerCode(const std::string& prefix, int64_t sequence);
 // first. The counter row stays locked until the caller's transaction ends.
 // Throws sql::SQLException.
 int64_t ReserveCodeSequence(MySqlConnection& connection, const std::string& prefix, int count);
+
+// The same for many prefixes at once (bulk import): prefix -> how many, to
+// prefix -> the first. Two statements whatever the number of prefixes; the
+// counter rows are locked in prefix order.
+std::map<std::string, int64_t> ReserveCodeSequences(MySqlConnection& connection,
+                                                    const std::map<std::string, int>& counts);
 
 }  // namespace crm::customer

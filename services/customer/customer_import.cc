@@ -109,6 +109,7 @@ std::optional<Contact> RowContact(const v1::ImportRow& row) {
   if (!row.has_primary_contact()) return std::nullopt;
   Contact contact = row.primary_contact();
   PrepareContactForCreate(contact);
+  contact.clear_anniversaries();                         // not imported
   if (contact.ByteSizeLong() == 0) return std::nullopt;  // every contact column empty
   return contact;
 }
@@ -151,11 +152,17 @@ CustomerImporter::CustomerImporter(Database& db, CustomerRepository& customers,
 
 absl::Status CustomerImporter::Prepare(std::vector<ImportCandidate>& batch) {
   if (!reference_) {
-    CRM_RETURN_IF_ERROR(db_.Run("customer.import.reference", call_.deadline,
-                                [&](MySqlConnection& c) -> absl::Status {
-                                  reference_ = ReferenceData::Load(c);
-                                  return absl::OkStatus();
-                                }));
+    CRM_RETURN_IF_ERROR(db_.Run(
+        "customer.import.reference", call_.deadline, [&](MySqlConnection& c) -> absl::Status {
+          reference_ = ReferenceData::Load(c);
+          // Whether a multi-row insert gets consecutive ids (InnoDB's
+          // "consecutive" or "traditional" lock mode, step 1).
+          std::unique_ptr<sql::ResultSet> rs(
+              c.Prepare("SELECT @@innodb_autoinc_lock_mode, @@auto_increment_increment")
+                  .executeQuery());
+          consecutive_ids_ = rs->next() && rs->getInt(1) != 2 && rs->getInt(2) == 1;
+          return absl::OkStatus();
+        }));
   }
   for (ImportCandidate& k : batch) {
     if (!k.read_errors.empty()) continue;
@@ -190,7 +197,8 @@ absl::Status CustomerImporter::Prepare(std::vector<ImportCandidate>& batch) {
 }
 
 CustomerImporter::Plan CustomerImporter::Check(MySqlConnection& c,
-                                               std::vector<ImportCandidate>& batch) {
+                                               std::vector<ImportCandidate>& batch,
+                                               absl::flat_hash_map<uint64_t, int64_t>& seen) {
   Plan plan;
   const bool upsert = options_.mode() == v1::ImportOptions::MODE_UPSERT;
 
@@ -234,7 +242,7 @@ CustomerImporter::Plan CustomerImporter::Check(MySqlConnection& c,
     for (const uint64_t key :
          {k.tax_id.empty() ? 0 : KeyHash("t", k.tax_id), KeyHash("n", k.name_city)}) {
       if (key == 0) continue;
-      auto [it, inserted] = seen_keys_.try_emplace(key, row);
+      auto [it, inserted] = seen.try_emplace(key, row);
       if (!inserted && repeats_row == 0) repeats_row = it->second;
     }
     if (repeats_row != 0) {
@@ -287,43 +295,80 @@ CustomerImporter::Plan CustomerImporter::Check(MySqlConnection& c,
   return plan;
 }
 
-void CustomerImporter::InsertNew(MySqlConnection& c, Plan& plan) {
-  if (plan.creates.empty()) return;
-  // Codes: one reservation per prefix, in prefix order (the counter rows are
-  // locked until commit; a fixed order keeps concurrent imports deadlock-free).
-  std::map<std::string, std::vector<Plan::New*>> by_prefix;
+void CustomerImporter::AssignCodes(MySqlConnection& c, Plan& plan) {
+  std::map<std::string, int> counts;
+  std::vector<std::string> prefixes;
   for (Plan::New& n : plan.creates) {
     const v1::City* city = reference_->CityById(n.city_id);
-    by_prefix[CodePrefix(n.customer.importance(), city ? city->area_code() : "")].push_back(&n);
+    prefixes.push_back(CodePrefix(n.customer.importance(), city ? city->area_code() : ""));
+    ++counts[prefixes.back()];
   }
-  for (auto& [prefix, rows] : by_prefix) {
-    int64_t sequence = ReserveCodeSequence(c, prefix, static_cast<int>(rows.size()));
-    for (Plan::New* n : rows) n->customer.set_code(FormatCustomerCode(prefix, sequence++));
+  std::map<std::string, int64_t> next = ReserveCodeSequences(c, counts);
+  for (size_t i = 0; i < plan.creates.size(); ++i) {
+    plan.creates[i].customer.set_code(FormatCustomerCode(prefixes[i], next[prefixes[i]]++));
   }
-  const Owner owner = options_.to_pool() ? Owner{} : OwnerOf(call_.caller);
-  const std::string now = FormatSqlDateTime(absl::Now());
+}
 
+void CustomerImporter::AwaitInsertTurn(int64_t number) {
+  std::unique_lock<std::mutex> lock(turn_mu_);
+  turn_cv_.wait(lock, [&] { return passed_through_ >= number - 1; });
+}
+
+void CustomerImporter::PassInsertTurn(int64_t number) {
+  {
+    std::lock_guard<std::mutex> lock(turn_mu_);
+    passed_.insert(number);
+    while (!passed_.empty() && *passed_.begin() <= passed_through_ + 1) {
+      passed_through_ = std::max(passed_through_, *passed_.begin());
+      passed_.erase(passed_.begin());
+    }
+  }
+  turn_cv_.notify_all();
+}
+
+void CustomerImporter::InsertNew(MySqlConnection& c, int64_t number, Plan& plan) {
+  if (plan.creates.empty()) return;
+  AwaitInsertTurn(number);
+  const Owner owner = options_.to_pool() ? Owner{} : OwnerOf(call_.caller);
+  const RowExtras extras{0,
+                         owner.employee_id,
+                         owner.department_id,
+                         owner.department_path,
+                         "",
+                         FormatSqlDateTime(absl::Now())};
+  std::vector<int64_t> ids(plan.creates.size());
   InsertRowsExactly(
       c, kCustomerInsertHead, kCustomerInsertGroup, "", plan.creates.size(),
       [&](sql::PreparedStatement& stmt, int first, size_t row, bool) {
-        const Plan::New& n = plan.creates[row];
-        RowExtras extras{
-            n.city_id, owner.employee_id, owner.department_id, owner.department_path, "", now};
-        return BindCustomerInsert(stmt, first, n.customer, extras);
+        RowExtras row_extras = extras;
+        row_extras.city_id = plan.creates[row].city_id;
+        return BindCustomerInsert(stmt, first, plan.creates[row].customer, row_extras);
+      },
+      [&](size_t first_row, size_t count) {
+        if (!consecutive_ids_) return;
+        const int64_t first_id = c.LastInsertId();
+        for (size_t k = 0; k < count; ++k) ids[first_row + k] = first_id + static_cast<int64_t>(k);
       });
-  std::vector<std::string> codes;
-  for (const Plan::New& n : plan.creates) codes.push_back(n.customer.code());
-  std::map<std::string, Customer> stored = LoadByCodes(c, codes);
-
+  PassInsertTurn(number);  // its keys are taken: a later batch's same key now waits for it
+  if (consecutive_ids_) {
+    for (size_t i = 0; i < plan.creates.size(); ++i) {
+      RowExtras row_extras = extras;
+      row_extras.city_id = plan.creates[i].city_id;
+      plan.creates[i].customer = InsertedCustomer(plan.creates[i].customer, ids[i], row_extras);
+    }
+  } else {
+    std::vector<std::string> codes;
+    for (const Plan::New& n : plan.creates) codes.push_back(n.customer.code());
+    std::map<std::string, Customer> stored = LoadByCodes(c, codes);
+    for (Plan::New& n : plan.creates) n.customer = std::move(stored[n.customer.code()]);
+  }
   std::vector<Contact> contacts;
   for (Plan::New& n : plan.creates) {
-    n.customer = std::move(stored[n.customer.code()]);
     if (!n.contact) continue;
     n.contact->set_customer_id(n.customer.id());
     contacts.push_back(*n.contact);
   }
-  contacts = InsertFirstContacts(c, contacts, now);
-
+  contacts = InsertFirstContacts(c, contacts, extras.now, consecutive_ids_);
   std::vector<ChangeRecord> changes;
   changes.reserve(plan.creates.size() + contacts.size());
   for (const Plan::New& n : plan.creates) {
@@ -392,25 +437,55 @@ absl::Status CustomerImporter::UpsertPrimaryContact(int64_t customer_id, const C
       .status();
 }
 
-absl::Status CustomerImporter::WriteBatch(std::vector<ImportCandidate>& batch, ImportTally& tally) {
-  if (!options_.dry_run()) seen_keys_.clear();
+absl::Status CustomerImporter::WriteBatch(int64_t number, std::vector<ImportCandidate>& batch,
+                                          ImportTally& tally) {
+  // However this ends, later batches must not wait for this one any more.
+  struct PassTurn {
+    CustomerImporter* importer;
+    int64_t number;
+    ~PassTurn() { importer->PassInsertTurn(number); }
+  } pass_turn{this, number};
   Plan plan;
-  auto check_and_insert = [&](MySqlConnection& c) -> absl::Status {
-    plan = Check(c, batch);
-    if (!options_.dry_run()) InsertNew(c, plan);
-    return absl::OkStatus();
-  };
-  absl::Status status =
-      options_.dry_run()
-          ? db_.Run("customer.import.check", call_.deadline, check_and_insert)
-          : db_.RunInTransaction("customer.import.batch", call_.deadline, check_and_insert);
-  if (status.code() == absl::StatusCode::kAlreadyExists) {
-    // A concurrent write took a key between the check and the insert: the
-    // second check sees it and reports the row instead.
-    seen_keys_.clear();
-    status = db_.RunInTransaction("customer.import.batch", call_.deadline, check_and_insert);
+  if (options_.dry_run()) {
+    CRM_RETURN_IF_ERROR(db_.Run("customer.import.check", call_.deadline, [&](MySqlConnection& c) {
+      plan = Check(c, batch, seen_keys_);
+      return absl::OkStatus();
+    }));
+  } else {
+    // Check (consistent reads), reserve the codes (a short transaction of
+    // its own, so batches written side by side do not queue on the counter
+    // rows; a batch that then fails leaves a gap in the sequences), then
+    // write. A key taken meanwhile by another writer (ALREADY_EXISTS) or a
+    // deadlock with one (ABORTED) rolls the write back: checked again, the
+    // row is reported instead.
+    absl::Status status;
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      absl::flat_hash_map<uint64_t, int64_t> seen;  // within the batch
+      status = db_.Run("customer.import.check", call_.deadline, [&](MySqlConnection& c) {
+        plan = Check(c, batch, seen);
+        return absl::OkStatus();
+      });
+      if (status.ok() && !plan.creates.empty()) {
+        status =
+            db_.RunInTransaction("customer.import.codes", call_.deadline, [&](MySqlConnection& c) {
+              AssignCodes(c, plan);
+              return absl::OkStatus();
+            });
+      }
+      if (status.ok() && !plan.creates.empty()) {
+        status =
+            db_.RunInTransaction("customer.import.batch", call_.deadline, [&](MySqlConnection& c) {
+              InsertNew(c, number, plan);
+              return absl::OkStatus();
+            });
+      }
+      if (status.code() != absl::StatusCode::kAlreadyExists &&
+          status.code() != absl::StatusCode::kAborted) {
+        break;
+      }
+    }
+    CRM_RETURN_IF_ERROR(status);
   }
-  CRM_RETURN_IF_ERROR(status);
   tally.created += static_cast<int64_t>(plan.creates.size());
   tally.failed += plan.failed;
   UpdateMatches(plan, tally);

@@ -6,8 +6,11 @@
 // through the repositories (each row its own transaction).
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -63,13 +66,23 @@ class CustomerImporter {
 
   // Checks duplicates of a prepared batch and (unless a dry run) writes it.
   // A non-OK status is a failure of the database, not of a row: the batch is
-  // then not written.
-  absl::Status WriteBatch(std::vector<ImportCandidate>& batch, ImportTally& tally);
+  // then not written. Batches of one import may be written side by side
+  // (not in a dry run, whose duplicate checks need the earlier batches).
+  // `number` counts batches from 1 in file order: a batch inserts its
+  // customers only after the one before it did, so when two rows of
+  // different batches collide, the earlier row wins.
+  absl::Status WriteBatch(int64_t number, std::vector<ImportCandidate>& batch, ImportTally& tally);
 
  private:
   struct Plan;
-  Plan Check(MySqlConnection& connection, std::vector<ImportCandidate>& batch);
-  void InsertNew(MySqlConnection& connection, Plan& plan);
+  // What each row becomes; `seen` holds the identity keys of earlier rows.
+  Plan Check(MySqlConnection& connection, std::vector<ImportCandidate>& batch,
+             absl::flat_hash_map<uint64_t, int64_t>& seen);
+  void AssignCodes(MySqlConnection& connection, Plan& plan);
+  void InsertNew(MySqlConnection& connection, int64_t number, Plan& plan);
+  // The turn of batches at inserting (see WriteBatch).
+  void AwaitInsertTurn(int64_t number);
+  void PassInsertTurn(int64_t number);
   void UpdateMatches(Plan& plan, ImportTally& tally);
   // Creates the customer's primary contact, or updates it with the row's
   // non-empty contact fields.
@@ -82,10 +95,14 @@ class CustomerImporter {
   const v1::ImportOptions options_;
   const CreateDefaults defaults_;
   std::optional<ReferenceData> reference_;
-  // Identity keys (tax ID, name in city) of rows seen in this import -> row
-  // number: a later row with the same key repeats an earlier one. Kept for
-  // the whole import in a dry run (nothing is written, so the database cannot
-  // tell), else for the batch only.
+  bool consecutive_ids_ = false;  // see Prepare
+  std::mutex turn_mu_;
+  std::condition_variable turn_cv_;
+  std::set<int64_t> passed_;    // batches done inserting, beyond...
+  int64_t passed_through_ = 0;  // ...every batch up to this one
+  // In a dry run, the identity keys (tax ID, name in city) of every row so
+  // far -> row number: nothing is written, so the database cannot tell that
+  // a later row repeats an earlier one. (Otherwise each batch keeps its own.)
   absl::flat_hash_map<uint64_t, int64_t> seen_keys_;
 };
 

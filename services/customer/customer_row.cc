@@ -104,8 +104,8 @@ int BindMutable(sql::PreparedStatement& s, int i, const v1::Customer& c, int64_t
   } else {
     s.setNull(i++, 0);
   }
-  s.setString(i++, c.annual_revenue().currency_code().empty() ? "CNY"
-                                                              : c.annual_revenue().currency_code());
+  s.setString(
+      i++, c.annual_revenue().currency_code().empty() ? "CNY" : c.annual_revenue().currency_code());
   s.setInt(i++, c.employee_count());
   s.setString(i++, c.legal_representative());
   SetStringOrNull(s, i++, c.tax_id());
@@ -138,6 +138,25 @@ int BindCustomerInsert(sql::PreparedStatement& s, int i, const v1::Customer& c,
   s.setDateTime(i++, extras.now);
   s.setDateTime(i++, extras.now);
   return i;
+}
+
+v1::Customer InsertedCustomer(const v1::Customer& customer, int64_t id, const RowExtras& extras) {
+  v1::Customer c = customer;
+  c.set_id(id);
+  if (extras.city_id == 0) c.clear_city();
+  if (c.has_annual_revenue() && c.annual_revenue().currency_code().empty()) {
+    c.mutable_annual_revenue()->set_currency_code("CNY");
+  }
+  c.set_owner_id(extras.owner_id);
+  c.set_in_pool(extras.owner_id == 0);
+  c.set_etag(EtagOf(1));
+  SqlDateTimeToTimestamp(extras.now, c.mutable_create_time());
+  SqlDateTimeToTimestamp(extras.now, c.mutable_update_time());
+  SqlDateTimeToTimestamp(extras.now, c.mutable_last_activity_time());
+  c.set_in_recycle_bin(false);
+  c.clear_suggested_grade();
+  c.clear_shared_with_employee_ids();
+  return c;
 }
 
 const char kCustomerUpdate[] =

@@ -43,6 +43,11 @@ extern const char kCustomerInsertGroup[];
 int BindCustomerInsert(sql::PreparedStatement& stmt, int first, const v1::Customer& customer,
                        const RowExtras& extras);
 
+// The customer as ReadCustomer would read it right after BindCustomerInsert
+// wrote `customer` with `extras` and the row got `id` (bulk import builds the
+// change log's states without reading its rows back).
+v1::Customer InsertedCustomer(const v1::Customer& customer, int64_t id, const RowExtras& extras);
+
 // "UPDATE customers SET <every mutable column>, version = version + 1 ... WHERE id = ?"
 extern const char kCustomerUpdate[];
 void BindCustomerUpdate(sql::PreparedStatement& stmt, const v1::Customer& customer,

@@ -116,7 +116,9 @@ TEST_F(BulkTest, GoodRowsLandBadRowsAreReportedWithTheirRowNumbers) {
   EXPECT_EQ(fields[8].size(), 1u);
   EXPECT_EQ(fields.size(), 6u);
   for (const auto& e : result->errors()) {
-    if (e.row() == 6 || e.row() == 8) EXPECT_NE(e.message().find("repeats row 1"), std::string::npos);
+    if (e.row() == 6 || e.row() == 8) {
+      EXPECT_NE(e.message().find("repeats row 1"), std::string::npos);
+    }
   }
   // Against the database, a duplicate names the customer it duplicates.
   auto again = ImportCsv(absl::StrCat(kHeader, "别的名字,north,北京,91310000ma1fl0001x,,,,,,\n",
@@ -142,6 +144,27 @@ TEST_F(BulkTest, GoodRowsLandBadRowsAreReportedWithTheirRowNumbers) {
   EXPECT_EQ(contacts->contacts[0].mobile_phone(), "13912345678");
   EXPECT_EQ(Count("SELECT COUNT(*) FROM customers"), 2);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM customers WHERE name = '杭州\"西湖\"贸易, 有限公司'"), 1);
+  // The change log holds each new record exactly as it reads back.
+  auto state_of = [&](const std::string& type, int64_t id, google::protobuf::Message& state) {
+    auto c = pool_->Acquire();
+    sql::PreparedStatement& stmt = (*c)->Prepare(
+        "SELECT state FROM change_log WHERE entity_type = ? AND entity_id = ?");
+    stmt.setString(1, type);
+    stmt.setInt64(2, id);
+    std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
+    ASSERT_TRUE(rs->next());
+    ASSERT_TRUE(state.ParseFromString(rs->getString(1)));
+  };
+  v1::Customer logged;
+  state_of("crm.customer.v1.Customer", first->id(), logged);
+  v1::Customer read = *first;
+  read.clear_shared_with_employee_ids();
+  EXPECT_EQ(logged.DebugString(), read.DebugString());
+  v1::Contact logged_contact;
+  state_of("crm.customer.v1.Contact", contacts->contacts[0].id(), logged_contact);
+  auto read_contact = contacts_->Get(head_, contacts->contacts[0].id());
+  ASSERT_TRUE(read_contact.ok());
+  EXPECT_EQ(logged_contact.DebugString(), read_contact->DebugString());
   // Every new customer and contact is in the change log.
   EXPECT_EQ(Count("SELECT COUNT(*) FROM change_log WHERE entity_type = 'crm.customer.v1.Customer'"), 2);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM change_log WHERE entity_type = 'crm.customer.v1.Contact'"), 1);
@@ -160,6 +183,25 @@ TEST_F(BulkTest, ManyBatchesGetUniqueCodesAndADuplicateAcrossBatchesIsCaught) {
   EXPECT_EQ(Count("SELECT COUNT(DISTINCT code) FROM customers"), 10000);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM customers WHERE code = 'n02110000'"), 1);
   EXPECT_EQ(Count("SELECT COUNT(DISTINCT sequence) FROM change_log"), 10000);
+}
+
+TEST_F(BulkTest, ADuplicateInTheBatchWrittenAlongsideIsCaughtToo) {
+  // Batches are written two at a time: row 1100 (second batch) repeats row
+  // 1000 (first batch) while neither has committed.
+  std::string csv = "name,region_code,city,tax_id\n";
+  for (int i = 1; i <= 3 * kImportBatchRows; ++i) {
+    absl::StrAppend(&csv, "并行客户", i == 1100 ? 1000 : i, ",east,上海,T", i == 1100 ? 1000 : i,
+                    "\n");
+  }
+  auto result = ImportCsv(csv, v1::ImportOptions::MODE_CREATE, false, 65536);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->created(), 3 * kImportBatchRows - 1);
+  ASSERT_EQ(result->errors_size(), 1);
+  EXPECT_EQ(result->errors(0).row(), 1100);
+  EXPECT_FALSE(result->errors(0).duplicate_of_code().empty());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM customers"), 3 * kImportBatchRows - 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM change_log"), 3 * kImportBatchRows - 1);
+  EXPECT_EQ(Count("SELECT COUNT(DISTINCT code) FROM customers"), 3 * kImportBatchRows - 1);
 }
 
 TEST_F(BulkTest, ADryRunChecksEverythingAndWritesNothing) {
