@@ -6,10 +6,15 @@
 #include <cppconn/resultset.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <deque>
+#include <functional>
 #include <future>
 #include <map>
+#include <mutex>
 #include <optional>
+#include <thread>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/csv.h"
@@ -31,6 +36,56 @@ namespace {
 
 constexpr int kMaxReportedErrors = 1000;
 constexpr size_t kWritersPerImport = 2;
+
+// The threads an import writes its batches on, started once for the import
+// (not per batch). Jobs run in the order given; the destructor finishes the
+// queued ones and joins.
+class WriterThreads {
+ public:
+  explicit WriterThreads(size_t count) {
+    for (size_t i = 0; i < count; ++i) threads_.emplace_back([this] { Loop(); });
+  }
+  ~WriterThreads() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    for (std::thread& t : threads_) t.join();
+  }
+
+  std::future<absl::Status> Run(std::function<absl::Status()> job) {
+    std::packaged_task<absl::Status()> task(std::move(job));
+    std::future<absl::Status> done = task.get_future();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      jobs_.push_back(std::move(task));
+    }
+    wake_.notify_one();
+    return done;
+  }
+
+ private:
+  void Loop() {
+    for (;;) {
+      std::packaged_task<absl::Status()> job;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        wake_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
+        if (jobs_.empty()) return;
+        job = std::move(jobs_.front());
+        jobs_.pop_front();
+      }
+      job();
+    }
+  }
+
+  std::mutex mu_;
+  std::condition_variable wake_;
+  std::deque<std::packaged_task<absl::Status()>> jobs_;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
 
 class ImportSession : public ImportHandler {
  public:
@@ -147,7 +202,7 @@ class ImportSession : public ImportHandler {
     pending_.clear();
     Write* w = write.get();
     const int64_t number = ++batches_;
-    w->done = std::async(std::launch::async, [this, w, number] {
+    w->done = writers_.Run([this, w, number] {
       log::ScopedContext scope(call_.request_id, call_.method);
       return importer_->WriteBatch(number, w->batch, w->tally);
     });
@@ -194,9 +249,11 @@ class ImportSession : public ImportHandler {
   struct Write {
     std::vector<ImportCandidate> batch;
     ImportTally tally;
-    std::future<absl::Status> done;  // joined (by its destructor) before the rest goes
+    std::future<absl::Status> done;
   };
   std::deque<std::unique_ptr<Write>> writes_;
+  // After what its jobs use: it finishes them and joins before those go.
+  WriterThreads writers_{kWritersPerImport};
   v1::ImportCustomersResponse response_;
   Kind kind_ = Kind::kNone;
   bool options_seen_ = false;
