@@ -82,12 +82,16 @@ start_process() {  # name binary args...
 }
 
 gateway_flags=()
+org_port=$((BACKEND_PORT + 3))  # the order of SERVICES: customer sales feedback org reporting
 for i in "${!SERVICES[@]}"; do
   svc=${SERVICES[$i]}
   port=$((BACKEND_PORT + i))
   password_var="CRM_${svc^^}_DB_PASSWORD"
+  extra=()
+  # The customer service follows the org service (employees, settings, feed).
+  [ "$svc" = customer ] && extra=(--org-addr "127.0.0.1:$org_port")
   CRM_DB_PASSWORD=${!password_var} start_process "$svc" \
-    "$CRM_BUILD_DIR/services/crm-$svc" --listen "127.0.0.1:$port" --db-port "$DB_PORT"
+    "$CRM_BUILD_DIR/services/crm-$svc" --listen "127.0.0.1:$port" --db-port "$DB_PORT" "${extra[@]}"
   gateway_flags+=("--$svc-addr=127.0.0.1:$port")
 done
 start_process gateway "$CRM_BUILD_DIR/services/gateway/crm-gateway" \
