@@ -168,10 +168,12 @@ std::vector<TierSql> BuildSql(const Asker& asker, const Tier& tier, int64_t afte
     case Source::kRange: {
       TierSql part;
       const bool range = tier.source.kind == Source::kRange;
+      // Customers before documents: visibility and the recycle bin drop
+      // candidates with a row lookup, before the costlier text check.
       part.sql = absl::StrCat("SELECT STRAIGHT_JOIN ", range ? "DISTINCT " : "",
                               "p.customer_id FROM search_postings p"
-                              " JOIN search_docs d ON d.customer_id = p.customer_id"
-                              " JOIN customers c ON c.id = p.customer_id");
+                              " JOIN customers c ON c.id = p.customer_id"
+                              " JOIN search_docs d ON d.customer_id = p.customer_id");
       if (range) {
         part.where.And("p.gram >= ?", {tier.source.low}).And("p.gram < ?", {tier.source.high});
       } else {
