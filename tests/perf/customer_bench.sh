@@ -47,6 +47,7 @@
 #   CRM_MARIADB_BUFFER_POOL  (default 6G)
 #   CRM_BUILD_DIR     build directory (default: deploy/local/lib.sh's, i.e. build/)
 #   KEEP_STACK=1      leave the stack running afterwards (stop: CRM_LOCAL_DIR=... deploy/local/down.sh)
+#   IMPORT_ONLY=1     stop after (b): LOAD DATA beside the import, a few minutes at 1,000,000
 #
 #   N=20000 tests/perf/customer_bench.sh           # smoke run, about a minute
 #   nohup tests/perf/customer_bench.sh > bench.log 2>&1 &
@@ -203,6 +204,14 @@ import_failed=$(field failed "$import_line")
 import_memory="customer $(rss_peak customer), gateway $(rss_peak gateway)"
 load_after_import=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "memory peak (VmHWM) after the import: $import_memory; load average $load_after_import"
+
+if [ "${IMPORT_ONLY:-0}" = 1 ]; then
+  awk -v n="$N" -v lc="$load_customers_s" -v lt="$load_total_s" -v im="$import_s" 'BEGIN {
+    printf "IMPORT_ONLY N=%d: LOAD DATA customers %.2f s, + contacts %.2f s; ImportCustomers %.2f s (%d rows/s)\n", n, lc, lt, im, n / im
+    printf "  ratio import / LOAD DATA (customers + contacts): %.2f; (customers only): %.2f\n", lt / im, lc / im }'
+  echo "  created $import_created, failed $import_failed; peak memory $import_memory"
+  exit 0
+fi
 
 # --- (c) the search index catching up ----------------------------------------------
 index_lag() {
