@@ -16,6 +16,26 @@ die() { echo "mariadb.sh: $*" >&2; exit 1; }
 
 server_user() { if [ "$(id -u)" = 0 ]; then echo root; else id -un; fi; }
 
+# Creates the system tables. --skip-name-resolve keeps it off DNS (it would
+# otherwise look up this host's name, which a CI machine may not resolve); a
+# failed attempt is wiped and tried once more, and the log's tail is printed
+# so a failure on a machine we cannot log in to still says why.
+install_db() {
+  local dir=$1 attempt
+  for attempt in 1 2; do
+    if mariadb-install-db --no-defaults --datadir="$dir/data" --user="$(server_user)" \
+      --auth-root-authentication-method=normal --skip-test-db --skip-name-resolve \
+      >"$dir/install.log" 2>&1; then
+      return 0
+    fi
+    echo "mariadb.sh: mariadb-install-db attempt $attempt failed:" >&2
+    tail -n 20 "$dir/install.log" >&2 || true
+    rm -rf "$dir/data"
+    sleep 1
+  done
+  die "mariadb-install-db failed; see $dir/install.log"
+}
+
 cmd_start() {
   local dir=$1 port=$2
   mkdir -p "$dir"
@@ -24,11 +44,7 @@ cmd_start() {
   if [ -S "$dir/mysqld.sock" ] && mariadb-admin --no-defaults --socket="$dir/mysqld.sock" -uroot ping >/dev/null 2>&1; then
     return 0  # already running
   fi
-  if [ ! -d "$dir/data/mysql" ]; then
-    mariadb-install-db --no-defaults --datadir="$dir/data" --user="$(server_user)" \
-      --auth-root-authentication-method=normal --skip-test-db >"$dir/install.log" 2>&1 ||
-      die "mariadb-install-db failed; see $dir/install.log"
-  fi
+  [ -d "$dir/data/mysql" ] || install_db "$dir"
   mariadbd --no-defaults --datadir="$dir/data" --socket="$dir/mysqld.sock" --port="$port" \
     --bind-address=127.0.0.1 --user="$(server_user)" --pid-file="$dir/mysqld.pid" \
     --log-error="$dir/error.log" --skip-name-resolve \
