@@ -13,7 +13,8 @@ namespace crm {
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target,
                                            const ChannelOptions& options) {
   grpc::ChannelArguments args;
-  args.SetLoadBalancingPolicyName("round_robin");
+  args.SetServiceConfigJSON(
+      R"({"loadBalancingConfig":[{"round_robin":{}}],"healthCheckConfig":{"serviceName":""}})");
   args.SetInt("crm.channel_slot", options.slot);  // differing args: no shared subchannel
   args.SetInt(GRPC_ARG_ENABLE_RETRIES, options.enable_retries ? 1 : 0);
   args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, options.keepalive_time_ms);
@@ -23,10 +24,14 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target,
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
   args.SetMaxReceiveMessageSize(64 * 1024 * 1024);
-  std::string resolved = target.find("://") == std::string::npos && target.rfind("unix:", 0) != 0
-                             ? "dns:///" + target
-                             : target;
-  return grpc::CreateCustomChannel(resolved, grpc::InsecureChannelCredentials(), args);
+  return grpc::CreateCustomChannel(WithScheme(target), grpc::InsecureChannelCredentials(), args);
+}
+
+std::string WithScheme(const std::string& target) {
+  for (const char* scheme : {"dns:", "ipv4:", "ipv6:", "unix:", "unix-abstract:"}) {
+    if (target.rfind(scheme, 0) == 0) return target;
+  }
+  return target.find("://") == std::string::npos ? "dns:///" + target : target;
 }
 
 void PropagateCallContext(const CallContext& call, grpc::ClientContext* out) {

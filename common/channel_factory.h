@@ -28,9 +28,16 @@ struct ChannelOptions {
 
 // A target without a scheme ("customer:50061") is resolved with dns:///, and
 // calls are balanced per call (round_robin) over every address the name has:
-// with a headless Kubernetes Service that is every pod.
+// with a headless Kubernetes Service that is every pod. A target with a scheme
+// ("ipv4:127.0.0.1:50061,127.0.0.1:50071", "unix:…", "dns:///…") is used as is.
+// Each address is health-checked (grpc.health.v1 Watch, service ""): a server
+// that starts draining reports NOT_SERVING and gets no new calls from then on,
+// so none arrives in the instant it shuts down (gRPC cancels those).
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target,
                                            const ChannelOptions& options = {});
+
+// The target gRPC is given: "dns:///" + target unless it names a scheme.
+std::string WithScheme(const std::string& target);
 
 // Prepares `out` for a call made while serving `call`: the caller's deadline and
 // request id travel with it.

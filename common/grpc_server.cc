@@ -36,6 +36,9 @@ ServerOptions ReadServerOptions(Config& config, int default_port, int default_th
                                      "time in-flight calls get to finish on an aged connection"));
   o.drain_ms = static_cast<int>(config.GetInt(
       "drain-ms", o.drain_ms, "after SIGTERM, keep serving while reporting NOT_SERVING this long"));
+  o.reuse_port = config.GetBool(
+      "reuse-port", o.reuse_port,
+      "share the port with a replacement process started before this one stops (local restarts)");
   o.shutdown_grace_ms = static_cast<int>(config.GetInt("shutdown-grace-ms", o.shutdown_grace_ms,
                                                        "then wait this long for in-flight calls"));
   return o;
@@ -81,9 +84,9 @@ absl::Status GrpcServer::Start() {
   reflection_ = std::make_unique<ReflectionServices>(reflected_names_);
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options_.listen_address, grpc::InsecureServerCredentials(), &port_);
-  // gRPC binds with SO_REUSEPORT by default: a second copy of a service would
-  // silently share the port instead of failing to start.
-  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  // gRPC binds with SO_REUSEPORT by default; unless asked for, a second copy
+  // of a service must fail to start rather than silently share the port.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, options_.reuse_port ? 1 : 0);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, options_.keepalive_time_ms);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, options_.keepalive_timeout_ms);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);

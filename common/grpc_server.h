@@ -40,6 +40,10 @@ struct ServerOptions {
   // After SIGTERM: report NOT_SERVING and keep serving this long (load balancers
   // stop sending), then stop accepting and give in-flight calls shutdown_grace_ms.
   int drain_ms = 5000;
+  // Lets a replacement process bind the same port before this one stops: a
+  // rolling restart on one host (deploy/local/restart.sh). Off by default, so
+  // a second copy started by mistake fails instead of silently sharing.
+  bool reuse_port = false;
   int shutdown_grace_ms = 20000;
   int max_message_bytes = 64 * 1024 * 1024;
 };

@@ -13,8 +13,12 @@ using grpc::health::v1::Health;
 using grpc::health::v1::HealthCheckRequest;
 using grpc::health::v1::HealthCheckResponse;
 
-// How often an open Watch stream looks for a change.
-constexpr auto kWatchInterval = std::chrono::milliseconds(500);
+// How often an open Watch stream looks for a change. Clients health-check
+// every connection with a Watch and stop sending once it says NOT_SERVING:
+// this must be well inside the drain period (500 ms locally, 5 s on
+// Kubernetes), or calls still arrive when the server shuts down and are
+// cancelled.
+constexpr auto kWatchInterval = std::chrono::milliseconds(50);
 
 class CheckCall : public AsyncCall {
  public:
@@ -140,6 +144,7 @@ void HealthStatusStore::Shutdown() {
 }
 
 HealthStatusStore::Status HealthStatusStore::Get(const std::string& service) const {
+  if (service == kLivenessName) return HealthCheckResponse::SERVING;
   std::lock_guard<std::mutex> lock(mu_);
   if (shut_down_) return HealthCheckResponse::NOT_SERVING;
   if (service.empty()) return HealthCheckResponse::SERVING;

@@ -16,6 +16,13 @@ class ServerCompletionQueue;
 
 namespace crm {
 
+// Readiness is the empty service name (and each service's own name): SERVING
+// while calls are welcome. Liveness is kLivenessName: SERVING for as long as
+// the process answers at all, also while it drains, so an orchestrator
+// restarts a hung process but never one that is only shutting down or waiting
+// for its database.
+inline constexpr char kLivenessName[] = "liveness";
+
 class HealthStatusStore {
  public:
   using Status = grpc::health::v1::HealthCheckResponse::ServingStatus;

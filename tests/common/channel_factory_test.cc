@@ -3,6 +3,7 @@
 
 #include <grpcpp/generic/async_generic_service.h>
 #include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/server_builder.h>
 #include <gtest/gtest.h>
 
@@ -39,6 +40,9 @@ class RecordingService : public grpc::CallbackGenericService {
 
 TEST(ChannelFactoryTest, PropagatesDeadlineAndRequestId) {
   RecordingService service;
+  // Our channels health-check every address: the server needs a health
+  // service, or the generic one would answer the Watch and never say SERVING.
+  grpc::EnableDefaultHealthCheckService(true);
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
@@ -66,6 +70,15 @@ TEST(ChannelFactoryTest, PropagatesDeadlineAndRequestId) {
   EXPECT_GT(deadline_ms, 6000);
   EXPECT_LE(deadline_ms, 7000);
   server->Shutdown();
+}
+
+TEST(WithSchemeTest, BareHostsAreResolvedByDnsAndSchemesAreKept) {
+  EXPECT_EQ(WithScheme("customer:50061"), "dns:///customer:50061");
+  EXPECT_EQ(WithScheme("127.0.0.1:50061"), "dns:///127.0.0.1:50061");
+  EXPECT_EQ(WithScheme("dns:///customer.crm.svc:50061"), "dns:///customer.crm.svc:50061");
+  EXPECT_EQ(WithScheme("ipv4:127.0.0.1:50061,127.0.0.1:50071"),
+            "ipv4:127.0.0.1:50061,127.0.0.1:50071");
+  EXPECT_EQ(WithScheme("unix:/run/crm.sock"), "unix:/run/crm.sock");
 }
 
 }  // namespace
