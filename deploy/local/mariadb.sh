@@ -97,7 +97,8 @@ cmd_provision() {
     for host in '%' 'localhost' '127.0.0.1'; do
       sql+="CREATE USER IF NOT EXISTS '$user'@'$host' IDENTIFIED BY $(sql_quote "$password");"
       sql+="ALTER USER '$user'@'$host' IDENTIFIED BY $(sql_quote "$password");"
-      sql+="GRANT ALL PRIVILEGES ON \`$user\`.* TO '$user'@'$host';"
+      # In GRANT, _ in a schema name is a wildcard: crm_org would match crmXorg.
+      sql+="GRANT ALL PRIVILEGES ON \`${user//_/\\_}\`.* TO '$user'@'$host';"
     done
   done
   printf '%s\n' "$sql" | cmd_sql "$dir"

@@ -13,7 +13,8 @@
 #   CRM_ADMIN_PASSWORD  the password of the user "admin", set on the first start
 #                       (generated and printed when unset)
 #   CRM_DB_PORT_LOCAL   private MariaDB port (default 33061)
-#   CRM_BACKEND_PORT    first backend port; the five use it and the next four (default 50061)
+#   CRM_BACKEND_PORT    first backend port; the five use it and the next four, and
+#                       each its port + 10 during a restart (default 50061)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -21,7 +22,7 @@ detach=0
 for arg in "$@"; do
   case "$arg" in
     --detach) detach=1 ;;
-    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "up.sh: unknown argument $arg" >&2; exit 2 ;;
   esac
 done
@@ -30,11 +31,7 @@ LOCAL_DIR=${CRM_LOCAL_DIR:-$CRM_ROOT/.crm-local}
 GATEWAY_PORT=${CRM_GATEWAY_PORT:-50051}
 DB_PORT=${CRM_DB_PORT_LOCAL:-33061}
 BACKEND_PORT=${CRM_BACKEND_PORT:-50061}
-SERVICES=(customer sales feedback org reporting)
-declare -A SERVICE_NAMES=(
-  [customer]=crm.customer.v1.CustomerService [sales]=crm.sales.v1.SalesService
-  [feedback]=crm.feedback.v1.FeedbackService [org]=crm.org.v1.OrgService
-  [reporting]=crm.reporting.v1.ReportingService)
+source "$CRM_ROOT/deploy/local/stack.sh"
 
 crm_install_packages "${CRM_PACKAGES[@]}"
 crm_build crm-gateway crm-customer crm-sales crm-feedback crm-org crm-reporting crmctl
@@ -54,7 +51,7 @@ ensure_secret() {  # name value
   [ "$1" = CRM_ADMIN_PASSWORD ] && [ -z "${CRM_ADMIN_PASSWORD:-}" ] && admin_generated=1
   return 0
 }
-for svc in "${SERVICES[@]}"; do ensure_secret "CRM_${svc^^}_DB_PASSWORD" "$(random_secret 18)"; done
+for svc in "${CRM_LOCAL_SERVICES[@]}"; do ensure_secret "CRM_${svc^^}_DB_PASSWORD" "$(random_secret 18)"; done
 ensure_secret CRM_IDENTITY_KEY "$(random_secret 36)"
 ensure_secret CRM_TOKEN_SECRET "$(random_secret 36)"
 ensure_secret CRM_ADMIN_PASSWORD "${CRM_ADMIN_PASSWORD:-$(random_secret 12)}"
@@ -71,35 +68,21 @@ crm_log "starting MariaDB on 127.0.0.1:$DB_PORT"
 # A previous run's processes are replaced (they may be from an older build).
 "$CRM_ROOT/deploy/local/down.sh" --services-only
 
-# No load balancer routes to the local processes, so a long drain would only
-# slow down restarts.
-export CRM_DRAIN_MS=${CRM_DRAIN_MS:-500}
-
-start_process() {  # name binary args...
-  local name=$1; shift
-  nohup setsid "$@" >>"$LOCAL_DIR/logs/$name.log" 2>&1 </dev/null &
-  echo $! >"$LOCAL_DIR/run/$name.pid"
-}
-
-gateway_flags=()
-org_port=$((BACKEND_PORT + 3))  # the order of SERVICES: customer sales feedback org reporting
-for i in "${!SERVICES[@]}"; do
-  svc=${SERVICES[$i]}
-  port=$((BACKEND_PORT + i))
-  password_var="CRM_${svc^^}_DB_PASSWORD"
-  extra=()
-  # The customer service follows the org service (employees, settings, feed).
-  [ "$svc" = customer ] && extra=(--org-addr "127.0.0.1:$org_port")
-  CRM_DB_PASSWORD=${!password_var} start_process "$svc" \
-    "$CRM_BUILD_DIR/services/crm-$svc" --listen "127.0.0.1:$port" --db-port "$DB_PORT" "${extra[@]}"
-  gateway_flags+=("--$svc-addr=127.0.0.1:$port")
+# restart.sh reads the ports from here.
+cat >"$LOCAL_DIR/run/stack.env" <<PORTS
+GATEWAY_PORT=$GATEWAY_PORT
+DB_PORT=$DB_PORT
+BACKEND_PORT=$BACKEND_PORT
+PORTS
+rm -f "$LOCAL_DIR"/run/*.port
+for name in "${CRM_LOCAL_SERVICES[@]}" gateway; do
+  crm_local_home_port "$name" >"$LOCAL_DIR/run/$name.port"
+  crm_local_start "$name" "$(crm_local_port "$name")" >"$LOCAL_DIR/run/$name.pid"
 done
-start_process gateway "$CRM_BUILD_DIR/services/gateway/crm-gateway" \
-  --listen "127.0.0.1:$GATEWAY_PORT" "${gateway_flags[@]}"
 
 crm_log "waiting for every service to report SERVING"
 if ! "$CRM_BUILD_DIR/tools/crmctl/crmctl" wait-serving --target="127.0.0.1:$GATEWAY_PORT" \
-    --services="$(IFS=,; echo "${SERVICE_NAMES[*]}")" --timeout-s=60; then
+    --services="$(IFS=,; echo "${CRM_LOCAL_SERVICE_NAMES[*]}")" --timeout-s=60; then
   echo "up.sh: the system did not come up; logs are in $LOCAL_DIR/logs" >&2
   tail -n 5 "$LOCAL_DIR"/logs/*.log >&2 || true
   exit 1
@@ -110,9 +93,11 @@ cat <<INFO
 
 CRM is up. Gateway: 127.0.0.1:$GATEWAY_PORT (gRPC, plaintext, reflection on)
   backends: customer $BACKEND_PORT, sales $((BACKEND_PORT + 1)), feedback $((BACKEND_PORT + 2)), org $((BACKEND_PORT + 3)), reporting $((BACKEND_PORT + 4))
+            (restart.sh moves each to its port + 10 and back)
   MariaDB:  127.0.0.1:$DB_PORT (data in $LOCAL_DIR/mariadb)
   logs:     $LOCAL_DIR/logs/<process>.log (one JSON object per line)
   secrets:  $secrets
+  restart:  deploy/local/restart.sh [process...] (rolling: each replaced while it serves)
   stop:     deploy/local/down.sh
 INFO
 if [ "$admin_generated" = 1 ]; then
