@@ -34,12 +34,14 @@ absl::Status Invalid() { return absl::UnauthenticatedError("the access token is 
 
 }  // namespace
 
-absl::StatusOr<TokenSecret> TokenSecret::FromString(std::string secret) {
-  if (secret.size() < 32) {
-    return absl::InvalidArgumentError("the token secret must be at least 32 characters");
+absl::StatusOr<TokenSecret> TokenSecret::FromString(std::string secret,
+                                                   std::string also_accepted) {
+  if (secret.size() < 32 || (!also_accepted.empty() && also_accepted.size() < 32)) {
+    return absl::InvalidArgumentError("a token secret must be at least 32 characters");
   }
   TokenSecret s;
   s.secret_ = std::move(secret);
+  s.also_accepted_ = std::move(also_accepted);
   return s;
 }
 
@@ -82,8 +84,11 @@ absl::StatusOr<common::v1::Identity> VerifyAccessToken(absl::string_view token,
   if (token.empty() || token.size() > 4096 || secret.bytes().empty()) return Invalid();
   jwt_t* raw = nullptr;
   const std::string text(token);
-  if (jwt_decode(&raw, text.c_str(), reinterpret_cast<const unsigned char*>(secret.bytes().data()),
-                 static_cast<int>(secret.bytes().size())) != 0) {
+  const auto decode = [&](const std::string& key) {
+    return jwt_decode(&raw, text.c_str(), reinterpret_cast<const unsigned char*>(key.data()),
+                      static_cast<int>(key.size())) == 0;
+  };
+  if (!decode(secret.bytes()) && (secret.also_accepted().empty() || !decode(secret.also_accepted()))) {
     return Invalid();
   }
   JwtPtr jwt(raw);

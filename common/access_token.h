@@ -15,12 +15,19 @@ namespace crm {
 class TokenSecret {
  public:
   TokenSecret() = default;
-  // At least 32 characters; INVALID_ARGUMENT otherwise.
-  static absl::StatusOr<TokenSecret> FromString(std::string secret);
+  // At least 32 characters; INVALID_ARGUMENT otherwise. `also_accepted`, when
+  // not empty, is a second such secret whose tokens verify too (a rotation:
+  // the gateway accepts both while the org service switches to the new one
+  // and the last old tokens expire).
+  static absl::StatusOr<TokenSecret> FromString(std::string secret,
+                                                std::string also_accepted = {});
+  // The one new tokens are signed with.
   const std::string& bytes() const { return secret_; }
+  const std::string& also_accepted() const { return also_accepted_; }
 
  private:
   std::string secret_;
+  std::string also_accepted_;
 };
 
 // A JWT with sub, uid, eid, roles, did, dpath, name, iat, exp and a random jti;

@@ -81,12 +81,15 @@ int RunBackend(int argc, char** argv, const BackendSpec& spec) {
   const std::string log_level = config.GetString("log-level", "info", "debug, info, warn or error");
   const std::string identity_secret = config.GetString(
       "identity-key", "", "secret (32+ characters) verifying the identity the gateway signs");
+  const std::string identity_also_accepted = config.GetString(
+      "identity-key-also-accepted", "",
+      "during a rotation: a second identity key whose signatures are accepted too");
 
   std::vector<MigrationFile> migrations = CommonMigrations();
   for (MigrationFile& f : spec.migrations()) migrations.push_back(std::move(f));
 
   const std::string program = "crm-" + spec.name;
-  absl::StatusOr<IdentityKey> identity_key = IdentityKey::FromSecret(identity_secret);
+  absl::StatusOr<IdentityKey> identity_key = IdentityKey::FromSecret(identity_secret, identity_also_accepted);
   const IdentityKey key = identity_key.ok() ? *identity_key : IdentityKey();
   MySqlPool pool(db_options);
   Database db(pool);

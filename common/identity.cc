@@ -8,32 +8,43 @@
 
 namespace crm {
 
-absl::StatusOr<IdentityKey> IdentityKey::FromSecret(absl::string_view secret) {
-  if (secret.size() < 32) {
-    return absl::InvalidArgumentError("the identity key must be at least 32 characters");
+absl::StatusOr<IdentityKey> IdentityKey::FromSecret(absl::string_view secret,
+                                                    absl::string_view also_accepted) {
+  if (secret.size() < 32 || (!also_accepted.empty() && also_accepted.size() < 32)) {
+    return absl::InvalidArgumentError("an identity key must be at least 32 characters");
   }
   if (sodium_init() < 0) return absl::InternalError("libsodium failed to initialise");
   IdentityKey key;
-  key.key_.resize(crypto_auth_hmacsha256_KEYBYTES);
-  crypto_hash_sha256(reinterpret_cast<unsigned char*>(key.key_.data()),
-                     reinterpret_cast<const unsigned char*>(secret.data()), secret.size());
+  for (absl::string_view text : {secret, also_accepted}) {
+    if (text.empty()) continue;
+    std::string derived(crypto_auth_hmacsha256_KEYBYTES, '\0');
+    crypto_hash_sha256(reinterpret_cast<unsigned char*>(derived.data()),
+                       reinterpret_cast<const unsigned char*>(text.data()), text.size());
+    key.keys_.push_back(std::move(derived));
+  }
   return key;
 }
 
 std::string IdentityKey::Sign(absl::string_view message) const {
   std::string mac(crypto_auth_hmacsha256_BYTES, '\0');
+  if (keys_.empty()) return mac;
   crypto_auth_hmacsha256(reinterpret_cast<unsigned char*>(mac.data()),
                          reinterpret_cast<const unsigned char*>(message.data()), message.size(),
-                         reinterpret_cast<const unsigned char*>(key_.data()));
+                         reinterpret_cast<const unsigned char*>(keys_.front().data()));
   return mac;
 }
 
 bool IdentityKey::Verify(absl::string_view message, absl::string_view signature) const {
-  if (key_.empty() || signature.size() != crypto_auth_hmacsha256_BYTES) return false;
-  return crypto_auth_hmacsha256_verify(reinterpret_cast<const unsigned char*>(signature.data()),
-                                       reinterpret_cast<const unsigned char*>(message.data()),
-                                       message.size(),
-                                       reinterpret_cast<const unsigned char*>(key_.data())) == 0;
+  if (signature.size() != crypto_auth_hmacsha256_BYTES) return false;
+  for (const std::string& key : keys_) {
+    if (crypto_auth_hmacsha256_verify(reinterpret_cast<const unsigned char*>(signature.data()),
+                                      reinterpret_cast<const unsigned char*>(message.data()),
+                                      message.size(),
+                                      reinterpret_cast<const unsigned char*>(key.data())) == 0) {
+      return true;
+    }
+  }
+  return false;
 }
 
 SignedIdentity SignIdentity(const common::v1::Identity& identity, const IdentityKey& key) {

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -25,13 +26,18 @@ class IdentityKey {
   // An unset key: signs nothing usable and verifies nothing.
   IdentityKey() = default;
   // A secret of at least 32 characters (from the environment); INVALID_ARGUMENT otherwise.
-  static absl::StatusOr<IdentityKey> FromSecret(absl::string_view secret);
+  // `also_accepted`, when not empty, is a second such secret whose signatures
+  // verify too: during a rotation every process accepts both keys while they
+  // switch, one by one, to signing with the new one.
+  static absl::StatusOr<IdentityKey> FromSecret(absl::string_view secret,
+                                                absl::string_view also_accepted = {});
 
+  // Signs with the first secret.
   std::string Sign(absl::string_view message) const;
   bool Verify(absl::string_view message, absl::string_view signature) const;
 
  private:
-  std::string key_;  // 32 bytes derived from the secret
+  std::vector<std::string> keys_;  // 32 bytes derived from each secret; the signing one first
 };
 
 struct SignedIdentity {

@@ -59,8 +59,14 @@ int main(int argc, char** argv) {
   }
   const std::string identity_secret = config.GetString(
       "identity-key", "", "secret (32+ characters) signing the identity passed to backends");
+  const std::string identity_also_accepted = config.GetString(
+      "identity-key-also-accepted", "",
+      "during a rotation: a second identity key whose signatures are accepted too");
   const std::string token_secret_text = config.GetString(
       "token-secret", "", "secret (32+ characters) the org service signs access tokens with");
+  const std::string token_also_accepted = config.GetString(
+      "token-secret-also-accepted", "",
+      "during a rotation: a second token secret whose tokens are accepted too");
   const auto api_key_refresh = std::chrono::milliseconds(
       config.GetInt("api-key-refresh-ms", 10000,
                     "how often API keys are fetched (a revoked key works at most this long)"));
@@ -89,8 +95,10 @@ int main(int argc, char** argv) {
     std::cerr << "crm-gateway: unknown log level '" << log_level << "'\n";
     return 2;
   }
-  absl::StatusOr<IdentityKey> identity_key = IdentityKey::FromSecret(identity_secret);
-  absl::StatusOr<TokenSecret> token_secret = TokenSecret::FromString(token_secret_text);
+  absl::StatusOr<IdentityKey> identity_key =
+      IdentityKey::FromSecret(identity_secret, identity_also_accepted);
+  absl::StatusOr<TokenSecret> token_secret =
+      TokenSecret::FromString(token_secret_text, token_also_accepted);
   if (!identity_key.ok() || !token_secret.ok()) {
     std::cerr << "crm-gateway: "
               << (!identity_key.ok() ? "--identity-key (CRM_IDENTITY_KEY): " +

@@ -160,5 +160,43 @@ TEST(AccessTokenTest, ExpiredForgedAndUnsignedTokensAreRefused) {
   EXPECT_FALSE(VerifyAccessToken("", secret, now).ok());
 }
 
+// A rotation: processes that accept both keys verify what either signs, and
+// sign with the first; a key that was never accepted still fails.
+TEST(IdentityTest, DuringARotationBothKeysVerify) {
+  const std::string old_secret(40, 'o'), new_secret(40, 'n');
+  IdentityKey old_only = *IdentityKey::FromSecret(old_secret);
+  IdentityKey accepting_new = *IdentityKey::FromSecret(old_secret, new_secret);
+  IdentityKey switched = *IdentityKey::FromSecret(new_secret, old_secret);
+  IdentityKey new_only = *IdentityKey::FromSecret(new_secret);
+  const int64_t now = UnixNow();
+  SignedIdentity by_old = SignIdentity(SampleIdentity(now + 60), accepting_new);
+  SignedIdentity by_new = SignIdentity(SampleIdentity(now + 60), switched);
+  EXPECT_TRUE(VerifyIdentity(by_old.identity, by_old.signature, old_only, now).ok());
+  EXPECT_TRUE(VerifyIdentity(by_new.identity, by_new.signature, accepting_new, now).ok());
+  EXPECT_TRUE(VerifyIdentity(by_old.identity, by_old.signature, switched, now).ok());
+  EXPECT_TRUE(VerifyIdentity(by_new.identity, by_new.signature, new_only, now).ok());
+  EXPECT_FALSE(VerifyIdentity(by_new.identity, by_new.signature, old_only, now).ok());
+  EXPECT_FALSE(VerifyIdentity(by_old.identity, by_old.signature, new_only, now).ok());
+  IdentityKey stranger = *IdentityKey::FromSecret(std::string(40, 's'), std::string(40, 't'));
+  EXPECT_FALSE(VerifyIdentity(by_old.identity, by_old.signature, stranger, now).ok());
+  EXPECT_FALSE(IdentityKey::FromSecret(new_secret, "short").ok());
+}
+
+TEST(AccessTokenTest, DuringARotationTokensOfEitherSecretVerify) {
+  const std::string old_secret(48, 'o'), new_secret(48, 'n');
+  TokenSecret org_old = *TokenSecret::FromString(old_secret);
+  TokenSecret org_new = *TokenSecret::FromString(new_secret);
+  TokenSecret gateway_both = *TokenSecret::FromString(new_secret, old_secret);
+  const int64_t now = UnixNow();
+  std::string old_token = *IssueAccessToken(SampleIdentity(now + 900), org_old, now);
+  std::string new_token = *IssueAccessToken(SampleIdentity(now + 900), org_new, now);
+  EXPECT_TRUE(VerifyAccessToken(old_token, gateway_both, now).ok());
+  EXPECT_TRUE(VerifyAccessToken(new_token, gateway_both, now).ok());
+  EXPECT_FALSE(VerifyAccessToken(old_token, org_new, now).ok());
+  TokenSecret other = *TokenSecret::FromString(std::string(48, 'x'), std::string(48, 'y'));
+  EXPECT_FALSE(VerifyAccessToken(new_token, other, now).ok());
+  EXPECT_FALSE(TokenSecret::FromString(new_secret, "short").ok());
+}
+
 }  // namespace
 }  // namespace crm
