@@ -3,7 +3,7 @@
 // it was told succeeded is really there. tests/perf/rolling_restart.sh runs it
 // while deploy/local/restart.sh replaces each process in turn.
 //
-//   keep_calling --target=HOST:PORT [--username=admin] [--threads=4] [--stop-file=F]
+//   keep_calling --target=HOST:PORT [--username=admin] [--threads=4] [--stop-file=F] [--careful=false]
 //                [--seconds=N]
 //
 // Each thread loops over: CreateCustomer (with a request id), GetCustomer of
@@ -63,8 +63,9 @@ struct Tally {
 
 class Caller {
  public:
-  Caller(std::shared_ptr<grpc::Channel> channel, std::string bearer, Tally& tally)
-      : customers_(customer::CustomerService::NewStub(channel)),
+  Caller(std::shared_ptr<grpc::Channel> channel, std::string bearer, Tally& tally, bool careful)
+      : careful_(careful),
+        customers_(customer::CustomerService::NewStub(channel)),
         org_(crm::org::v1::OrgService::NewStub(channel)),
         sales_(crm::sales::v1::SalesService::NewStub(channel)),
         feedback_(crm::feedback::v1::FeedbackService::NewStub(channel)),
@@ -115,7 +116,7 @@ class Caller {
  private:
   void Prepare(grpc::ClientContext* context) {
     context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-    context->set_wait_for_ready(true);
+    context->set_wait_for_ready(careful_);
     context->AddMetadata("authorization", bearer_);
   }
 
@@ -130,6 +131,7 @@ class Caller {
     return status;
   }
 
+  const bool careful_;
   std::unique_ptr<customer::CustomerService::Stub> customers_;
   std::unique_ptr<crm::org::v1::OrgService::Stub> org_;
   std::unique_ptr<crm::sales::v1::SalesService::Stub> sales_;
@@ -176,6 +178,9 @@ int main(int argc, char** argv) {
   const int threads = static_cast<int>(config.GetInt("threads", 4, "concurrent callers"));
   const std::string stop_file = config.GetString("stop-file", "", "stop once this file exists");
   const int seconds = static_cast<int>(config.GetInt("seconds", 0, "stop after this long (0: no limit)"));
+  const bool careful = config.GetBool(
+      "careful", true,
+      "health-check each address and wait for a ready one (false: a plain channel, for comparison)");
   if (absl::Status status = config.Finish(); !status.ok()) {
     std::cerr << "keep_calling: " << status.message() << "\n" << config.Usage("keep_calling");
     return 2;
@@ -186,7 +191,8 @@ int main(int argc, char** argv) {
   // ready address within their deadline, and no retry policy.
   grpc::ChannelArguments args;
   args.SetServiceConfigJSON(
-      R"({"loadBalancingConfig":[{"round_robin":{}}],"healthCheckConfig":{"serviceName":""}})");
+      careful ? R"({"loadBalancingConfig":[{"round_robin":{}}],"healthCheckConfig":{"serviceName":""}})"
+              : R"({"loadBalancingConfig":[{"round_robin":{}}]})");
   auto channel = grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
   const std::string bearer = LogIn(channel, username, password);
 
@@ -197,7 +203,7 @@ int main(int argc, char** argv) {
   const std::string run_id = std::to_string(std::chrono::system_clock::now().time_since_epoch().count());
   for (int t = 0; t < threads; ++t) {
     workers.emplace_back([&, t] {
-      Caller caller(channel, bearer, tally);
+      Caller caller(channel, bearer, tally, careful);
       for (int i = 0; !stop.load(); ++i) caller.OneRound(absl::StrCat(run_id, "-", t, "-", i));
     });
   }
@@ -209,7 +215,7 @@ int main(int argc, char** argv) {
   for (auto& worker : workers) worker.join();
 
   // Nothing acknowledged may be missing afterwards.
-  Caller checker(channel, bearer, tally);
+  Caller checker(channel, bearer, tally, /*careful=*/true);
   int64_t lost = 0;
   for (int64_t id : tally.acknowledged_ids) {
     if (!checker.Exists(id)) ++lost;
