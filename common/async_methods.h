@@ -6,6 +6,7 @@
 #include <grpcpp/server_context.h>
 #include <grpcpp/support/async_unary_call.h>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <stdexcept>
@@ -15,6 +16,7 @@
 #include "absl/status/status.h"
 #include "common/async_call.h"
 #include "common/call_context.h"
+#include "common/call_metrics.h"
 #include "common/call_handling.h"
 #include "common/status_util.h"
 
@@ -162,6 +164,9 @@ class AsyncMethods {
     return ServiceMethods(*this, std::move(service_name));
   }
 
+  // While not ready, every call is answered UNAVAILABLE (backend_readiness.h).
+  void SetReady(bool ready) { ready_.store(ready); }
+
   // Posts one accept per method on `cq` (each call posts the next when done).
   void Prime(grpc::ServerCompletionQueue* cq) const {
     for (const auto& prime : primers_) prime(cq);
@@ -170,12 +175,14 @@ class AsyncMethods {
  private:
   friend class ServiceMethods;
   const IdentityKey& key_;
+  std::atomic<bool> ready_{true};
   std::vector<std::function<void(grpc::ServerCompletionQueue*)>> primers_;
   std::vector<std::shared_ptr<void>> specs_;  // what the calls point at
 };
 
 inline MethodSpec ServiceMethods::Spec(const char* name) const {
-  MethodSpec spec{name, PolicyForPath("/" + service_name_ + "/" + name)};
+  MethodSpec spec{name, PolicyForPath("/" + service_name_ + "/" + name),
+                  &MethodMetrics::For(service_name_, name), &methods_.ready_};
   // A method unknown to the descriptor pool would refuse every call; that is a
   // build mistake (its proto file not linked), not something to serve.
   if (!spec.policy.declared) {

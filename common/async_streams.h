@@ -71,18 +71,27 @@ class StreamCallBase : public AsyncCall {
   // Runs the access checks; the call's context on success.
   absl::StatusOr<CallContext> Admit(const grpc::ServerContextBase& context) {
     started_ = std::chrono::steady_clock::now();
+    CountCallStarted(method_);
     absl::StatusOr<CallContext> call = AdmitCall(context, method_, key_);
-    if (call.ok()) request_id_ = call->request_id;
+    if (call.ok()) {
+      request_id_ = call->request_id;
+      trace_id_ = call->trace.trace_id;
+    }
     return call;
   }
-  log::ScopedContext Scope() const { return log::ScopedContext(request_id_, method_.name); }
+  log::ScopedContext Scope() const {
+    return log::ScopedContext(request_id_, method_.name, trace_id_);
+  }
   void LogOutcome(const absl::Status& status) const {
-    LogCallOutcome(status, std::chrono::steady_clock::now() - started_);
+    const auto elapsed = std::chrono::steady_clock::now() - started_;
+    LogCallOutcome(status, elapsed);
+    CountCallHandled(method_, status, elapsed);
   }
 
   const MethodSpec method_;
   const IdentityKey& key_;
   std::string request_id_;
+  std::string trace_id_;
   std::chrono::steady_clock::time_point started_;
 };
 

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/async_methods.h"
+#include "common/backend_readiness.h"
 #include "common/background_worker.h"
 #include "common/config.h"
 #include "common/database.h"
@@ -15,6 +16,7 @@
 #include "common/grpc_server.h"
 #include "common/identity.h"
 #include "common/logging.h"
+#include "common/metrics.h"
 #include "common/migrations.h"
 #include "common/mysql_pool.h"
 
@@ -45,24 +47,36 @@ MySqlOptions ReadMySqlOptions(Config& config, const std::string& service) {
   return o;
 }
 
-// Databases may come up after the service (Kubernetes starts both at once):
-// retry while it is unreachable, fail at once on anything else.
-absl::Status MigrateWhenReachable(MySqlPool& pool, const std::vector<MigrationFile>& files,
-                                  int startup_timeout_s) {
-  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(startup_timeout_s);
-  for (;;) {
-    absl::StatusOr<MigrationReport> report = ApplyMigrations(pool, files);
-    if (report.ok()) {
-      log::Info("schema ready", {{"applied", report->applied},
-                                 {"already_applied", report->already_applied},
-                                 {"latest", report->latest}});
-      return absl::OkStatus();
-    }
-    bool transient = report.status().code() == absl::StatusCode::kUnavailable ||
-                     report.status().code() == absl::StatusCode::kResourceExhausted;
-    if (!transient || std::chrono::steady_clock::now() > give_up) return report.status();
-    log::Warn("database not reachable yet; retrying", {{"error", report.status().message()}});
-    std::this_thread::sleep_for(std::chrono::seconds(1));
+// The pool's figures at every scrape, while the pool lives.
+std::shared_ptr<void> ExportPoolMetrics(const MySqlPool& pool) {
+  return metrics::Registry::Global().AddCollector([&pool](metrics::Exposition& out) {
+    const MySqlPoolStats s = pool.Stats();
+    out.Gauge("crm_db_pool_size", "Connections the MySQL pool may hold.", s.size);
+    out.Gauge("crm_db_pool_in_use", "Connections checked out of the pool now.", s.in_use);
+    out.Counter("crm_db_pool_waits_total", "Checkouts that waited for a free connection.",
+                static_cast<double>(s.waits));
+    out.Counter("crm_db_pool_wait_seconds_total", "Time checkouts spent waiting, in seconds.",
+                static_cast<double>(s.wait_micros) / 1e6);
+    out.Counter("crm_db_pool_timeouts_total", "Checkouts that gave up waiting.",
+                static_cast<double>(s.timeouts));
+    out.Counter("crm_db_pool_connections_replaced_total",
+                "Broken or stale connections closed and opened again.",
+                static_cast<double>(s.replaced));
+    out.Counter("crm_db_pool_connect_failures_total", "Attempts to connect that failed.",
+                static_cast<double>(s.connect_failures));
+  });
+}
+
+// crm_schema_migration_version{track}: the newest migration applied per track
+// ("common" and the service's own), once they all are.
+void ExportMigrationVersions(const std::vector<MigrationFile>& applied) {
+  for (const MigrationFile& file : applied) {
+    absl::StatusOr<Migration> migration = ParseMigration(file);
+    if (!migration.ok()) continue;
+    metrics::Gauge& version = metrics::Registry::Global().GetGauge(
+        "crm_schema_migration_version", "The newest schema migration applied, per track.",
+        {{"track", file.track}});
+    if (migration->version > version.value()) version.Set(migration->version);
   }
 }
 
@@ -76,8 +90,9 @@ int RunBackend(int argc, char** argv, const BackendSpec& spec) {
   // one longer (streams).
   ServerOptions server_options = ReadServerOptions(config, spec.default_port, 4);
   MySqlOptions db_options = ReadMySqlOptions(config, spec.name);
-  const int startup_timeout_s = static_cast<int>(
-      config.GetInt("db-startup-timeout-s", 60, "how long to wait for the database at start-up"));
+  const auto readiness_interval = std::chrono::milliseconds(config.GetInt(
+      "readiness-interval-ms", 2000,
+      "how often the database is checked (and, until done, the migrations retried)"));
   const std::string log_level = config.GetString("log-level", "info", "debug, info, warn or error");
   const std::string identity_secret = config.GetString(
       "identity-key", "", "secret (32+ characters) verifying the identity the gateway signs");
@@ -92,6 +107,7 @@ int RunBackend(int argc, char** argv, const BackendSpec& spec) {
   absl::StatusOr<IdentityKey> identity_key = IdentityKey::FromSecret(identity_secret, identity_also_accepted);
   const IdentityKey key = identity_key.ok() ? *identity_key : IdentityKey();
   MySqlPool pool(db_options);
+  const std::shared_ptr<void> pool_metrics = ExportPoolMetrics(pool);
   Database db(pool);
   AsyncMethods methods(key);
   // Destroyed in reverse: services, then workers, then what both use.
@@ -127,26 +143,44 @@ int RunBackend(int argc, char** argv, const BackendSpec& spec) {
                          {"db_port", db_options.port},
                          {"pool_size", db_options.pool_size}});
 
-  if (absl::Status status = MigrateWhenReachable(pool, migrations, startup_timeout_s);
-      !status.ok()) {
-    log::Error("cannot prepare the schema", {{"error", status.message()}});
-    return 1;
-  }
-  if (spec.after_migrations) {
-    if (absl::Status status = spec.after_migrations(); !status.ok()) {
-      log::Error("cannot prepare the service", {{"error", status.message()}});
-      return 1;
-    }
-  }
-  for (auto& worker : workers) worker->Start();
-
+  // Serving starts at once, not ready: liveness answers while the database
+  // comes up (Kubernetes starts both together) and the schema is migrated.
   GrpcServer server(server_options);
   for (BackendService& s : *services) server.AddService(s.service.get(), s.name);
   server.OnQueueReady([&methods](grpc::ServerCompletionQueue* cq) { methods.Prime(cq); });
+  server.health().SetReady(false);
+  methods.SetReady(false);
   if (absl::Status status = server.Start(); !status.ok()) {
     log::Error("cannot start the server", {{"error", status.message()}});
     return 1;
   }
+  BackendReadiness::Steps steps;
+  steps.prepare = [&]() -> absl::Status {
+    absl::StatusOr<MigrationReport> report = ApplyMigrations(pool, migrations);
+    if (!report.ok()) return report.status();
+    log::Info("schema ready", {{"applied", report->applied},
+                               {"already_applied", report->already_applied},
+                               {"latest", report->latest}});
+    ExportMigrationVersions(migrations);
+    if (spec.after_migrations) {
+      if (absl::Status status = spec.after_migrations(); !status.ok()) return status;
+    }
+    for (auto& worker : workers) worker->Start();
+    return absl::OkStatus();
+  };
+  steps.check = [&db]() -> absl::Status {
+    return db.Run("readiness", std::chrono::steady_clock::now() + std::chrono::seconds(5),
+                  [](MySqlConnection& c) -> absl::Status {
+                    c.Execute("DO 1");
+                    return absl::OkStatus();
+                  });
+  };
+  steps.on_change = [&server, &methods](bool ready) {
+    methods.SetReady(ready);
+    server.health().SetReady(ready);
+  };
+  BackendReadiness readiness(std::move(steps), readiness_interval);
+  readiness.Start();
   server.ServeUntilShutdownSignal();
   return 0;
 }

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 
+#include "common/trace_context.h"
 #include "common/mysql_pool.h"
 #include "common/permissions.h"
 
@@ -31,6 +32,8 @@ struct CallContext {
   // Recorded in change rows: the caller's subject, or "anonymous".
   std::string actor = "anonymous";
   Deadline deadline = Deadline::max();  // the caller's deadline on the steady clock
+  // The caller's trace (traceparent), or one started here for a direct call.
+  TraceParent trace;
   // The signed identity headers as received, passed on to downstream calls.
   std::string identity_header;
   std::string identity_signature;

@@ -4,9 +4,11 @@
 #include <grpcpp/server_context.h>
 
 #include "absl/strings/str_cat.h"
+#include "common/call_metrics.h"
 #include "common/identity.h"
 #include "common/logging.h"
 #include "common/request_id.h"
+#include "common/trace_context.h"
 
 namespace crm {
 namespace {
@@ -34,7 +36,11 @@ void LogCallOutcome(const absl::Status& status, std::chrono::steady_clock::durat
   const std::string code = absl::StatusCodeToString(status.code());
   switch (status.code()) {
     case absl::StatusCode::kOk:
-      if (elapsed > kSlowCall) log::Warn("slow call", {{"latency_us", micros}});
+      if (elapsed > kSlowCall) {
+        log::Warn("slow call", {{"latency_us", micros}});
+      } else {
+        log::Debug("call served", {{"latency_us", micros}});
+      }
       return;
     case absl::StatusCode::kInternal:
     case absl::StatusCode::kUnknown:
@@ -53,6 +59,15 @@ void LogCallOutcome(const absl::Status& status, std::chrono::steady_clock::durat
   }
 }
 
+void CountCallStarted(const MethodSpec& method) {
+  if (method.metrics != nullptr) method.metrics->Started();
+}
+
+void CountCallHandled(const MethodSpec& method, const absl::Status& status,
+                      std::chrono::steady_clock::duration elapsed) {
+  if (method.metrics != nullptr) method.metrics->Handled(status.code(), elapsed);
+}
+
 absl::StatusOr<CallContext> MakeCallContext(const grpc::ServerContextBase& context,
                                             const MethodSpec& method, const IdentityKey& key) {
   CallContext call;
@@ -60,6 +75,8 @@ absl::StatusOr<CallContext> MakeCallContext(const grpc::ServerContextBase& conte
   absl::string_view id = Header(context, kRequestIdHeader);
   call.request_id = IsAcceptableRequestId(id) ? std::string(id) : NewRequestId();
   call.deadline = ToSteadyDeadline(context.deadline());
+  std::optional<TraceParent> trace = ParseTraceParent(Header(context, kTraceParentHeader));
+  call.trace = trace ? *std::move(trace) : NewTrace();
 
   call.identity_header = std::string(Header(context, kIdentityHeader));
   call.identity_signature = std::string(Header(context, kIdentitySignatureHeader));
@@ -83,6 +100,9 @@ absl::StatusOr<CallContext> MakeCallContext(const grpc::ServerContextBase& conte
 
 absl::StatusOr<CallContext> AdmitCall(const grpc::ServerContextBase& context,
                                       const MethodSpec& method, const IdentityKey& key) {
+  if (method.ready != nullptr && !method.ready->load(std::memory_order_relaxed)) {
+    return absl::UnavailableError("the service is not ready (database or schema); retry later");
+  }
   absl::StatusOr<CallContext> made = MakeCallContext(context, method, key);
   // (IsCancelled() is not usable here: on the async API it is only defined
   // after an AsyncNotifyWhenDone event, which calls here do not ask for.)
@@ -105,13 +125,20 @@ absl::Status ServeCall(const grpc::ServerContextBase& context, const MethodSpec&
                        const IdentityKey& key,
                        const std::function<absl::Status(const CallContext&)>& handler) {
   const auto started = std::chrono::steady_clock::now();
+  CountCallStarted(method);
   absl::StatusOr<CallContext> admitted = AdmitCall(context, method, key);
-  // A refused call still logs under the request id the caller sent.
+  // A refused call still logs under the request id and trace the caller sent.
   const std::string request_id =
       admitted.ok() ? admitted->request_id : std::string(Header(context, kRequestIdHeader));
-  log::ScopedContext log_context(request_id, method.name);
+  const TraceParent trace = admitted.ok() ? admitted->trace
+                                          : ParseTraceParent(Header(context, kTraceParentHeader))
+                                                .value_or(TraceParent{});
+  log::ScopedContext log_context(request_id, method.name, trace.trace_id);
+  ScopedTrace downstream_trace(admitted.ok() ? &trace : nullptr);
   const absl::Status status = admitted.ok() ? handler(*admitted) : admitted.status();
-  LogCallOutcome(status, std::chrono::steady_clock::now() - started);
+  const auto elapsed = std::chrono::steady_clock::now() - started;
+  LogCallOutcome(status, elapsed);
+  CountCallHandled(method, status, elapsed);
   return status;
 }
 

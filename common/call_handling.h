@@ -3,6 +3,7 @@
 // and outcome logging.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 
@@ -17,11 +18,15 @@ class ServerContextBase;
 namespace crm {
 
 class IdentityKey;
+class MethodMetrics;
 
-// A method as served: its name for logs and its access policy.
+// A method as served: its name for logs, its access policy, its metrics.
 struct MethodSpec {
   std::string name;
   MethodPolicy policy;
+  MethodMetrics* metrics = nullptr;
+  // While false, calls are turned away with UNAVAILABLE (backend_readiness.h).
+  const std::atomic<bool>* ready = nullptr;
 };
 
 // Builds the call's context and checks access again, as the gateway did: the
@@ -41,6 +46,12 @@ absl::StatusOr<CallContext> AdmitCall(const grpc::ServerContextBase& context,
 
 // Logs a served call's outcome as ServeCall does: failures by severity, slow calls.
 void LogCallOutcome(const absl::Status& status, std::chrono::steady_clock::duration elapsed);
+
+// Counts a call as started, and as finished with its status and time (the
+// method's metrics; nothing when it has none).
+void CountCallStarted(const MethodSpec& method);
+void CountCallHandled(const MethodSpec& method, const absl::Status& status,
+                      std::chrono::steady_clock::duration elapsed);
 
 // The context of a call: request id, deadline and verified caller.
 absl::StatusOr<CallContext> MakeCallContext(const grpc::ServerContextBase& context,

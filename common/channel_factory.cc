@@ -1,4 +1,4 @@
-// Channel creation with keepalive and per-call load balancing.
+// Channel creation with keepalive, per-call load balancing and optional TLS.
 #include "common/channel_factory.h"
 
 #include <grpcpp/client_context.h>
@@ -7,6 +7,7 @@
 #include <grpcpp/support/channel_arguments.h>
 
 #include "common/request_id.h"
+#include "common/tls_credentials.h"
 
 namespace crm {
 
@@ -24,7 +25,13 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target,
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
   args.SetMaxReceiveMessageSize(64 * 1024 * 1024);
-  return grpc::CreateCustomChannel(WithScheme(target), grpc::InsecureChannelCredentials(), args);
+  // Targets are often IP addresses or per-pod names that no certificate
+  // lists: the override names what the servers' certificates do carry.
+  if (options.tls != nullptr && !options.tls->server_name.empty()) {
+    args.SetSslTargetNameOverride(options.tls->server_name);
+  }
+  return grpc::CreateCustomChannel(WithScheme(target), MakeChannelCredentials(options.tls.get()),
+                                   args);
 }
 
 std::string WithScheme(const std::string& target) {
@@ -41,6 +48,7 @@ void PropagateCallContext(const CallContext& call, grpc::ClientContext* out) {
                       std::chrono::duration_cast<std::chrono::system_clock::duration>(remaining));
   }
   out->AddMetadata(kRequestIdHeader, call.request_id);
+  if (!call.trace.trace_id.empty()) out->AddMetadata(kTraceParentHeader, call.trace.Child().Format());
 }
 
 }  // namespace crm

@@ -13,6 +13,8 @@ class ClientContext;
 
 namespace crm {
 
+struct ChannelTls;
+
 struct ChannelOptions {
   int keepalive_time_ms = 30000;
   int keepalive_timeout_ms = 10000;
@@ -24,6 +26,9 @@ struct ChannelOptions {
   // several channels to one target its own slot to spread calls over
   // several connections (and so over the server's threads).
   int slot = 0;
+  // TLS to the target (internal-tls); nullptr: plaintext. Shared by every
+  // channel of a process, read once at start-up (LoadChannelTls).
+  std::shared_ptr<const ChannelTls> tls;
 };
 
 // A target without a scheme ("customer:50061") is resolved with dns:///, and

@@ -23,7 +23,8 @@ FeedConsumer::FeedConsumer(std::string name, Database& db, Fetch fetch, Apply ap
       db_(db),
       fetch_(std::move(fetch)),
       apply_(std::move(apply)),
-      interval_(interval) {}
+      interval_(interval),
+      progress_(name_) {}
 
 FeedConsumer::~FeedConsumer() {
   {
@@ -41,6 +42,7 @@ void FeedConsumer::Start() {
       lock.unlock();
       absl::StatusOr<int> applied = CatchUp();
       if (!applied.ok()) {
+        progress_.Failed();
         log::Warn("cannot follow a change feed",
                   {{"feed", name_}, {"error", applied.status().message()}});
       } else if (*applied > 0) {
@@ -66,11 +68,19 @@ absl::StatusOr<int> FeedConsumer::CatchUp() {
   int applied = 0;
   for (;;) {
     CRM_ASSIGN_OR_RETURN(int64_t cursor, Cursor());
+    progress_.At(cursor);
     CRM_ASSIGN_OR_RETURN(common::v1::ListChangesResponse page, fetch_(cursor, kPageSize));
-    if (page.changes().empty()) return applied;
+    if (page.changes().empty()) {
+      progress_.CaughtUp();
+      return applied;
+    }
     CRM_ASSIGN_OR_RETURN(int done, ApplyPage(page));
     applied += done;
-    if (!page.has_more()) return applied;
+    progress_.At(page.last_sequence());
+    if (!page.has_more()) {
+      progress_.CaughtUp();
+      return applied;
+    }
   }
 }
 

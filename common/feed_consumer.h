@@ -13,6 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/background_worker.h"
+#include "common/feed_progress.h"
 #include "crm/common/v1/changes.pb.h"
 
 namespace crm {
@@ -49,6 +50,7 @@ class FeedConsumer : public BackgroundWorker {
   Fetch fetch_;
   Apply apply_;
   const std::chrono::milliseconds interval_;
+  FeedProgress progress_;
   std::mutex mu_;
   std::condition_variable wake_;
   bool stopping_ = false;

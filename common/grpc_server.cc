@@ -13,6 +13,7 @@
 #include "absl/synchronization/mutex.h"
 #include "common/config.h"
 #include "common/logging.h"
+#include "common/metrics_server.h"
 #include "common/reflection_service.h"
 
 namespace crm {
@@ -36,11 +37,15 @@ ServerOptions ReadServerOptions(Config& config, int default_port, int default_th
                                      "time in-flight calls get to finish on an aged connection"));
   o.drain_ms = static_cast<int>(config.GetInt(
       "drain-ms", o.drain_ms, "after SIGTERM, keep serving while reporting NOT_SERVING this long"));
+  o.metrics_port = static_cast<int>(
+      config.GetInt("metrics-port", default_port + 1000,
+                    "HTTP port of the Prometheus metrics page /metrics (0: none)"));
   o.reuse_port = config.GetBool(
       "reuse-port", o.reuse_port,
       "share the port with a replacement process started before this one stops (local restarts)");
   o.shutdown_grace_ms = static_cast<int>(config.GetInt("shutdown-grace-ms", o.shutdown_grace_ms,
                                                        "then wait this long for in-flight calls"));
+  o.tls = ReadServerTlsOptions(config);
   return o;
 }
 
@@ -55,6 +60,21 @@ void InitServerProcess() {
 
 GrpcServer::GrpcServer(ServerOptions options)
     : options_(std::move(options)), queues_(options_.threads) {}
+
+namespace {
+
+// "0.0.0.0:50061" -> "0.0.0.0", "[::]:50061" -> "::".
+std::string HostOf(const std::string& listen_address) {
+  std::string host = listen_address.substr(0, listen_address.rfind(':'));
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  return host;
+}
+
+}  // namespace
+
+int GrpcServer::metrics_port() const { return metrics_server_ ? metrics_server_->port() : 0; }
 
 GrpcServer::~GrpcServer() {
   if (server_) server_->Shutdown(std::chrono::system_clock::now());
@@ -80,10 +100,13 @@ absl::Status GrpcServer::Start() {
   // Health and reflection are ours, on the async API: no callback-API service
   // may be registered, or gRPC starts its callback threads (async_call.h).
   grpc::EnableDefaultHealthCheckService(false);
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      MakeServerCredentials(options_.tls);
+  if (!credentials.ok()) return credentials.status();
   health_service_ = std::make_unique<HealthService>(health_);
   reflection_ = std::make_unique<ReflectionServices>(reflected_names_);
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(options_.listen_address, grpc::InsecureServerCredentials(), &port_);
+  builder.AddListeningPort(options_.listen_address, *credentials, &port_);
   // gRPC binds with SO_REUSEPORT by default; unless asked for, a second copy
   // of a service must fail to start rather than silently share the port.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, options_.reuse_port ? 1 : 0);
@@ -105,7 +128,26 @@ absl::Status GrpcServer::Start() {
   queues_.AddQueues(builder);
   server_ = builder.BuildAndStart();
   if (!server_ || port_ == 0) {
-    return absl::UnavailableError(absl::StrCat("cannot listen on ", options_.listen_address));
+    // gRPC also refuses to listen when the key does not match the certificate.
+    return absl::UnavailableError(absl::StrCat(
+        "cannot listen on ", options_.listen_address,
+        options_.tls.enabled() ? " (or tls-cert-file and tls-key-file are not a matching pair)"
+                               : ""));
+  }
+  if (options_.tls.enabled()) {
+    // Paths only: the key's content never reaches a log.
+    log::Info("serving TLS",
+              {{"cert_file", options_.tls.cert_file},
+               {"client_certificates", options_.tls.client_ca_file.empty() ? "not requested"
+                                       : options_.tls.require_client_cert  ? "required"
+                                                                           : "verified if sent"}});
+  }
+  if (options_.metrics_port > 0) {
+    metrics::RegisterProcessMetrics();
+    metrics_server_ = std::make_unique<metrics::MetricsServer>();
+    absl::Status metrics = metrics_server_->Start(HostOf(options_.listen_address),
+                                                  options_.metrics_port, options_.reuse_port);
+    if (!metrics.ok()) return metrics;
   }
   for (auto& [service, name] : services_) health_.Set(name, true);
   queues_.Start([this](grpc::ServerCompletionQueue* cq) {
@@ -113,8 +155,10 @@ absl::Status GrpcServer::Start() {
     reflection_->Prime(cq);
     for (auto& prime : primers_) prime(cq);
   });
-  log::Info("serving",
-            {{"listen", options_.listen_address}, {"port", port_}, {"threads", options_.threads}});
+  log::Info("serving", {{"listen", options_.listen_address},
+                       {"port", port_},
+                       {"metrics_port", metrics_port()},
+                       {"threads", options_.threads}});
   return absl::OkStatus();
 }
 

@@ -1,6 +1,6 @@
-// Server bootstrap shared by every process: listening, keepalive and connection
-// age, the completion-queue threads (async_call.h), health and reflection, and
-// the SIGTERM drain.
+// Server bootstrap shared by every process: listening (plaintext or TLS),
+// keepalive and connection age, the completion-queue threads (async_call.h),
+// health and reflection, and the SIGTERM drain.
 #pragma once
 
 #include <functional>
@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "common/async_call.h"
 #include "common/health_service.h"
+#include "common/tls_credentials.h"
 
 namespace grpc {
 class Server;
@@ -23,6 +24,9 @@ namespace crm {
 
 class Config;
 class ReflectionServices;
+namespace metrics {
+class MetricsServer;
+}
 
 struct ServerOptions {
   std::string listen_address;
@@ -45,10 +49,16 @@ struct ServerOptions {
   // a second copy started by mistake fails instead of silently sharing.
   bool reuse_port = false;
   int shutdown_grace_ms = 20000;
+  // The Prometheus endpoint's port (metrics_server.h), on the host gRPC listens
+  // on; 0 turns it off.
+  int metrics_port = 0;
   int max_message_bytes = 64 * 1024 * 1024;
+  // Plaintext unless a certificate and key are configured; the files are read
+  // by Start().
+  ServerTlsOptions tls;
 };
 
-// Reads listen, threads, keepalive, connection age and drain settings.
+// Reads listen, threads, keepalive, connection age, drain and TLS settings.
 ServerOptions ReadServerOptions(Config& config, int default_port, int default_threads);
 
 // Call first thing in main(), before any thread starts: blocks SIGTERM and
@@ -75,8 +85,12 @@ class GrpcServer {
   void OnQueueReady(std::function<void(grpc::ServerCompletionQueue*)> prime);
 
   // Binds, starts the threads; "" and every service added are SERVING.
+  // InvalidArgument naming the setting when the TLS files are inconsistent
+  // or unreadable.
   absl::Status Start();
   int port() const { return port_; }
+  // The metrics endpoint's port (0 when off).
+  int metrics_port() const;
   HealthStatusStore& health() { return health_; }
 
   // Waits for SIGTERM/SIGINT, then drains and shuts down (see ServerOptions).
@@ -95,6 +109,7 @@ class GrpcServer {
   std::unique_ptr<ReflectionServices> reflection_;
   CompletionQueueThreads queues_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<metrics::MetricsServer> metrics_server_;
   int port_ = 0;
 };
 

@@ -138,6 +138,11 @@ void HealthStatusStore::Set(const std::string& service, bool serving) {
   if (!shut_down_) serving_[service] = serving;
 }
 
+void HealthStatusStore::SetReady(bool ready) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ready_ = ready;
+}
+
 void HealthStatusStore::Shutdown() {
   std::lock_guard<std::mutex> lock(mu_);
   shut_down_ = true;
@@ -147,10 +152,10 @@ HealthStatusStore::Status HealthStatusStore::Get(const std::string& service) con
   if (service == kLivenessName) return HealthCheckResponse::SERVING;
   std::lock_guard<std::mutex> lock(mu_);
   if (shut_down_) return HealthCheckResponse::NOT_SERVING;
-  if (service.empty()) return HealthCheckResponse::SERVING;
+  if (service.empty()) return ready_ ? HealthCheckResponse::SERVING : HealthCheckResponse::NOT_SERVING;
   auto it = serving_.find(service);
   if (it == serving_.end()) return HealthCheckResponse::SERVICE_UNKNOWN;
-  return it->second ? HealthCheckResponse::SERVING : HealthCheckResponse::NOT_SERVING;
+  return it->second && ready_ ? HealthCheckResponse::SERVING : HealthCheckResponse::NOT_SERVING;
 }
 
 bool HealthStatusStore::shut_down() const {

@@ -28,6 +28,9 @@ class HealthStatusStore {
   using Status = grpc::health::v1::HealthCheckResponse::ServingStatus;
 
   void Set(const std::string& service, bool serving);  // ignored after Shutdown()
+  // The process as a whole: while false, "" and every service are NOT_SERVING
+  // (a backend before its schema is ready, or without its database).
+  void SetReady(bool ready);
   // From now on every service, known or not, is NOT_SERVING (drain).
   void Shutdown();
   // SERVICE_UNKNOWN for a name never set.
@@ -37,6 +40,7 @@ class HealthStatusStore {
  private:
   mutable std::mutex mu_;
   std::map<std::string, bool> serving_;
+  bool ready_ = true;
   bool shut_down_ = false;
 };
 

@@ -75,6 +75,7 @@ std::atomic<int> min_level{static_cast<int>(Level::kInfo)};
 
 thread_local absl::string_view current_request_id;
 thread_local absl::string_view current_method;
+thread_local absl::string_view current_trace_id;
 
 spdlog::level::level_enum ToSpdlog(Level level) {
   switch (level) {
@@ -134,6 +135,7 @@ void Write(Level level, absl::string_view message, std::initializer_list<Field> 
   line.push_back('"');
   if (!current_request_id.empty()) AppendField(line, "request_id", current_request_id);
   if (!current_method.empty()) AppendField(line, "method", current_method);
+  if (!current_trace_id.empty()) AppendField(line, "trace_id", current_trace_id);
   for (const Field& f : fields) {
     if (f.is_number) {
       line.append(",\"");
@@ -147,15 +149,20 @@ void Write(Level level, absl::string_view message, std::initializer_list<Field> 
   Logger()->log(ToSpdlog(level), line);
 }
 
-ScopedContext::ScopedContext(absl::string_view request_id, absl::string_view method)
-    : previous_request_id_(current_request_id), previous_method_(current_method) {
+ScopedContext::ScopedContext(absl::string_view request_id, absl::string_view method,
+                             absl::string_view trace_id)
+    : previous_request_id_(current_request_id),
+      previous_method_(current_method),
+      previous_trace_id_(current_trace_id) {
   current_request_id = request_id;
   current_method = method;
+  current_trace_id = trace_id;
 }
 
 ScopedContext::~ScopedContext() {
   current_request_id = previous_request_id_;
   current_method = previous_method_;
+  current_trace_id = previous_trace_id_;
 }
 
 void AppendJsonEscaped(std::string& out, absl::string_view value) {

@@ -46,11 +46,13 @@ inline void Error(absl::string_view m, std::initializer_list<Field> f = {}) {
   Write(Level::kError, m, f);
 }
 
-// While alive, every line this thread writes carries this request id and method:
-// a handler sets it once and the repositories' logs are tied to the call.
+// While alive, every line this thread writes carries this request id, method
+// and trace id: a handler sets it once and the repositories' logs are tied to
+// the call (and, by the trace id, to the same request in other services).
 class ScopedContext {
  public:
-  ScopedContext(absl::string_view request_id, absl::string_view method);
+  ScopedContext(absl::string_view request_id, absl::string_view method,
+                absl::string_view trace_id = {});
   ~ScopedContext();
   ScopedContext(const ScopedContext&) = delete;
   ScopedContext& operator=(const ScopedContext&) = delete;
@@ -58,6 +60,7 @@ class ScopedContext {
  private:
   absl::string_view previous_request_id_;
   absl::string_view previous_method_;
+  absl::string_view previous_trace_id_;
 };
 
 // Appends `value` to `out` as a JSON string body (no surrounding quotes).

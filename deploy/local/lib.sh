@@ -9,10 +9,12 @@ CRM_PACKAGES=(
   cmake g++ make pkg-config ccache
   protobuf-compiler protobuf-compiler-grpc libprotobuf-dev libgrpc++-dev grpc-proto
   libabsl-dev libmysqlcppconn-dev libspdlog-dev libsodium-dev libjwt-dev libgtest-dev
+  libcpp-httplib-dev
   mariadb-server mariadb-client
 )
-# What the tests need besides: an independent Python gRPC client.
-CRM_TEST_PACKAGES=(python3-grpcio python3-protobuf)
+# What the tests need besides: an independent Python gRPC client, and promtool
+# (Debian ships it in prometheus; the server is installed but not started).
+CRM_TEST_PACKAGES=(python3-grpcio python3-protobuf prometheus)
 
 crm_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

@@ -36,13 +36,18 @@ restart_one() {
   old=$(cat "$LOCAL_DIR/run/$name.pid" 2>/dev/null || true)
   started=$(date +%s%N)
   new=$(crm_local_start "$name" "$new_port")
-  # A backend binds its port only after its migrations: listening means ready.
   for _ in $(seq 1 600); do
     listening "$new" "$new_port" && break
     alive "$new" || { echo "restart.sh: the new $name exited; the old one keeps serving (see $LOCAL_DIR/logs/$name.log)" >&2; return 1; }
     sleep 0.1
   done
   listening "$new" "$new_port" || { kill -TERM "$new"; echo "restart.sh: the new $name did not listen within 60 s" >&2; return 1; }
+  # A backend listens at once and turns ready once migrated (its own port
+  # tells: no other process is on it).
+  if [ "$name" != gateway ] &&
+     ! "$CRM_BUILD_DIR/tools/crmctl/crmctl" wait-serving --target="127.0.0.1:$new_port" --timeout-s=60 >/dev/null; then
+    kill -TERM "$new"; echo "restart.sh: the new $name did not become ready within 60 s" >&2; return 1
+  fi
   echo "$new" >"$LOCAL_DIR/run/$name.pid"
   echo "$new_port" >"$LOCAL_DIR/run/$name.port"
   # Its clients retry the other address with a backoff of up to about 2.5 s:

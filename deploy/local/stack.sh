@@ -46,7 +46,7 @@ crm_local_target() {
 }
 
 # Starts one process on the given port in the background, appending to its
-# log; prints its pid.
+# log; prints its pid. Its metrics page is on that port + 1000.
 crm_local_start() {  # name port
   local name=$1 port=$2 args=() svc
   if [ "$name" = gateway ]; then
@@ -54,7 +54,7 @@ crm_local_start() {  # name port
       args+=("--$svc-addr=$(crm_local_target "$svc")")
     done
     CRM_DRAIN_MS=${CRM_DRAIN_MS:-500} nohup setsid "$CRM_BUILD_DIR/services/gateway/crm-gateway" \
-      --listen "127.0.0.1:$port" --reuse-port=true "${args[@]}" \
+      --listen "127.0.0.1:$port" --metrics-port=$((port + 1000)) --reuse-port=true "${args[@]}" \
       >>"$LOCAL_DIR/logs/$name.log" 2>&1 </dev/null &
   else
     # The customer service follows the org service (employees, settings, feed).
@@ -62,6 +62,7 @@ crm_local_start() {  # name port
     local password_var="CRM_${name^^}_DB_PASSWORD"
     CRM_DRAIN_MS=${CRM_DRAIN_MS:-500} CRM_DB_PASSWORD=${!password_var} \
       nohup setsid "$CRM_BUILD_DIR/services/crm-$name" --listen "127.0.0.1:$port" \
+      --metrics-port=$((port + 1000)) \
       --db-port "$DB_PORT" "${args[@]}" \
       >>"$LOCAL_DIR/logs/$name.log" 2>&1 </dev/null &
   fi

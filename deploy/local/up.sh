@@ -94,6 +94,8 @@ cat <<INFO
 CRM is up. Gateway: 127.0.0.1:$GATEWAY_PORT (gRPC, plaintext, reflection on)
   backends: customer $BACKEND_PORT, sales $((BACKEND_PORT + 1)), feedback $((BACKEND_PORT + 2)), org $((BACKEND_PORT + 3)), reporting $((BACKEND_PORT + 4))
             (restart.sh moves each to its port + 10 and back)
+  metrics:  http://127.0.0.1:<port + 1000>/metrics for every process, e.g.
+            gateway http://127.0.0.1:$((GATEWAY_PORT + 1000))/metrics, customer http://127.0.0.1:$((BACKEND_PORT + 1000))/metrics
   MariaDB:  127.0.0.1:$DB_PORT (data in $LOCAL_DIR/mariadb)
   logs:     $LOCAL_DIR/logs/<process>.log (one JSON object per line)
   secrets:  $secrets

@@ -3,6 +3,7 @@
 #include "common/channel_factory.h"
 #include "common/config.h"
 #include "common/dates.h"
+#include "common/tls_credentials.h"
 #include "services/customer/customer_service.h"
 #include "services/customer/org_client.h"
 #include "services/customer/owner_department_sync.h"
@@ -35,9 +36,16 @@ int main(int argc, char** argv) {
         "how often the search index takes in new changes (0: never; searches then miss them)"));
     absl::StatusOr<absl::TimeZone> zone = crm::LoadZone(config.GetString(
         "time-zone", "Asia/Shanghai", "the company's time zone (joined dates, care reminders)"));
+    const crm::InternalTlsSettings internal_tls = crm::ReadInternalTlsSettings(config);
     if (!zone.ok()) return zone.status();
+    absl::StatusOr<std::shared_ptr<const crm::ChannelTls>> org_tls =
+        crm::LoadChannelTls(internal_tls);
+    if (!org_tls.ok()) return org_tls.status();
 
-    auto org = std::make_shared<OrgClient>(crm::MakeChannel(org_address), context.identity_key);
+    crm::ChannelOptions org_channel;
+    org_channel.tls = *org_tls;
+    auto org = std::make_shared<OrgClient>(crm::MakeChannel(org_address, org_channel),
+                                           context.identity_key);
     auto grades = std::make_shared<GradePolicy>(
         [org = org.get()] { return org->ListSystemParameters(); }, settings_interval);
     auto loads = std::make_shared<crm::customer::BulkLoads>();

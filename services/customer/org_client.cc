@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/identity.h"
+#include "common/trace_context.h"
 
 namespace crm::customer {
 namespace {
@@ -20,6 +21,7 @@ void Prepare(grpc::ClientContext& context, const IdentityKey& key,
   self.set_expires_at(UnixNow() + 60);
   context.set_deadline(deadline);
   AttachIdentity(SignIdentity(self, key), &context);
+  AttachTraceParent(&context);
 }
 
 std::chrono::system_clock::time_point ToSystemDeadline(Deadline deadline) {

@@ -215,6 +215,7 @@ void SearchIndexer::Start() {
       lock.unlock();
       absl::StatusOr<int64_t> indexed = CatchUp();
       if (!indexed.ok()) {
+        progress_.Failed();
         log::Warn("cannot update the search index", {{"error", indexed.status().message()}});
       }
       lock.lock();
@@ -239,7 +240,8 @@ absl::StatusOr<int64_t> SearchIndexer::CatchUp() {
 
 absl::StatusOr<int64_t> SearchIndexer::RunBatch(bool* more) {
   const Deadline deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
-  return db_.RunInTransaction(
+  int64_t reached = 0;
+  absl::StatusOr<int64_t> indexed = db_.RunInTransaction(
       "search.index", deadline, [&](MySqlConnection& c) -> absl::StatusOr<int64_t> {
         *more = false;
         sql::PreparedStatement& create = c.Prepare(
@@ -253,6 +255,7 @@ absl::StatusOr<int64_t> SearchIndexer::RunBatch(bool* more) {
         std::unique_ptr<sql::ResultSet> cursor(lock.executeQuery());
         cursor->next();
         const int64_t after = cursor->getInt64(1);
+        reached = after;
 
         // Only contact states are read: their customer id is inside.
         sql::PreparedStatement& read = c.Prepare(
@@ -267,6 +270,7 @@ absl::StatusOr<int64_t> SearchIndexer::RunBatch(bool* more) {
         const std::vector<int64_t> ids = TouchedCustomers(*changes, &last, &count);
         if (count == 0) return int64_t{0};
         *more = count == kChangesPerBatch;
+        reached = last;
 
         const IndexDelta delta = Diff(ids, CurrentDocuments(c, ids), IndexedDocuments(c, ids));
         Write(c, delta);
@@ -278,6 +282,11 @@ absl::StatusOr<int64_t> SearchIndexer::RunBatch(bool* more) {
         move.executeUpdate();
         return static_cast<int64_t>(delta.docs.size() + delta.dropped.size());
       });
+  if (indexed.ok()) {
+    progress_.At(reached);
+    if (!*more) progress_.CaughtUp();
+  }
+  return indexed;
 }
 
 }  // namespace crm::customer

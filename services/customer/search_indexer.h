@@ -14,6 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/background_worker.h"
+#include "common/feed_progress.h"
 
 namespace crm {
 class Database;
@@ -41,6 +42,7 @@ class SearchIndexer : public BackgroundWorker {
   Database& db_;
   const std::chrono::milliseconds interval_;
   const BulkLoads* loads_;
+  FeedProgress progress_{"search-index"};
   std::mutex mu_;
   std::condition_variable wake_;
   bool stopping_ = false;

@@ -39,12 +39,14 @@ grpc::GenericStub* Backend::NextStub() const {
 BackendRouter::BackendRouter() = default;
 BackendRouter::~BackendRouter() = default;
 
-void BackendRouter::AddBackend(std::string name, std::string target, int channels) {
+void BackendRouter::AddBackend(std::string name, std::string target, int channels,
+                               std::shared_ptr<const ChannelTls> tls) {
   auto backend = std::make_unique<Backend>();
   backend->name = std::move(name);
   backend->target = std::move(target);
   ChannelOptions options;
   options.enable_retries = false;
+  options.tls = std::move(tls);
   for (int i = 0; i < std::max(1, channels); ++i) {
     options.slot = i;
     backend->channels.push_back(MakeChannel(backend->target, options));

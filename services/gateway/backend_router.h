@@ -16,6 +16,10 @@ class ByteBuffer;
 typedef TemplatedGenericStub<ByteBuffer, ByteBuffer> GenericStub;
 }  // namespace grpc
 
+namespace crm {
+struct ChannelTls;
+}  // namespace crm
+
 namespace crm::gateway {
 
 struct Backend {
@@ -41,7 +45,9 @@ class BackendRouter {
   BackendRouter();
   ~BackendRouter();
 
-  void AddBackend(std::string name, std::string target, int channels);
+  // `tls`: call the backend over TLS (internal-tls); nullptr: plaintext.
+  void AddBackend(std::string name, std::string target, int channels,
+                  std::shared_ptr<const ChannelTls> tls = nullptr);
 
   // The backend for a full method path, or nullptr if no backend serves it.
   const Backend* Route(absl::string_view method) const;

@@ -13,6 +13,7 @@
 #include "common/identity.h"
 #include "common/logging.h"
 #include "common/permissions.h"
+#include "common/tls_credentials.h"
 #include "services/gateway/api_key_store.h"
 #include "services/gateway/backend_health_monitor.h"
 #include "services/gateway/backend_router.h"
@@ -49,14 +50,14 @@ int main(int argc, char** argv) {
   ServerOptions server_options = ReadServerOptions(config, 50051, 1);
   const int channels = static_cast<int>(
       config.GetInt("backend-channels", 4, "connections to each backend address, to spread load"));
-  gateway::BackendRouter router;
+  gateway::BackendRouter router;  // filled once the TLS files are read
+  std::vector<std::string> backend_addresses;
   for (const BackendDefault& b : kBackends) {
-    router.AddBackend(
-        b.name,
+    backend_addresses.push_back(
         config.GetString(std::string(b.name) + "-addr", "127.0.0.1:" + std::to_string(b.port),
-                         absl::StrCat("address of the backend serving crm.", b.name, ".*")),
-        channels);
+                         absl::StrCat("address of the backend serving crm.", b.name, ".*")));
   }
+  const InternalTlsSettings internal_tls = ReadInternalTlsSettings(config);
   const std::string identity_secret = config.GetString(
       "identity-key", "", "secret (32+ characters) signing the identity passed to backends");
   const std::string identity_also_accepted = config.GetString(
@@ -107,6 +108,14 @@ int main(int argc, char** argv) {
                                            std::string(token_secret.status().message()))
               << "\n";
     return 2;
+  }
+  absl::StatusOr<std::shared_ptr<const ChannelTls>> backend_tls = LoadChannelTls(internal_tls);
+  if (!backend_tls.ok()) {
+    std::cerr << "crm-gateway: " << backend_tls.status().message() << "\n";
+    return 2;
+  }
+  for (size_t i = 0; i < std::size(kBackends); ++i) {
+    router.AddBackend(kBackends[i].name, backend_addresses[i], channels, *backend_tls);
   }
   gateway::ApiKeyStore api_keys;
   gateway::CallAuthorizer authorizer(*token_secret, *identity_key, api_keys);

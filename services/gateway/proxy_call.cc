@@ -11,10 +11,13 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/call_metrics.h"
 #include "common/identity.h"
 #include "common/logging.h"
+#include "common/metrics.h"
 #include "common/request_id.h"
 #include "common/status_util.h"
+#include "common/trace_context.h"
 #include "services/gateway/backend_router.h"
 #include "services/gateway/call_authorizer.h"
 
@@ -24,13 +27,24 @@ namespace {
 absl::string_view View(grpc::string_ref s) { return {s.data(), s.size()}; }
 
 // Client metadata that must not reach a backend as sent: transport headers the
-// gRPC stack sets itself, credentials (consumed here), the request id (set
-// here), and the x-crm-* namespace, which only the gateway may set (identity).
+// gRPC stack sets itself, credentials (consumed here), the request id and
+// traceparent (set here), and the x-crm-* namespace, which only the gateway
+// may set (identity).
 bool ShouldForward(absl::string_view key) {
   return !key.empty() && key[0] != ':' && !absl::StartsWith(key, "grpc-") &&
          !absl::StartsWith(key, "x-crm-") && key != "content-type" && key != "te" &&
          key != "user-agent" && key != "host" && key != "authorization" && key != "x-api-key" &&
-         key != "accept-encoding" && key != kRequestIdHeader;
+         key != "accept-encoding" && key != kRequestIdHeader && key != kTraceParentHeader;
+}
+
+// Errors are rare: finding the series each time costs nothing worth caching.
+void CountBackendError(const std::string& backend, grpc::StatusCode code) {
+  metrics::Registry::Global()
+      .GetCounter("crm_gateway_backend_errors_total",
+                  "Calls a backend finished with a status other than OK, by backend and code.",
+                  {{"backend", backend},
+                   {"grpc_code", absl::StatusCodeToString(static_cast<absl::StatusCode>(code))}})
+      .Increment();
 }
 
 }  // namespace
@@ -101,6 +115,8 @@ void ProxyCall::OnEvent(int kind, bool ok) {
 void ProxyCall::OnAccepted() {
   started_ = std::chrono::steady_clock::now();
   const std::string& method = server_context_.method();
+  metrics_ = &MethodMetrics::ForPath(method);
+  metrics_->Started();
   const auto& metadata = server_context_.client_metadata();
   if (auto it = metadata.find(kRequestIdHeader);
       it != metadata.end() && IsAcceptableRequestId(View(it->second))) {
@@ -109,6 +125,15 @@ void ProxyCall::OnAccepted() {
     request_id_ = NewRequestId();
   }
   server_context_.AddInitialMetadata(kRequestIdHeader, request_id_);
+  // The caller's trace continues here, or one starts; the backend gets a span
+  // of this hop.
+  std::optional<TraceParent> trace;
+  if (auto it = metadata.find(kTraceParentHeader); it != metadata.end()) {
+    trace = ParseTraceParent(View(it->second));
+  }
+  const TraceParent incoming = trace ? *std::move(trace) : NewTrace();
+  trace_id_ = incoming.trace_id;
+  backend_trace_ = incoming.Child();
 
   Credentials credentials;
   if (auto it = metadata.find("authorization"); it != metadata.end()) {
@@ -142,6 +167,7 @@ void ProxyCall::OnAccepted() {
     }
   }
   backend_context_.AddMetadata(kRequestIdHeader, request_id_);
+  backend_context_.AddMetadata(kTraceParentHeader, backend_trace_.Format());
   for (const auto& [key, value] : caller->headers) backend_context_.AddMetadata(key, value);
 
   if (unary_) {
@@ -206,10 +232,12 @@ void ProxyCall::OnBackendFinish() {
       server_context_.AddTrailingMetadata(std::string(View(key)), std::string(View(value)));
     }
   }
+  if (!backend_status_.ok()) CountBackendError(backend_name_, backend_status_.error_code());
   if (backend_status_.error_code() == grpc::StatusCode::UNAVAILABLE) {
     // Transport errors name internal addresses: log them, tell the client less.
     log::Warn("backend unavailable", {{"backend", backend_name_},
                                       {"request_id", request_id_},
+                                      {"trace_id", trace_id_},
                                       {"error", backend_status_.error_message()}});
     backend_status_ =
         grpc::Status(grpc::StatusCode::UNAVAILABLE,
@@ -236,14 +264,15 @@ void ProxyCall::OnComplete() {
   if (server_context_.IsCancelled()) {
     final_status_ = grpc::Status(grpc::StatusCode::CANCELLED, "cancelled by the client");
   }
-  const int64_t micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                             std::chrono::steady_clock::now() - started_)
-                             .count();
+  const auto elapsed = std::chrono::steady_clock::now() - started_;
+  const int64_t micros = std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
+  metrics_->Handled(static_cast<absl::StatusCode>(final_status_.error_code()), elapsed);
   log::Info("access", {{"method", server_context_.method()},
                        {"code", absl::StatusCodeToString(
                                     static_cast<absl::StatusCode>(final_status_.error_code()))},
                        {"latency_us", micros},
                        {"request_id", request_id_},
+                       {"trace_id", trace_id_},
                        {"backend", backend_name_},
                        {"caller", caller_}});
 }

@@ -18,6 +18,11 @@
 #include <unordered_set>
 
 #include "common/async_call.h"
+#include "common/trace_context.h"
+
+namespace crm {
+class MethodMetrics;
+}
 
 namespace crm::gateway {
 
@@ -89,8 +94,11 @@ class ProxyCall : public crm::AsyncCall {
   grpc::Status final_status_;
 
   std::chrono::steady_clock::time_point started_;
+  MethodMetrics* metrics_ = nullptr;
   std::string request_id_;
   std::string backend_name_;
+  std::string trace_id_;
+  TraceParent backend_trace_;
   std::string caller_;
   bool accepted_ = false;
   bool unary_ = false;

@@ -27,5 +27,17 @@ TEST(HealthStatusStoreTest, LivenessStaysServingWhileDrainingOrNotReady) {
   EXPECT_EQ(store.Get(kLivenessName), HealthCheckResponse::SERVING);
 }
 
+TEST(HealthStatusStoreTest, ANotReadyProcessIsNotServingButAlive) {
+  HealthStatusStore store;
+  store.Set("crm.customer.v1.CustomerService", true);
+  store.SetReady(false);
+  EXPECT_EQ(store.Get(""), HealthCheckResponse::NOT_SERVING);
+  EXPECT_EQ(store.Get("crm.customer.v1.CustomerService"), HealthCheckResponse::NOT_SERVING);
+  EXPECT_EQ(store.Get(kLivenessName), HealthCheckResponse::SERVING);
+  store.SetReady(true);
+  EXPECT_EQ(store.Get(""), HealthCheckResponse::SERVING);
+  EXPECT_EQ(store.Get("crm.customer.v1.CustomerService"), HealthCheckResponse::SERVING);
+}
+
 }  // namespace
 }  // namespace crm

@@ -327,7 +327,8 @@ TEST_F(CustomerSliceTest, TheStreamingProxyPathCarriesCallsFaithfully) {
   testing::ChildProcess gateway;
   const std::string address = "127.0.0.1:" + std::to_string(testing::FreePort());
   std::vector<std::string> argv = {std::string(CRM_BINARY_DIR) + "/services/gateway/crm-gateway",
-                                   "--listen=" + address, "--unary-fast-path=false", "--drain-ms=0",
+                                   "--listen=" + address,          "--unary-fast-path=false",
+                                   "--drain-ms=0",                 "--metrics-port=0",
                                    "--health-poll-ms=200"};
   for (const std::string& backend : testing::Stack::ProcessNames()) {
     if (backend != "gateway") argv.push_back("--" + backend + "-addr=" + stack_->Address(backend));

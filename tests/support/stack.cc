@@ -30,6 +30,7 @@ const std::vector<std::string>& CrmServiceNames() {
 Stack::Stack(StackOptions options) : options_(options), dir_(MakeTempDir("crm-stack")) {
   for (const std::string& name : ProcessNames()) {
     ports_[name] = FreePort();
+    metrics_ports_[name] = FreePort();
     processes_[name] = std::make_unique<ChildProcess>();
   }
 }
@@ -57,6 +58,8 @@ void Stack::StartProcess(const std::string& process) {
   std::map<std::string, std::string> env;
   const std::string common_flags[] = {
       "--listen=" + Address(process), "--drain-ms=" + std::to_string(options_.drain_ms),
+      "--metrics-port=" + std::to_string(metrics_ports_.at(process)),
+      "--log-level=" + options_.log_level,
       "--shutdown-grace-ms=" + std::to_string(options_.shutdown_grace_ms)};
   env["CRM_IDENTITY_KEY"] = kTestIdentityKey;
   if (process == "gateway") {
@@ -69,7 +72,7 @@ void Stack::StartProcess(const std::string& process) {
     env["CRM_TOKEN_SECRET"] = kTestTokenSecret;
   } else {
     argv = {std::string(CRM_BINARY_DIR) + "/services/crm-" + process,
-            "--db-port=" + std::to_string(db.port())};
+            "--db-port=" + std::to_string(db.port()), "--readiness-interval-ms=200"};
     env["CRM_DB_PASSWORD"] = db.ServicePassword(process);
   }
   if (process == "customer") {

@@ -19,6 +19,7 @@ inline constexpr char kTestAdminPassword[] = "admin-Passw0rd!";
 struct StackOptions {
   int drain_ms = 200;  // short, so tests that stop processes stay quick
   int shutdown_grace_ms = 10000;
+  std::string log_level = "info";
 };
 
 class Stack {
@@ -35,6 +36,8 @@ class Stack {
 
   std::string gateway_address() const { return Address("gateway"); }
   std::string Address(const std::string& process) const;
+  // The process's Prometheus page, http://127.0.0.1:<port>/metrics.
+  int MetricsPort(const std::string& process) const { return metrics_ports_.at(process); }
   ChildProcess& Process(const std::string& process) { return *processes_.at(process); }
   std::string LogPath(const std::string& process) const;
   std::string Log(const std::string& process) const { return ReadFile(LogPath(process)); }
@@ -50,6 +53,7 @@ class Stack {
   StackOptions options_;
   std::string dir_;
   std::map<std::string, int> ports_;
+  std::map<std::string, int> metrics_ports_;
   std::map<std::string, std::unique_ptr<ChildProcess>> processes_;
 };
 

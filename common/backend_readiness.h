@@ -1,0 +1,46 @@
+// A backend's readiness, apart from its liveness. The server listens from the
+// start (liveness SERVING), but reports NOT_SERVING for readiness, and turns
+// calls away with UNAVAILABLE, until its schema is migrated; afterwards it
+// checks the database every few seconds and follows what it finds. A backend
+// whose database is unreachable stays alive and comes back by itself.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+#include "absl/status/status.h"
+
+namespace crm {
+
+class BackendReadiness {
+ public:
+  struct Steps {
+    // Migrations and one-time set-up; retried until OK.
+    std::function<absl::Status()> prepare;
+    // Once prepare succeeded: is the database answering now?
+    std::function<absl::Status()> check;
+    // Told each time readiness changes.
+    std::function<void(bool ready)> on_change;
+  };
+
+  BackendReadiness(Steps steps, std::chrono::milliseconds interval);
+  ~BackendReadiness();  // stops the thread
+
+  // Runs the steps on a thread of its own until destroyed.
+  void Start();
+
+ private:
+  void Loop();
+
+  const Steps steps_;
+  const std::chrono::milliseconds interval_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace crm

@@ -1,0 +1,35 @@
+// How far this process has followed a change feed, as metrics (one feed name
+// per consumer, a bounded label):
+//   crm_feed_position{feed}        the last sequence applied
+//   crm_feed_lag_seconds{feed}     time since the consumer last had everything
+//                                  the source had (0 while it keeps up; grows
+//                                  while the source is unreachable or behind)
+//   crm_feed_errors_total{feed}    polls that failed
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace crm {
+
+class FeedProgress {
+ public:
+  explicit FeedProgress(std::string feed);
+  ~FeedProgress();
+
+  void At(int64_t sequence);
+  // Everything the source had is applied.
+  void CaughtUp();
+  void Failed();
+
+ private:
+  const std::string feed_;
+  std::atomic<int64_t> position_{0};
+  std::atomic<double> caught_up_at_;  // Unix seconds
+  std::atomic<int64_t> errors_{0};
+  std::shared_ptr<void> collector_;
+};
+
+}  // namespace crm
