@@ -145,6 +145,14 @@ absl::Status GrpcServer::Start() {
   if (options_.metrics_port > 0) {
     metrics::RegisterProcessMetrics();
     metrics_server_ = std::make_unique<metrics::MetricsServer>();
+    // Readiness and liveness over plain HTTP too: the kubelet's gRPC probe
+    // cannot speak TLS, so a process serving TLS is probed here.
+    metrics_server_->AddPage("/healthz/ready", [this] {
+      const bool ready = health_.Get("") == grpc::health::v1::HealthCheckResponse::SERVING;
+      return std::make_pair(ready ? 200 : 503, std::string(ready ? "SERVING\n" : "NOT_SERVING\n"));
+    });
+    metrics_server_->AddPage("/healthz/live",
+                             [] { return std::make_pair(200, std::string("SERVING\n")); });
     absl::Status metrics = metrics_server_->Start(HostOf(options_.listen_address),
                                                   options_.metrics_port, options_.reuse_port);
     if (!metrics.ok()) return metrics;

@@ -24,6 +24,15 @@ MetricsServer::~MetricsServer() {
   }
 }
 
+void MetricsServer::AddPage(const std::string& path,
+                            std::function<std::pair<int, std::string>()> page) {
+  server_->Get(path, [page = std::move(page)](const httplib::Request&, httplib::Response& response) {
+    auto [status, text] = page();
+    response.status = status;
+    response.set_content(text, "text/plain; charset=utf-8");
+  });
+}
+
 absl::Status MetricsServer::Start(const std::string& host, int port, bool reuse_port) {
   // Scrapes are rare: one worker thread, not the library's default pool.
   server_->new_task_queue = [] { return new httplib::ThreadPool(1); };

@@ -1,11 +1,14 @@
 // The metrics endpoint: GET /metrics answers the registry's page (Prometheus
 // text format) on its own HTTP port, served by cpp-httplib on one thread of
-// its own, apart from the gRPC threads.
+// its own, apart from the gRPC threads. The same port can answer plain HTTP
+// health pages, for probes that cannot speak gRPC over TLS.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
 
 #include "absl/status/status.h"
 
@@ -19,6 +22,9 @@ class MetricsServer {
  public:
   MetricsServer();
   ~MetricsServer();  // stops serving
+
+  // GET `path` answers the status code and text `page` returns. Before Start().
+  void AddPage(const std::string& path, std::function<std::pair<int, std::string>()> page);
 
   // Binds host:port (port 0 picks a free one) and serves in the background.
   // `reuse_port` lets a replacement process share the port (local restarts).

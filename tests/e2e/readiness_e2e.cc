@@ -3,6 +3,7 @@
 // when the database returns; one started without a database waits for it.
 #include <grpcpp/create_channel.h>
 #include <gtest/gtest.h>
+#include <httplib.h>
 
 #include <thread>
 
@@ -39,6 +40,14 @@ class ReadinessTest : public ::testing::Test {
     return response.status();
   }
 
+  // The HTTP health page's status code on the metrics port (what a probe of a
+  // TLS-serving process reads), or 0 when it does not answer.
+  static int HttpHealth(const std::string& process, const std::string& path) {
+    httplib::Client client("127.0.0.1", stack_->MetricsPort(process));
+    auto response = client.Get(path);
+    return response ? response->status : 0;
+  }
+
   static bool Becomes(const std::string& process, HealthCheckResponse::ServingStatus wanted,
                       std::chrono::seconds timeout) {
     const auto give_up = std::chrono::steady_clock::now() + timeout;
@@ -56,6 +65,8 @@ testing::Stack* ReadinessTest::stack_ = nullptr;
 
 TEST_F(ReadinessTest, ABackendWithoutItsDatabaseIsAliveButNotReadyAndComesBack) {
   ASSERT_EQ(Health("customer", ""), HealthCheckResponse::SERVING);
+  EXPECT_EQ(HttpHealth("customer", "/healthz/ready"), 200);
+  EXPECT_EQ(HttpHealth("customer", "/healthz/live"), 200);
   auto gateway = grpc::CreateChannel(stack_->gateway_address(), grpc::InsecureChannelCredentials());
   auto admin = testing::Login(gateway, "admin", testing::kTestAdminPassword);
   ASSERT_TRUE(admin.ok()) << admin.status();
@@ -68,6 +79,8 @@ TEST_F(ReadinessTest, ABackendWithoutItsDatabaseIsAliveButNotReadyAndComesBack) 
   EXPECT_EQ(Health("customer", "liveness"), HealthCheckResponse::SERVING);
   EXPECT_EQ(Health("customer", "crm.customer.v1.CustomerService"), HealthCheckResponse::NOT_SERVING);
   EXPECT_TRUE(stack_->Process("customer").running());
+  EXPECT_EQ(HttpHealth("customer", "/healthz/ready"), 503);
+  EXPECT_EQ(HttpHealth("customer", "/healthz/live"), 200);
   EXPECT_EQ(customers->ListCustomers(testing::AuthContext(*admin).get(), list, &listed).error_code(),
             grpc::StatusCode::UNAVAILABLE);
 
@@ -83,6 +96,7 @@ TEST_F(ReadinessTest, ABackendWithoutItsDatabaseIsAliveButNotReadyAndComesBack) 
   EXPECT_TRUE(Becomes("sales", HealthCheckResponse::SERVING, std::chrono::seconds(30)));
   EXPECT_TRUE(stack_->WaitAllServing(30000));
   EXPECT_TRUE(customers->ListCustomers(testing::AuthContext(*admin).get(), list, &listed).ok());
+  EXPECT_EQ(HttpHealth("customer", "/healthz/ready"), 200);
 }
 
 }  // namespace

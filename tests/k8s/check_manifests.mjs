@@ -199,11 +199,34 @@ function checkAnyProbes(w, fail) {
   }
 }
 
+// A container serving TLS (CRM_TLS_CERT_FILE set) cannot be probed with the
+// kubelet's plaintext gRPC probe: it must use the same health over HTTP on its
+// metrics port (/healthz/ready, /healthz/live).
+function servesTls(container) {
+  return (container.env ?? []).some((e) => e.name === "CRM_TLS_CERT_FILE" && e.value);
+}
+
+function metricsPortOf(container) {
+  return (container.ports ?? []).find((p) => p.name === "metrics")?.containerPort;
+}
+
 function checkGrpcProbes(w, container, fail) {
   const port = grpcPortOf(container);
   if (port === undefined) return fail(w, "container has no port named grpc");
-  const expect = (probeName, service) => {
-    const grpc = container[probeName]?.grpc;
+  const tls = servesTls(container);
+  const metricsPort = metricsPortOf(container);
+  if (tls && metricsPort === undefined) return fail(w, "serves TLS but has no port named metrics");
+  const expect = (probeName, service, path) => {
+    const probe = container[probeName] ?? {};
+    if (tls) {
+      const http = probe.httpGet;
+      if (!http) return fail(w, `${probeName} must be an httpGet probe (the container serves TLS)`);
+      if (http.port !== metricsPort || http.path !== path) {
+        fail(w, `${probeName} must get ${path} on the metrics port ${metricsPort}`);
+      }
+      return;
+    }
+    const grpc = probe.grpc;
     if (!grpc) return fail(w, `${probeName} must be a grpc probe`);
     if (grpc.port !== port) {
       fail(w, `${probeName} must probe the grpc port ${port}, not ${grpc.port}`);
@@ -215,9 +238,9 @@ function checkGrpcProbes(w, container, fail) {
       );
     }
   };
-  expect("readinessProbe", "");
-  expect("livenessProbe", "liveness");
-  if (!container.startupProbe) fail(w, "startupProbe missing (migrations delay the port)");
+  expect("readinessProbe", "", "/healthz/ready");
+  expect("livenessProbe", "liveness", "/healthz/live");
+  if (!container.startupProbe) fail(w, "startupProbe missing (migrations delay readiness)");
 }
 
 function checkShutdownTiming(w, container, objects, fail) {
@@ -534,8 +557,8 @@ const literalDbPassword = (c) => {
 // [what, the failure that must report it, the break, the only overlay it applies to]
 // prettier-ignore
 const BREAKS = [
-  ["gateway without readiness probe", /readinessProbe must be a grpc probe/,
-    editServer("gateway", (c) => delete c.readinessProbe)],
+  ["backend without readiness probe", /readinessProbe must be a grpc probe/,
+    editServer("customer", (c) => delete c.readinessProbe)],
   ["liveness asks the readiness service", /livenessProbe must ask health service "liveness"/,
     editServer("customer", (c) => (c.livenessProbe.grpc.service = ""))],
   ["probe on a named port", /schema: .*grpc\/port must be integer/,
@@ -584,6 +607,9 @@ const BREAKS = [
     edit("Deployment", "gateway", (d) => (d.spec.replicas = 1)), "prod"],
   ["prod without topology spread", /kubernetes\.io\/hostname/,
     editPod("org", (p) => delete p.topologySpreadConstraints), "prod"],
+  ["TLS gateway probed with plaintext gRPC", /readinessProbe must be an httpGet probe/,
+    editServer("gateway", (c) => (c.readinessProbe = { grpc: { port: 50051, service: "" } })),
+    "prod"],
 ];
 
 // Breaks a copy of the objects each way in turn; every break must be reported.
