@@ -6,12 +6,10 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <functional>
-#include <mutex>
-#include <thread>
 
 #include "absl/status/status.h"
+#include "common/periodic_thread.h"
 
 namespace crm {
 
@@ -33,14 +31,15 @@ class BackendReadiness {
   void Start();
 
  private:
-  void Loop();
+  void Tick();
 
   const Steps steps_;
   const std::chrono::milliseconds interval_;
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
+  // Touched by the thread only.
+  bool prepared_ = false;
+  bool ready_ = false;
+  int failures_in_a_row_ = 0;
+  PeriodicThread thread_;  // last: stopped before what its work uses
 };
 
 }  // namespace crm

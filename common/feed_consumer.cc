@@ -26,29 +26,17 @@ FeedConsumer::FeedConsumer(std::string name, Database& db, Fetch fetch, Apply ap
       interval_(interval),
       progress_(name_) {}
 
-FeedConsumer::~FeedConsumer() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
+FeedConsumer::~FeedConsumer() { thread_.Stop(); }
 
 void FeedConsumer::Start() {
-  thread_ = std::thread([this] {
-    std::unique_lock<std::mutex> lock(mu_);
-    while (!wake_.wait_for(lock, interval_, [this] { return stopping_; })) {
-      lock.unlock();
-      absl::StatusOr<int> applied = CatchUp();
-      if (!applied.ok()) {
-        progress_.Failed();
-        log::Warn("cannot follow a change feed",
-                  {{"feed", name_}, {"error", applied.status().message()}});
-      } else if (*applied > 0) {
-        log::Info("applied changes from a feed", {{"feed", name_}, {"changes", *applied}});
-      }
-      lock.lock();
+  thread_.Start(interval_, [this] {
+    absl::StatusOr<int> applied = CatchUp();
+    if (!applied.ok()) {
+      progress_.Failed();
+      log::Warn("cannot follow a change feed",
+                {{"feed", name_}, {"error", applied.status().message()}});
+    } else if (*applied > 0) {
+      log::Info("applied changes from a feed", {{"feed", name_}, {"changes", *applied}});
     }
   });
 }

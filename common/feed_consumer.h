@@ -4,16 +4,14 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
-#include <mutex>
 #include <string>
-#include <thread>
 
 #include "absl/status/statusor.h"
 #include "common/background_worker.h"
 #include "common/feed_progress.h"
+#include "common/periodic_thread.h"
 #include "crm/common/v1/changes.pb.h"
 
 namespace crm {
@@ -51,10 +49,7 @@ class FeedConsumer : public BackgroundWorker {
   Apply apply_;
   const std::chrono::milliseconds interval_;
   FeedProgress progress_;
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
+  PeriodicThread thread_;  // last: stopped before what its work uses
 };
 
 }  // namespace crm

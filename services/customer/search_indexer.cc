@@ -198,27 +198,15 @@ SearchIndexer::SearchIndexer(Database& db, std::chrono::milliseconds interval,
                              const BulkLoads* loads)
     : db_(db), interval_(interval), loads_(loads) {}
 
-SearchIndexer::~SearchIndexer() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
+SearchIndexer::~SearchIndexer() { thread_.Stop(); }
 
 void SearchIndexer::Start() {
-  thread_ = std::thread([this] {
-    std::unique_lock<std::mutex> lock(mu_);
-    while (!wake_.wait_for(lock, interval_, [this] { return stopping_; })) {
-      if (loads_ != nullptr && loads_->AnyRunning()) continue;
-      lock.unlock();
-      absl::StatusOr<int64_t> indexed = CatchUp();
-      if (!indexed.ok()) {
-        progress_.Failed();
-        log::Warn("cannot update the search index", {{"error", indexed.status().message()}});
-      }
-      lock.lock();
+  thread_.Start(interval_, [this] {
+    if (loads_ != nullptr && loads_->AnyRunning()) return;
+    absl::StatusOr<int64_t> indexed = CatchUp();
+    if (!indexed.ok()) {
+      progress_.Failed();
+      log::Warn("cannot update the search index", {{"error", indexed.status().message()}});
     }
   });
 }
@@ -231,8 +219,7 @@ absl::StatusOr<int64_t> SearchIndexer::CatchUp() {
     total += *indexed;
     if (more) {
       if (loads_ != nullptr && loads_->AnyRunning()) break;
-      std::lock_guard<std::mutex> lock(mu_);
-      if (stopping_) break;
+      if (thread_.stopping()) break;
     }
   }
   return total;

@@ -8,13 +8,11 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
-#include <thread>
 
 #include "absl/status/statusor.h"
 #include "common/background_worker.h"
 #include "common/feed_progress.h"
+#include "common/periodic_thread.h"
 
 namespace crm {
 class Database;
@@ -43,10 +41,7 @@ class SearchIndexer : public BackgroundWorker {
   const std::chrono::milliseconds interval_;
   const BulkLoads* loads_;
   FeedProgress progress_{"search-index"};
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
+  PeriodicThread thread_;  // last: stopped before what its work uses
 };
 
 }  // namespace crm::customer

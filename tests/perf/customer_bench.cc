@@ -48,6 +48,7 @@
 #include "common/config.h"
 #include "crm/customer/v1/customer_service.grpc.pb.h"
 #include "crm/org/v1/org_service.grpc.pb.h"
+#include "tests/perf/perf_login.h"
 
 namespace {
 
@@ -117,19 +118,7 @@ struct QueryResult {
 
 std::string Bearer(const std::shared_ptr<grpc::Channel>& channel, const std::string& username,
                    const std::string& password, crm::common::v1::Identity* identity = nullptr) {
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-  crm::org::v1::LoginRequest login;
-  login.set_username(username);
-  login.set_password(password);
-  crm::org::v1::TokenResponse tokens;
-  grpc::Status status = crm::org::v1::OrgService::NewStub(channel)->Login(&context, login, &tokens);
-  if (!status.ok()) {
-    std::cerr << "customer_bench: log in as " << username << ": " << status.error_message() << "\n";
-    std::exit(1);
-  }
-  if (identity) *identity = tokens.identity();
-  return "Bearer " + tokens.access_token();
+  return crm::perf::BearerOrExit(channel, "customer_bench", username, password, identity);
 }
 
 int Import(const std::shared_ptr<grpc::Channel>& channel, const std::string& bearer,

@@ -43,16 +43,7 @@ GATEWAY_HEADERS=(-H "authorization: Bearer ${credentials[0]}")
 DIRECT_HEADERS=(-H "x-crm-identity-bin: ${credentials[1]}" -H "x-crm-identity-sig-bin: ${credentials[2]}")
 
 # The gRPC frame h2load sends: flag byte, big-endian length, GetCustomerRequest{id}.
-/usr/bin/python3 - "$id" "$work/body.bin" <<'PY'
-import struct, sys
-value, varint = int(sys.argv[1]), b""
-while True:
-    byte, value = value & 0x7F, value >> 7
-    varint += bytes([byte | (0x80 if value else 0)])
-    if not value: break
-message = b"\x08" + varint
-open(sys.argv[2], "wb").write(b"\x00" + struct.pack(">I", len(message)) + message)
-PY
+/usr/bin/python3 "$CRM_ROOT/tests/perf/get_customer_frame.py" "$id" "$work/body.bin"
 # h2load counts HTTP 200s; make sure one call really succeeds on both paths.
 /usr/bin/python3 - "$CUSTOMER" "$GATEWAY" "$METHOD" "$work/body.bin" "${credentials[@]}" <<'PY'
 import base64, grpc, sys

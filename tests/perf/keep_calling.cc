@@ -36,6 +36,7 @@
 #include "crm/org/v1/org_service.grpc.pb.h"
 #include "crm/reporting/v1/reporting_service.grpc.pb.h"
 #include "crm/sales/v1/sales_service.grpc.pb.h"
+#include "tests/perf/perf_login.h"
 
 namespace {
 
@@ -141,22 +142,6 @@ class Caller {
   Tally& tally_;
 };
 
-std::string LogIn(const std::shared_ptr<grpc::Channel>& channel, const std::string& username,
-                  const std::string& password) {
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-  crm::org::v1::LoginRequest login;
-  login.set_username(username);
-  login.set_password(password);
-  crm::org::v1::TokenResponse tokens;
-  grpc::Status status = crm::org::v1::OrgService::NewStub(channel)->Login(&context, login, &tokens);
-  if (!status.ok()) {
-    std::cerr << "keep_calling: log in as " << username << ": " << status.error_message() << "\n";
-    std::exit(2);
-  }
-  return "Bearer " + tokens.access_token();
-}
-
 double Percentile(std::vector<double> values, double p) {
   if (values.empty()) return 0;
   std::sort(values.begin(), values.end());
@@ -194,7 +179,7 @@ int main(int argc, char** argv) {
       careful ? R"({"loadBalancingConfig":[{"round_robin":{}}],"healthCheckConfig":{"serviceName":""}})"
               : R"({"loadBalancingConfig":[{"round_robin":{}}]})");
   auto channel = grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
-  const std::string bearer = LogIn(channel, username, password);
+  const std::string bearer = crm::perf::BearerOrExit(channel, "keep_calling", username, password);
 
   Tally tally;
   std::atomic<bool> stop{false};

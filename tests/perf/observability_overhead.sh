@@ -43,16 +43,7 @@ prepare() {
     --password=Demo-passw0rd --page-size=1 | cut -f1)
   token=$("$crmctl" token --target="127.0.0.1:$2" --username=sales.east --password=Demo-passw0rd | head -1)
   echo "$token" >"$work/$1.token"
-  /usr/bin/python3 - "$id" "$work/$1.body" <<'PY'
-import struct, sys
-value, varint = int(sys.argv[1]), b""
-while True:
-    byte, value = value & 0x7F, value >> 7
-    varint += bytes([byte | (0x80 if value else 0)])
-    if not value: break
-message = b"\x08" + varint
-open(sys.argv[2], "wb").write(b"\x00" + struct.pack(">I", len(message)) + message)
-PY
+  /usr/bin/python3 "$CRM_ROOT/tests/perf/get_customer_frame.py" "$id" "$work/$1.body"
 }
 prepare base 24051 "$BASE_BUILD_DIR"
 prepare current 25051 "$CRM_BUILD_DIR"
