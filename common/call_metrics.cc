@@ -48,6 +48,14 @@ MethodMetrics& MethodMetrics::For(absl::string_view service, absl::string_view m
 }
 
 MethodMetrics& MethodMetrics::ForPath(absl::string_view path) {
+  // The gateway asks on every call: a method seen before is found by its path
+  // (the table's key without the leading '/'), without building a key or
+  // asking the descriptor pool. Only declared methods enter the table.
+  if (!path.empty() && path[0] == '/') {
+    std::lock_guard<std::mutex> lock(TableMutex());
+    auto it = Table().find(path.substr(1));
+    if (it != Table().end()) return *it->second;
+  }
   const size_t slash = path.rfind('/');
   if (path.size() < 4 || path[0] != '/' || slash == 0 || slash == absl::string_view::npos ||
       !PolicyForPath(std::string(path)).declared) {

@@ -26,6 +26,7 @@
 #include "crm/customer/v1/customer_service.grpc.pb.h"
 #include "tests/support/clients.h"
 #include "tests/support/session.h"
+#include "tests/support/change_feed.h"
 #include "tests/support/stack.h"
 
 namespace crm {
@@ -204,16 +205,7 @@ class CustomerMasterTest : public ::testing::Test {
 
   // The customer service's latest change sequence.
   int64_t LastSequence() {
-    common::v1::ListChangesRequest request;
-    request.set_page_size(1000);
-    int64_t cursor = 0;
-    for (;;) {
-      request.set_after_sequence(cursor);
-      common::v1::ListChangesResponse response;
-      EXPECT_TRUE(stub_->ListChanges(AuthContext(*admin_).get(), request, &response).ok());
-      cursor = response.last_sequence();
-      if (!response.has_more()) return cursor;
-    }
+    return testing::LastCustomerChangeSequence(*stub_, [] { return AuthContext(*admin_); });
   }
 
   // The changes of one customer after `after`, in order.

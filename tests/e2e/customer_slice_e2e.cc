@@ -15,6 +15,7 @@
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
 #include "tests/support/clients.h"
 #include "tests/support/session.h"
+#include "tests/support/change_feed.h"
 #include "tests/support/stack.h"
 
 namespace crm {
@@ -67,16 +68,7 @@ class CustomerSliceTest : public ::testing::Test {
 
   // The customer service's latest change sequence: writes are counted by it.
   int64_t LastSequence() {
-    common::v1::ListChangesRequest request;
-    request.set_page_size(1000);
-    int64_t cursor = 0;
-    for (;;) {
-      request.set_after_sequence(cursor);
-      common::v1::ListChangesResponse response;
-      EXPECT_TRUE(stub_->ListChanges(AdminContext().get(), request, &response).ok());
-      cursor = response.last_sequence();
-      if (!response.has_more()) return cursor;
-    }
+    return testing::LastCustomerChangeSequence(*stub_, [] { return AdminContext(); });
   }
 
   // Calls as the sales person (who owns what they create) or the administrator.
