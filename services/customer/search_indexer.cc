@@ -43,8 +43,7 @@ void ForIds(MySqlConnection& c, const std::string& head, const std::string& tail
 }
 
 // The customers whose documents the changes may have altered.
-std::vector<int64_t> TouchedCustomers(sql::ResultSet& changes, int64_t* last_sequence,
-                                      int* count) {
+std::vector<int64_t> TouchedCustomers(sql::ResultSet& changes, int64_t* last_sequence, int* count) {
   std::set<int64_t> ids;
   while (changes.next()) {
     ++*count;
@@ -60,21 +59,30 @@ std::vector<int64_t> TouchedCustomers(sql::ResultSet& changes, int64_t* last_seq
   return std::vector<int64_t>(ids.begin(), ids.end());
 }
 
-// The documents the customers should have now; absent for customers gone or
+// A customer's document and owner, as indexed or as they should be.
+struct Indexed {
+  std::string doc;
+  int64_t owner_id = 0;
+};
+
+// What the customers' documents should be now; absent for customers gone or
 // in the recycle bin.
-std::map<int64_t, std::string> CurrentDocuments(MySqlConnection& c,
-                                                const std::vector<int64_t>& ids) {
+std::map<int64_t, Indexed> CurrentDocuments(MySqlConnection& c, const std::vector<int64_t>& ids) {
   struct Raw {
     std::string name, keywords, phone;
     std::vector<std::string> contact_names, contact_phones;
+    int64_t owner_id = 0;
   };
   std::map<int64_t, Raw> raw;
-  ForIds(c, "SELECT id, name, keywords, phone FROM customers WHERE deleted_at IS NULL AND id", "",
-         ids, [&](sql::ResultSet& rs) {
+  ForIds(c,
+         "SELECT id, name, keywords, phone, owner_id FROM customers"
+         " WHERE deleted_at IS NULL AND id",
+         "", ids, [&](sql::ResultSet& rs) {
            Raw& r = raw[rs.getInt64(1)];
            r.name = rs.getString(2);
            r.keywords = rs.getString(3);
            r.phone = rs.getString(4);
+           r.owner_id = rs.getInt64(5);
          });
   ForIds(c,
          "SELECT customer_id, name, mobile_phone, office_phone FROM contacts"
@@ -88,19 +96,24 @@ std::map<int64_t, std::string> CurrentDocuments(MySqlConnection& c,
              if (!phone.empty()) it->second.contact_phones.push_back(std::move(phone));
            }
          });
-  std::map<int64_t, std::string> docs;
+  std::map<int64_t, Indexed> docs;
   for (const auto& [id, r] : raw) {
-    docs[id] = BuildDocument(
-        NormalizeFields(r.name, r.keywords, r.phone, r.contact_names, r.contact_phones));
+    docs[id] = {BuildDocument(NormalizeFields(r.name, r.keywords, r.phone, r.contact_names,
+                                              r.contact_phones)),
+                r.owner_id};
   }
   return docs;
 }
 
-std::map<int64_t, std::string> IndexedDocuments(MySqlConnection& c,
-                                                const std::vector<int64_t>& ids) {
-  std::map<int64_t, std::string> docs;
-  ForIds(c, "SELECT customer_id, doc FROM search_docs WHERE customer_id", "", ids,
-         [&](sql::ResultSet& rs) { docs[rs.getInt64(1)] = rs.getString(2); });
+// What the index holds for the customers (owner -1: no owner copy yet).
+std::map<int64_t, Indexed> IndexedDocuments(MySqlConnection& c, const std::vector<int64_t>& ids) {
+  std::map<int64_t, Indexed> docs;
+  ForIds(c,
+         "SELECT d.customer_id, d.doc, COALESCE(o.owner_id, -1) FROM search_docs d"
+         " LEFT JOIN search_owner_docs o ON o.customer_id = d.customer_id WHERE d.customer_id",
+         "", ids, [&](sql::ResultSet& rs) {
+           docs[rs.getInt64(1)] = {rs.getString(2), rs.getInt64(3)};
+         });
   return docs;
 }
 
@@ -113,20 +126,27 @@ struct Posting {
 struct IndexDelta {
   std::vector<Posting> added, removed;
   std::map<std::string, int> counts;  // gram -> change in the number of customers
-  std::vector<std::pair<int64_t, std::string>> docs;  // new or changed documents
-  std::vector<int64_t> dropped;                       // documents to delete
+  std::vector<std::pair<int64_t, const Indexed*>> docs;  // new or changed documents or owners
+  std::vector<int64_t> dropped;                          // documents to delete
 };
 
-IndexDelta Diff(const std::vector<int64_t>& ids, const std::map<int64_t, std::string>& current,
-                const std::map<int64_t, std::string>& indexed) {
+// `current` must outlive the delta.
+IndexDelta Diff(const std::vector<int64_t>& ids, const std::map<int64_t, Indexed>& current,
+                const std::map<int64_t, Indexed>& indexed) {
   IndexDelta delta;
   for (int64_t id : ids) {
     auto now = current.find(id);
     auto before = indexed.find(id);
-    const std::string* new_doc = now == current.end() ? nullptr : &now->second;
-    const std::string* old_doc = before == indexed.end() ? nullptr : &before->second;
-    if (new_doc && old_doc && *new_doc == *old_doc) continue;
-    if (!new_doc && !old_doc) continue;
+    const Indexed* new_entry = now == current.end() ? nullptr : &now->second;
+    const Indexed* old_entry = before == indexed.end() ? nullptr : &before->second;
+    if (!new_entry && !old_entry) continue;
+    if (new_entry && old_entry && new_entry->doc == old_entry->doc) {
+      // Only a new owner: the grams stay, the owner's copy moves.
+      if (new_entry->owner_id != old_entry->owner_id) delta.docs.emplace_back(id, new_entry);
+      continue;
+    }
+    const std::string* new_doc = new_entry ? &new_entry->doc : nullptr;
+    const std::string* old_doc = old_entry ? &old_entry->doc : nullptr;
     const std::vector<std::string> old_grams =
         old_doc ? DocumentGrams(*old_doc) : std::vector<std::string>();
     const std::vector<std::string> new_grams =
@@ -144,8 +164,8 @@ IndexDelta Diff(const std::vector<int64_t>& ids, const std::map<int64_t, std::st
       ++delta.counts[g];
       delta.added.push_back({std::move(g), id});
     }
-    if (new_doc) {
-      delta.docs.emplace_back(id, *new_doc);
+    if (new_entry) {
+      delta.docs.emplace_back(id, new_entry);
     } else {
       delta.dropped.push_back(id);
     }
@@ -182,13 +202,26 @@ void Write(MySqlConnection& c, const IndexDelta& delta) {
              " ON DUPLICATE KEY UPDATE doc = VALUES(doc)", delta.docs.size(),
              [&](sql::PreparedStatement& s, int i, size_t row, bool) {
                s.setInt64(i, delta.docs[row].first);
-               s.setString(i + 1, delta.docs[row].second);
+               s.setString(i + 1, delta.docs[row].second->doc);
                return i + 2;
              });
-  sql::PreparedStatement& drop = c.Prepare("DELETE FROM search_docs WHERE customer_id = ?");
-  for (int64_t id : delta.dropped) {
-    drop.setInt64(1, id);
-    drop.executeUpdate();
+  // A customer's row is found by its unique customer_id, also when the owner
+  // (the first key column) changes.
+  InsertRows(c, "INSERT INTO search_owner_docs (owner_id, customer_id, doc) VALUES ", "(?, ?, ?)",
+             " ON DUPLICATE KEY UPDATE owner_id = VALUES(owner_id), doc = VALUES(doc)",
+             delta.docs.size(), [&](sql::PreparedStatement& s, int i, size_t row, bool) {
+               s.setInt64(i, delta.docs[row].second->owner_id);
+               s.setInt64(i + 1, delta.docs[row].first);
+               s.setString(i + 2, delta.docs[row].second->doc);
+               return i + 3;
+             });
+  for (const char* table : {"search_docs", "search_owner_docs"}) {
+    sql::PreparedStatement& drop =
+        c.Prepare(absl::StrCat("DELETE FROM ", table, " WHERE customer_id = ?"));
+    for (int64_t id : delta.dropped) {
+      drop.setInt64(1, id);
+      drop.executeUpdate();
+    }
   }
 }
 
@@ -259,10 +292,11 @@ absl::StatusOr<int64_t> SearchIndexer::RunBatch(bool* more) {
         *more = count == kChangesPerBatch;
         reached = last;
 
-        const IndexDelta delta = Diff(ids, CurrentDocuments(c, ids), IndexedDocuments(c, ids));
+        const std::map<int64_t, Indexed> current = CurrentDocuments(c, ids);
+        const IndexDelta delta = Diff(ids, current, IndexedDocuments(c, ids));
         Write(c, delta);
-        sql::PreparedStatement& move = c.Prepare(
-            "UPDATE feed_cursors SET last_sequence = ?, updated_at = ? WHERE name = ?");
+        sql::PreparedStatement& move =
+            c.Prepare("UPDATE feed_cursors SET last_sequence = ?, updated_at = ? WHERE name = ?");
         move.setInt64(1, last);
         move.setDateTime(2, FormatSqlDateTime(absl::Now()));
         move.setString(3, kCursor);

@@ -19,23 +19,11 @@
 namespace crm::customer {
 namespace {
 
-// Matches are counted exactly when the candidates of every tier number at
-// most this many (each count is then a short walk); otherwise total_size is
-// an upper bound, so a page never costs more than finding its rows.
-constexpr int64_t kExactCountLimit = 2000;
-// A prefix range of grams is read whole (and sorted) up to this many postings;
-// beyond, documents are scanned instead: so many postings mean the query is
-// common, and a scan in id order fills a page after a few thousand documents.
-constexpr int64_t kRangeLimit = 5000;
-// For a caller who sees only their own customers, a gram with more postings
-// than this may be slower to walk than their customers are to scan: then the
-// two counts decide.
-constexpr int64_t kOwnWalkLimit = 2000;
-
 // Where a tier's candidates come from, and about how many there are.
 struct Source {
   enum Kind { kNone, kGram, kRange, kDocuments, kOwner } kind = kNone;
-  std::string low, high;  // the gram, or the range [low, high)
+  std::string low, high;            // the gram, or the range [low, high)
+  std::vector<std::string> probes;  // kGram: more grams every match holds
   int64_t candidates = 0;
 };
 
@@ -91,13 +79,19 @@ int64_t OwnCustomers(MySqlConnection& c, const Caller& caller, int64_t limit) {
 
 // The cheapest source among grams every match holds and, failing those, a
 // prefix every match's gram starts with.
-Source Cheapest(MySqlConnection& c, const Caller& caller, const std::vector<std::string>& required,
-                const std::string& required_prefix, bool own_scope) {
+Source Cheapest(MySqlConnection& c, const SearchLimits& limits, const Caller& caller,
+                const std::vector<std::string>& required, const std::string& required_prefix,
+                bool own_scope) {
+  std::vector<std::pair<int64_t, std::string>> by_count;
+  for (const auto& [gram, count] : GramCounts(c, required)) by_count.emplace_back(count, gram);
+  std::sort(by_count.begin(), by_count.end());
   Source best;
   best.candidates = -1;
-  for (const auto& [gram, count] : GramCounts(c, required)) {
-    if (best.candidates < 0 || count < best.candidates)
-      best = Source{Source::kGram, gram, "", count};
+  if (!by_count.empty()) {
+    best = Source{Source::kGram, by_count[0].second, "", {}, by_count[0].first};
+    for (size_t i = 1; i < by_count.size() && best.probes.size() < limits.max_probes; ++i) {
+      if (best.candidates > limits.probe_from) best.probes.push_back(by_count[i].second);
+    }
   }
   if (best.candidates == 0) return Source{};  // a required gram nobody holds: no match
   if (best.candidates < 0) {
@@ -105,12 +99,12 @@ Source Cheapest(MySqlConnection& c, const Caller& caller, const std::vector<std:
     const std::string high = required_prefix + "\xFF";  // no UTF-8 byte is 0xFF
     const int64_t count = RangeCount(c, required_prefix, high);
     if (count == 0) return Source{};
-    best = count <= kRangeLimit ? Source{Source::kRange, required_prefix, high, count}
-                                : Source{Source::kDocuments, "", "", count};
+    best = count <= limits.range ? Source{Source::kRange, required_prefix, high, {}, count}
+                                 : Source{Source::kDocuments, "", "", {}, count};
   }
-  if (own_scope && best.candidates > kOwnWalkLimit) {
+  if (own_scope && best.candidates > limits.own_walk) {
     const int64_t own = OwnCustomers(c, caller, best.candidates);
-    if (own < best.candidates) return Source{Source::kOwner, "", "", own};
+    if (own < best.candidates) return Source{Source::kOwner, "", "", {}, own};
   }
   return best;
 }
@@ -124,20 +118,21 @@ std::string IsField(const std::string& q) {
   return absl::StrCat("%", sep, EscapeLike(q), sep, "%");
 }
 
-std::vector<Tier> PlanTiers(MySqlConnection& c, const Caller& caller, const SearchQuery& query,
-                            bool own_scope) {
+std::vector<Tier> PlanTiers(MySqlConnection& c, const SearchLimits& limits, const Caller& caller,
+                            const SearchQuery& query, bool own_scope) {
   const QueryGrams grams = GramsOfQuery(query.text);
   std::vector<Tier> tiers;
   tiers.push_back({1, v1::SearchResult::MATCH_EXACT,
-                   Cheapest(c, caller, {grams.exact}, "", own_scope), IsField(query.text), ""});
+                   Cheapest(c, limits, caller, {grams.exact}, "", own_scope), IsField(query.text),
+                   ""});
   if (query.exact_only) return tiers;
   std::vector<std::string> prefix_required = grams.required;
   prefix_required.push_back(grams.start);
   tiers.push_back({2, v1::SearchResult::MATCH_PREFIX,
-                   Cheapest(c, caller, prefix_required, "", own_scope), StartsField(query.text),
-                   IsField(query.text)});
+                   Cheapest(c, limits, caller, prefix_required, "", own_scope),
+                   StartsField(query.text), IsField(query.text)});
   tiers.push_back({3, v1::SearchResult::MATCH_SUBSTRING,
-                   Cheapest(c, caller, grams.required, grams.required_prefix, own_scope),
+                   Cheapest(c, limits, caller, grams.required, grams.required_prefix, own_scope),
                    Contains(query.text), StartsField(query.text)});
   return tiers;
 }
@@ -145,42 +140,99 @@ std::vector<Tier> PlanTiers(MySqlConnection& c, const Caller& caller, const Sear
 // One SELECT of a tier's matching ids after `after_id`, in id order.
 struct TierSql {
   std::string sql;
-  SqlWhere where;  // bound after the source's values
+  SqlWhere where;  // every value of the statement, in order
 };
 
-// Who is asking: their caller and whether anyone shared customers with them.
+// Who is asking: their caller, whether they see only their own customers,
+// and whether anyone shared customers with them.
 struct Asker {
   const Caller& caller;
+  bool own_scope;
   bool has_shares;
 };
 
+// The tier's text check on documents `alias`.
+void MatchText(SqlWhere& where, const Tier& tier, const char* alias) {
+  where.And(absl::StrCat(alias, ".doc LIKE ?"), {tier.like});
+  if (!tier.not_like.empty()) where.And(absl::StrCat(alias, ".doc NOT LIKE ?"), {tier.not_like});
+}
+
+// "FROM search_postings p" and the probe joins; the grams' conditions in `where`.
+std::string PostingsFrom(const Source& source, int64_t after_id, SqlWhere& where) {
+  std::string from = "FROM search_postings p";
+  if (source.kind == Source::kRange) {
+    where.And("p.gram >= ?", {source.low}).And("p.gram < ?", {source.high});
+  } else {
+    where.And("p.gram = ?", {source.low});
+  }
+  for (size_t i = 0; i < source.probes.size(); ++i) {
+    const std::string alias = absl::StrCat("p", i + 1);
+    absl::StrAppend(&from, " JOIN search_postings ", alias, " ON ", alias,
+                    ".customer_id = p.customer_id");
+    where.And(absl::StrCat(alias, ".gram = ?"), {source.probes[i]});
+  }
+  where.And("p.customer_id > ?", {after_id});
+  return from;
+}
+
+// The customers shared with the caller that match: they are few, so all are
+// checked.
+TierSql SharedWithCaller(const Asker& asker, const Tier& tier, int64_t after_id) {
+  TierSql shared;
+  shared.sql =
+      "SELECT STRAIGHT_JOIN c.id FROM customer_shares s"
+      " JOIN customers c ON c.id = s.customer_id JOIN search_docs d ON d.customer_id = c.id";
+  shared.where.And("s.employee_id = ?", {asker.caller.employee_id}).And("c.id > ?", {after_id});
+  MatchText(shared.where, tier, "d");
+  shared.where.And("c.deleted_at IS NULL");
+  shared.sql += shared.where.Sql() + " ORDER BY c.id";
+  return shared;
+}
+
 std::vector<TierSql> BuildSql(const Asker& asker, const Tier& tier, int64_t after_id) {
-  auto verify = [&](SqlWhere& where) {
-    where.And("d.doc LIKE ?", {tier.like});
-    if (!tier.not_like.empty()) where.And("d.doc NOT LIKE ?", {tier.not_like});
-    where.And("c.deleted_at IS NULL");
-  };
   std::vector<TierSql> parts;
-  switch (tier.source.kind) {
+  const Source& source = tier.source;
+  // Own scope, by the owner's copy of the documents (search_owner_docs):
+  // a walk probes it (one lookup gives ownership and text), a scan reads the
+  // owner's range in id order. The copy may lag the customers by a poll, so
+  // the customer row decides, for the few candidates whose text matched.
+  if (asker.own_scope && (source.kind == Source::kGram || source.kind == Source::kOwner)) {
+    TierSql own;
+    const bool walk = source.kind == Source::kGram;
+    if (walk) {
+      own.sql = absl::StrCat("SELECT STRAIGHT_JOIN p.customer_id ",
+                             PostingsFrom(source, after_id, own.where),
+                             " JOIN search_owner_docs o FORCE INDEX (PRIMARY)"
+                             " ON o.customer_id = p.customer_id");
+    } else {
+      own.sql = "SELECT STRAIGHT_JOIN o.customer_id FROM search_owner_docs o";
+      own.where.And("o.customer_id > ?", {after_id});
+    }
+    own.sql += " JOIN customers c ON c.id = o.customer_id";
+    own.where.And("o.owner_id = ?", {asker.caller.employee_id});
+    MatchText(own.where, tier, "o");
+    own.where.And("c.deleted_at IS NULL").And("c.owner_id = ?", {asker.caller.employee_id});
+    own.sql += own.where.Sql() + (walk ? " ORDER BY p.customer_id" : " ORDER BY o.customer_id");
+    parts.push_back(std::move(own));
+    if (asker.has_shares) parts.push_back(SharedWithCaller(asker, tier, after_id));
+    return parts;
+  }
+  switch (source.kind) {
     case Source::kNone:
+    case Source::kOwner:  // only for the own scope, above
       break;
     case Source::kGram:
     case Source::kRange: {
       TierSql part;
-      const bool range = tier.source.kind == Source::kRange;
-      // Customers before documents: visibility and the recycle bin drop
-      // candidates with a row lookup, before the costlier text check.
-      part.sql = absl::StrCat("SELECT STRAIGHT_JOIN ", range ? "DISTINCT " : "",
-                              "p.customer_id FROM search_postings p"
-                              " JOIN customers c ON c.id = p.customer_id"
-                              " JOIN search_docs d ON d.customer_id = p.customer_id");
-      if (range) {
-        part.where.And("p.gram >= ?", {tier.source.low}).And("p.gram < ?", {tier.source.high});
-      } else {
-        part.where.And("p.gram = ?", {tier.source.low});
-      }
-      part.where.And("p.customer_id > ?", {after_id});
-      verify(part.where);
+      // Probes, then customers, then documents: each step drops candidates
+      // with a cheaper lookup than the next.
+      part.sql =
+          absl::StrCat("SELECT STRAIGHT_JOIN ", source.kind == Source::kRange ? "DISTINCT " : "",
+                       "p.customer_id ", PostingsFrom(source, after_id, part.where),
+                       " JOIN customers c ON c.id = p.customer_id"
+                       " JOIN search_docs d ON d.customer_id = p.customer_id");
+      MatchText(part.where, tier, "d");
+      part.where.And("c.deleted_at IS NULL");
       RestrictToActiveView(part.where, asker.caller, asker.has_shares);
       part.sql += part.where.Sql() + " ORDER BY p.customer_id";
       parts.push_back(std::move(part));
@@ -192,29 +244,11 @@ std::vector<TierSql> BuildSql(const Asker& asker, const Tier& tier, int64_t afte
           "SELECT STRAIGHT_JOIN d.customer_id FROM search_docs d"
           " JOIN customers c ON c.id = d.customer_id";
       part.where.And("d.customer_id > ?", {after_id});
-      verify(part.where);
+      MatchText(part.where, tier, "d");
+      part.where.And("c.deleted_at IS NULL");
       RestrictToActiveView(part.where, asker.caller, asker.has_shares);
       part.sql += part.where.Sql() + " ORDER BY d.customer_id";
       parts.push_back(std::move(part));
-      break;
-    }
-    case Source::kOwner: {
-      TierSql own;
-      own.sql =
-          "SELECT STRAIGHT_JOIN c.id FROM customers c JOIN search_docs d ON d.customer_id = c.id";
-      own.where.And("c.owner_id = ?", {asker.caller.employee_id}).And("c.id > ?", {after_id});
-      verify(own.where);
-      own.sql += own.where.Sql() + " ORDER BY c.id";
-      parts.push_back(std::move(own));
-      if (!asker.has_shares) break;
-      TierSql shared;
-      shared.sql =
-          "SELECT STRAIGHT_JOIN c.id FROM customer_shares s"
-          " JOIN customers c ON c.id = s.customer_id JOIN search_docs d ON d.customer_id = c.id";
-      shared.where.And("s.employee_id = ?", {asker.caller.employee_id}).And("c.id > ?", {after_id});
-      verify(shared.where);
-      shared.sql += shared.where.Sql() + " ORDER BY c.id";
-      parts.push_back(std::move(shared));
       break;
     }
   }
@@ -238,7 +272,8 @@ std::vector<int64_t> TierIds(MySqlConnection& c, const Asker& asker, const Tier&
   return ids;
 }
 
-// How many customers the tier matches (its source is small: see kExactCountLimit).
+// How many customers the tier matches (its source is small: see
+// SearchLimits::exact_count).
 int64_t TierCount(MySqlConnection& c, const Asker& asker, const Tier& tier) {
   int64_t total = 0;
   for (TierSql& part : BuildSql(asker, tier, 0)) {
@@ -281,8 +316,8 @@ absl::StatusOr<SearchPage> SearchRepository::Search(const CallContext& call,
                    const VisibilityScope scope = ScopeOf(call.caller);
                    if (scope.kind == VisibilityScope::Kind::kNothing) return page;
                    const bool own = scope.kind == VisibilityScope::Kind::kOwn;
-                   const std::vector<Tier> tiers = PlanTiers(c, call.caller, query, own);
-                   const Asker asker{call.caller, CallerHasShares(c, call.caller)};
+                   const std::vector<Tier> tiers = PlanTiers(c, limits_, call.caller, query, own);
+                   const Asker asker{call.caller, own, CallerHasShares(c, call.caller)};
 
                    // Collect one more than a page, tier after tier.
                    std::vector<std::pair<int64_t, const Tier*>> hits;
@@ -320,12 +355,17 @@ absl::StatusOr<SearchPage> SearchRepository::Search(const CallContext& call,
                    // Every match of any tier is among the substring tier's
                    // candidates (the last tier's source), an upper bound.
                    const int64_t bound = tiers.back().source.candidates;
-                   if (bound > kExactCountLimit) {
+                   if (bound > limits_.exact_count) {
                      page.total_size = bound;
                      page.total_size_exact = false;
                      return page;
                    }
-                   for (const Tier& tier : tiers) page.total_size += TierCount(c, asker, tier);
+                   // Every match of any tier holds the query as a substring,
+                   // so one count of the last tier without its exclusions
+                   // counts them all.
+                   Tier any_match = tiers.back();
+                   any_match.not_like.clear();
+                   page.total_size = TierCount(c, asker, any_match);
                    return page;
                  });
 }

@@ -1,7 +1,9 @@
 // Customer search against a real MariaDB: the index follows writes, finds
 // Chinese substrings, phones and contacts, ranks exact > prefix > substring,
-// pages, respects visibility, and agrees with a brute-force scan.
+// pages, respects visibility, and agrees with a brute-force scan under every
+// plan the planner may choose.
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <random>
 #include <set>
@@ -41,15 +43,15 @@ class SearchTest : public CustomerRepositoryTest {
 
   // Every page of a search: (name, match) in order.
   std::vector<std::pair<std::string, v1::SearchResult::Match>> All(
-      const std::string& text, const CallContext& as, int page_size = 50,
-      int64_t* total = nullptr, bool exact_only = false) {
+      const std::string& text, const CallContext& as, int page_size = 50, int64_t* total = nullptr,
+      bool exact_only = false, SearchRepository* search = nullptr) {
     std::vector<std::pair<std::string, v1::SearchResult::Match>> found;
     SearchQuery query;
     query.text = NormalizeQuery(text);
     query.page_size = page_size;
     query.exact_only = exact_only;
     for (int pages = 0; pages < 100; ++pages) {
-      auto page = search_->Search(as, query);
+      auto page = (search ? search : search_.get())->Search(as, query);
       EXPECT_TRUE(page.ok()) << page.status();
       if (!page.ok()) break;
       if (pages == 0 && total) *total = page->total_size;
@@ -102,10 +104,13 @@ TEST_F(SearchTest, FindsPhonesWhateverTheirPunctuationAndKeywordsAndContacts) {
     insert.setInt64(1, id);
     insert.executeUpdate();
   }
-  ASSERT_TRUE(repo_->Update(call_, id, "", [](v1::Customer& c) {
-                c.set_keywords("机电 ABB 代理");
-                return absl::OkStatus();
-              }).ok());
+  ASSERT_TRUE(repo_
+                  ->Update(call_, id, "",
+                           [](v1::Customer& c) {
+                             c.set_keywords("机电 ABB 代理");
+                             return absl::OkStatus();
+                           })
+                  .ok());
   Index();
   EXPECT_EQ(All("阳建", call_).size(), 1u);
   EXPECT_EQ(All("13912345678", call_).size(), 1u);
@@ -117,10 +122,13 @@ TEST_F(SearchTest, TheIndexFollowsRenamesAndDeletes) {
   const int64_t id = Make("旧名字科技");
   Index();
   ASSERT_EQ(All("旧名", call_).size(), 1u);
-  ASSERT_TRUE(repo_->Update(call_, id, "", [](v1::Customer& c) {
-                c.set_name("新名字科技");
-                return absl::OkStatus();
-              }).ok());
+  ASSERT_TRUE(repo_
+                  ->Update(call_, id, "",
+                           [](v1::Customer& c) {
+                             c.set_name("新名字科技");
+                             return absl::OkStatus();
+                           })
+                  .ok());
   Index();
   EXPECT_TRUE(All("旧名", call_).empty());
   EXPECT_EQ(All("新名", call_).size(), 1u);
@@ -185,7 +193,8 @@ TEST_F(SearchTest, TheIndexerWaitsWhileABulkImportRuns) {
 // Random names over a small alphabet, random queries: the search finds exactly
 // the customers a brute-force substring scan finds.
 TEST_F(SearchTest, AgreesWithABruteForceScan) {
-  const std::vector<std::string> alphabet = {"华", "东", "电", "气", "海", "公", "司", "a", "b", "1", "2"};
+  const std::vector<std::string> alphabet = {"华", "东", "电", "气", "海", "公",
+                                             "司", "a",  "b",  "1",  "2"};
   std::mt19937 random(7);
   std::map<std::string, int> names;
   while (names.size() < 150) {
@@ -206,6 +215,108 @@ TEST_F(SearchTest, AgreesWithABruteForceScan) {
     std::set<std::string> got;
     for (const auto& f : All(query, admin, 13)) got.insert(f.first);
     EXPECT_EQ(got, expected) << "query: " << query;
+  }
+}
+
+// Owners change and shares are granted after the first indexing; for each
+// caller and each plan (the default limits; every probe and owner scan the
+// planner may use; walks only), the search finds exactly the customers the
+// caller sees whose name holds the query.
+TEST_F(SearchTest, AgreesWithABruteForceScanUnderEveryScopeAndPlan) {
+  const std::vector<std::string> alphabet = {"华", "东", "电", "气", "1", "2", "3"};
+  CallContext admin = As(1, Bit(Role::kAdministrator));
+  CallContext sales_a = As(201, Bit(Role::kSales), 21, "/1/2/");
+  CallContext sales_b = As(202, Bit(Role::kSales), 22, "/1/3/");
+  struct Row {
+    int64_t id;
+    std::string etag;
+    int64_t owner;
+    bool shared_with_a = false;
+  };
+  std::mt19937 random(11);
+  std::map<std::string, Row> rows;
+  while (rows.size() < 160) {
+    std::string name;
+    for (int i = 0, n = 3 + random() % 8; i < n; ++i) name += alphabet[random() % alphabet.size()];
+    if (rows.count(name)) continue;
+    const bool of_a = random() % 2 == 0;
+    v1::Customer c = Sample(name);
+    c.set_keywords("");
+    auto created = repo_->Create(of_a ? sales_a : sales_b, c, "", false);
+    ASSERT_TRUE(created.ok()) << created.status();
+    rows[name] = {created->id(), created->etag(), of_a ? 21 : 22};
+  }
+  Index();
+  int moved = 0, shared = 0;
+  for (auto& [name, row] : rows) {
+    const int pick = random() % 6;
+    if (pick == 0) {  // to the other sales person
+      const Owner other = row.owner == 21 ? Owner{22, 0, "/1/3/"} : Owner{21, 0, "/1/2/"};
+      auto given = moves_->Give(admin, row.id, row.etag, other, false);
+      ASSERT_TRUE(given.ok()) << given.status();
+      row.owner = other.employee_id;
+      ++moved;
+    } else if (pick == 1 && row.owner == 22) {
+      ASSERT_TRUE(moves_->Share(admin, row.id, {21}).ok());
+      row.shared_with_a = true;
+      ++shared;
+    }
+  }
+  ASSERT_GT(moved, 10);
+  ASSERT_GT(shared, 5);
+  Index();
+
+  SearchLimits every_path;  // probe every walk, scan owners' documents whenever cheaper
+  every_path.probe_from = 0;
+  every_path.own_walk = 0;
+  every_path.range = 0;
+  every_path.exact_count = 0;
+  SearchLimits walks_only;
+  walks_only.own_walk = 1 << 30;
+  walks_only.probe_from = 0;
+  walks_only.max_probes = 1;
+  std::vector<std::unique_ptr<SearchRepository>> plans;
+  plans.push_back(std::make_unique<SearchRepository>(*db_));
+  plans.push_back(std::make_unique<SearchRepository>(*db_, every_path));
+  plans.push_back(std::make_unique<SearchRepository>(*db_, walks_only));
+
+  struct Viewer {
+    const char* label;
+    const CallContext* call;
+    std::function<bool(const Row&)> sees;
+  };
+  const std::vector<Viewer> viewers = {
+      {"admin", &admin, [](const Row&) { return true; }},
+      {"sales_a", &sales_a, [](const Row& r) { return r.owner == 21 || r.shared_with_a; }},
+      {"sales_b", &sales_b, [](const Row& r) { return r.owner == 22; }},
+  };
+  for (int round = 0; round < 40; ++round) {
+    std::string query;
+    for (int i = 0, n = 1 + random() % 5; i < n; ++i) query += alphabet[random() % alphabet.size()];
+    for (const Viewer& viewer : viewers) {
+      std::set<std::string> expected;
+      for (const auto& [name, row] : rows) {
+        if (viewer.sees(row) && name.find(query) != std::string::npos) expected.insert(name);
+      }
+      for (size_t plan = 0; plan < plans.size(); ++plan) {
+        std::set<std::string> got;
+        for (const auto& f : All(query, *viewer.call, 9, nullptr, false, plans[plan].get())) {
+          got.insert(f.first);
+        }
+        EXPECT_EQ(got, expected) << "query " << query << ", " << viewer.label << ", plan " << plan;
+        SearchQuery first_page;
+        first_page.text = NormalizeQuery(query);
+        first_page.page_size = 9;
+        auto page = plans[plan]->Search(*viewer.call, first_page);
+        ASSERT_TRUE(page.ok()) << page.status();
+        const int64_t matches = static_cast<int64_t>(expected.size());
+        if (page->total_size_exact) {
+          EXPECT_EQ(page->total_size, matches) << "query " << query << ", " << viewer.label;
+        } else {
+          EXPECT_GE(page->total_size, matches) << "query " << query << ", " << viewer.label;
+        }
+      }
+    }
   }
 }
 

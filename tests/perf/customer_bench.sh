@@ -33,7 +33,7 @@
 #   N                 customers to generate and import (default 1000000; 20000 is a smoke run)
 #   SEED              generator seed (default 20240601)
 #   REPS              measured passes of the query set for SearchCustomers (default 5)
-#   LIKE_REPS         measured passes for the LIKE scan (default 1; warm-up 0)
+#   LIKE_REPS         measured passes for the LIKE scan (default 1; warm-up 0; 0 skips it)
 #   TRANSFER_EVERY    1 in this many imported customers goes to sales.east (default 100)
 #   EXPLAIN_SLOWEST   how many of the slowest queries per run to repeat with the slow log and
 #                     EXPLAIN on (default 5; 0: none); see CRM_LOCAL_DIR/slow-search.log
@@ -48,6 +48,9 @@
 #   CRM_BUILD_DIR     build directory (default: deploy/local/lib.sh's, i.e. build/)
 #   KEEP_STACK=1      leave the stack running afterwards (stop: CRM_LOCAL_DIR=... deploy/local/down.sh)
 #   IMPORT_ONLY=1     stop after (b): LOAD DATA beside the import, a few minutes at 1,000,000
+#   SEARCH_ONLY=1     skip (a)-(c): restart the stack on the database a previous full run left in
+#                     CRM_LOCAL_DIR (same N and SEED; migrations it lacks are applied) and run
+#                     (d) and (e) only; for trying search changes without a 40-minute rebuild
 #
 #   N=20000 tests/perf/customer_bench.sh           # smoke run, about a minute
 #   nohup tests/perf/customer_bench.sh > bench.log 2>&1 &
@@ -82,6 +85,7 @@ db() {  # SQL from stdin, as root, on the customer schema
   mariadb --no-defaults --socket="$CRM_LOCAL_DIR/mariadb/mysqld.sock" -uroot \
     --default-character-set=utf8mb4 --batch --skip-column-names --local-infile=1 crm_customer
 }
+field() { grep -oP "(?<= $1=)[^ ]+" <<<"$2"; }  # field NAME "RESULT ... NAME=value ..."
 rss_peak() { awk '/VmHWM/ { printf "%.0f MiB", $2 / 1024 }' "/proc/$(cat "$CRM_LOCAL_DIR/run/$1.pid")/status"; }
 # Waits (up to 120 s) until InnoDB has written back most dirty pages, so one
 # measurement does not pay for the previous one's writes.
@@ -112,16 +116,25 @@ if [ ! -s "$CSV" ] || [ ! -s "$QUERIES" ]; then
 fi
 csv_mib=$(du -m "$CSV" | cut -f1)
 
-# --- a fresh private stack -----------------------------------------------------
+# --- a fresh private stack (or, SEARCH_ONLY, the last run's) ----------------------
+SEARCH_ONLY=${SEARCH_ONLY:-0}
 if [ -d "$CRM_LOCAL_DIR/mariadb" ] && [ ! -f "$MARKER" ]; then
   echo "customer_bench.sh: $CRM_LOCAL_DIR holds a database this script did not create;" \
     "choose another CRM_LOCAL_DIR" >&2
   exit 1
 fi
 "$CRM_ROOT/deploy/local/down.sh" >/dev/null
-rm -rf "$CRM_LOCAL_DIR/mariadb"
-mkdir -p "$CRM_LOCAL_DIR"
-touch "$MARKER"
+if [ "$SEARCH_ONLY" = 1 ]; then
+  if [ "$(cat "$MARKER" 2>/dev/null)" != "$N $SEED $gen_version indexed" ]; then
+    echo "customer_bench.sh: SEARCH_ONLY needs a database a full run with N=$N left in" \
+      "$CRM_LOCAL_DIR" >&2
+    exit 1
+  fi
+else
+  rm -rf "$CRM_LOCAL_DIR/mariadb"
+  mkdir -p "$CRM_LOCAL_DIR"
+  echo "$N $SEED $gen_version" >"$MARKER"
+fi
 if [ "${KEEP_STACK:-0}" != 1 ]; then
   trap '"$CRM_ROOT/deploy/local/down.sh" >/dev/null 2>&1 || true' EXIT
 fi
@@ -138,6 +151,25 @@ set +a
 # head (department subtree) see.
 if [ "$IMPORT_USER" = admin ]; then IMPORT_PASSWORD=$CRM_ADMIN_PASSWORD; else IMPORT_PASSWORD=$DEMO_PASSWORD; fi
 
+index_lag() {
+  db <<<"SELECT (SELECT COALESCE(MAX(sequence), 0) FROM change_log) -
+                COALESCE((SELECT last_sequence FROM feed_cursors WHERE name = 'search-index'), 0)"
+}
+wait_index() {
+  local last_report lag
+  last_report=$(date +%s)
+  while :; do
+    lag=$(index_lag)
+    [ "$lag" -le 0 ] && return 0
+    if [ $(($(date +%s) - last_report)) -ge 30 ]; then
+      echo "  search index: $lag changes behind" >&2
+      last_report=$(date +%s)
+    fi
+    sleep 0.5
+  done
+}
+
+if [ "$SEARCH_ONLY" != 1 ]; then
 # --- (a) LOAD DATA LOCAL INFILE --------------------------------------------------
 quiesce
 crm_log "(a) LOAD DATA LOCAL INFILE of $N rows ($csv_mib MiB)"
@@ -197,7 +229,6 @@ CRM_PASSWORD=$IMPORT_PASSWORD "$BENCH" import --target="$GATEWAY" --csv="$CSV" \
   --username="$IMPORT_USER" | tee "$CRM_LOCAL_DIR/import.out"
 import_end=$(now)
 import_line=$(grep '^RESULT import' "$CRM_LOCAL_DIR/import.out")
-field() { grep -oP "(?<= $1=)[^ ]+" <<<"$2"; }
 import_s=$(field seconds "$import_line")
 import_created=$(field created "$import_line")
 import_failed=$(field failed "$import_line")
@@ -214,23 +245,6 @@ if [ "${IMPORT_ONLY:-0}" = 1 ]; then
 fi
 
 # --- (c) the search index catching up ----------------------------------------------
-index_lag() {
-  db <<<"SELECT (SELECT COALESCE(MAX(sequence), 0) FROM change_log) -
-                COALESCE((SELECT last_sequence FROM feed_cursors WHERE name = 'search-index'), 0)"
-}
-wait_index() {
-  local last_report lag
-  last_report=$(date +%s)
-  while :; do
-    lag=$(index_lag)
-    [ "$lag" -le 0 ] && return 0
-    if [ $(($(date +%s) - last_report)) -ge 30 ]; then
-      echo "  search index: $lag changes behind" >&2
-      last_report=$(date +%s)
-    fi
-    sleep 0.5
-  done
-}
 crm_log "(c) waiting for the search indexer to catch up"
 wait_index
 index_end=$(now)
@@ -255,6 +269,9 @@ db <<<"SELECT id FROM customers WHERE id > $before_max_id AND deleted_at IS NULL
 CRM_PASSWORD=$CRM_ADMIN_PASSWORD CRM_TO_PASSWORD=$DEMO_PASSWORD "$BENCH" transfer \
   --target="$GATEWAY" --username=admin --to-username=sales.east --ids="$CRM_LOCAL_DIR/transfer.ids"
 wait_index
+echo "$N $SEED $gen_version indexed" >"$MARKER"
+fi  # SEARCH_ONLY
+wait_index
 quiesce
 customers_total=$(db <<<"SELECT COUNT(*) FROM customers WHERE deleted_at IS NULL")
 nq=$(grep -c . "$QUERIES")
@@ -269,10 +286,14 @@ search_run search-admin admin "$CRM_ADMIN_PASSWORD" || true
 search_run search-head sales.head "$DEMO_PASSWORD" || true
 search_run search-sales sales.east "$DEMO_PASSWORD" || true
 
-crm_log "(d) the LIKE scan on the same queries ($LIKE_REPS pass)"
-"$BENCH" like --db-port="$CRM_DB_PORT_LOCAL" --db-user=crm_customer \
-  --db-password="$CRM_CUSTOMER_DB_PASSWORD" --queries="$QUERIES" --reps="$LIKE_REPS" \
-  --warmup=0 | tee "$CRM_LOCAL_DIR/like.out" || true
+if [ "$LIKE_REPS" -gt 0 ]; then
+  crm_log "(d) the LIKE scan on the same queries ($LIKE_REPS pass)"
+  "$BENCH" like --db-port="$CRM_DB_PORT_LOCAL" --db-user=crm_customer \
+    --db-password="$CRM_CUSTOMER_DB_PASSWORD" --queries="$QUERIES" --reps="$LIKE_REPS" \
+    --warmup=0 | tee "$CRM_LOCAL_DIR/like.out" || true
+else
+  rm -f "$CRM_LOCAL_DIR/like.out"
+fi
 
 # --- (e) the statements behind the slowest searches, with EXPLAIN -----------------
 # The slowest queries of each user's run are searched once more with MariaDB's
@@ -308,9 +329,6 @@ fi
 # --- summary -----------------------------------------------------------------------
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
-load_rate=$(rate "$N" "$load_total_s")
-load_customers_rate=$(rate "$N" "$load_customers_s")
-import_rate=$(rate "$N" "$import_s")
 slowest() {  # the five slowest queries of a run, on one line
   awk '/slowest queries/ { on = 1; next } on && NF >= 6 && $1 ~ /^[0-9.]+$/ && n < 5 { printf "%s%s %s %s", (n++ ? ", " : ""), $1, $3, $6 }' \
     "$CRM_LOCAL_DIR/$1.out" 2>/dev/null
@@ -327,6 +345,14 @@ cat <<EOF
 ================ customer_bench summary ================
 N = $N generated customers ($csv_mib MiB CSV, seed $SEED); $customers_total live customers after the import
 machine: $(nproc) cores, $(free -g | awk '/Mem:/ { print $2 }') GiB, buffer pool $CRM_MARIADB_BUFFER_POOL; load average before the searches: $load_before_search
+EOF
+if [ "$SEARCH_ONLY" = 1 ]; then
+  echo "SEARCH_ONLY: the import and index of an earlier run; searches only"
+else
+load_rate=$(rate "$N" "$load_total_s")
+load_customers_rate=$(rate "$N" "$load_customers_s")
+import_rate=$(rate "$N" "$import_s")
+cat <<EOF
 
 import                              seconds     rows/s
   LOAD DATA, customers only        $(printf '%9s %10s' "$load_customers_s" "$load_customers_rate")
@@ -339,6 +365,9 @@ import                              seconds     rows/s
 
 search index: caught up $index_total_s s after the import started, $index_after_s s after it ended
   ($docs documents, ~$postings postings, $index_mib MiB)
+EOF
+fi
+cat <<EOF
 
 search ($nq queries, page_size 20)          p50 ms    p99 ms    max ms
 $(search_row search-admin search-admin "SearchCustomers, admin (all)")
