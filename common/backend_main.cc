@@ -106,6 +106,13 @@ int RunBackend(int argc, char** argv, const BackendSpec& spec) {
   const std::string program = "crm-" + spec.name;
   absl::StatusOr<IdentityKey> identity_key = IdentityKey::FromSecret(identity_secret, identity_also_accepted);
   const IdentityKey key = identity_key.ok() ? *identity_key : IdentityKey();
+  // Migrations may rewrite large tables (an ALTER, a backfill): their own
+  // connection waits longer for an answer than a call's does.
+  MySqlOptions migration_options = db_options;
+  migration_options.pool_size = 1;
+  migration_options.read_timeout_s = static_cast<int>(
+      config.GetInt("db-migration-timeout-s", 3600,
+                    "per-read network timeout while applying migrations"));
   MySqlPool pool(db_options);
   const std::shared_ptr<void> pool_metrics = ExportPoolMetrics(pool);
   Database db(pool);
@@ -156,7 +163,8 @@ int RunBackend(int argc, char** argv, const BackendSpec& spec) {
   }
   BackendReadiness::Steps steps;
   steps.prepare = [&]() -> absl::Status {
-    absl::StatusOr<MigrationReport> report = ApplyMigrations(pool, migrations);
+    MySqlPool migration_pool(migration_options);  // closed once the schema is ready
+    absl::StatusOr<MigrationReport> report = ApplyMigrations(migration_pool, migrations);
     if (!report.ok()) return report.status();
     log::Info("schema ready", {{"applied", report->applied},
                                {"already_applied", report->already_applied},
