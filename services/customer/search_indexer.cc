@@ -4,7 +4,9 @@
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 
+#include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -22,6 +24,11 @@ namespace crm::customer {
 namespace {
 
 constexpr char kCursor[] = "search-index";
+// How far the owners' copies (search_owner_docs) are known to follow the
+// change log. Releases before the copies moved only kCursor; where this one
+// lags behind it (such a release ran during a rollout or after a rollback),
+// the next batches read the changes again from here and mend the copies.
+constexpr char kCopyCursor[] = "search-owner-docs";
 constexpr int kChangesPerBatch = 2000;
 constexpr size_t kIdsPerQuery = 1024;
 
@@ -105,16 +112,22 @@ std::map<int64_t, Indexed> CurrentDocuments(MySqlConnection& c, const std::vecto
   return docs;
 }
 
-// What the index holds for the customers (owner -1: no owner copy yet).
-std::map<int64_t, Indexed> IndexedDocuments(MySqlConnection& c, const std::vector<int64_t>& ids) {
-  std::map<int64_t, Indexed> docs;
-  ForIds(c,
-         "SELECT d.customer_id, d.doc, COALESCE(o.owner_id, -1) FROM search_docs d"
-         " LEFT JOIN search_owner_docs o ON o.customer_id = d.customer_id WHERE d.customer_id",
-         "", ids, [&](sql::ResultSet& rs) {
-           docs[rs.getInt64(1)] = {rs.getString(2), rs.getInt64(3)};
+// What the index holds for a customer: its document, and the owner's copy.
+struct IndexState {
+  std::optional<std::string> doc;
+  std::optional<Indexed> copy;
+};
+
+std::map<int64_t, IndexState> IndexedDocuments(MySqlConnection& c,
+                                               const std::vector<int64_t>& ids) {
+  std::map<int64_t, IndexState> states;
+  ForIds(c, "SELECT customer_id, doc FROM search_docs WHERE customer_id", "", ids,
+         [&](sql::ResultSet& rs) { states[rs.getInt64(1)].doc = rs.getString(2); });
+  ForIds(c, "SELECT customer_id, owner_id, doc FROM search_owner_docs WHERE customer_id", "", ids,
+         [&](sql::ResultSet& rs) {
+           states[rs.getInt64(1)].copy = Indexed{rs.getString(3), rs.getInt64(2)};
          });
-  return docs;
+  return states;
 }
 
 struct Posting {
@@ -122,31 +135,41 @@ struct Posting {
   int64_t customer_id;
 };
 
-// What to write for the customers whose document changed.
+// What to write for the customers whose document or owner changed.
 struct IndexDelta {
   std::vector<Posting> added, removed;
   std::map<std::string, int> counts;  // gram -> change in the number of customers
-  std::vector<std::pair<int64_t, const Indexed*>> docs;  // new or changed documents or owners
-  std::vector<int64_t> dropped;                          // documents to delete
+  std::vector<std::pair<int64_t, const Indexed*>> docs;    // new or changed documents
+  std::vector<std::pair<int64_t, const Indexed*>> copies;  // owners' copies to (re)write
+  std::vector<int64_t> dropped;                            // documents to delete
+  std::vector<int64_t> dropped_copies;                     // owners' copies to delete
 };
 
 // `current` must outlive the delta.
 IndexDelta Diff(const std::vector<int64_t>& ids, const std::map<int64_t, Indexed>& current,
-                const std::map<int64_t, Indexed>& indexed) {
+                const std::map<int64_t, IndexState>& indexed) {
   IndexDelta delta;
+  const IndexState none;
   for (int64_t id : ids) {
     auto now = current.find(id);
     auto before = indexed.find(id);
     const Indexed* new_entry = now == current.end() ? nullptr : &now->second;
-    const Indexed* old_entry = before == indexed.end() ? nullptr : &before->second;
-    if (!new_entry && !old_entry) continue;
-    if (new_entry && old_entry && new_entry->doc == old_entry->doc) {
-      // Only a new owner: the grams stay, the owner's copy moves.
-      if (new_entry->owner_id != old_entry->owner_id) delta.docs.emplace_back(id, new_entry);
-      continue;
+    const IndexState& state = before == indexed.end() ? none : before->second;
+
+    // The owner's copy: rewritten whenever it differs, whatever the grams.
+    if (new_entry) {
+      if (!state.copy || state.copy->owner_id != new_entry->owner_id ||
+          state.copy->doc != new_entry->doc) {
+        delta.copies.emplace_back(id, new_entry);
+      }
+    } else if (state.copy) {
+      delta.dropped_copies.push_back(id);
     }
+
     const std::string* new_doc = new_entry ? &new_entry->doc : nullptr;
-    const std::string* old_doc = old_entry ? &old_entry->doc : nullptr;
+    const std::string* old_doc = state.doc ? &*state.doc : nullptr;
+    if (!new_doc && !old_doc) continue;
+    if (new_doc && old_doc && *new_doc == *old_doc) continue;
     const std::vector<std::string> old_grams =
         old_doc ? DocumentGrams(*old_doc) : std::vector<std::string>();
     const std::vector<std::string> new_grams =
@@ -209,16 +232,17 @@ void Write(MySqlConnection& c, const IndexDelta& delta) {
   // (the first key column) changes.
   InsertRows(c, "INSERT INTO search_owner_docs (owner_id, customer_id, doc) VALUES ", "(?, ?, ?)",
              " ON DUPLICATE KEY UPDATE owner_id = VALUES(owner_id), doc = VALUES(doc)",
-             delta.docs.size(), [&](sql::PreparedStatement& s, int i, size_t row, bool) {
-               s.setInt64(i, delta.docs[row].second->owner_id);
-               s.setInt64(i + 1, delta.docs[row].first);
-               s.setString(i + 2, delta.docs[row].second->doc);
+             delta.copies.size(), [&](sql::PreparedStatement& s, int i, size_t row, bool) {
+               s.setInt64(i, delta.copies[row].second->owner_id);
+               s.setInt64(i + 1, delta.copies[row].first);
+               s.setString(i + 2, delta.copies[row].second->doc);
                return i + 3;
              });
-  for (const char* table : {"search_docs", "search_owner_docs"}) {
+  for (const auto& [table, ids] : {std::make_pair("search_docs", &delta.dropped),
+                                   std::make_pair("search_owner_docs", &delta.dropped_copies)}) {
     sql::PreparedStatement& drop =
         c.Prepare(absl::StrCat("DELETE FROM ", table, " WHERE customer_id = ?"));
-    for (int64_t id : delta.dropped) {
+    for (int64_t id : *ids) {
       drop.setInt64(1, id);
       drop.executeUpdate();
     }
@@ -264,18 +288,27 @@ absl::StatusOr<int64_t> SearchIndexer::RunBatch(bool* more) {
   absl::StatusOr<int64_t> indexed = db_.RunInTransaction(
       "search.index", deadline, [&](MySqlConnection& c) -> absl::StatusOr<int64_t> {
         *more = false;
-        sql::PreparedStatement& create = c.Prepare(
-            "INSERT IGNORE INTO feed_cursors (name, last_sequence, updated_at) VALUES (?, 0, ?)");
-        create.setString(1, kCursor);
-        create.setDateTime(2, FormatSqlDateTime(absl::Now()));
-        create.executeUpdate();
-        sql::PreparedStatement& lock =
-            c.Prepare("SELECT last_sequence FROM feed_cursors WHERE name = ? FOR UPDATE");
-        lock.setString(1, kCursor);
-        std::unique_ptr<sql::ResultSet> cursor(lock.executeQuery());
-        cursor->next();
-        const int64_t after = cursor->getInt64(1);
-        reached = after;
+        // kCursor first: releases that know only it take turns with this one.
+        int64_t index_after = 0, copy_after = 0;
+        for (const auto& [name, position] :
+             {std::make_pair(kCursor, &index_after), std::make_pair(kCopyCursor, &copy_after)}) {
+          sql::PreparedStatement& create = c.Prepare(
+              "INSERT IGNORE INTO feed_cursors (name, last_sequence, updated_at)"
+              " VALUES (?, 0, ?)");
+          create.setString(1, name);
+          create.setDateTime(2, FormatSqlDateTime(absl::Now()));
+          create.executeUpdate();
+          sql::PreparedStatement& lock =
+              c.Prepare("SELECT last_sequence FROM feed_cursors WHERE name = ? FOR UPDATE");
+          lock.setString(1, name);
+          std::unique_ptr<sql::ResultSet> cursor(lock.executeQuery());
+          cursor->next();
+          *position = cursor->getInt64(1);
+        }
+        // Changes the index already holds are read again only to mend the
+        // copies: their documents compare equal, so no gram is written twice.
+        const int64_t after = std::min(index_after, copy_after);
+        reached = index_after;
 
         // Only contact states are read: their customer id is inside.
         sql::PreparedStatement& read = c.Prepare(
@@ -290,17 +323,20 @@ absl::StatusOr<int64_t> SearchIndexer::RunBatch(bool* more) {
         const std::vector<int64_t> ids = TouchedCustomers(*changes, &last, &count);
         if (count == 0) return int64_t{0};
         *more = count == kChangesPerBatch;
-        reached = last;
+        reached = std::max(index_after, last);
 
         const std::map<int64_t, Indexed> current = CurrentDocuments(c, ids);
         const IndexDelta delta = Diff(ids, current, IndexedDocuments(c, ids));
         Write(c, delta);
-        sql::PreparedStatement& move =
-            c.Prepare("UPDATE feed_cursors SET last_sequence = ?, updated_at = ? WHERE name = ?");
-        move.setInt64(1, last);
-        move.setDateTime(2, FormatSqlDateTime(absl::Now()));
-        move.setString(3, kCursor);
-        move.executeUpdate();
+        for (const char* name : {kCursor, kCopyCursor}) {
+          sql::PreparedStatement& move = c.Prepare(
+              "UPDATE feed_cursors SET last_sequence = GREATEST(last_sequence, ?), updated_at = ?"
+              " WHERE name = ?");
+          move.setInt64(1, last);
+          move.setDateTime(2, FormatSqlDateTime(absl::Now()));
+          move.setString(3, name);
+          move.executeUpdate();
+        }
         return static_cast<int64_t>(delta.docs.size() + delta.dropped.size());
       });
   if (indexed.ok()) {

@@ -1,10 +1,13 @@
-// Keeps the search index (search_docs, search_postings, search_gram_counts)
-// in step with customers and contacts by following this service's own change
-// log: writes never wait for the index, and the index catches up within a
-// poll interval. Each batch reads the changes after its cursor, rebuilds the
-// documents of the customers they touch, writes only the grams that
-// differ, and moves the cursor, in one transaction; the cursor row's lock
-// makes replicas take turns, so each change is indexed once.
+// Keeps the search index (search_docs, search_postings, search_gram_counts,
+// and the owners' copies of the documents, search_owner_docs) in step with
+// customers and contacts by following this service's own change log: writes
+// never wait for the index, and the index catches up within a poll interval.
+// Each batch reads the changes after its cursor, rebuilds the documents of
+// the customers they touch, writes only the grams and copies that differ,
+// and moves the cursor, in one transaction; the cursor row's lock makes
+// replicas take turns, so each change is indexed once. The copies have a
+// cursor of their own, so changes an older release indexed without them are
+// read again and the copies mended.
 #pragma once
 
 #include <chrono>
@@ -25,8 +28,7 @@ class BulkLoads;
 class SearchIndexer : public BackgroundWorker {
  public:
   // With `loads`, the indexer waits while a bulk import runs (bulk_loads.h).
-  SearchIndexer(Database& db, std::chrono::milliseconds interval,
-                const BulkLoads* loads = nullptr);
+  SearchIndexer(Database& db, std::chrono::milliseconds interval, const BulkLoads* loads = nullptr);
   ~SearchIndexer() override;
 
   void Start() override;

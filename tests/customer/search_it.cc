@@ -36,6 +36,12 @@ class SearchTest : public CustomerRepositoryTest {
     return created.ok() ? created->id() : 0;
   }
 
+  void Exec(const std::string& sql) {
+    auto c = pool_->Acquire();
+    ASSERT_TRUE(c.ok()) << c.status();
+    (*c)->Execute(sql);
+  }
+
   void Index() {
     auto indexed = indexer_->CatchUp();
     ASSERT_TRUE(indexed.ok()) << indexed.status();
@@ -188,6 +194,104 @@ TEST_F(SearchTest, TheIndexerWaitsWhileABulkImportRuns) {
     EXPECT_FALSE(found_within("导入期间", std::chrono::milliseconds(400)));
   }
   EXPECT_TRUE(found_within("导入期间", std::chrono::seconds(5)));
+}
+
+// A release before the owners' copies indexed some changes (it moved only
+// the index's cursor): the copies' own cursor lags, and the next batches read
+// those changes again, mend the copies and write no gram twice.
+TEST_F(SearchTest, MendsOwnerCopiesAnOlderReleaseLeftBehind) {
+  CallContext sales_a = As(201, Bit(Role::kSales), 21, "/1/2/");
+  CallContext sales_b = As(202, Bit(Role::kSales), 22, "/1/3/");
+  CallContext admin = As(1, Bit(Role::kAdministrator));
+  const int64_t renamed = Make("旧名字机械厂", "", &sales_a);
+  const int64_t given = Make("转手机械厂", "", &sales_a);
+  const int64_t deleted = Make("删掉机械厂", "", &sales_a);
+  Index();
+  const int64_t before = Count("SELECT MAX(sequence) FROM change_log");
+  // The copies as they were, to put back once the changes are indexed.
+  Exec("CREATE TABLE copies_before AS SELECT * FROM search_owner_docs");
+
+  ASSERT_TRUE(repo_
+                  ->Update(sales_a, renamed, "",
+                           [](v1::Customer& c) {
+                             c.set_name("新名字机械厂");
+                             return absl::OkStatus();
+                           })
+                  .ok());
+  auto to_b = repo_->Get(sales_a, given);
+  ASSERT_TRUE(to_b.ok());
+  ASSERT_TRUE(moves_->Give(admin, given, to_b->etag(), Owner{22, 0, "/1/3/"}, false).ok());
+  ASSERT_TRUE(repo_->Delete(sales_a, deleted, "").ok());
+  Index();
+  const int64_t grams = Count("SELECT SUM(customers) FROM search_gram_counts");
+  const int64_t postings = Count("SELECT COUNT(*) FROM search_postings");
+
+  // What the older release would have left: the index current, the copies not.
+  Exec("DELETE FROM search_owner_docs");
+  Exec("INSERT INTO search_owner_docs SELECT * FROM copies_before");
+  Exec("UPDATE feed_cursors SET last_sequence = " + std::to_string(before) +
+       " WHERE name = 'search-owner-docs'");
+  EXPECT_EQ(All("新名字", sales_a).size(), 0u);  // the stale copy misleads
+  EXPECT_EQ(All("转手", sales_b).size(), 0u);
+
+  Index();
+  EXPECT_EQ(All("新名字", sales_a).size(), 1u);
+  EXPECT_EQ(All("旧名字", sales_a).size(), 0u);
+  EXPECT_EQ(All("转手", sales_b).size(), 1u);
+  EXPECT_EQ(All("转手", sales_a).size(), 0u);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM search_owner_docs WHERE customer_id = " +
+                  std::to_string(deleted)),
+            0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM search_owner_docs o JOIN search_docs d"
+                  " ON d.customer_id = o.customer_id AND d.doc = o.doc"
+                  " JOIN customers c ON c.id = o.customer_id AND c.owner_id = o.owner_id"),
+            2);
+  EXPECT_EQ(Count("SELECT SUM(customers) FROM search_gram_counts"), grams);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM search_postings"), postings);
+  EXPECT_EQ(Count("SELECT COUNT(DISTINCT last_sequence) FROM feed_cursors"
+                  " WHERE name IN ('search-index', 'search-owner-docs')"),
+            1);
+}
+
+// Upgrading a schema whose index an earlier release built: V0008 copies
+// every document under its owner and starts the copies' cursor where the
+// index's is; run again after failing part-way, it completes.
+TEST_F(SearchTest, TheUpgradeCopiesTheIndexBuiltBefore) {
+  CallContext sales_a = As(201, Bit(Role::kSales), 21, "/1/2/");
+  CallContext sales_b = As(202, Bit(Role::kSales), 22, "/1/3/");
+  const int64_t first = Make("甲一机械厂", "", &sales_a);
+  Make("甲二机械厂", "", &sales_a);
+  Make("乙一机械厂", "", &sales_b);
+  Index();
+  auto undo_v8 = [&] {
+    Exec("DELETE FROM schema_migrations WHERE track = 'customer' AND version = 8");
+  };
+  Exec("DROP TABLE search_owner_docs");
+  Exec("DELETE FROM feed_cursors WHERE name = 'search-owner-docs'");
+  undo_v8();
+  std::vector<MigrationFile> files = CommonMigrations();
+  for (MigrationFile& f : CustomerMigrations()) files.push_back(f);
+  auto upgraded = ApplyMigrations(*pool_, files);
+  ASSERT_TRUE(upgraded.ok()) << upgraded.status();
+  EXPECT_EQ(upgraded->applied, 1);
+  const std::string copies_in_step =
+      "SELECT COUNT(*) FROM search_owner_docs o"
+      " JOIN search_docs d ON d.customer_id = o.customer_id AND d.doc = o.doc"
+      " JOIN customers c ON c.id = o.customer_id AND c.owner_id = o.owner_id";
+  EXPECT_EQ(Count(copies_in_step), 3);
+  EXPECT_EQ(Count("SELECT COUNT(DISTINCT last_sequence) FROM feed_cursors"
+                  " WHERE name IN ('search-index', 'search-owner-docs')"),
+            1);
+  EXPECT_EQ(All("机械", sales_a).size(), 2u);
+
+  // As if the start-up stopped after the table and one row were written.
+  Exec("DELETE FROM search_owner_docs WHERE customer_id <> " + std::to_string(first));
+  Exec("DELETE FROM feed_cursors WHERE name = 'search-owner-docs'");
+  undo_v8();
+  auto retried = ApplyMigrations(*pool_, files);
+  ASSERT_TRUE(retried.ok()) << retried.status();
+  EXPECT_EQ(Count(copies_in_step), 3);
+  EXPECT_EQ(All("机械", sales_b).size(), 1u);
 }
 
 // Random names over a small alphabet, random queries: the search finds exactly
