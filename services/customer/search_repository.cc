@@ -79,9 +79,12 @@ int64_t OwnCustomers(MySqlConnection& c, const Caller& caller, int64_t limit) {
 
 // The cheapest source among grams every match holds and, failing those, a
 // prefix every match's gram starts with.
+// `implies_all`: a gram whose holders hold every other required gram (as a
+// field-start key holding the whole query does): probes after it would only
+// cost.
 Source Cheapest(MySqlConnection& c, const SearchLimits& limits, const Caller& caller,
                 const std::vector<std::string>& required, const std::string& required_prefix,
-                bool own_scope) {
+                bool own_scope, const std::string& implies_all = "") {
   std::vector<std::pair<int64_t, std::string>> by_count;
   for (const auto& [gram, count] : GramCounts(c, required)) by_count.emplace_back(count, gram);
   std::sort(by_count.begin(), by_count.end());
@@ -89,8 +92,10 @@ Source Cheapest(MySqlConnection& c, const SearchLimits& limits, const Caller& ca
   best.candidates = -1;
   if (!by_count.empty()) {
     best = Source{Source::kGram, by_count[0].second, "", {}, by_count[0].first};
-    for (size_t i = 1; i < by_count.size() && best.probes.size() < limits.max_probes; ++i) {
-      if (best.candidates > limits.probe_from) best.probes.push_back(by_count[i].second);
+    const bool probe = best.candidates > limits.probe_from && best.low != implies_all;
+    for (size_t i = 1; probe && i < by_count.size() && best.probes.size() < limits.max_probes;
+         ++i) {
+      best.probes.push_back(by_count[i].second);
     }
   }
   if (best.candidates == 0) return Source{};  // a required gram nobody holds: no match
@@ -128,8 +133,11 @@ std::vector<Tier> PlanTiers(MySqlConnection& c, const SearchLimits& limits, cons
   if (query.exact_only) return tiers;
   std::vector<std::string> prefix_required = grams.required;
   prefix_required.push_back(grams.start);
+  // A start key holding the whole query (its mark + the query) implies the rest.
+  const bool start_is_whole_query = grams.start.size() == query.text.size() + 1;
   tiers.push_back({2, v1::SearchResult::MATCH_PREFIX,
-                   Cheapest(c, limits, caller, prefix_required, "", own_scope),
+                   Cheapest(c, limits, caller, prefix_required, "", own_scope,
+                            start_is_whole_query ? grams.start : ""),
                    StartsField(query.text), IsField(query.text)});
   tiers.push_back({3, v1::SearchResult::MATCH_SUBSTRING,
                    Cheapest(c, limits, caller, grams.required, grams.required_prefix, own_scope),
