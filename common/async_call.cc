@@ -49,6 +49,16 @@ void CompletionQueueThreads::Start(const std::function<void(grpc::ServerCompleti
 void CompletionQueueThreads::Stop() {
   for (auto& queue : queues_) queue->Shutdown();
   for (auto& thread : threads_) thread.join();
+  if (threads_.empty()) {
+    // Never started (the server failed to start): a queue must be drained
+    // before it is destroyed, and no thread did it.
+    for (auto& queue : queues_) {
+      void* tag = nullptr;
+      bool ok = false;
+      while (queue->Next(&tag, &ok)) {
+      }
+    }
+  }
   threads_.clear();
   queues_.clear();
 }

@@ -3,10 +3,11 @@
 
 #include <grpcpp/impl/service_type.h>
 
-#include <iostream>
+#include <optional>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "common/async_methods.h"
 #include "common/backend_readiness.h"
 #include "common/background_worker.h"
@@ -19,6 +20,7 @@
 #include "common/metrics.h"
 #include "common/migrations.h"
 #include "common/mysql_pool.h"
+#include "common/process_start.h"
 
 namespace crm {
 namespace {
@@ -28,6 +30,8 @@ MySqlOptions ReadMySqlOptions(Config& config, const std::string& service) {
   const std::string schema = "crm_" + service;
   o.host = config.GetString("db-host", "127.0.0.1", "MySQL/MariaDB host");
   o.port = static_cast<int>(config.GetInt("db-port", 3306, "MySQL/MariaDB port"));
+  o.socket = config.GetString("db-socket", "",
+                              "MySQL/MariaDB Unix socket path (when set, db-host and db-port are unused)");
   o.database = config.GetString("db-name", schema, "schema this service owns");
   o.user = config.GetString("db-user", schema, "database user, granted on that schema only");
   o.password = config.GetString("db-password", "", "database password (from a secret)");
@@ -83,7 +87,7 @@ void ExportMigrationVersions(const std::vector<MigrationFile>& applied) {
 }  // namespace
 
 int RunBackend(int argc, char** argv, const BackendSpec& spec) {
-  InitServerProcess();
+  InitServerProcess(spec.name);
   Config config(argc, argv);
   // Each thread runs one handler at a time and blocks on the database while it
   // does: the pool keeps more connections than threads for calls that hold
@@ -93,6 +97,9 @@ int RunBackend(int argc, char** argv, const BackendSpec& spec) {
   const auto readiness_interval = std::chrono::milliseconds(config.GetInt(
       "readiness-interval-ms", 2000,
       "how often the database is checked (and, until done, the migrations retried)"));
+  const auto startup_timeout = std::chrono::seconds(config.GetInt(
+      "db-startup-timeout-s", 600,
+      "give up and exit when the schema is not ready this long after start (0: wait forever)"));
   const std::string log_level = config.GetString("log-level", "info", "debug, info, warn or error");
   const std::string identity_secret = config.GetString(
       "identity-key", "", "secret (32+ characters) verifying the identity the gateway signs");
@@ -123,30 +130,22 @@ int RunBackend(int argc, char** argv, const BackendSpec& spec) {
   BackendContext context{config, db, methods, key, workers, resources};
   absl::StatusOr<std::vector<BackendService>> services = spec.make_services(context);
 
-  if (config.help_requested()) {
-    std::cout << config.Usage(program);
-    return 0;
-  }
-  if (absl::Status status = config.Finish(); !status.ok()) {
-    std::cerr << program << ": " << status.message() << "\n" << config.Usage(program);
-    return 2;
+  if (std::optional<int> exit_code = FinishConfiguration(config, program, log_level)) {
+    return *exit_code;
   }
   if (!identity_key.ok()) {
-    std::cerr << program
-              << ": --identity-key (CRM_IDENTITY_KEY): " << identity_key.status().message() << "\n";
-    return 2;
+    return StartupFailed("bad configuration (see --help)",
+                         absl::InvalidArgumentError(absl::StrCat(
+                             "identity-key (CRM_IDENTITY_KEY): ", identity_key.status().message())),
+                         kExitBadConfiguration);
   }
   if (!services.ok()) {
-    std::cerr << program << ": " << services.status().message() << "\n";
-    return 2;
-  }
-  if (!log::Init(spec.name, log_level)) {
-    std::cerr << program << ": unknown log level '" << log_level << "'\n";
-    return 2;
+    return StartupFailed("bad configuration (see --help)", services.status(),
+                         kExitBadConfiguration);
   }
   log::Info("starting", {{"database", db_options.database},
                          {"threads", server_options.threads},
-                         {"db_host", db_options.host},
+                         {"db_host", db_options.socket.empty() ? db_options.host : db_options.socket},
                          {"db_port", db_options.port},
                          {"pool_size", db_options.pool_size}});
 
@@ -158,8 +157,7 @@ int RunBackend(int argc, char** argv, const BackendSpec& spec) {
   server.health().SetReady(false);
   methods.SetReady(false);
   if (absl::Status status = server.Start(); !status.ok()) {
-    log::Error("cannot start the server", {{"error", status.message()}});
-    return 1;
+    return StartupFailed("cannot serve", status);
   }
   BackendReadiness::Steps steps;
   steps.prepare = [&]() -> absl::Status {
@@ -187,10 +185,15 @@ int RunBackend(int argc, char** argv, const BackendSpec& spec) {
     methods.SetReady(ready);
     server.health().SetReady(ready);
   };
-  BackendReadiness readiness(std::move(steps), readiness_interval);
+  steps.give_up = [&server, startup_timeout](const absl::Status& last_error) {
+    StartupFailed(absl::StrCat("the schema was not ready ", absl::FormatDuration(absl::FromChrono(startup_timeout)),
+                               " after start (db-startup-timeout-s)"),
+                  last_error);
+    server.StopForError(kExitCannotStart);
+  };
+  BackendReadiness readiness(std::move(steps), readiness_interval, startup_timeout);
   readiness.Start();
-  server.ServeUntilShutdownSignal();
-  return 0;
+  return server.ServeUntilShutdownSignal();
 }
 
 }  // namespace crm

@@ -6,9 +6,13 @@
 #include <grpcpp/server.h>
 #include <grpcpp/server_builder.h>
 #include <signal.h>
+#include <unistd.h>
 
+#include <cstdio>
+#include <fstream>
 #include <thread>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "common/config.h"
@@ -39,23 +43,18 @@ ServerOptions ReadServerOptions(Config& config, int default_port, int default_th
       "drain-ms", o.drain_ms, "after SIGTERM, keep serving while reporting NOT_SERVING this long"));
   o.metrics_port = static_cast<int>(
       config.GetInt("metrics-port", default_port + 1000,
-                    "HTTP port of the Prometheus metrics page /metrics (0: none)"));
+                    "HTTP port of the Prometheus metrics page /metrics (0: any free one, "
+                    "reported in ports-file; -1: none)"));
   o.reuse_port = config.GetBool(
       "reuse-port", o.reuse_port,
       "share the port with a replacement process started before this one stops (local restarts)");
   o.shutdown_grace_ms = static_cast<int>(config.GetInt("shutdown-grace-ms", o.shutdown_grace_ms,
                                                        "then wait this long for in-flight calls"));
   o.tls = ReadServerTlsOptions(config);
+  o.ports_file = config.GetString(
+      "ports-file", "",
+      "write the ports bound (grpc_port=, metrics_port= lines) to this file once listening");
   return o;
-}
-
-void InitServerProcess() {
-  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }
 
 GrpcServer::GrpcServer(ServerOptions options)
@@ -63,8 +62,11 @@ GrpcServer::GrpcServer(ServerOptions options)
 
 namespace {
 
-// "0.0.0.0:50061" -> "0.0.0.0", "[::]:50061" -> "::".
+// The metrics page's host: where gRPC listens ("0.0.0.0:50061" -> "0.0.0.0",
+// "[::]:50061" -> "::"), or the loopback address when gRPC listens on a Unix
+// socket (tests).
 std::string HostOf(const std::string& listen_address) {
+  if (absl::StartsWith(listen_address, "unix:")) return "127.0.0.1";
   std::string host = listen_address.substr(0, listen_address.rfind(':'));
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
     host = host.substr(1, host.size() - 2);
@@ -103,6 +105,8 @@ absl::Status GrpcServer::Start() {
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
       MakeServerCredentials(options_.tls);
   if (!credentials.ok()) return credentials.status();
+  // The metrics page binds first: failing there leaves no gRPC server to undo.
+  if (absl::Status metrics = StartMetricsServer(); !metrics.ok()) return metrics;
   health_service_ = std::make_unique<HealthService>(health_);
   reflection_ = std::make_unique<ReflectionServices>(reflected_names_);
   grpc::ServerBuilder builder;
@@ -128,11 +132,18 @@ absl::Status GrpcServer::Start() {
   queues_.AddQueues(builder);
   server_ = builder.BuildAndStart();
   if (!server_ || port_ == 0) {
+    // Nothing was accepted yet: shutting down now leaves the queues empty,
+    // so they close without a thread ever polling them.
+    if (server_) server_->Shutdown(std::chrono::system_clock::now());
+    server_.reset();
+    queues_.Stop();
+    metrics_server_.reset();
     // gRPC also refuses to listen when the key does not match the certificate.
     return absl::UnavailableError(absl::StrCat(
         "cannot listen on ", options_.listen_address,
-        options_.tls.enabled() ? " (or tls-cert-file and tls-key-file are not a matching pair)"
-                               : ""));
+        options_.tls.enabled() ? " (address in use or not local, or tls-cert-file and "
+                                 "tls-key-file are not a matching pair)"
+                               : " (address in use or not local)"));
   }
   if (options_.tls.enabled()) {
     // Paths only: the key's content never reaches a log.
@@ -141,21 +152,6 @@ absl::Status GrpcServer::Start() {
                {"client_certificates", options_.tls.client_ca_file.empty() ? "not requested"
                                        : options_.tls.require_client_cert  ? "required"
                                                                            : "verified if sent"}});
-  }
-  if (options_.metrics_port > 0) {
-    metrics::RegisterProcessMetrics();
-    metrics_server_ = std::make_unique<metrics::MetricsServer>();
-    // Readiness and liveness over plain HTTP too: the kubelet's gRPC probe
-    // cannot speak TLS, so a process serving TLS is probed here.
-    metrics_server_->AddPage("/healthz/ready", [this] {
-      const bool ready = health_.Get("") == grpc::health::v1::HealthCheckResponse::SERVING;
-      return std::make_pair(ready ? 200 : 503, std::string(ready ? "SERVING\n" : "NOT_SERVING\n"));
-    });
-    metrics_server_->AddPage("/healthz/live",
-                             [] { return std::make_pair(200, std::string("SERVING\n")); });
-    absl::Status metrics = metrics_server_->Start(HostOf(options_.listen_address),
-                                                  options_.metrics_port, options_.reuse_port);
-    if (!metrics.ok()) return metrics;
   }
   for (auto& [service, name] : services_) health_.Set(name, true);
   queues_.Start([this](grpc::ServerCompletionQueue* cq) {
@@ -167,18 +163,71 @@ absl::Status GrpcServer::Start() {
                        {"port", port_},
                        {"metrics_port", metrics_port()},
                        {"threads", options_.threads}});
+  if (!options_.ports_file.empty()) {
+    if (absl::Status written = WritePortsFile(); !written.ok()) {
+      Shutdown();
+      return written;
+    }
+  }
   return absl::OkStatus();
 }
 
-void GrpcServer::ServeUntilShutdownSignal() {
+absl::Status GrpcServer::StartMetricsServer() {
+  if (options_.metrics_port < 0) return absl::OkStatus();
+  metrics::RegisterProcessMetrics();
+  metrics_server_ = std::make_unique<metrics::MetricsServer>();
+  // Readiness and liveness over plain HTTP too: the kubelet's gRPC probe
+  // cannot speak TLS, so a process serving TLS is probed here.
+  metrics_server_->AddPage("/healthz/ready", [this] {
+    const bool ready = health_.Get("") == grpc::health::v1::HealthCheckResponse::SERVING;
+    return std::make_pair(ready ? 200 : 503, std::string(ready ? "SERVING\n" : "NOT_SERVING\n"));
+  });
+  metrics_server_->AddPage("/healthz/live",
+                           [] { return std::make_pair(200, std::string("SERVING\n")); });
+  absl::Status started = metrics_server_->Start(HostOf(options_.listen_address),
+                                                options_.metrics_port, options_.reuse_port);
+  if (!started.ok()) metrics_server_.reset();
+  return started;
+}
+
+absl::Status GrpcServer::WritePortsFile() const {
+  // Written beside the target and renamed over it, so a reader never sees
+  // half a file.
+  const std::string temporary = options_.ports_file + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::trunc);
+    out << "grpc_port=" << port_ << "\nmetrics_port=" << metrics_port() << "\n";
+    if (!out.flush()) {
+      return absl::UnavailableError(absl::StrCat("cannot write ports-file ", temporary));
+    }
+  }
+  if (std::rename(temporary.c_str(), options_.ports_file.c_str()) != 0) {
+    return absl::UnavailableError(absl::StrCat("cannot write ports-file ", options_.ports_file));
+  }
+  return absl::OkStatus();
+}
+
+int GrpcServer::ServeUntilShutdownSignal() {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGTERM);
   sigaddset(&set, SIGINT);
   int signal_number = 0;
   sigwait(&set, &signal_number);
-  log::Info("shutdown signal received", {{"signal", signal_number}});
+  const int exit_code = exit_code_.load();
+  if (exit_code == 0) {
+    log::Info("shutdown signal received", {{"signal", signal_number}});
+  } else {
+    options_.drain_ms = 0;  // never ready: no client to drain
+  }
   Shutdown();
+  return exit_code;
+}
+
+void GrpcServer::StopForError(int exit_code) {
+  exit_code_.store(exit_code);
+  // The waiting main thread takes it (every thread blocks the signal).
+  kill(getpid(), SIGTERM);
 }
 
 void GrpcServer::Shutdown() {

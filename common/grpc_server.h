@@ -3,6 +3,7 @@
 // health and reflection, and the SIGTERM drain.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
@@ -50,22 +51,20 @@ struct ServerOptions {
   bool reuse_port = false;
   int shutdown_grace_ms = 20000;
   // The Prometheus endpoint's port (metrics_server.h), on the host gRPC listens
-  // on; 0 turns it off.
-  int metrics_port = 0;
+  // on; 0 picks a free one, -1 turns it off.
+  int metrics_port = -1;
   int max_message_bytes = 64 * 1024 * 1024;
   // Plaintext unless a certificate and key are configured; the files are read
   // by Start().
   ServerTlsOptions tls;
+  // When set, Start() writes the ports it bound here ("grpc_port=N" and
+  // "metrics_port=M" lines, replaced atomically): with port 0 for a listener,
+  // this is how whoever started the process learns the port.
+  std::string ports_file;
 };
 
 // Reads listen, threads, keepalive, connection age, drain and TLS settings.
 ServerOptions ReadServerOptions(Config& config, int default_port, int default_threads);
-
-// Call first thing in main(), before any thread starts: blocks SIGTERM and
-// SIGINT in every thread (they are taken by ServeUntilShutdownSignal) and turns
-// off abseil's mutex deadlock detection, a debugging aid that costs gRPC
-// noticeable CPU on every lock.
-void InitServerProcess();
 
 class GrpcServer {
  public:
@@ -86,19 +85,28 @@ class GrpcServer {
 
   // Binds, starts the threads; "" and every service added are SERVING.
   // InvalidArgument naming the setting when the TLS files are inconsistent
-  // or unreadable.
+  // or unreadable; Unavailable naming the address when a port cannot be bound.
+  // After a failure nothing is left listening or running.
   absl::Status Start();
   int port() const { return port_; }
   // The metrics endpoint's port (0 when off).
   int metrics_port() const;
   HealthStatusStore& health() { return health_; }
 
-  // Waits for SIGTERM/SIGINT, then drains and shuts down (see ServerOptions).
-  void ServeUntilShutdownSignal();
+  // Waits for SIGTERM/SIGINT, then drains and shuts down (see ServerOptions);
+  // returns the process's exit code: 0, or StopForError's.
+  int ServeUntilShutdownSignal();
+  // From any thread: ends ServeUntilShutdownSignal without a drain (the
+  // process could not get ready, so no client is using it), which returns
+  // `exit_code`. The caller has logged why.
+  void StopForError(int exit_code);
   // The same drain and shutdown, without waiting for a signal.
   void Shutdown();
 
  private:
+  absl::Status StartMetricsServer();
+  absl::Status WritePortsFile() const;
+
   ServerOptions options_;
   std::vector<std::pair<grpc::Service*, std::string>> services_;
   std::vector<std::string> reflected_names_;
@@ -111,6 +119,7 @@ class GrpcServer {
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<metrics::MetricsServer> metrics_server_;
   int port_ = 0;
+  std::atomic<int> exit_code_{0};
 };
 
 }  // namespace crm

@@ -17,7 +17,7 @@
 namespace crm::log {
 namespace {
 
-std::string& ServiceName() {
+std::string& MutableServiceName() {
   static std::string name = "crm";
   return name;
 }
@@ -102,7 +102,7 @@ void AppendField(std::string& out, absl::string_view key, absl::string_view valu
 }  // namespace
 
 bool Init(absl::string_view service, absl::string_view level) {
-  ServiceName() = std::string(service);
+  MutableServiceName() = std::string(service);
   Level parsed;
   if (level == "debug") {
     parsed = Level::kDebug;
@@ -121,6 +121,8 @@ bool Init(absl::string_view service, absl::string_view level) {
 }
 
 void Flush() { Logger()->flush(); }
+
+const std::string& ServiceName() { return MutableServiceName(); }
 
 bool Enabled(Level level) { return static_cast<int>(level) >= min_level.load(); }
 

@@ -29,6 +29,8 @@ enum class Level { kDebug, kInfo, kWarn, kError };
 bool Init(absl::string_view service, absl::string_view level);
 
 bool Enabled(Level level);
+// The name Init was given ("crm" before).
+const std::string& ServiceName();
 // Writes out buffered lines now (lines below warning level are batched).
 void Flush();
 void Write(Level level, absl::string_view message, std::initializer_list<Field> fields = {});

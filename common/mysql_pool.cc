@@ -143,7 +143,9 @@ absl::StatusOr<PooledConnection> MySqlPool::Acquire(Deadline deadline) {
 
 absl::Status MySqlPool::Open(std::unique_ptr<MySqlConnection>& slot) {
   sql::ConnectOptionsMap props;
-  props["hostName"] = sql::SQLString(absl::StrCat("tcp://", options_.host, ":", options_.port));
+  props["hostName"] = sql::SQLString(
+      options_.socket.empty() ? absl::StrCat("tcp://", options_.host, ":", options_.port)
+                              : absl::StrCat("unix://", options_.socket));
   props["userName"] = sql::SQLString(options_.user);
   props["password"] = sql::SQLString(options_.password);
   props["schema"] = sql::SQLString(options_.database);
@@ -160,6 +162,7 @@ absl::Status MySqlPool::Open(std::unique_ptr<MySqlConnection>& slot) {
   } catch (const sql::SQLException& e) {
     ++connect_failures_;
     log::Warn("database connect failed", {{"host", options_.host},
+                                          {"socket", options_.socket},
                                           {"port", options_.port},
                                           {"database", options_.database},
                                           {"mysql_error", e.getErrorCode()},

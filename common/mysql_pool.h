@@ -26,6 +26,8 @@ using Deadline = std::chrono::steady_clock::time_point;
 struct MySqlOptions {
   std::string host = "127.0.0.1";
   int port = 3306;
+  // A Unix socket path: when set, host and port are not used.
+  std::string socket;
   std::string user;
   std::string password;
   std::string database;

@@ -3,7 +3,8 @@
 # socket and port, no systemd, no root password (the socket lives in a 0700
 # directory only the owner can reach).
 #
-#   mariadb.sh start <dir> <port>   initialise on first use, start, wait until ready
+#   mariadb.sh start <dir> <port>   initialise on first use, start, wait until ready;
+#                                   port "socket-only": no TCP, only <dir>/mysqld.sock
 #   mariadb.sh stop <dir>           shut down cleanly
 #   mariadb.sh sql <dir>            run SQL from stdin as root
 #   mariadb.sh provision <dir>      create each service's schema and user
@@ -45,8 +46,10 @@ cmd_start() {
     return 0  # already running
   fi
   [ -d "$dir/data/mysql" ] || install_db "$dir"
-  mariadbd --no-defaults --datadir="$dir/data" --socket="$dir/mysqld.sock" --port="$port" \
-    --bind-address=127.0.0.1 --user="$(server_user)" --pid-file="$dir/mysqld.pid" \
+  local network=(--port="$port" --bind-address=127.0.0.1)
+  [ "$port" = socket-only ] && network=(--skip-networking)
+  mariadbd --no-defaults --datadir="$dir/data" --socket="$dir/mysqld.sock" "${network[@]}" \
+    --user="$(server_user)" --pid-file="$dir/mysqld.pid" \
     --log-error="$dir/error.log" --skip-name-resolve \
     --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
     --max-connections=1000 --local-infile=1 \

@@ -4,7 +4,7 @@
 #include <grpcpp/generic/async_generic_service.h>
 #include <grpcpp/server_builder.h>
 
-#include <iostream>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "common/access_token.h"
@@ -13,6 +13,7 @@
 #include "common/identity.h"
 #include "common/logging.h"
 #include "common/permissions.h"
+#include "common/process_start.h"
 #include "common/tls_credentials.h"
 #include "services/gateway/api_key_store.h"
 #include "services/gateway/backend_health_monitor.h"
@@ -43,7 +44,7 @@ constexpr int kProxyAcceptsPerQueue = 32;
 
 int main(int argc, char** argv) {
   using namespace crm;
-  InitServerProcess();
+  InitServerProcess("gateway");
   Config config(argc, argv);
   // The proxy never blocks, so one thread keeps every call on one thread; add
   // threads only where one core is not enough.
@@ -84,35 +85,29 @@ int main(int argc, char** argv) {
   const auto health_interval = std::chrono::milliseconds(
       config.GetInt("health-poll-ms", 1000, "how often backends' health is checked"));
   const std::string log_level = config.GetString("log-level", "info", "debug, info, warn or error");
-  if (config.help_requested()) {
-    std::cout << config.Usage("crm-gateway");
-    return 0;
-  }
-  if (absl::Status status = config.Finish(); !status.ok()) {
-    std::cerr << "crm-gateway: " << status.message() << "\n" << config.Usage("crm-gateway");
-    return 2;
-  }
-  if (!log::Init("gateway", log_level)) {
-    std::cerr << "crm-gateway: unknown log level '" << log_level << "'\n";
-    return 2;
+  if (std::optional<int> exit_code = FinishConfiguration(config, "crm-gateway", log_level)) {
+    return *exit_code;
   }
   absl::StatusOr<IdentityKey> identity_key =
       IdentityKey::FromSecret(identity_secret, identity_also_accepted);
+  if (!identity_key.ok()) {
+    return StartupFailed("bad configuration (see --help)",
+                         absl::InvalidArgumentError(absl::StrCat(
+                             "identity-key (CRM_IDENTITY_KEY): ", identity_key.status().message())),
+                         kExitBadConfiguration);
+  }
   absl::StatusOr<TokenSecret> token_secret =
       TokenSecret::FromString(token_secret_text, token_also_accepted);
-  if (!identity_key.ok() || !token_secret.ok()) {
-    std::cerr << "crm-gateway: "
-              << (!identity_key.ok() ? "--identity-key (CRM_IDENTITY_KEY): " +
-                                           std::string(identity_key.status().message())
-                                     : "--token-secret (CRM_TOKEN_SECRET): " +
-                                           std::string(token_secret.status().message()))
-              << "\n";
-    return 2;
+  if (!token_secret.ok()) {
+    return StartupFailed("bad configuration (see --help)",
+                         absl::InvalidArgumentError(absl::StrCat(
+                             "token-secret (CRM_TOKEN_SECRET): ", token_secret.status().message())),
+                         kExitBadConfiguration);
   }
   absl::StatusOr<std::shared_ptr<const ChannelTls>> backend_tls = LoadChannelTls(internal_tls);
   if (!backend_tls.ok()) {
-    std::cerr << "crm-gateway: " << backend_tls.status().message() << "\n";
-    return 2;
+    return StartupFailed("bad configuration (see --help)", backend_tls.status(),
+                         kExitBadConfiguration);
   }
   for (size_t i = 0; i < std::size(kBackends); ++i) {
     router.AddBackend(kBackends[i].name, backend_addresses[i], channels, *backend_tls);
@@ -127,8 +122,8 @@ int main(int argc, char** argv) {
     const auto* descriptor =
         google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(b.service);
     if (descriptor == nullptr) {
-      log::Error("service descriptor missing from this build", {{"service", b.service}});
-      return 1;
+      return StartupFailed("a service descriptor is missing from this build",
+                           absl::InternalError(b.service));
     }
     for (int i = 0; i < descriptor->method_count(); ++i) {
       const auto* method = descriptor->method(i);
@@ -150,8 +145,7 @@ int main(int argc, char** argv) {
     }
   });
   if (absl::Status status = server.Start(); !status.ok()) {
-    log::Error("cannot start the server", {{"error", status.message()}});
-    return 1;
+    return StartupFailed("cannot serve", status);
   }
   gateway::BackendHealthMonitor monitor(router, service_names, server.health(), health_interval);
   monitor.Start();
@@ -159,6 +153,5 @@ int main(int argc, char** argv) {
       router.Route("/crm.org.v1.OrgService/")->channels.front(), *identity_key, api_keys,
       api_key_refresh);
   api_key_refresher.Start();
-  server.ServeUntilShutdownSignal();
-  return 0;
+  return server.ServeUntilShutdownSignal();
 }

@@ -121,11 +121,19 @@ TEST(MySqlPoolTest, WaitingForAFreeConnectionTimesOut) {
 
 TEST(MySqlPoolTest, UnreachableDatabaseIsUnavailable) {
   MySqlOptions options = MariaDbServer::Get().ScratchSchema();
-  options.port = 1;  // nothing listens there
   options.connect_timeout_s = 1;
+  {
+    MySqlOptions by_tcp = options;
+    by_tcp.socket.clear();
+    by_tcp.port = 1;  // nothing listens there
+    MySqlPool pool(by_tcp);
+    EXPECT_EQ(pool.Acquire().status().code(), absl::StatusCode::kUnavailable);
+    EXPECT_EQ(pool.Stats().in_use, 0);  // the slot went back
+  }
+  options.socket = MariaDbServer::Get().dir() + "/no-such.sock";
   MySqlPool pool(options);
   EXPECT_EQ(pool.Acquire().status().code(), absl::StatusCode::kUnavailable);
-  EXPECT_EQ(pool.Stats().in_use, 0);  // the slot went back
+  EXPECT_EQ(pool.Stats().in_use, 0);
 }
 
 TEST(MySqlPoolTest, SessionsAreUtf8mb4StrictAndUtc) {

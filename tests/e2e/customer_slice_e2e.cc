@@ -317,17 +317,21 @@ TEST_F(CustomerSliceTest, EveryServiceServesItsChangeFeed) {
 // it for every method must give the same results, statuses and error details.
 TEST_F(CustomerSliceTest, TheStreamingProxyPathCarriesCallsFaithfully) {
   testing::ChildProcess gateway;
-  const std::string address = "127.0.0.1:" + std::to_string(testing::FreePort());
+  const std::string ports_file = stack_->LogPath("gateway-streaming") + ".ports";
   std::vector<std::string> argv = {std::string(CRM_BINARY_DIR) + "/services/gateway/crm-gateway",
-                                   "--listen=" + address,          "--unary-fast-path=false",
-                                   "--drain-ms=0",                 "--metrics-port=0",
-                                   "--health-poll-ms=200"};
+                                   "--listen=127.0.0.1:0",       "--ports-file=" + ports_file,
+                                   "--unary-fast-path=false",    "--drain-ms=0",
+                                   "--metrics-port=0",           "--health-poll-ms=200"};
   for (const std::string& backend : testing::Stack::ProcessNames()) {
     if (backend != "gateway") argv.push_back("--" + backend + "-addr=" + stack_->Address(backend));
   }
   const std::map<std::string, std::string> env = {{"CRM_IDENTITY_KEY", testing::kTestIdentityKey},
                                                   {"CRM_TOKEN_SECRET", testing::kTestTokenSecret}};
   gateway.Start(argv, env, stack_->LogPath("gateway-streaming"));
+  const std::string address =
+      "127.0.0.1:" + std::to_string(testing::WaitForBoundPorts(gateway, ports_file,
+                                                               stack_->LogPath("gateway-streaming"))
+                                        .grpc);
   auto stub = v1::CustomerService::NewStub(testing::Connect(address));
   v1::CreateCustomerRequest create;
   *create.mutable_customer() = NewCustomer("流式代理客户");

@@ -6,9 +6,6 @@
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <map>
 #include <memory>
@@ -82,50 +79,45 @@ class Certificates {
   std::string dir_;
 };
 
-// One process of this build on a free port of 127.0.0.1, logging to its own
-// file; stopped (briefly drained) when destroyed.
+// One process of this build on a port of 127.0.0.1 the kernel picks (the
+// process reports it), logging to its own file; stopped (briefly drained)
+// when destroyed.
 class Process {
  public:
   Process(const std::string& dir, const std::string& name, std::vector<std::string> argv,
           std::map<std::string, std::string> env)
-      : port_(testing::FreePort()), log_path_(dir + "/" + name + ".log") {
-    argv.push_back("--listen=" + address());
+      : log_path_(dir + "/" + name + ".log"), ports_file_(dir + "/" + name + ".ports") {
+    argv.push_back("--listen=127.0.0.1:0");
+    argv.push_back("--ports-file=" + ports_file_);
     argv.push_back("--drain-ms=100");
-    // The metrics page has a fixed default port: off, so processes can run side by side.
-    env["CRM_METRICS_PORT"] = "0";
+    env["CRM_METRICS_PORT"] = "-1";
     env["CRM_IDENTITY_KEY"] = testing::kTestIdentityKey;
     env["CRM_TOKEN_SECRET"] = testing::kTestTokenSecret;
     child_.Start(argv, env, log_path_);
   }
   ~Process() { child_.Stop(std::chrono::seconds(10)); }
 
-  // Until the port accepts connections; false if the process exited first.
-  // A channel dialled before that may wait out gRPC's reconnect back-off:
-  // seconds.
-  bool WaitListening(std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
-    const auto give_up = Clock::now() + timeout;
-    while (Clock::now() < give_up && child_.running()) {
-      const int fd = socket(AF_INET, SOCK_STREAM, 0);
-      sockaddr_in addr{};
-      addr.sin_family = AF_INET;
-      addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-      addr.sin_port = htons(static_cast<uint16_t>(port_));
-      const bool connected = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
-      close(fd);
-      if (connected) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  // Until the process reports the port it listens on; false if it exited
+  // first.
+  bool WaitListening() {
+    try {
+      port_ = testing::WaitForBoundPorts(child_, ports_file_, log_path_).grpc;
+    } catch (const std::runtime_error&) {
+      return false;
     }
-    return false;
+    return port_ > 0;
   }
 
+  // Once WaitListening said true.
   int port() const { return port_; }
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
   std::string log() const { return testing::ReadFile(log_path_); }
   testing::ChildProcess& child() { return child_; }
 
  private:
-  int port_;
+  int port_ = 0;
   std::string log_path_;
+  std::string ports_file_;
   testing::ChildProcess child_;
 };
 
@@ -197,7 +189,7 @@ class TlsTest : public ::testing::Test {
   static Process* StartOrg(const std::string& name, std::vector<std::string> flags) {
     testing::MariaDbServer& db = testing::MariaDbServer::Get();
     std::vector<std::string> argv = {std::string(CRM_BINARY_DIR) + "/services/crm-org",
-                                     "--db-port=" + std::to_string(db.port()),
+                                     "--db-socket=" + db.socket(),
                                      // Still argon2id, with less memory and time than production.
                                      "--password-hash-ops=1", "--password-hash-memory-kib=8192"};
     argv.insert(argv.end(), flags.begin(), flags.end());
@@ -206,16 +198,16 @@ class TlsTest : public ::testing::Test {
                         {"CRM_ADMIN_PASSWORD", testing::kTestAdminPassword}});
   }
 
-  // A gateway whose org backend is `org` (the others point at closed ports:
-  // these tests need only org).
+  // A gateway whose org backend is `org` (the others point at sockets nobody
+  // serves: these tests need only org).
   static std::unique_ptr<Process> StartGateway(const std::string& name, const Process& org,
                                                std::vector<std::string> flags) {
     std::vector<std::string> argv = {std::string(CRM_BINARY_DIR) + "/services/gateway/crm-gateway",
                                      "--org-addr=" + org.address(), "--health-poll-ms=200",
                                      "--api-key-refresh-ms=200", "--backend-channels=1"};
     for (const char* backend : {"customer", "sales", "feedback", "reporting"}) {
-      argv.push_back(std::string("--") + backend +
-                     "-addr=127.0.0.1:" + std::to_string(testing::FreePort()));
+      argv.push_back(std::string("--") + backend + "-addr=unix:" + *dir_ + "/absent-" + backend +
+                     ".sock");
     }
     argv.insert(argv.end(), flags.begin(), flags.end());
     return std::make_unique<Process>(*dir_, name, argv, std::map<std::string, std::string>{});
@@ -226,7 +218,7 @@ class TlsTest : public ::testing::Test {
                                                 std::vector<std::string> flags) {
     testing::MariaDbServer& db = testing::MariaDbServer::Get();
     std::vector<std::string> argv = {std::string(CRM_BINARY_DIR) + "/services/crm-customer",
-                                     "--db-port=" + std::to_string(db.port()),
+                                     "--db-socket=" + db.socket(),
                                      "--org-addr=" + org.address(), "--org-feed-interval-ms=200",
                                      "--settings-refresh-ms=200"};
     argv.insert(argv.end(), flags.begin(), flags.end());

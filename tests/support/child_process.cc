@@ -1,12 +1,9 @@
 // Process helpers for tests.
 #include "tests/support/child_process.h"
 
-#include <arpa/inet.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -113,20 +110,32 @@ int RunCommand(const std::string& command, std::string* output) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-    close(fd);
-    throw std::runtime_error("bind failed");
+BoundPorts WaitForBoundPorts(ChildProcess& child, const std::string& ports_file,
+                             const std::string& log_path, std::chrono::milliseconds timeout) {
+  const auto give_up = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    // The process renames a complete file into place: it is there whole or not at all.
+    std::ifstream in(ports_file);
+    if (in) {
+      BoundPorts ports;
+      std::string line;
+      while (std::getline(in, line)) {
+        const size_t equals = line.find('=');
+        if (equals == std::string::npos) continue;
+        const int value = std::atoi(line.c_str() + equals + 1);
+        if (line.compare(0, equals, "grpc_port") == 0) ports.grpc = value;
+        if (line.compare(0, equals, "metrics_port") == 0) ports.metrics = value;
+      }
+      return ports;
+    }
+    if (!child.running()) {
+      throw std::runtime_error("the process exited before listening:\n" + ReadFile(log_path));
+    }
+    if (std::chrono::steady_clock::now() > give_up) {
+      throw std::runtime_error("the process did not report its ports:\n" + ReadFile(log_path));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  socklen_t len = sizeof(addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
 }
 
 std::string MakeTempDir(const std::string& prefix) {

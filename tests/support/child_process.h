@@ -38,8 +38,19 @@ class ChildProcess {
 // in `output` when given).
 int RunCommand(const std::string& command, std::string* output = nullptr);
 
-// A TCP port on 127.0.0.1 that was free a moment ago.
-int FreePort();
+// The ports a process started with --ports-file bound (0: that listener is
+// off or not on TCP).
+struct BoundPorts {
+  int grpc = 0;
+  int metrics = 0;
+};
+
+// Waits until `child` has written `ports_file` (common/grpc_server.h) and
+// returns what it says. Throws, with the tail of `log_path`, when the child
+// exits first or nothing comes within `timeout`.
+BoundPorts WaitForBoundPorts(ChildProcess& child, const std::string& ports_file,
+                             const std::string& log_path,
+                             std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
 // A new private directory under TMPDIR (or /tmp), removed by RemoveTree.
 std::string MakeTempDir(const std::string& prefix);

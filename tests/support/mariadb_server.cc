@@ -33,7 +33,7 @@ MariaDbServer& MariaDbServer::Get() {
   return *server;
 }
 
-MariaDbServer::MariaDbServer() : dir_(MakeTempDir("crm-mariadb")), port_(FreePort()) {
+MariaDbServer::MariaDbServer() : dir_(MakeTempDir("crm-mariadb")) {
   Start();
   // Should this process die without running its exit handlers (a crash, a
   // ctest timeout), a watchdog still stops the server and removes its files.
@@ -61,7 +61,7 @@ MariaDbServer::MariaDbServer() : dir_(MakeTempDir("crm-mariadb")), port_(FreePor
 
 void MariaDbServer::Start() {
   std::string output;
-  if (RunCommand(Script() + " start " + Quote(dir_) + " " + std::to_string(port_), &output) != 0) {
+  if (RunCommand(Script() + " start " + Quote(dir_) + " socket-only", &output) != 0) {
     throw std::runtime_error("MariaDB did not start: " + output);
   }
 }
@@ -74,7 +74,7 @@ std::string MariaDbServer::ServicePassword(const std::string& service) const {
 
 MySqlOptions MariaDbServer::ServiceOptions(const std::string& service) const {
   MySqlOptions o;
-  o.port = port_;
+  o.socket = socket();
   o.user = "crm_" + service;
   o.database = "crm_" + service;
   o.password = ServicePassword(service);
@@ -85,7 +85,7 @@ MySqlOptions MariaDbServer::ScratchSchema() {
   std::string name = "t_" + std::to_string(getpid()) + "_" + std::to_string(++scratch_count_);
   Sql("CREATE DATABASE " + name + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
   MySqlOptions o;
-  o.port = port_;
+  o.socket = socket();
   o.user = "crm_test";
   o.password = kScratchPassword;
   o.database = name;

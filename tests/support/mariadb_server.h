@@ -1,5 +1,6 @@
 // A private MariaDB server for the tests of one test binary, started on first
-// use (own data directory and free port, no systemd) and stopped at exit.
+// use (own data directory, no systemd) and stopped at exit. It listens on a
+// Unix socket in its directory only: no TCP port to collide with anything.
 #pragma once
 
 #include <string>
@@ -13,7 +14,8 @@ class MariaDbServer {
   // The server of this test binary; starts it (about 3 s) on first call.
   static MariaDbServer& Get();
 
-  int port() const { return port_; }
+  // The server's Unix socket (db-socket / MySqlOptions::socket).
+  std::string socket() const { return dir_ + "/mysqld.sock"; }
   const std::string& dir() const { return dir_; }
 
   // Connection options for a service's own schema and user (crm_<service>),
@@ -34,7 +36,6 @@ class MariaDbServer {
  private:
   MariaDbServer();
   std::string dir_;
-  int port_ = 0;
   int scratch_count_ = 0;
 };
 

@@ -5,6 +5,8 @@
 #include <grpcpp/create_channel.h>
 #include <signal.h>
 
+#include <cstdio>
+
 #include <stdexcept>
 #include <thread>
 
@@ -29,8 +31,6 @@ const std::vector<std::string>& CrmServiceNames() {
 
 Stack::Stack(StackOptions options) : options_(options), dir_(MakeTempDir("crm-stack")) {
   for (const std::string& name : ProcessNames()) {
-    ports_[name] = FreePort();
-    metrics_ports_[name] = FreePort();
     processes_[name] = std::make_unique<ChildProcess>();
   }
 }
@@ -45,7 +45,8 @@ Stack::~Stack() {
 }
 
 std::string Stack::Address(const std::string& process) const {
-  return "127.0.0.1:" + std::to_string(ports_.at(process));
+  if (process == "gateway") return "127.0.0.1:" + std::to_string(ports_.at(process));
+  return "unix:" + dir_ + "/" + process + ".sock";
 }
 
 std::string Stack::LogPath(const std::string& process) const {
@@ -56,10 +57,12 @@ void Stack::StartProcess(const std::string& process) {
   MariaDbServer& db = MariaDbServer::Get();
   std::vector<std::string> argv;
   std::map<std::string, std::string> env;
+  const std::string ports_file = dir_ + "/" + process + ".ports";
+  std::remove(ports_file.c_str());
   const std::string common_flags[] = {
-      "--listen=" + Address(process), "--drain-ms=" + std::to_string(options_.drain_ms),
-      "--metrics-port=" + std::to_string(metrics_ports_.at(process)),
-      "--log-level=" + options_.log_level,
+      "--listen=" + (process == "gateway" ? std::string("127.0.0.1:0") : Address(process)),
+      "--drain-ms=" + std::to_string(options_.drain_ms), "--metrics-port=0",
+      "--ports-file=" + ports_file, "--log-level=" + options_.log_level,
       "--shutdown-grace-ms=" + std::to_string(options_.shutdown_grace_ms)};
   env["CRM_IDENTITY_KEY"] = kTestIdentityKey;
   if (process == "gateway") {
@@ -72,7 +75,7 @@ void Stack::StartProcess(const std::string& process) {
     env["CRM_TOKEN_SECRET"] = kTestTokenSecret;
   } else {
     argv = {std::string(CRM_BINARY_DIR) + "/services/crm-" + process,
-            "--db-port=" + std::to_string(db.port()), "--readiness-interval-ms=200"};
+            "--db-socket=" + db.socket(), "--readiness-interval-ms=200"};
     env["CRM_DB_PASSWORD"] = db.ServicePassword(process);
   }
   if (process == "customer") {
@@ -87,7 +90,11 @@ void Stack::StartProcess(const std::string& process) {
     argv.push_back("--password-hash-memory-kib=8192");
   }
   for (const std::string& flag : common_flags) argv.push_back(flag);
-  processes_.at(process)->Start(argv, env, LogPath(process));
+  ChildProcess& child = *processes_.at(process);
+  child.Start(argv, env, LogPath(process));
+  const BoundPorts bound = WaitForBoundPorts(child, ports_file, LogPath(process));
+  ports_[process] = bound.grpc;
+  metrics_ports_[process] = bound.metrics;
 }
 
 void Stack::Start() {

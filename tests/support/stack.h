@@ -1,5 +1,8 @@
-// The whole system for end-to-end tests: the five backends and the gateway on
-// free ports, against this binary's MariaDB, each logging to its own file.
+// The whole system for end-to-end tests: the five backends and the gateway,
+// against this binary's MariaDB, each logging to its own file. No port is
+// chosen here: backends listen on Unix sockets in the stack's directory (a
+// restarted backend is found where it was), the gateway and every metrics
+// page on a port the kernel picks, which each process reports (--ports-file).
 #pragma once
 
 #include <map>
@@ -35,6 +38,7 @@ class Stack {
   void Start();
 
   std::string gateway_address() const { return Address("gateway"); }
+  // gRPC target of a process: "unix:/…/customer.sock", "127.0.0.1:41234".
   std::string Address(const std::string& process) const;
   // The process's Prometheus page, http://127.0.0.1:<port>/metrics.
   int MetricsPort(const std::string& process) const { return metrics_ports_.at(process); }
@@ -52,7 +56,7 @@ class Stack {
  private:
   StackOptions options_;
   std::string dir_;
-  std::map<std::string, int> ports_;
+  std::map<std::string, int> ports_;  // the gateway's, as last reported
   std::map<std::string, int> metrics_ports_;
   std::map<std::string, std::unique_ptr<ChildProcess>> processes_;
 };
