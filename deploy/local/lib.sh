@@ -2,7 +2,14 @@
 # Source it; it defines functions and CRM_ROOT / CRM_BUILD_DIR.
 
 CRM_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-CRM_BUILD_DIR=${CRM_BUILD_DIR:-$CRM_ROOT/build}
+# CRM_SANITIZE=address,undefined (or thread) builds with those sanitizers, in a
+# build folder of its own (build-address-undefined), so the plain build stays.
+CRM_SANITIZE=${CRM_SANITIZE:-}
+if [ -n "$CRM_SANITIZE" ]; then
+  CRM_BUILD_DIR=${CRM_BUILD_DIR:-$CRM_ROOT/build-${CRM_SANITIZE//,/-}}
+else
+  CRM_BUILD_DIR=${CRM_BUILD_DIR:-$CRM_ROOT/build}
+fi
 
 # What building and running the services needs.
 CRM_PACKAGES=(
@@ -37,7 +44,8 @@ crm_install_packages() {
 crm_build() {
   if [ ! -f "$CRM_BUILD_DIR/CMakeCache.txt" ]; then
     crm_log "configuring $CRM_BUILD_DIR"
-    cmake -S "$CRM_ROOT" -B "$CRM_BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+    cmake -S "$CRM_ROOT" -B "$CRM_BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DCRM_SANITIZE="$CRM_SANITIZE" >/dev/null
   fi
   local targets=()
   [ $# -gt 0 ] && targets=(--target "$@")
