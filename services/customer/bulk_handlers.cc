@@ -17,12 +17,12 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "common/csv.h"
-#include "common/database.h"
-#include "common/dates.h"
-#include "common/logging.h"
-#include "common/sql_where.h"
-#include "common/status_util.h"
+#include "common/text/csv.h"
+#include "common/db/database.h"
+#include "common/base/dates.h"
+#include "common/base/logging.h"
+#include "common/db/sql_where.h"
+#include "common/base/status_util.h"
 #include "services/customer/bulk_loads.h"
 #include "services/customer/contact_repository.h"
 #include "services/customer/customer_csv.h"
@@ -103,7 +103,7 @@ class ImportSession : public ImportHandler {
     if (message.part_case() == Request::kOptions) {
       if (options_seen_) return absl::InvalidArgumentError("`options` come once, first");
       options_seen_ = true;
-      return absl::OkStatus();  // read by StartImport from the first message
+      return absl::OkStatus();  // read by ImportCustomers from the first message
     }
     if (!options_seen_) return absl::InvalidArgumentError("the first message must be `options`");
     switch (message.part_case()) {
@@ -264,7 +264,7 @@ class ImportSession : public ImportHandler {
   std::chrono::steady_clock::time_point started_;
 };
 
-// The options arrive in the first message, after StartImport: the session
+// The options arrive in the first message, after ImportCustomers: the session
 // makes its importer then.
 class DeferredImport : public ImportHandler {
  public:
@@ -372,7 +372,7 @@ class ExportStream : public ExportHandler {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<ImportHandler>> BulkHandlers::StartImport(const CallContext& call) {
+absl::StatusOr<std::unique_ptr<ImportHandler>> BulkHandlers::ImportCustomers(const CallContext& call) {
   return std::make_unique<DeferredImport>(
       call,
       [this, &call](const v1::ImportOptions& options) {
@@ -383,7 +383,7 @@ absl::StatusOr<std::unique_ptr<ImportHandler>> BulkHandlers::StartImport(const C
       loads_);
 }
 
-absl::StatusOr<std::unique_ptr<ExportHandler>> BulkHandlers::StartExport(
+absl::StatusOr<std::unique_ptr<ExportHandler>> BulkHandlers::ExportCustomers(
     const CallContext& call, const v1::ExportCustomersRequest& request) {
   const v1::ListCustomersRequest& query = request.query();
   if (query.page_size() != 0)

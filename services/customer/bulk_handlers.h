@@ -8,7 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "common/async_streams.h"
+#include "common/rpc/async_streams.h"
 #include "crm/customer/v1/bulk.pb.h"
 
 namespace crm {
@@ -41,8 +41,8 @@ class BulkHandlers {
         zone_(zone),
         loads_(loads) {}
 
-  absl::StatusOr<std::unique_ptr<ImportHandler>> StartImport(const CallContext& call);
-  absl::StatusOr<std::unique_ptr<ExportHandler>> StartExport(
+  absl::StatusOr<std::unique_ptr<ImportHandler>> ImportCustomers(const CallContext& call);
+  absl::StatusOr<std::unique_ptr<ExportHandler>> ExportCustomers(
       const CallContext& call, const v1::ExportCustomersRequest& request);
 
  private:

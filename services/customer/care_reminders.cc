@@ -10,9 +10,9 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "common/database.h"
-#include "common/dates.h"
-#include "common/sql_where.h"
+#include "common/db/database.h"
+#include "common/base/dates.h"
+#include "common/db/sql_where.h"
 #include "services/customer/customer_access.h"
 
 namespace crm::customer {

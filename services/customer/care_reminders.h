@@ -9,7 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
-#include "common/call_context.h"
+#include "common/rpc/call_context.h"
 #include "crm/customer/v1/contact.pb.h"
 
 namespace crm {

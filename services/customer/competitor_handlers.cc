@@ -8,19 +8,17 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "common/page_token.h"
-#include "common/status_util.h"
-#include "common/text_checks.h"
+#include "common/rpc/paging.h"
+#include "common/base/status_util.h"
+#include "common/text/text_checks.h"
 #include "services/customer/customer_validation.h"
-#include "services/customer/update_mask.h"
+#include "common/rpc/update_mask.h"
 
 namespace crm::customer {
 namespace {
 
 using v1::Competitor;
 
-constexpr int kDefaultPageSize = 50;
-constexpr int kMaxPageSize = 500;
 constexpr int kMaxMarketShareBp = 10000;
 
 const MaskFields<Competitor>& MutableFields() {
@@ -105,29 +103,19 @@ absl::Status CompetitorHandlers::ListCompetitors(const CallContext& call,
                                                  v1::ListCompetitorsResponse* response) {
   const std::string query = TrimText(request.query());
   FieldViolations v;
-  if (request.page_size() < 0) v.Add("page_size", "must not be negative");
   CheckText(v, "query", query, 200, Presence::kOptional);
-  CRM_RETURN_IF_ERROR(v.ToStatus());
-  const int page_size =
-      request.page_size() == 0 ? kDefaultPageSize : std::min(request.page_size(), kMaxPageSize);
-  const uint64_t fingerprint = FilterFingerprint({"competitors", query});
-  CRM_ASSIGN_OR_RETURN(std::vector<std::string> position,
-                       DecodePageToken(request.page_token(), fingerprint));
-  std::optional<CompetitorPosition> after;
-  if (!position.empty()) {
-    after.emplace();
-    if (position.size() != 2 || !absl::SimpleAtoi(position[1], &after->id)) {
-      return InvalidField("page_token", "is malformed");
-    }
-    after->name = position[0];
-  }
-  CRM_ASSIGN_OR_RETURN(CompetitorPage page, repository_.List(call, query, page_size, after));
-  for (Competitor& c : page.competitors) *response->add_competitors() = std::move(c);
-  response->set_total_size(page.total_size);
-  if (page.has_more) {
+  CRM_ASSIGN_OR_RETURN(PageRequest page,
+                       PageRequest::Parse(request, {"competitors", query}, {}, &v));
+  CRM_ASSIGN_OR_RETURN(auto after, (page.After<std::string, int64_t>()));
+  std::optional<CompetitorPosition> position;
+  if (after) position = CompetitorPosition{std::get<0>(*after), std::get<1>(*after)};
+  CRM_ASSIGN_OR_RETURN(CompetitorPage listed, repository_.List(call, query, page.size(), position));
+  for (Competitor& c : listed.rows) *response->add_competitors() = std::move(c);
+  response->set_total_size(listed.total_size);
+  if (listed.has_more) {
     const Competitor& last = response->competitors(response->competitors_size() - 1);
     response->set_next_page_token(
-        EncodePageToken({last.name(), absl::StrCat(last.id())}, fingerprint));
+        page.NextToken(listed.has_more, {last.name(), absl::StrCat(last.id())}));
   }
   return absl::OkStatus();
 }

@@ -2,7 +2,7 @@
 // tokens, and the repository.
 #pragma once
 
-#include "common/call_context.h"
+#include "common/rpc/call_context.h"
 #include "crm/customer/v1/competitor.pb.h"
 #include "services/customer/competitor_repository.h"
 

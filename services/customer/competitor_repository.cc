@@ -8,14 +8,14 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
-#include "common/change_log.h"
-#include "common/create_once.h"
-#include "common/database.h"
-#include "common/record_helpers.h"
-#include "common/sql_time.h"
-#include "common/sql_where.h"
-#include "common/status_util.h"
+#include "common/feed/change_log.h"
+#include "common/db/database.h"
+#include "common/db/keyset_page.h"
+#include "common/feed/versioned_rows.h"
+#include "common/db/record_helpers.h"
+#include "common/db/sql_time.h"
+#include "common/db/sql_where.h"
+#include "common/base/status_util.h"
 
 namespace crm::customer {
 namespace {
@@ -42,11 +42,6 @@ Competitor ReadCompetitor(sql::ResultSet& rs) {
   return c;
 }
 
-int64_t VersionOf(const Competitor& competitor) {
-  int64_t version = 0;
-  return absl::SimpleAtoi(competitor.etag(), &version) ? version : 0;
-}
-
 std::unique_ptr<Competitor> LoadCompetitor(MySqlConnection& c, int64_t id, bool for_update) {
   sql::PreparedStatement& stmt = c.Prepare(
       absl::StrCat(kCompetitorSelect, " WHERE cp.id = ?", for_update ? " FOR UPDATE" : ""));
@@ -68,23 +63,17 @@ absl::Status CheckNameFree(MySqlConnection& c, const std::string& name, int64_t 
       absl::StrCat("a competitor named '", name, "' already exists (id ", rs->getInt64(1), ")"));
 }
 
-absl::Status CompetitorNotFound(int64_t id) {
-  return absl::NotFoundError(absl::StrCat("competitor ", id, " not found"));
-}
+const RecordTable<Competitor> kCompetitors{"competitors", "competitor", &LoadCompetitor};
 
 }  // namespace
 
 absl::StatusOr<Competitor> CompetitorRepository::Create(const CallContext& call,
                                                         const Competitor& competitor,
                                                         const std::string& request_id) {
-  const std::string request_key = CallerRequestKey(call, request_id);
-  auto replay = [&](MySqlConnection& c) -> std::unique_ptr<Competitor> {
-    const int64_t existing = FindByRequestKey(c, "competitors", request_key);
-    return existing == 0 ? nullptr : LoadCompetitor(c, existing, false);
-  };
-  auto insert = [&](MySqlConnection& c) -> absl::StatusOr<Competitor> {
+  return CreateOnce(db_, call, kCompetitors, request_id,
+                    [&](MySqlConnection& c, const std::string& request_key) -> absl::StatusOr<int64_t> {
     CRM_RETURN_IF_ERROR(CheckNameFree(c, competitor.name(), 0));
-    const std::string now = FormatSqlDateTime(absl::Now());
+    const std::string now = FormatSqlDateTime(call.Now());
     sql::PreparedStatement& stmt = c.Prepare(
         "INSERT INTO competitors (name, website, products, strengths, weaknesses, remarks,"
         " market_share_bp, create_request_id, created_at, updated_at)"
@@ -100,19 +89,15 @@ absl::StatusOr<Competitor> CompetitorRepository::Create(const CallContext& call,
     stmt.setDateTime(9, now);
     stmt.setDateTime(10, now);
     stmt.executeUpdate();
-    std::unique_ptr<Competitor> stored = LoadCompetitor(c, c.LastInsertId(), false);
-    AppendChange(c, call, ChangeOp::kCreate, stored->id(), *stored);
-    return *stored;
-  };
-  return CreateOnce<Competitor>(db_, "competitor.create", call.deadline, !request_key.empty(),
-                                insert, replay);
+    return c.LastInsertId();
+  });
 }
 
 absl::StatusOr<Competitor> CompetitorRepository::Get(const CallContext& call, int64_t id) {
   return db_.Run("competitor.get", call.deadline,
                  [&](MySqlConnection& c) -> absl::StatusOr<Competitor> {
                    auto competitor = LoadCompetitor(c, id, false);
-                   if (!competitor) return CompetitorNotFound(id);
+                   if (!competitor) return kCompetitors.NotFound(id);
                    return *competitor;
                  });
 }
@@ -120,34 +105,27 @@ absl::StatusOr<Competitor> CompetitorRepository::Get(const CallContext& call, in
 absl::StatusOr<Competitor> CompetitorRepository::Update(
     const CallContext& call, int64_t id, const std::string& etag,
     const std::function<absl::Status(Competitor&)>& change) {
-  return db_.RunInTransaction(
-      "competitor.update", call.deadline, [&](MySqlConnection& c) -> absl::StatusOr<Competitor> {
-        std::unique_ptr<Competitor> competitor = LoadCompetitor(c, id, /*for_update=*/true);
-        if (!competitor) return CompetitorNotFound(id);
-        CRM_RETURN_IF_ERROR(CheckEtag(etag, VersionOf(*competitor), "competitor"));
-        const std::string old_name = competitor->name();
-        CRM_RETURN_IF_ERROR(change(*competitor));
-        if (competitor->name() != old_name) {
-          CRM_RETURN_IF_ERROR(CheckNameFree(c, competitor->name(), id));
-        }
-        sql::PreparedStatement& stmt = c.Prepare(
-            "UPDATE competitors SET name = ?, website = ?, products = ?, strengths = ?,"
-            " weaknesses = ?, remarks = ?, market_share_bp = ?, version = version + 1,"
-            " updated_at = ? WHERE id = ?");
-        stmt.setString(1, competitor->name());
-        stmt.setString(2, competitor->website());
-        stmt.setString(3, competitor->products());
-        stmt.setString(4, competitor->strengths());
-        stmt.setString(5, competitor->weaknesses());
-        stmt.setString(6, competitor->remarks());
-        stmt.setInt(7, competitor->market_share_bp());
-        stmt.setDateTime(8, FormatSqlDateTime(absl::Now()));
-        stmt.setInt64(9, id);
-        stmt.executeUpdate();
-        std::unique_ptr<Competitor> stored = LoadCompetitor(c, id, false);
-        AppendChange(c, call, ChangeOp::kUpdate, id, *stored);
-        return *stored;
-      });
+  auto edit = [&](MySqlConnection& c, Competitor& competitor) -> absl::Status {
+    const std::string old_name = competitor.name();
+    CRM_RETURN_IF_ERROR(change(competitor));
+    if (competitor.name() != old_name) CRM_RETURN_IF_ERROR(CheckNameFree(c, competitor.name(), id));
+    return absl::OkStatus();
+  };
+  auto write = [&](MySqlConnection& c, const Competitor& competitor) {
+    sql::PreparedStatement& stmt = c.Prepare(
+        "UPDATE competitors SET name = ?, website = ?, products = ?, strengths = ?,"
+        " weaknesses = ?, remarks = ?, market_share_bp = ? WHERE id = ?");
+    stmt.setString(1, competitor.name());
+    stmt.setString(2, competitor.website());
+    stmt.setString(3, competitor.products());
+    stmt.setString(4, competitor.strengths());
+    stmt.setString(5, competitor.weaknesses());
+    stmt.setString(6, competitor.remarks());
+    stmt.setInt(7, competitor.market_share_bp());
+    stmt.setInt64(8, id);
+    stmt.executeUpdate();
+  };
+  return UpdateVersioned(db_, call, kCompetitors, id, etag, edit, write);
 }
 
 absl::StatusOr<CompetitorPage> CompetitorRepository::List(
@@ -155,7 +133,6 @@ absl::StatusOr<CompetitorPage> CompetitorRepository::List(
     const std::optional<CompetitorPosition>& after) {
   return db_.Run(
       "competitor.list", call.deadline, [&](MySqlConnection& c) -> absl::StatusOr<CompetitorPage> {
-        CompetitorPage page;
         SqlWhere where;
         if (!query.empty()) {
           const std::string pattern = EscapeLike(query);
@@ -166,30 +143,13 @@ absl::StatusOr<CompetitorPage> CompetitorRepository::List(
               "'%'))",
               {pattern, pattern, pattern, pattern});
         }
-        SqlWhere page_where = where;
+        KeysetQuery q(kCompetitorSelect, "FROM competitors cp", where, " ORDER BY cp.name, cp.id",
+                      page_size);
         if (after) {
-          page_where.And("(cp.name > ? OR (cp.name = ? AND cp.id > ?))",
-                         {after->name, after->name, after->id});
+          q.After("(cp.name > ? OR (cp.name = ? AND cp.id > ?))",
+                  {after->name, after->name, after->id});
         }
-        sql::PreparedStatement& rows = c.Prepare(
-            absl::StrCat(kCompetitorSelect, page_where.Sql(), " ORDER BY cp.name, cp.id LIMIT ?"));
-        const int index = page_where.Bind(rows);
-        rows.setInt(index, page_size + 1);  // one extra row tells whether more follow
-        std::unique_ptr<sql::ResultSet> rs(rows.executeQuery());
-        while (rs->next()) {
-          if (static_cast<int>(page.competitors.size()) == page_size) {
-            page.has_more = true;
-            break;
-          }
-          page.competitors.push_back(ReadCompetitor(*rs));
-        }
-        sql::PreparedStatement& count =
-            c.Prepare(absl::StrCat("SELECT COUNT(*) FROM competitors cp", where.Sql()));
-        where.Bind(count);
-        std::unique_ptr<sql::ResultSet> total(count.executeQuery());
-        total->next();
-        page.total_size = total->getInt64(1);
-        return page;
+        return ReadKeysetPage<Competitor>(c, q, ReadCompetitor);
       });
 }
 

@@ -9,7 +9,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "common/call_context.h"
+#include "common/db/keyset_page.h"
+#include "common/rpc/call_context.h"
 #include "crm/customer/v1/competitor.pb.h"
 
 namespace crm {
@@ -24,11 +25,7 @@ struct CompetitorPosition {
   int64_t id = 0;
 };
 
-struct CompetitorPage {
-  std::vector<v1::Competitor> competitors;
-  bool has_more = false;
-  int64_t total_size = 0;
-};
+using CompetitorPage = Page<v1::Competitor>;
 
 // Every write appends its change row in the same transaction.
 class CompetitorRepository {

@@ -4,7 +4,7 @@
 
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
-#include "common/call_context.h"
+#include "common/rpc/call_context.h"
 #include "crm/customer/v1/contact.pb.h"
 #include "google/protobuf/empty.pb.h"
 #include "services/customer/care_reminders.h"

@@ -3,11 +3,11 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "common/status_util.h"
-#include "common/text_checks.h"
+#include "common/base/status_util.h"
+#include "common/text/text_checks.h"
 #include "crm/customer/v1/contact.pb.h"
 #include "services/customer/care_reminders.h"
-#include "services/customer/update_mask.h"
+#include "common/rpc/update_mask.h"
 
 namespace crm::customer {
 namespace {

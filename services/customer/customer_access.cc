@@ -7,9 +7,9 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
-#include "common/mysql_pool.h"
-#include "common/sql_where.h"
-#include "common/visibility.h"
+#include "common/db/mysql_pool.h"
+#include "common/db/sql_where.h"
+#include "common/db/visibility.h"
 #include "services/customer/customer_row.h"
 
 namespace crm::customer {

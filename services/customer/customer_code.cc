@@ -11,9 +11,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "common/multi_row.h"
-#include "common/mysql_pool.h"
-#include "common/sql_where.h"
+#include "common/db/multi_row.h"
+#include "common/db/mysql_pool.h"
+#include "common/db/sql_where.h"
 #include "services/customer/customer_row.h"
 
 namespace crm::customer {

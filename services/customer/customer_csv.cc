@@ -12,7 +12,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "common/decimal_text.h"
+#include "common/text/decimal_text.h"
 
 namespace crm::customer {
 namespace {

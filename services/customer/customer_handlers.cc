@@ -3,9 +3,9 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "common/dates.h"
-#include "common/page_token.h"
-#include "common/status_util.h"
+#include "common/base/dates.h"
+#include "common/rpc/page_token.h"
+#include "common/base/status_util.h"
 #include "services/customer/customer_validation.h"
 #include "services/customer/reference_handlers.h"
 

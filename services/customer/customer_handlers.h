@@ -3,7 +3,7 @@
 #pragma once
 
 #include "absl/time/time.h"
-#include "common/call_context.h"
+#include "common/rpc/call_context.h"
 #include "crm/customer/v1/customer_requests.pb.h"
 #include "google/protobuf/empty.pb.h"
 #include "services/customer/customer_repository.h"

@@ -16,7 +16,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
-#include "common/call_context.h"
+#include "common/rpc/call_context.h"
 #include "crm/customer/v1/bulk.pb.h"
 #include "services/customer/customer_validation.h"
 #include "services/customer/reference_data.h"

@@ -9,12 +9,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "common/change_log.h"
-#include "common/database.h"
-#include "common/record_helpers.h"
-#include "common/sql_time.h"
-#include "common/sql_where.h"
-#include "common/status_util.h"
+#include "common/feed/change_log.h"
+#include "common/db/database.h"
+#include "common/db/record_helpers.h"
+#include "common/db/sql_time.h"
+#include "common/db/sql_where.h"
+#include "common/base/status_util.h"
 #include "services/customer/customer_repository.h"
 #include "services/customer/customer_row.h"
 
@@ -104,7 +104,7 @@ absl::StatusOr<Customer> CustomerMoves::Release(const CallContext& call, int64_t
       "customer.release", call.deadline, [&](MySqlConnection& c) -> absl::StatusOr<Customer> {
         auto customer = LoadCustomer(c, call.caller, id, Access::kWrite, true);
         if (!customer || customer->in_pool()) return CustomerNotFound(id);
-        CRM_RETURN_IF_ERROR(CheckEtag(etag, VersionOf(*customer), "customer"));
+        CRM_RETURN_IF_ERROR(CheckEtag(etag, VersionOfEtag(customer->etag()), "customer"));
         SetOwner(c, id, Owner{});
         EndShares(c, id);
         return Record(c, call, id);
@@ -121,7 +121,7 @@ absl::StatusOr<Customer> CustomerMoves::Give(const CallContext& call, int64_t id
         auto customer =
             LoadCustomer(c, call.caller, id, from_pool ? Access::kRead : Access::kWrite, true);
         if (!customer) return CustomerNotFound(id);
-        CRM_RETURN_IF_ERROR(CheckEtag(etag, VersionOf(*customer), "customer"));
+        CRM_RETURN_IF_ERROR(CheckEtag(etag, VersionOfEtag(customer->etag()), "customer"));
         if (from_pool && !customer->in_pool()) {
           return absl::FailedPreconditionError(absl::StrCat(
               "customer ", id, " is not in the pool; use TransferCustomer to move it"));

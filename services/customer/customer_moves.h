@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "common/call_context.h"
+#include "common/rpc/call_context.h"
 #include "crm/customer/v1/customer.pb.h"
 #include "services/customer/customer_access.h"
 

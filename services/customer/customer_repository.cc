@@ -8,13 +8,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "common/change_log.h"
-#include "common/create_once.h"
-#include "common/database.h"
-#include "common/record_helpers.h"
-#include "common/sql_time.h"
-#include "common/sql_where.h"
-#include "common/status_util.h"
+#include "common/feed/change_log.h"
+#include "common/db/database.h"
+#include "common/feed/versioned_rows.h"
+#include "common/db/record_helpers.h"
+#include "common/db/sql_time.h"
+#include "common/db/sql_where.h"
+#include "common/base/status_util.h"
 #include "services/customer/customer_access.h"
 #include "services/customer/customer_code.h"
 #include "services/customer/customer_row.h"
@@ -25,6 +25,16 @@ namespace {
 
 using v1::Customer;
 using v1::ListCustomersRequest;
+
+// Customers as the versioned-row helpers see them: a change is made only to a
+// customer the caller may write (others are NOT_FOUND).
+RecordTable<Customer> CustomerTable(const CallContext& call) {
+  return {"customers", "customer",
+          [&call](MySqlConnection& c, int64_t id, bool for_update) {
+            return for_update ? LoadCustomer(c, call.caller, id, Access::kWrite, true)
+                              : LoadCustomerRow(c, id, false);
+          }};
+}
 
 absl::Status DuplicateError(const Duplicate& duplicate) {
   return absl::AlreadyExistsError(
@@ -174,29 +184,21 @@ std::optional<Duplicate> FindDuplicate(MySqlConnection& c, const std::string& ta
 absl::StatusOr<Customer> CustomerRepository::Create(const CallContext& call,
                                                     const Customer& customer,
                                                     const std::string& request_id, bool to_pool) {
-  const std::string request_key = CallerRequestKey(call, request_id);
-  auto replay = [&](MySqlConnection& c) -> std::unique_ptr<Customer> {
-    const int64_t existing = FindByRequestKey(c, "customers", request_key);
-    return existing == 0 ? nullptr : LoadCustomerRow(c, existing, /*for_update=*/false);
-  };
-  auto insert = [&](MySqlConnection& c) -> absl::StatusOr<Customer> {
+  auto insert = [&](MySqlConnection& c, const std::string& request_key) -> absl::StatusOr<int64_t> {
     Customer created = customer;
     CRM_ASSIGN_OR_RETURN(const int64_t city_id, CheckForWrite(c, created, nullptr));
     const std::string prefix = CodePrefix(created.importance(), AreaCodeOf(c, city_id));
     created.set_code(FormatCustomerCode(prefix, ReserveCodeSequence(c, prefix, 1)));
     const Owner owner = to_pool ? Owner{} : OwnerOf(call.caller);
     RowExtras extras{city_id, owner.employee_id, owner.department_id, owner.department_path,
-                     request_key, FormatSqlDateTime(absl::Now())};
+                     request_key, FormatSqlDateTime(call.Now())};
     sql::PreparedStatement& stmt =
         c.Prepare(absl::StrCat(kCustomerInsertHead, kCustomerInsertGroup));
     BindCustomerInsert(stmt, 1, created, extras);
     stmt.executeUpdate();
-    std::unique_ptr<Customer> stored = LoadCustomerRow(c, c.LastInsertId(), false);
-    AppendChange(c, call, ChangeOp::kCreate, stored->id(), *stored);
-    return *stored;
+    return c.LastInsertId();
   };
-  return CreateOnce<Customer>(db_, "customer.create", call.deadline, !request_key.empty(), insert,
-                              replay);
+  return CreateOnce(db_, call, CustomerTable(call), request_id, insert);
 }
 
 absl::StatusOr<Customer> CustomerRepository::Get(const CallContext& call, int64_t id) {
@@ -238,40 +240,35 @@ absl::StatusOr<Customer> CustomerRepository::Lookup(const CallContext& call,
 absl::StatusOr<Customer> CustomerRepository::Update(
     const CallContext& call, int64_t id, const std::string& etag,
     const std::function<absl::Status(Customer&)>& change) {
-  return db_.RunInTransaction(
-      "customer.update", call.deadline, [&](MySqlConnection& c) -> absl::StatusOr<Customer> {
-        std::unique_ptr<Customer> customer = LoadCustomer(c, call.caller, id, Access::kWrite, true);
-        if (!customer) return CustomerNotFound(id);
-        CRM_RETURN_IF_ERROR(CheckEtag(etag, VersionOf(*customer), "customer"));
-        const Customer before = *customer;
-        CRM_RETURN_IF_ERROR(change(*customer));
-        CRM_ASSIGN_OR_RETURN(const int64_t city_id, CheckForWrite(c, *customer, &before));
-        sql::PreparedStatement& stmt = c.Prepare(kCustomerUpdate);
-        BindCustomerUpdate(stmt, *customer, city_id, FormatSqlDateTime(absl::Now()));
-        stmt.executeUpdate();
-        std::unique_ptr<Customer> stored = LoadCustomerRow(c, id, false);
-        AppendChange(c, call, ChangeOp::kUpdate, id, *stored);
-        return *stored;
-      });
+  int64_t city_id = 0;
+  auto edit = [&](MySqlConnection& c, Customer& customer) -> absl::Status {
+    const Customer before = customer;
+    CRM_RETURN_IF_ERROR(change(customer));
+    CRM_ASSIGN_OR_RETURN(city_id, CheckForWrite(c, customer, &before));
+    return absl::OkStatus();
+  };
+  auto write = [&](MySqlConnection& c, const Customer& customer) {
+    sql::PreparedStatement& stmt = c.Prepare(kCustomerUpdate);
+    BindCustomerUpdate(stmt, customer, city_id, FormatSqlDateTime(call.Now()));
+    stmt.executeUpdate();
+  };
+  return UpdateVersioned(db_, call, CustomerTable(call), id, etag, edit, write);
 }
 
 absl::Status CustomerRepository::Delete(const CallContext& call, int64_t id,
                                         const std::string& etag) {
-  return db_.RunInTransaction("customer.delete", call.deadline, [&](MySqlConnection& c) {
-    std::unique_ptr<Customer> customer = LoadCustomer(c, call.caller, id, Access::kWrite, true);
-    if (!customer) return CustomerNotFound(id);
-    CRM_RETURN_IF_ERROR(CheckEtag(etag, VersionOf(*customer), "customer"));
-    sql::PreparedStatement& stmt = c.Prepare(
-        "UPDATE customers SET deleted_at = ?, version = version + 1, updated_at = ? WHERE id = ?");
-    const std::string now = FormatSqlDateTime(absl::Now());
-    stmt.setDateTime(1, now);
-    stmt.setDateTime(2, now);
-    stmt.setInt64(3, id);
-    stmt.executeUpdate();
-    std::unique_ptr<Customer> stored = LoadCustomerRow(c, id, false);
-    AppendChange(c, call, ChangeOp::kDelete, id, *stored);
+  auto edit = [](MySqlConnection&, Customer& customer) {
+    customer.set_in_recycle_bin(true);
     return absl::OkStatus();
-  });
+  };
+  auto write = [&](MySqlConnection& c, const Customer&) {
+    sql::PreparedStatement& stmt = c.Prepare("UPDATE customers SET deleted_at = ? WHERE id = ?");
+    stmt.setDateTime(1, FormatSqlDateTime(call.Now()));
+    stmt.setInt64(2, id);
+    stmt.executeUpdate();
+  };
+  return UpdateVersioned(db_, call, CustomerTable(call), id, etag, edit, write, ChangeOp::kDelete)
+      .status();
 }
 
 absl::StatusOr<CustomerPage> CustomerRepository::List(const CallContext& call,

@@ -5,9 +5,9 @@
 #include <cppconn/resultset.h>
 
 #include "absl/strings/numbers.h"
-#include "common/record_helpers.h"
-#include "common/sql_time.h"
-#include "common/sql_where.h"
+#include "common/db/record_helpers.h"
+#include "common/db/sql_time.h"
+#include "common/db/sql_where.h"
 
 namespace crm::customer {
 
@@ -166,19 +166,13 @@ const char kCustomerUpdate[] =
     " employee_count = ?, legal_representative = ?, tax_id = ?, bank = ?, bank_account = ?,"
     " industry_code = ?, type_code = ?, stage_code = ?, level_code = ?, source_code = ?,"
     " credit_rating = ?, joined_date = ?, status = ?, grade = ?, remarks = ?,"
-    " version = version + 1, updated_at = ?, last_activity_at = ? WHERE id = ?";
+    " last_activity_at = ? WHERE id = ?";
 
 void BindCustomerUpdate(sql::PreparedStatement& s, const v1::Customer& c, int64_t city_id,
                         const std::string& now) {
   int i = BindMutable(s, 1, c, city_id);
   s.setDateTime(i++, now);
-  s.setDateTime(i++, now);
   s.setInt64(i, c.id());
-}
-
-int64_t VersionOf(const v1::Customer& customer) {
-  int64_t version = 0;
-  return absl::SimpleAtoi(customer.etag(), &version) ? version : 0;
 }
 
 char ImportanceLetter(v1::CustomerImportance importance) {

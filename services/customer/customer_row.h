@@ -21,8 +21,6 @@ extern const char kCustomerSelect[];
 // filled (see CustomerRepository); nor is the suggested grade.
 v1::Customer ReadCustomer(sql::ResultSet& rs);
 
-// The stored version of a row read by ReadCustomer (its etag's number).
-int64_t VersionOf(const v1::Customer& customer);
 
 // What a customer row holds beyond the message's mutable fields.
 struct RowExtras {

@@ -4,7 +4,8 @@
 #include <memory>
 
 #include "absl/time/time.h"
-#include "common/async_methods.h"
+#include "common/feed/change_feed.h"
+#include "common/rpc/async_methods.h"
 #include "crm/customer/v1/customer_service.grpc.pb.h"
 #include "services/customer/bulk_handlers.h"
 #include "services/customer/bulk_loads.h"
@@ -62,6 +63,7 @@ class CustomerServiceImpl : public v1::CustomerService::AsyncService {
   EventHandlers event_handlers_;
   CompetitorHandlers competitor_handlers_;
   BulkHandlers bulk_handlers_;
+  ChangeLogHandlers change_log_;
 };
 
 }  // namespace crm::customer

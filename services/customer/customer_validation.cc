@@ -8,12 +8,12 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "common/dates.h"
-#include "common/status_util.h"
-#include "common/text_checks.h"
+#include "common/base/dates.h"
+#include "common/base/status_util.h"
+#include "common/text/text_checks.h"
 #include "crm/customer/v1/customer.pb.h"
 #include "services/customer/reference_handlers.h"
-#include "services/customer/update_mask.h"
+#include "common/rpc/update_mask.h"
 
 namespace crm::customer {
 namespace {

@@ -11,19 +11,17 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
-#include "common/page_token.h"
-#include "common/record_helpers.h"
-#include "common/sql_time.h"
-#include "common/status_util.h"
-#include "common/text_checks.h"
+#include "common/rpc/paging.h"
+#include "common/db/record_helpers.h"
+#include "common/db/sql_time.h"
+#include "common/base/status_util.h"
+#include "common/text/text_checks.h"
 #include "services/customer/customer_validation.h"
 #include "services/customer/reference_handlers.h"
 
 namespace crm::customer {
 namespace {
 
-constexpr int kDefaultPageSize = 50;
-constexpr int kMaxPageSize = 500;
 
 // Within what a DATETIME column holds (years 1000 to 9999).
 bool IsStorableTime(const google::protobuf::Timestamp& t) {
@@ -107,30 +105,22 @@ absl::Status EventHandlers::ListCustomerEvents(const CallContext& call,
   filter.type_code = request.type_code();
   if (request.has_occur_after()) filter.occur_after = FromTimestamp(request.occur_after());
   if (request.has_occur_before()) filter.occur_before = FromTimestamp(request.occur_before());
-  const int page_size =
-      request.page_size() == 0 ? kDefaultPageSize : std::min(request.page_size(), kMaxPageSize);
-  v1::ListCustomerEventsRequest filters = request;
-  filters.clear_page_size();
-  filters.clear_page_token();
-  const uint64_t fingerprint = FilterFingerprint({"customer_events", filters.SerializeAsString()});
-  CRM_ASSIGN_OR_RETURN(std::vector<std::string> position,
-                       DecodePageToken(request.page_token(), fingerprint));
+  CRM_ASSIGN_OR_RETURN(PageRequest page, PageRequest::ForRequest(request, "customer_events"));
+  CRM_ASSIGN_OR_RETURN(auto position, (page.After<std::string, int64_t>()));
   std::optional<EventPosition> after;
-  if (!position.empty()) {
-    after.emplace();
-    if (position.size() != 2 || !ParseSqlDateTime(position[0]).ok() ||
-        !absl::SimpleAtoi(position[1], &after->id)) {
+  if (position) {
+    if (!ParseSqlDateTime(std::get<0>(*position)).ok()) {
       return InvalidField("page_token", "is malformed");
     }
-    after->occur_at = position[0];
+    after = EventPosition{std::get<0>(*position), std::get<1>(*position)};
   }
-  CRM_ASSIGN_OR_RETURN(EventPage page, repository_.List(call, filter, page_size, after));
-  for (v1::CustomerEvent& e : page.events) *response->add_events() = std::move(e);
-  response->set_total_size(page.total_size);
-  if (page.has_more) {
+  CRM_ASSIGN_OR_RETURN(EventPage listed, repository_.List(call, filter, page.size(), after));
+  for (v1::CustomerEvent& e : listed.rows) *response->add_events() = std::move(e);
+  response->set_total_size(listed.total_size);
+  if (listed.has_more) {
     const v1::CustomerEvent& last = response->events(response->events_size() - 1);
     response->set_next_page_token(
-        EncodePageToken({EventTimeKey(last), absl::StrCat(last.id())}, fingerprint));
+        page.NextToken(true, {EventTimeKey(last), absl::StrCat(last.id())}));
   }
   return absl::OkStatus();
 }

@@ -2,7 +2,7 @@
 // the repository.
 #pragma once
 
-#include "common/call_context.h"
+#include "common/rpc/call_context.h"
 #include "crm/customer/v1/event.pb.h"
 #include "google/protobuf/empty.pb.h"
 #include "services/customer/event_repository.h"

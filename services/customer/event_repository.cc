@@ -7,14 +7,14 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
-#include "common/change_log.h"
-#include "common/create_once.h"
-#include "common/database.h"
-#include "common/record_helpers.h"
-#include "common/sql_time.h"
-#include "common/sql_where.h"
-#include "common/status_util.h"
+#include "common/feed/change_log.h"
+#include "common/db/database.h"
+#include "common/db/keyset_page.h"
+#include "common/feed/versioned_rows.h"
+#include "common/db/record_helpers.h"
+#include "common/db/sql_time.h"
+#include "common/db/sql_where.h"
+#include "common/base/status_util.h"
 #include "crm/customer/v1/reference.pb.h"
 #include "services/customer/customer_access.h"
 
@@ -44,7 +44,8 @@ CustomerEvent ReadEvent(sql::ResultSet& rs) {
   return e;
 }
 
-std::unique_ptr<CustomerEvent> LoadEvent(MySqlConnection& c, int64_t id) {
+// (Events are never edited: `for_update` changes nothing.)
+std::unique_ptr<CustomerEvent> LoadEvent(MySqlConnection& c, int64_t id, bool /*for_update*/) {
   sql::PreparedStatement& stmt = c.Prepare(absl::StrCat(kEventSelect, " WHERE e.id = ?"));
   stmt.setInt64(1, id);
   std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
@@ -70,9 +71,7 @@ bool IsLiveContactOf(MySqlConnection& c, int64_t contact_id, int64_t customer_id
   return rs->next();
 }
 
-absl::Status EventNotFound(int64_t id) {
-  return absl::NotFoundError(absl::StrCat("customer event ", id, " not found"));
-}
+const RecordTable<CustomerEvent> kEvents{"customer_events", "customer event", &LoadEvent};
 
 }  // namespace
 
@@ -83,12 +82,7 @@ std::string EventTimeKey(const CustomerEvent& event) {
 absl::StatusOr<CustomerEvent> EventRepository::Create(const CallContext& call,
                                                       const CustomerEvent& event,
                                                       const std::string& request_id) {
-  const std::string request_key = CallerRequestKey(call, request_id);
-  auto replay = [&](MySqlConnection& c) -> std::unique_ptr<CustomerEvent> {
-    const int64_t existing = FindByRequestKey(c, "customer_events", request_key);
-    return existing == 0 ? nullptr : LoadEvent(c, existing);
-  };
-  auto insert = [&](MySqlConnection& c) -> absl::StatusOr<CustomerEvent> {
+  auto insert = [&](MySqlConnection& c, const std::string& request_key) -> absl::StatusOr<int64_t> {
     // Locked first, so events of one customer queue here rather than
     // deadlock on the last-activity update below.
     if (!LoadCustomer(c, call.caller, event.customer_id(), Access::kWrite, /*for_update=*/true)) {
@@ -115,7 +109,7 @@ absl::StatusOr<CustomerEvent> EventRepository::Create(const CallContext& call,
     SetIdOrNull(stmt, 6, event.contact_id());
     stmt.setInt64(7, event.recorded_by());
     SetStringOrNull(stmt, 8, request_key);
-    stmt.setDateTime(9, FormatSqlDateTime(absl::Now()));
+    stmt.setDateTime(9, FormatSqlDateTime(call.Now()));
     stmt.executeUpdate();
     const int64_t id = c.LastInsertId();
     // Activity is a derived figure, not an edit of the customer: no new
@@ -125,12 +119,9 @@ absl::StatusOr<CustomerEvent> EventRepository::Create(const CallContext& call,
     activity.setDateTime(1, occur_at);
     activity.setInt64(2, event.customer_id());
     activity.executeUpdate();
-    std::unique_ptr<CustomerEvent> stored = LoadEvent(c, id);
-    AppendChange(c, call, ChangeOp::kCreate, id, *stored);
-    return *stored;
+    return id;
   };
-  return CreateOnce<CustomerEvent>(db_, "event.create", call.deadline, !request_key.empty(), insert,
-                                   replay);
+  return CreateOnce(db_, call, kEvents, request_id, insert);
 }
 
 absl::Status EventRepository::Delete(const CallContext& call, int64_t id) {
@@ -141,12 +132,12 @@ absl::Status EventRepository::Delete(const CallContext& call, int64_t id) {
     sql::PreparedStatement& find = c.Prepare(absl::StrCat(kEventSelect, kVisibleJoin, where.Sql()));
     where.Bind(find);
     std::unique_ptr<sql::ResultSet> rs(find.executeQuery());
-    if (!rs->next()) return EventNotFound(id);
+    if (!rs->next()) return kEvents.NotFound(id);
     const CustomerEvent event = ReadEvent(*rs);
     sql::PreparedStatement& stmt = c.Prepare("DELETE FROM customer_events WHERE id = ?");
     stmt.setInt64(1, id);
     // Zero rows: a concurrent delete won, and it wrote the change row.
-    if (stmt.executeUpdate() == 0) return EventNotFound(id);
+    if (stmt.executeUpdate() == 0) return kEvents.NotFound(id);
     AppendChange(c, call, ChangeOp::kDelete, id, event);
     return absl::OkStatus();
   });
@@ -156,7 +147,6 @@ absl::StatusOr<EventPage> EventRepository::List(const CallContext& call, const E
                                                 int page_size,
                                                 const std::optional<EventPosition>& after) {
   return db_.Run("event.list", call.deadline, [&](MySqlConnection& c) -> absl::StatusOr<EventPage> {
-    EventPage page;
     SqlWhere where;
     RestrictCustomers(where, call.caller, Access::kRead);
     if (filter.customer_id != 0) where.And("e.customer_id = ?", {filter.customer_id});
@@ -167,31 +157,14 @@ absl::StatusOr<EventPage> EventRepository::List(const CallContext& call, const E
     if (filter.occur_before) {
       where.And("e.occur_at < ?", {FormatSqlDateTime(*filter.occur_before)});
     }
-    SqlWhere page_where = where;
+    KeysetQuery q(absl::StrCat(kEventSelect, kVisibleJoin),
+                  absl::StrCat("FROM customer_events e", kVisibleJoin), where,
+                  " ORDER BY e.occur_at DESC, e.id DESC", page_size);
     if (after) {
-      page_where.And("(e.occur_at < ? OR (e.occur_at = ? AND e.id < ?))",
-                     {after->occur_at, after->occur_at, after->id});
+      q.After("(e.occur_at < ? OR (e.occur_at = ? AND e.id < ?))",
+              {after->occur_at, after->occur_at, after->id});
     }
-    sql::PreparedStatement& rows =
-        c.Prepare(absl::StrCat(kEventSelect, kVisibleJoin, page_where.Sql(),
-                               " ORDER BY e.occur_at DESC, e.id DESC LIMIT ?"));
-    const int index = page_where.Bind(rows);
-    rows.setInt(index, page_size + 1);  // one extra row tells whether more follow
-    std::unique_ptr<sql::ResultSet> rs(rows.executeQuery());
-    while (rs->next()) {
-      if (static_cast<int>(page.events.size()) == page_size) {
-        page.has_more = true;
-        break;
-      }
-      page.events.push_back(ReadEvent(*rs));
-    }
-    sql::PreparedStatement& count = c.Prepare(
-        absl::StrCat("SELECT COUNT(*) FROM customer_events e", kVisibleJoin, where.Sql()));
-    where.Bind(count);
-    std::unique_ptr<sql::ResultSet> total(count.executeQuery());
-    total->next();
-    page.total_size = total->getInt64(1);
-    return page;
+    return ReadKeysetPage<CustomerEvent>(c, q, ReadEvent);
   });
 }
 

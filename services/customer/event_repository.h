@@ -9,7 +9,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "common/call_context.h"
+#include "common/db/keyset_page.h"
+#include "common/rpc/call_context.h"
 #include "crm/customer/v1/event.pb.h"
 
 namespace crm {
@@ -32,11 +33,7 @@ struct EventPosition {
   int64_t id = 0;
 };
 
-struct EventPage {
-  std::vector<v1::CustomerEvent> events;
-  bool has_more = false;
-  int64_t total_size = 0;
-};
+using EventPage = Page<v1::CustomerEvent>;
 
 class EventRepository {
  public:

@@ -1,9 +1,9 @@
 // crm-customer: the customer service process.
-#include "common/backend_main.h"
-#include "common/channel_factory.h"
-#include "common/config.h"
-#include "common/dates.h"
-#include "common/tls_credentials.h"
+#include "common/backend/backend_main.h"
+#include "common/rpc/channel_factory.h"
+#include "common/base/config.h"
+#include "common/base/dates.h"
+#include "common/rpc/tls_credentials.h"
 #include "services/customer/customer_service.h"
 #include "services/customer/org_client.h"
 #include "services/customer/owner_department_sync.h"
@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
     crm::ChannelOptions org_channel;
     org_channel.tls = *org_tls;
     auto org = std::make_shared<OrgClient>(crm::MakeChannel(org_address, org_channel),
-                                           context.identity_key);
+                                           context.identity_key, context.name);
     auto grades = std::make_shared<GradePolicy>(
         [org = org.get()] { return org->ListSystemParameters(); }, settings_interval);
     auto loads = std::make_shared<crm::customer::BulkLoads>();

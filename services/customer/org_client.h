@@ -1,35 +1,33 @@
-// What the customer service asks the org service, as itself (a signed
-// "system" identity): employees for assignments and shares, system
-// parameters for grade thresholds, and the org change feed.
+// What the customer service asks the org service: employees for assignments
+// and shares (on behalf of the caller), system parameters for the grade
+// thresholds and the org change feed (as the customer service itself).
 #pragma once
 
 #include <memory>
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "common/feed_consumer.h"
-#include "common/mysql_pool.h"
+#include "common/feed/feed_consumer.h"
+#include "common/rpc/call_context.h"
+#include "common/rpc/service_client.h"
 #include "crm/org/v1/org_service.grpc.pb.h"
-
-namespace crm {
-class IdentityKey;
-}
 
 namespace crm::customer {
 
 class OrgClient {
  public:
-  OrgClient(std::shared_ptr<grpc::Channel> channel, const IdentityKey& key);
+  // `self`: this service's name (signed into the calls it makes as itself).
+  OrgClient(std::shared_ptr<grpc::Channel> channel, const IdentityKey& key, std::string self);
 
   // NOT_FOUND when there is no such employee; UNAVAILABLE when org cannot answer.
-  absl::StatusOr<org::v1::Employee> GetEmployee(int64_t id, Deadline deadline) const;
+  absl::StatusOr<org::v1::Employee> GetEmployee(const CallContext& call, int64_t id) const;
   absl::StatusOr<std::vector<org::v1::SystemParameter>> ListSystemParameters() const;
   // Reads the org change feed (for a FeedConsumer).
   FeedConsumer::Fetch Feed() const;
 
  private:
+  ServiceClient client_;
   std::shared_ptr<org::v1::OrgService::Stub> stub_;
-  const IdentityKey& key_;
 };
 
 }  // namespace crm::customer

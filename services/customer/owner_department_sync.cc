@@ -3,7 +3,7 @@
 
 #include <cppconn/prepared_statement.h>
 
-#include "common/database.h"
+#include "common/db/database.h"
 #include "crm/org/v1/structure.pb.h"
 
 namespace crm::customer {

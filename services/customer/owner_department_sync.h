@@ -3,7 +3,7 @@
 // department. It follows the org service's change feed.
 #pragma once
 
-#include "common/feed_consumer.h"
+#include "common/feed/feed_consumer.h"
 
 namespace crm {
 class MySqlConnection;

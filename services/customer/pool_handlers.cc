@@ -2,8 +2,8 @@
 #include "services/customer/pool_handlers.h"
 
 #include "absl/strings/str_cat.h"
-#include "common/status_util.h"
-#include "common/visibility.h"
+#include "common/base/status_util.h"
+#include "common/db/visibility.h"
 #include "services/customer/customer_handlers.h"
 
 namespace crm::customer {
@@ -15,7 +15,7 @@ constexpr int kMaxSharesPerCall = 50;
 
 absl::StatusOr<Owner> PoolHandlers::Recipient(const CallContext& call, int64_t employee_id) {
   if (employee_id <= 0) return InvalidField("employee_id", "must be a positive employee id");
-  absl::StatusOr<org::v1::Employee> employee = org_.GetEmployee(employee_id, call.deadline);
+  absl::StatusOr<org::v1::Employee> employee = org_.GetEmployee(call, employee_id);
   if (employee.status().code() == absl::StatusCode::kNotFound ||
       (employee.ok() && employee->status() != org::v1::EMPLOYEE_STATUS_ACTIVE)) {
     return InvalidField("employee_id", absl::StrCat("there is no active employee ", employee_id));
@@ -47,7 +47,7 @@ absl::Status PoolHandlers::CheckColleagues(const CallContext& call,
   }
   for (int64_t id : ids) {
     if (id <= 0) return InvalidField("employee_ids", "must be positive employee ids");
-    absl::StatusOr<org::v1::Employee> employee = org_.GetEmployee(id, call.deadline);
+    absl::StatusOr<org::v1::Employee> employee = org_.GetEmployee(call, id);
     if (employee.status().code() == absl::StatusCode::kNotFound ||
         (employee.ok() && employee->status() != org::v1::EMPLOYEE_STATUS_ACTIVE)) {
       return InvalidField("employee_ids", absl::StrCat("there is no active employee ", id));

@@ -1,7 +1,7 @@
 // Handlers of the pool, ownership, sharing and recycle-bin methods (R7).
 #pragma once
 
-#include "common/call_context.h"
+#include "common/rpc/call_context.h"
 #include "crm/customer/v1/customer_requests.pb.h"
 #include "google/protobuf/empty.pb.h"
 #include "services/customer/customer_moves.h"

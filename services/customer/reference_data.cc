@@ -7,8 +7,8 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
-#include "common/mysql_pool.h"
-#include "common/status_util.h"
+#include "common/db/mysql_pool.h"
+#include "common/base/status_util.h"
 
 namespace crm::customer {
 namespace {

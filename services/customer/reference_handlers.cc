@@ -2,8 +2,8 @@
 #include "services/customer/reference_handlers.h"
 
 #include "absl/strings/ascii.h"
-#include "common/status_util.h"
-#include "common/text_checks.h"
+#include "common/base/status_util.h"
+#include "common/text/text_checks.h"
 
 namespace crm::customer {
 namespace {

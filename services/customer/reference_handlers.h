@@ -1,7 +1,7 @@
 // Handlers of the region, city and dictionary methods (R3, R4).
 #pragma once
 
-#include "common/call_context.h"
+#include "common/rpc/call_context.h"
 #include "crm/customer/v1/reference.pb.h"
 #include "services/customer/reference_repository.h"
 

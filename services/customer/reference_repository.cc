@@ -8,9 +8,9 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "common/change_log.h"
-#include "common/database.h"
-#include "common/status_util.h"
+#include "common/feed/change_log.h"
+#include "common/db/database.h"
+#include "common/base/status_util.h"
 
 namespace crm::customer {
 namespace {

@@ -3,9 +3,9 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "common/page_token.h"
-#include "common/status_util.h"
-#include "common/text_checks.h"
+#include "common/rpc/page_token.h"
+#include "common/base/status_util.h"
+#include "common/text/text_checks.h"
 #include "services/customer/customer_handlers.h"
 #include "services/customer/search_text.h"
 

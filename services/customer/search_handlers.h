@@ -1,7 +1,7 @@
 // Handler of SearchCustomers (R2): checks, page tokens, presentation.
 #pragma once
 
-#include "common/call_context.h"
+#include "common/rpc/call_context.h"
 #include "crm/customer/v1/search.pb.h"
 #include "services/customer/grade_policy.h"
 #include "services/customer/search_repository.h"

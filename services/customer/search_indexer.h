@@ -13,9 +13,9 @@
 #include <chrono>
 
 #include "absl/status/statusor.h"
-#include "common/background_worker.h"
-#include "common/feed_progress.h"
-#include "common/periodic_thread.h"
+#include "common/base/background_worker.h"
+#include "common/feed/feed_progress.h"
+#include "common/base/periodic_thread.h"
 
 namespace crm {
 class Database;

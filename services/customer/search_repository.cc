@@ -9,9 +9,9 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
-#include "common/database.h"
-#include "common/sql_where.h"
-#include "common/visibility.h"
+#include "common/db/database.h"
+#include "common/db/sql_where.h"
+#include "common/db/visibility.h"
 #include "services/customer/customer_access.h"
 #include "services/customer/customer_row.h"
 #include "services/customer/search_text.h"

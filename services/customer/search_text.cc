@@ -5,7 +5,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_split.h"
-#include "common/page_token.h"
+#include "common/rpc/page_token.h"
 
 namespace crm::customer {
 namespace {

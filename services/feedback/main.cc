@@ -1,6 +1,6 @@
 // crm-feedback: the feedback service process. It serves its change feed; the business
 // methods arrive with their issues.
-#include "common/change_feed.h"
+#include "common/feed/change_feed.h"
 #include "crm/feedback/v1/feedback_service.grpc.pb.h"
 
 namespace crm {

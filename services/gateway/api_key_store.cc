@@ -5,9 +5,9 @@
 #include <grpcpp/client_context.h>
 
 #include "absl/strings/match.h"
-#include "common/identity.h"
-#include "common/logging.h"
-#include "common/migrations.h"
+#include "common/auth/digest.h"
+#include "common/auth/identity.h"
+#include "common/base/logging.h"
 #include "crm/org/v1/org_service.grpc.pb.h"
 
 namespace crm::gateway {

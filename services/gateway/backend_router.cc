@@ -4,7 +4,7 @@
 #include <grpcpp/channel.h>
 #include <grpcpp/generic/generic_stub.h>
 
-#include "common/channel_factory.h"
+#include "common/rpc/channel_factory.h"
 
 namespace crm::gateway {
 

@@ -11,9 +11,9 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "common/access_token.h"
-#include "common/identity.h"
-#include "common/permissions.h"
+#include "common/auth/access_token.h"
+#include "common/auth/identity.h"
+#include "common/auth/permissions.h"
 
 namespace crm::gateway {
 

@@ -17,8 +17,8 @@
 #include <string>
 #include <unordered_set>
 
-#include "common/async_call.h"
-#include "common/trace_context.h"
+#include "common/rpc/async_call.h"
+#include "common/rpc/trace_context.h"
 
 namespace crm {
 class MethodMetrics;

@@ -8,11 +8,11 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "common/page_token.h"
-#include "common/permissions.h"
-#include "common/record_helpers.h"
-#include "common/status_util.h"
-#include "common/text_checks.h"
+#include "common/rpc/page_token.h"
+#include "common/auth/permissions.h"
+#include "common/db/record_helpers.h"
+#include "common/base/status_util.h"
+#include "common/text/text_checks.h"
 #include "crm/common/v1/changes.pb.h"
 #include "services/org/announcement_repository.h"
 
@@ -116,7 +116,7 @@ v1::AnnouncementChangeType ChangeTypeOf(common::v1::ChangeOperation operation) {
 
 }  // namespace
 
-absl::Status AnnouncementHandlers::Publish(const CallContext& call,
+absl::Status AnnouncementHandlers::PublishAnnouncement(const CallContext& call,
                                            const v1::PublishAnnouncementRequest& request,
                                            Announcement* response) {
   // Only what a publisher sets; id, author, status and times are the server's.
@@ -137,7 +137,7 @@ absl::Status AnnouncementHandlers::Publish(const CallContext& call,
   return absl::OkStatus();
 }
 
-absl::Status AnnouncementHandlers::Update(const CallContext& call,
+absl::Status AnnouncementHandlers::UpdateAnnouncement(const CallContext& call,
                                           const v1::UpdateAnnouncementRequest& request,
                                           Announcement* response) {
   const Announcement& patch = request.announcement();
@@ -208,7 +208,7 @@ absl::Status AnnouncementHandlers::Update(const CallContext& call,
   return absl::OkStatus();
 }
 
-absl::Status AnnouncementHandlers::Withdraw(const CallContext& call,
+absl::Status AnnouncementHandlers::WithdrawAnnouncement(const CallContext& call,
                                             const v1::WithdrawAnnouncementRequest& request,
                                             Announcement* response) {
   CRM_RETURN_IF_ERROR(CheckId(request.id(), "id"));
@@ -218,7 +218,7 @@ absl::Status AnnouncementHandlers::Withdraw(const CallContext& call,
   return absl::OkStatus();
 }
 
-absl::Status AnnouncementHandlers::Get(const CallContext& call,
+absl::Status AnnouncementHandlers::GetAnnouncement(const CallContext& call,
                                        const v1::GetAnnouncementRequest& request,
                                        Announcement* response) {
   CRM_RETURN_IF_ERROR(CheckId(request.id(), "id"));
@@ -226,7 +226,7 @@ absl::Status AnnouncementHandlers::Get(const CallContext& call,
   return absl::OkStatus();
 }
 
-absl::Status AnnouncementHandlers::List(const CallContext& call,
+absl::Status AnnouncementHandlers::ListAnnouncements(const CallContext& call,
                                         const v1::ListAnnouncementsRequest& request,
                                         v1::ListAnnouncementsResponse* response) {
   if (request.page_size() < 0) return InvalidField("page_size", "must not be negative");
@@ -264,7 +264,7 @@ absl::Status AnnouncementHandlers::List(const CallContext& call,
   return absl::OkStatus();
 }
 
-absl::Status AnnouncementHandlers::ListChanges(const CallContext& call,
+absl::Status AnnouncementHandlers::ListAnnouncementChanges(const CallContext& call,
                                                const v1::ListAnnouncementChangesRequest& request,
                                                v1::ListAnnouncementChangesResponse* response) {
   FieldViolations v;

@@ -9,7 +9,7 @@
 #pragma once
 
 #include "absl/status/status.h"
-#include "common/call_context.h"
+#include "common/rpc/call_context.h"
 #include "crm/org/v1/announcement.pb.h"
 
 namespace crm::org {
@@ -20,18 +20,18 @@ class AnnouncementHandlers {
  public:
   explicit AnnouncementHandlers(AnnouncementRepository& repository) : repository_(repository) {}
 
-  absl::Status Publish(const CallContext& call, const v1::PublishAnnouncementRequest& request,
+  absl::Status PublishAnnouncement(const CallContext& call, const v1::PublishAnnouncementRequest& request,
                        v1::Announcement* response);
-  absl::Status Update(const CallContext& call, const v1::UpdateAnnouncementRequest& request,
+  absl::Status UpdateAnnouncement(const CallContext& call, const v1::UpdateAnnouncementRequest& request,
                       v1::Announcement* response);
-  absl::Status Withdraw(const CallContext& call, const v1::WithdrawAnnouncementRequest& request,
+  absl::Status WithdrawAnnouncement(const CallContext& call, const v1::WithdrawAnnouncementRequest& request,
                         v1::Announcement* response);
-  absl::Status Get(const CallContext& call, const v1::GetAnnouncementRequest& request,
+  absl::Status GetAnnouncement(const CallContext& call, const v1::GetAnnouncementRequest& request,
                    v1::Announcement* response);
-  absl::Status List(const CallContext& call, const v1::ListAnnouncementsRequest& request,
+  absl::Status ListAnnouncements(const CallContext& call, const v1::ListAnnouncementsRequest& request,
                     v1::ListAnnouncementsResponse* response);
   // The OA system's pull: every publication, edit and withdrawal in commit order.
-  absl::Status ListChanges(const CallContext& call,
+  absl::Status ListAnnouncementChanges(const CallContext& call,
                            const v1::ListAnnouncementChangesRequest& request,
                            v1::ListAnnouncementChangesResponse* response);
 

@@ -6,8 +6,8 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
-#include "common/access_token.h"
-#include "common/call_context.h"
+#include "common/auth/access_token.h"
+#include "common/rpc/call_context.h"
 #include "crm/org/v1/auth.pb.h"
 #include "google/protobuf/empty.pb.h"
 

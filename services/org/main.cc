@@ -1,7 +1,7 @@
 // crm-org: the staff and organisation service process (also issues tokens).
-#include "common/backend_main.h"
-#include "common/config.h"
-#include "common/dates.h"
+#include "common/backend/backend_main.h"
+#include "common/base/config.h"
+#include "common/base/dates.h"
 #include "services/org/org_service.h"
 
 namespace crm {

@@ -5,7 +5,8 @@
 #include <string>
 
 #include "absl/time/time.h"
-#include "common/async_methods.h"
+#include "common/feed/change_feed.h"
+#include "common/rpc/async_methods.h"
 #include "crm/org/v1/org_service.grpc.pb.h"
 #include "services/org/announcement_handlers.h"
 #include "services/org/announcement_repository.h"
@@ -51,6 +52,7 @@ class OrgServiceImpl : public v1::OrgService::AsyncService {
   SettingsRepository parameters_;
   WorkHandlers work_handlers_;
   SettingsHandlers settings_handlers_;
+  ChangeLogHandlers change_log_;
 };
 
 }  // namespace crm::org

@@ -5,8 +5,8 @@
 
 #include <stdexcept>
 
-#include "common/status_util.h"
-#include "common/text_checks.h"
+#include "common/base/status_util.h"
+#include "common/text/text_checks.h"
 
 namespace crm::org {
 

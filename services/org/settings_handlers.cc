@@ -8,8 +8,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/string_view.h"
-#include "common/status_util.h"
-#include "common/text_checks.h"
+#include "common/base/status_util.h"
+#include "common/text/text_checks.h"
 #include "services/org/settings_repository.h"
 
 namespace crm::org {

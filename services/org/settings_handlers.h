@@ -2,7 +2,7 @@
 #pragma once
 
 #include "absl/status/status.h"
-#include "common/call_context.h"
+#include "common/rpc/call_context.h"
 #include "crm/org/v1/settings.pb.h"
 
 namespace crm::org {

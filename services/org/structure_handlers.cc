@@ -3,10 +3,10 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "common/dates.h"
-#include "common/page_token.h"
-#include "common/status_util.h"
-#include "common/text_checks.h"
+#include "common/base/dates.h"
+#include "common/rpc/page_token.h"
+#include "common/base/status_util.h"
+#include "common/text/text_checks.h"
 #include "services/org/structure_repository.h"
 
 namespace crm::org {

@@ -1,6 +1,6 @@
 // crm-reporting: the reporting service process. It serves its change feed; the business
 // methods arrive with their issues.
-#include "common/change_feed.h"
+#include "common/feed/change_feed.h"
 #include "crm/reporting/v1/reporting_service.grpc.pb.h"
 
 namespace crm {

@@ -1,6 +1,6 @@
 // crm-sales: the sales service process. It serves its change feed; the business
 // methods arrive with their issues.
-#include "common/change_feed.h"
+#include "common/feed/change_feed.h"
 #include "crm/sales/v1/sales_service.grpc.pb.h"
 
 namespace crm {

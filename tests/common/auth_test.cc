@@ -2,9 +2,9 @@
 #include <google/protobuf/descriptor.h>
 #include <gtest/gtest.h>
 
-#include "common/access_token.h"
-#include "common/identity.h"
-#include "common/permissions.h"
+#include "common/auth/access_token.h"
+#include "common/auth/identity.h"
+#include "common/auth/permissions.h"
 #include "crm/customer/v1/customer_service.pb.h"
 #include "crm/feedback/v1/feedback_service.pb.h"
 #include "crm/org/v1/org_service.pb.h"

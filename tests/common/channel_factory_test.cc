@@ -1,5 +1,5 @@
 // Downstream calls carry the caller's deadline and request id.
-#include "common/channel_factory.h"
+#include "common/rpc/channel_factory.h"
 
 #include <grpcpp/generic/async_generic_service.h>
 #include <grpcpp/generic/generic_stub.h>

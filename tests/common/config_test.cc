@@ -1,5 +1,5 @@
 // Config: flags over environment over defaults, and loud failures.
-#include "common/config.h"
+#include "common/base/config.h"
 
 #include <gtest/gtest.h>
 

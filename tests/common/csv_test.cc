@@ -1,6 +1,6 @@
 // CsvReader on RFC 4180 input cut into slices at every possible place, and
 // AppendCsvRecord read back by it.
-#include "common/csv.h"
+#include "common/text/csv.h"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // Exact decimal text for money.
-#include "common/decimal_text.h"
+#include "common/text/decimal_text.h"
 
 #include <gtest/gtest.h>
 

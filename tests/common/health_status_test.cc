@@ -1,7 +1,7 @@
 // Readiness and liveness answers of the health service's store.
 #include <gtest/gtest.h>
 
-#include "common/health_service.h"
+#include "common/rpc/health_service.h"
 
 namespace crm {
 namespace {

@@ -5,8 +5,8 @@
 
 #include <thread>
 
-#include "common/migrations.h"
-#include "common/mysql_pool.h"
+#include "common/db/migrations.h"
+#include "common/db/mysql_pool.h"
 #include "tests/support/mariadb_server.h"
 
 namespace crm {

@@ -1,5 +1,6 @@
 // Migration files: names, checksums, statement splitting and the plan.
-#include "common/migrations.h"
+#include "common/auth/digest.h"
+#include "common/db/migrations.h"
 
 #include <gtest/gtest.h>
 

@@ -8,8 +8,8 @@
 #include <set>
 #include <thread>
 
-#include "common/database.h"
-#include "common/mysql_pool.h"
+#include "common/db/database.h"
+#include "common/db/mysql_pool.h"
 #include "tests/support/mariadb_server.h"
 
 namespace crm {

@@ -1,5 +1,5 @@
 // Page tokens: round trip, tampering, and use with other filters.
-#include "common/page_token.h"
+#include "common/rpc/page_token.h"
 
 #include <gtest/gtest.h>
 

@@ -1,11 +1,11 @@
 // Status mapping: connector errors to codes, violations to BadRequest details.
-#include "common/status_util.h"
+#include "common/base/status_util.h"
 
 #include <cppconn/exception.h>
 #include <grpcpp/support/status.h>
 #include <gtest/gtest.h>
 
-#include "common/mysql_errors.h"
+#include "common/db/mysql_errors.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 

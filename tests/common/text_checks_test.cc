@@ -1,12 +1,12 @@
 // Field checks and small helpers shared by request validation.
-#include "common/text_checks.h"
+#include "common/text/text_checks.h"
 
 #include <gtest/gtest.h>
 
-#include "common/logging.h"
-#include "common/request_id.h"
-#include "common/sql_time.h"
-#include "common/status_util.h"
+#include "common/base/logging.h"
+#include "common/base/request_id.h"
+#include "common/db/sql_time.h"
+#include "common/base/status_util.h"
 
 namespace crm {
 namespace {

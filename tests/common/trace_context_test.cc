@@ -1,5 +1,5 @@
 // W3C traceparent parsing and the spans each hop sends on.
-#include "common/trace_context.h"
+#include "common/rpc/trace_context.h"
 
 #include <gtest/gtest.h>
 

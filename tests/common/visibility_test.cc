@@ -1,9 +1,9 @@
 // Visibility scopes and the SQL they add.
-#include "common/visibility.h"
+#include "common/db/visibility.h"
 
 #include <gtest/gtest.h>
 
-#include "common/sql_where.h"
+#include "common/db/sql_where.h"
 
 namespace crm {
 namespace {

@@ -6,7 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "common/csv.h"
+#include "common/text/csv.h"
 #include "services/customer/bulk_handlers.h"
 #include "services/customer/contact_repository.h"
 #include "services/customer/grade_policy.h"
@@ -49,7 +49,7 @@ class BulkTest : public CustomerRepositoryTest {
   absl::StatusOr<v1::ImportCustomersResponse> Import(const std::vector<Request>& messages,
                                                      const CallContext* as = nullptr) {
     const CallContext& call = as ? *as : head_;
-    CRM_ASSIGN_OR_RETURN(auto handler, bulk_->StartImport(call));
+    CRM_ASSIGN_OR_RETURN(auto handler, bulk_->ImportCustomers(call));
     for (const Request& m : messages) CRM_RETURN_IF_ERROR(handler->OnMessage(m));
     v1::ImportCustomersResponse response;
     CRM_RETURN_IF_ERROR(handler->OnEnd(&response));
@@ -70,7 +70,7 @@ class BulkTest : public CustomerRepositoryTest {
   absl::StatusOr<std::string> Export(const v1::ListCustomersRequest& query, const CallContext& as) {
     v1::ExportCustomersRequest request;
     *request.mutable_query() = query;
-    CRM_ASSIGN_OR_RETURN(auto stream, bulk_->StartExport(as, request));
+    CRM_ASSIGN_OR_RETURN(auto stream, bulk_->ExportCustomers(as, request));
     std::string csv;
     for (;;) {
       v1::ExportCustomersResponse piece;
@@ -342,7 +342,7 @@ TEST_F(BulkTest, AnExportOfAFilteredListIsThatListAndImportsAgain) {
 
   v1::ExportCustomersRequest paged;
   paged.mutable_query()->set_page_size(5);
-  EXPECT_EQ(bulk_->StartExport(head_, paged).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(bulk_->ExportCustomers(head_, paged).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace

@@ -11,8 +11,8 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
-#include "common/access_token.h"
-#include "common/identity.h"
+#include "common/auth/access_token.h"
+#include "common/auth/identity.h"
 #include "crm/customer/v1/customer_service.grpc.pb.h"
 #include "crm/org/v1/org_service.grpc.pb.h"
 #include "tests/support/clients.h"

@@ -7,7 +7,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
-#include "common/csv.h"
+#include "common/text/csv.h"
 #include "crm/customer/v1/customer_service.grpc.pb.h"
 #include "tests/support/clients.h"
 #include "tests/support/session.h"

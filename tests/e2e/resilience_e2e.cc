@@ -11,7 +11,7 @@
 #include <future>
 #include <thread>
 
-#include "common/mysql_pool.h"
+#include "common/db/mysql_pool.h"
 #include "crm/customer/v1/customer_service.grpc.pb.h"
 #include "crm/sales/v1/sales_service.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"

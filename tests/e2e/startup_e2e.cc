@@ -13,7 +13,12 @@
 #include <string>
 #include <vector>
 
-#include "common/process_start.h"
+#include "common/backend/backend_main.h"
+#include "common/base/process_start.h"
+#include "common/db/database.h"
+#include "common/feed/change_feed.h"
+#include "common/rpc/service_methods.h"
+#include "crm/sales/v1/sales_service.grpc.pb.h"
 #include "tests/support/child_process.h"
 #include "tests/support/mariadb_server.h"
 #include "tests/support/stack.h"
@@ -158,6 +163,43 @@ TEST_F(StartupTest, ABackendWhosePasswordIsRefusedGivesUpWithOneLine) {
                                  "--db-startup-timeout-s=1"},
                                 {{"CRM_DB_PASSWORD", "not-the-password"}}),
                      kExitCannotStart, {"db-startup-timeout-s"});
+}
+
+// A service whose wiring misses a method of its proto: calls of that method
+// would wait for ever, so the process must not start serving at all.
+class HalfWiredSales : public sales::v1::SalesService::AsyncService {
+ public:
+  HalfWiredSales(Database& db, AsyncMethods& methods) : change_log_(db) {
+    ServiceMethods<HalfWiredSales> m(methods, this, sales::v1::SalesService::service_full_name());
+    CRM_METHOD(m, ListChanges, &change_log_);  // ListAuditEvents forgotten
+  }
+
+ private:
+  ChangeLogHandlers change_log_;
+};
+
+std::vector<MigrationFile> NoMigrations() { return {}; }
+
+TEST_F(StartupTest, AServiceWithAnUnwiredMethodDoesNotStart) {
+  BackendSpec spec;
+  spec.name = "sales";
+  spec.migrations = &NoMigrations;
+  spec.make_services = [](BackendContext& context) -> absl::StatusOr<std::vector<BackendService>> {
+    std::vector<BackendService> services;
+    services.push_back({std::make_unique<HalfWiredSales>(context.db, context.methods),
+                        sales::v1::SalesService::service_full_name()});
+    return services;
+  };
+  const std::string identity = std::string("--identity-key=") + testing::kTestIdentityKey;
+  const char* argv[] = {"crm-sales", identity.c_str(), "--listen=127.0.0.1:0",
+                        "--metrics-port=-1"};
+  ::testing::internal::CaptureStdout();
+  const int exit_code = crm::RunBackend(4, const_cast<char**>(argv), spec);
+  const std::string log = ::testing::internal::GetCapturedStdout();
+  EXPECT_EQ(exit_code, kExitCannotStart);
+  EXPECT_NE(log.find("crm.sales.v1.SalesService has no handler for ListAuditEvents"),
+            std::string::npos)
+      << log;
 }
 
 }  // namespace

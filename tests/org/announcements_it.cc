@@ -15,7 +15,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "common/record_helpers.h"
+#include "common/db/record_helpers.h"
 #include "services/org/announcement_handlers.h"
 #include "services/org/announcement_repository.h"
 #include "services/org/structure_repository.h"
@@ -65,7 +65,7 @@ class AnnouncementTest : public crm::testing::OrgDatabaseTest {
     *request.mutable_announcement() = a;
     request.set_request_id(request_id);
     Announcement response;
-    absl::Status status = handlers_->Publish(call, request, &response);
+    absl::Status status = handlers_->PublishAnnouncement(call, request, &response);
     if (!status.ok()) return status;
     return response;
   }
@@ -76,7 +76,7 @@ class AnnouncementTest : public crm::testing::OrgDatabaseTest {
     *request.mutable_announcement() = patch;
     for (std::string& p : paths) request.mutable_update_mask()->add_paths(std::move(p));
     Announcement response;
-    absl::Status status = handlers_->Update(call, request, &response);
+    absl::Status status = handlers_->UpdateAnnouncement(call, request, &response);
     if (!status.ok()) return status;
     return response;
   }
@@ -87,7 +87,7 @@ class AnnouncementTest : public crm::testing::OrgDatabaseTest {
     request.set_id(id);
     request.set_etag(etag);
     Announcement response;
-    absl::Status status = handlers_->Withdraw(call, request, &response);
+    absl::Status status = handlers_->WithdrawAnnouncement(call, request, &response);
     if (!status.ok()) return status;
     return response;
   }
@@ -96,7 +96,7 @@ class AnnouncementTest : public crm::testing::OrgDatabaseTest {
     v1::GetAnnouncementRequest request;
     request.set_id(id);
     Announcement response;
-    absl::Status status = handlers_->Get(call, request, &response);
+    absl::Status status = handlers_->GetAnnouncement(call, request, &response);
     if (!status.ok()) return status;
     return response;
   }
@@ -109,7 +109,7 @@ class AnnouncementTest : public crm::testing::OrgDatabaseTest {
     request.set_page_token(token);
     request.set_include_expired(include_expired);
     v1::ListAnnouncementsResponse response;
-    absl::Status status = handlers_->List(call, request, &response);
+    absl::Status status = handlers_->ListAnnouncements(call, request, &response);
     if (!status.ok()) return status;
     return response;
   }
@@ -129,7 +129,7 @@ class AnnouncementTest : public crm::testing::OrgDatabaseTest {
     request.set_after_cursor(after);
     request.set_page_size(page_size);
     v1::ListAnnouncementChangesResponse response;
-    absl::Status status = handlers_->ListChanges(OaReader(), request, &response);
+    absl::Status status = handlers_->ListAnnouncementChanges(OaReader(), request, &response);
     if (!status.ok()) return status;
     return response;
   }

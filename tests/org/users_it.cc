@@ -4,9 +4,10 @@
 
 #include <thread>
 
-#include "common/access_token.h"
-#include "common/identity.h"
-#include "common/migrations.h"
+#include "common/auth/digest.h"
+#include "common/auth/access_token.h"
+#include "common/auth/identity.h"
+#include "common/db/migrations.h"
 #include "services/org/auth_handlers.h"
 #include "services/org/password_hasher.h"
 #include "services/org/structure_repository.h"

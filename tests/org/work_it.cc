@@ -12,7 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
-#include "common/dates.h"
+#include "common/base/dates.h"
 #include "services/org/structure_repository.h"
 #include "services/org/work_handlers.h"
 #include "services/org/work_repository.h"

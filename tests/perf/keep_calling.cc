@@ -30,7 +30,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "common/config.h"
+#include "common/base/config.h"
 #include "crm/customer/v1/customer_service.grpc.pb.h"
 #include "crm/feedback/v1/feedback_service.grpc.pb.h"
 #include "crm/org/v1/org_service.grpc.pb.h"

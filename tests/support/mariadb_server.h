@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "common/mysql_pool.h"
+#include "common/db/mysql_pool.h"
 
 namespace crm::testing {
 

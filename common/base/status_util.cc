@@ -1,0 +1,68 @@
+// Status conversion and BadRequest details.
+#include "common/base/status_util.h"
+
+#include <grpcpp/support/status.h>
+
+#include "absl/strings/cord.h"
+#include "absl/strings/str_cat.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+
+namespace crm {
+namespace {
+constexpr char kBadRequestType[] = "type.googleapis.com/google.rpc.BadRequest";
+}  // namespace
+
+void FieldViolations::Add(std::string field, std::string description) {
+  violations_.emplace_back(std::move(field), std::move(description));
+}
+
+absl::Status FieldViolations::ToStatus() const {
+  if (violations_.empty()) return absl::OkStatus();
+  std::string message;
+  google::rpc::BadRequest detail;
+  for (const auto& [field, description] : violations_) {
+    if (!message.empty()) message.append("; ");
+    absl::StrAppend(&message, field, ": ", description);
+    auto* v = detail.add_field_violations();
+    v->set_field(field);
+    v->set_description(description);
+  }
+  absl::Status status = absl::InvalidArgumentError(message);
+  status.SetPayload(kBadRequestType, absl::Cord(detail.SerializeAsString()));
+  return status;
+}
+
+absl::Status InvalidField(std::string field, std::string description) {
+  FieldViolations v;
+  v.Add(std::move(field), std::move(description));
+  return v.ToStatus();
+}
+
+std::vector<std::pair<std::string, std::string>> FieldViolationsOf(const absl::Status& status) {
+  std::vector<std::pair<std::string, std::string>> violations;
+  google::rpc::BadRequest detail;
+  auto payload = status.GetPayload(kBadRequestType);
+  if (payload && detail.ParseFromString(std::string(*payload))) {
+    for (const auto& v : detail.field_violations()) violations.emplace_back(v.field(), v.description());
+  }
+  if (violations.empty()) violations.emplace_back("", std::string(status.message()));
+  return violations;
+}
+
+grpc::Status ToGrpcStatus(const absl::Status& status) {
+  if (status.ok()) return grpc::Status::OK;
+  auto code = static_cast<grpc::StatusCode>(status.code());
+  std::string message(status.message());
+  auto bad_request = status.GetPayload(kBadRequestType);
+  if (!bad_request) return grpc::Status(code, message);
+  google::rpc::Status rich;
+  rich.set_code(static_cast<int>(code));
+  rich.set_message(message);
+  auto* any = rich.add_details();
+  any->set_type_url(kBadRequestType);
+  any->set_value(std::string(*bad_request));
+  return grpc::Status(code, message, rich.SerializeAsString());
+}
+
+}  // namespace crm

@@ -1,0 +1,192 @@
+// Change log writes and the ListChanges query.
+#include "common/feed/change_log.h"
+
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+
+#include <memory>
+#include <sstream>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "common/db/database.h"
+#include "common/db/multi_row.h"
+#include "common/rpc/page_token.h"
+#include "common/db/sql_time.h"
+#include "common/base/status_util.h"
+#include "crm/common/v1/audit.pb.h"
+#include "crm/common/v1/changes.pb.h"
+
+namespace crm {
+namespace {
+constexpr int kDefaultPageSize = 100;
+constexpr int kMaxPageSize = 1000;
+constexpr char kTypeUrlPrefix[] = "type.googleapis.com/";
+constexpr char kColumns[] =
+    "sequence, entity_type, entity_id, operation, actor, request_id, change_time, state_type, "
+    "state";
+
+void ReadChange(sql::ResultSet& rs, common::v1::Change* change) {
+  change->set_sequence(rs.getInt64(1));
+  change->set_entity_type(rs.getString(2));
+  change->set_entity_id(rs.getInt64(3));
+  change->set_operation(static_cast<common::v1::ChangeOperation>(rs.getInt(4)));
+  change->set_actor(rs.getString(5));
+  change->set_request_id(rs.getString(6));
+  SqlDateTimeToTimestamp(rs.getString(7), change->mutable_change_time());
+  change->mutable_state()->set_type_url(kTypeUrlPrefix + std::string(rs.getString(8)));
+  change->mutable_state()->set_value(rs.getString(9));
+}
+
+std::string ToSqlTime(const google::protobuf::Timestamp& t) {
+  return FormatSqlDateTime(absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos()));
+}
+
+}  // namespace
+
+void AppendChange(MySqlConnection& c, const CallContext& call, ChangeOp op, int64_t entity_id,
+                  const google::protobuf::Message& state) {
+  // LAST_INSERT_ID(expr) hands the new value to the next statement on this
+  // session without a SELECT round trip.
+  c.Prepare(
+       "UPDATE change_sequence SET last_sequence = LAST_INSERT_ID(last_sequence + 1)"
+       " WHERE id = 1")
+      .executeUpdate();
+  const std::string& type = state.GetDescriptor()->full_name();
+  std::istringstream blob(state.SerializeAsString());
+  sql::PreparedStatement& insert = c.Prepare(
+      "INSERT INTO change_log (sequence, entity_type, entity_id, operation, actor, request_id,"
+      " change_time, state_type, state)"
+      " VALUES (LAST_INSERT_ID(), ?, ?, ?, ?, ?, UTC_TIMESTAMP(6), ?, ?)");
+  insert.setString(1, type);
+  insert.setInt64(2, entity_id);
+  insert.setInt(3, static_cast<int>(op));
+  insert.setString(4, call.actor);
+  insert.setString(5, call.request_id);
+  insert.setString(6, type);
+  insert.setBlob(7, &blob);
+  insert.executeUpdate();
+}
+
+void AppendChanges(MySqlConnection& c, const CallContext& call,
+                   const std::vector<ChangeRecord>& changes) {
+  if (changes.empty()) return;
+  sql::PreparedStatement& reserve = c.Prepare(
+      "UPDATE change_sequence SET last_sequence = LAST_INSERT_ID(last_sequence + ?) WHERE id = 1");
+  reserve.setInt64(1, static_cast<int64_t>(changes.size()));
+  reserve.executeUpdate();
+  const int64_t first = c.LastInsertId() - static_cast<int64_t>(changes.size()) + 1;
+  // The connector reads blobs from streams that must live until execution.
+  std::vector<std::string> blobs;
+  blobs.reserve(changes.size());
+  for (const ChangeRecord& change : changes) blobs.push_back(change.state->SerializeAsString());
+  std::vector<std::unique_ptr<std::istringstream>> streams(changes.size());
+  InsertRowsExactly(
+      c,
+      "INSERT INTO change_log (sequence, entity_type, entity_id, operation, actor, request_id,"
+      " change_time, state_type, state) VALUES ",
+      "(?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6), ?, ?)", "", changes.size(),
+      [&](sql::PreparedStatement& insert, int i, size_t row, bool) {
+        const ChangeRecord& change = changes[row];
+        const std::string& type = change.state->GetDescriptor()->full_name();
+        insert.setInt64(i++, first + static_cast<int64_t>(row));
+        insert.setString(i++, type);
+        insert.setInt64(i++, change.entity_id);
+        insert.setInt(i++, static_cast<int>(change.op));
+        insert.setString(i++, call.actor);
+        insert.setString(i++, call.request_id);
+        insert.setString(i++, type);
+        streams[row] = std::make_unique<std::istringstream>(blobs[row]);
+        insert.setBlob(i++, streams[row].get());
+        return i;
+      });
+}
+
+absl::Status ListChanges(Database& db, const CallContext& call,
+                         const common::v1::ListChangesRequest& request,
+                         common::v1::ListChangesResponse* response,
+                         const std::string& entity_type) {
+  FieldViolations violations;
+  if (request.after_sequence() < 0) violations.Add("after_sequence", "must not be negative");
+  if (request.page_size() < 0) violations.Add("page_size", "must not be negative");
+  CRM_RETURN_IF_ERROR(violations.ToStatus());
+  const int page_size =
+      request.page_size() == 0 ? kDefaultPageSize : std::min(request.page_size(), kMaxPageSize);
+  return db.Run("change_log.list", call.deadline, [&](MySqlConnection& c) -> absl::Status {
+    sql::PreparedStatement& stmt = c.Prepare(absl::StrCat(
+        "SELECT ", kColumns, " FROM change_log WHERE sequence > ?",
+        entity_type.empty() ? "" : " AND entity_type = ?", " ORDER BY sequence LIMIT ?"));
+    int index = 1;
+    stmt.setInt64(index++, request.after_sequence());
+    if (!entity_type.empty()) stmt.setString(index++, entity_type);
+    stmt.setInt(index, page_size + 1);  // one extra row tells whether more follow
+    std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
+    response->set_last_sequence(request.after_sequence());
+    while (rs->next()) {
+      if (response->changes_size() == page_size) {
+        response->set_has_more(true);
+        break;
+      }
+      common::v1::Change* change = response->add_changes();
+      ReadChange(*rs, change);
+      response->set_last_sequence(change->sequence());
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::Status ListAuditEvents(Database& db, const CallContext& call,
+                             const common::v1::ListAuditEventsRequest& request,
+                             common::v1::ListAuditEventsResponse* response) {
+  FieldViolations violations;
+  if (request.page_size() < 0) violations.Add("page_size", "must not be negative");
+  if (request.entity_id() != 0 && request.entity_type().empty()) {
+    violations.Add("entity_type", "is required with entity_id");
+  }
+  if (request.actor().size() > 128) violations.Add("actor", "is too long");
+  if (request.entity_type().size() > 128) violations.Add("entity_type", "is too long");
+  CRM_RETURN_IF_ERROR(violations.ToStatus());
+  const int page_size =
+      request.page_size() == 0 ? kDefaultPageSize : std::min(request.page_size(), kMaxPageSize);
+  const uint64_t fingerprint = FilterFingerprint(
+      {"audit", request.actor(), request.entity_type(), absl::StrCat(request.entity_id()),
+       request.start_time().SerializeAsString(), request.end_time().SerializeAsString()});
+  CRM_ASSIGN_OR_RETURN(std::vector<std::string> position,
+                       DecodePageToken(request.page_token(), fingerprint));
+  int64_t before_sequence = INT64_MAX;
+  if (!position.empty() && !absl::SimpleAtoi(position[0], &before_sequence)) {
+    return InvalidField("page_token", "is malformed");
+  }
+  // The SQL text depends only on which filters are set: one cached statement each.
+  std::string where = " WHERE sequence < ?";
+  if (!request.actor().empty()) where += " AND actor = ?";
+  if (!request.entity_type().empty()) where += " AND entity_type = ?";
+  if (request.entity_id() != 0) where += " AND entity_id = ?";
+  if (request.has_start_time()) where += " AND change_time >= ?";
+  if (request.has_end_time()) where += " AND change_time < ?";
+  return db.Run("change_log.audit", call.deadline, [&](MySqlConnection& c) -> absl::Status {
+    sql::PreparedStatement& stmt = c.Prepare(absl::StrCat(
+        "SELECT ", kColumns, " FROM change_log", where, " ORDER BY sequence DESC LIMIT ?"));
+    int index = 1;
+    stmt.setInt64(index++, before_sequence);
+    if (!request.actor().empty()) stmt.setString(index++, request.actor());
+    if (!request.entity_type().empty()) stmt.setString(index++, request.entity_type());
+    if (request.entity_id() != 0) stmt.setInt64(index++, request.entity_id());
+    if (request.has_start_time()) stmt.setDateTime(index++, ToSqlTime(request.start_time()));
+    if (request.has_end_time()) stmt.setDateTime(index++, ToSqlTime(request.end_time()));
+    stmt.setInt(index, page_size + 1);
+    std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
+    while (rs->next()) {
+      if (response->events_size() == page_size) {
+        response->set_next_page_token(EncodePageToken(
+            {absl::StrCat(response->events(page_size - 1).sequence())}, fingerprint));
+        break;
+      }
+      ReadChange(*rs, response->add_events());
+    }
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace crm

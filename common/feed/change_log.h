@@ -1,0 +1,62 @@
+// The transactional outbox: change rows written with the data, read as a feed.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "common/rpc/call_context.h"
+
+namespace google::protobuf {
+class Message;
+}
+namespace crm::common::v1 {
+class ListAuditEventsRequest;
+class ListAuditEventsResponse;
+class ListChangesRequest;
+class ListChangesResponse;
+}  // namespace crm::common::v1
+
+namespace crm {
+
+class Database;
+class MySqlConnection;
+
+// Values of crm.common.v1.ChangeOperation.
+enum class ChangeOp { kCreate = 1, kUpdate = 2, kDelete = 3 };
+
+// Records that `state` (the entity after the change) was created, updated or
+// deleted by the call. Must run inside the caller's open transaction, as its
+// last statement: it locks the feed's sequence counter until commit, which is
+// what keeps sequence order equal to commit order. Throws sql::SQLException.
+void AppendChange(MySqlConnection& connection, const CallContext& call, ChangeOp op,
+                  int64_t entity_id, const google::protobuf::Message& state);
+
+// One change of a batch (AppendChanges); `state` must outlive the call.
+struct ChangeRecord {
+  ChangeOp op;
+  int64_t entity_id;
+  const google::protobuf::Message* state;
+};
+
+// AppendChange for many changes at once (bulk import): one sequence
+// reservation and multi-row inserts; the changes get consecutive sequences in
+// the order given. Same rules as AppendChange (last statements of the
+// transaction).
+void AppendChanges(MySqlConnection& connection, const CallContext& call,
+                   const std::vector<ChangeRecord>& changes);
+
+// Serves ListChanges: changes after request.after_sequence, oldest first.
+// With `entity_type`, only changes of that type (sequences keep commit order).
+absl::Status ListChanges(Database& db, const CallContext& call,
+                         const common::v1::ListChangesRequest& request,
+                         common::v1::ListChangesResponse* response,
+                         const std::string& entity_type = "");
+
+// Serves ListAuditEvents: changes filtered by actor, entity and time, newest first.
+absl::Status ListAuditEvents(Database& db, const CallContext& call,
+                             const common::v1::ListAuditEventsRequest& request,
+                             common::v1::ListAuditEventsResponse* response);
+
+}  // namespace crm

@@ -1,0 +1,55 @@
+// Follows another service's change feed and applies each change to this
+// service's own tables, e.g. the customer service keeping owners' department
+// paths right when departments move.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "common/base/background_worker.h"
+#include "common/feed/feed_progress.h"
+#include "common/base/periodic_thread.h"
+#include "crm/common/v1/changes.pb.h"
+
+namespace crm {
+
+class Database;
+class MySqlConnection;
+
+class FeedConsumer : public BackgroundWorker {
+ public:
+  // Fetches changes after a sequence (a ListChanges call to the source).
+  using Fetch = std::function<absl::StatusOr<common::v1::ListChangesResponse>(
+      int64_t after_sequence, int page_size)>;
+  // Applies one change inside the transaction that also moves the cursor.
+  // Throws sql::SQLException on database errors.
+  using Apply = std::function<void(MySqlConnection&, const common::v1::Change&)>;
+
+  // `name` keys the cursor in this service's feed_cursors table.
+  FeedConsumer(std::string name, Database& db, Fetch fetch, Apply apply,
+               std::chrono::milliseconds interval);
+  ~FeedConsumer() override;
+
+  // Polls every interval on a thread of its own until destroyed.
+  void Start() override;
+  // Fetches and applies what is new, page by page; returns how many changes
+  // were applied.
+  absl::StatusOr<int> CatchUp();
+
+ private:
+  absl::StatusOr<int64_t> Cursor();
+  absl::StatusOr<int> ApplyPage(const common::v1::ListChangesResponse& page);
+
+  const std::string name_;
+  Database& db_;
+  Fetch fetch_;
+  Apply apply_;
+  const std::chrono::milliseconds interval_;
+  FeedProgress progress_;
+  PeriodicThread thread_;  // last: stopped before what its work uses
+};
+
+}  // namespace crm

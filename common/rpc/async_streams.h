@@ -1,0 +1,240 @@
+// Streaming calls on the async API (see async_methods.h for unary ones;
+// service_methods.h registers both): a client stream read message by message into a handler object, and
+// a server stream written message by message from one. As with unary calls,
+// every event of a call is handled on the completion-queue thread that
+// accepted it, and the access checks run before any handler code.
+#pragma once
+
+#include <grpcpp/server_context.h>
+#include <grpcpp/support/async_stream.h>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "common/rpc/async_methods.h"
+#include "common/base/logging.h"
+
+namespace crm {
+
+// Receives a client stream. Messages arrive in order; a non-OK status from
+// either method ends the call with that status.
+template <typename Request, typename Response>
+class ClientStreamHandler {
+ public:
+  virtual ~ClientStreamHandler() = default;
+  virtual absl::Status OnMessage(const Request& message) = 0;
+  // The client sent its last message (or the stream broke: a handler that
+  // needs to tell the two apart has the client mark its end in a message).
+  virtual absl::Status OnEnd(Response* response) = 0;
+};
+
+// Produces a server stream: Next() fills the next message and returns true,
+// or returns false when the stream is complete.
+template <typename Response>
+class ServerStreamHandler {
+ public:
+  virtual ~ServerStreamHandler() = default;
+  virtual absl::StatusOr<bool> Next(Response* message) = 0;
+};
+
+template <typename Request, typename Response>
+using ClientStreamFactory =
+    std::function<absl::StatusOr<std::unique_ptr<ClientStreamHandler<Request, Response>>>(
+        const CallContext&)>;
+
+template <typename Request, typename Response>
+using ServerStreamFactory =
+    std::function<absl::StatusOr<std::unique_ptr<ServerStreamHandler<Response>>>(
+        const CallContext&, const Request&)>;
+
+// The RequestFoo members of a generated AsyncService for streaming methods.
+template <typename Base, typename Request, typename Response>
+using AsyncClientStreamRequest = void (Base::*)(grpc::ServerContext*,
+                                                grpc::ServerAsyncReader<Response, Request>*,
+                                                grpc::CompletionQueue*,
+                                                grpc::ServerCompletionQueue*, void*);
+template <typename Base, typename Request, typename Response>
+using AsyncServerStreamRequest = void (Base::*)(grpc::ServerContext*, Request*,
+                                                grpc::ServerAsyncWriter<Response>*,
+                                                grpc::CompletionQueue*,
+                                                grpc::ServerCompletionQueue*, void*);
+
+namespace async_streams_internal {
+
+// What both stream shapes share: admission, the log scope, outcome logging.
+class StreamCallBase : public AsyncCall {
+ protected:
+  StreamCallBase(MethodSpec method, const IdentityKey& key) : method_(std::move(method)), key_(key) {}
+
+  // Runs the access checks; the call's context on success.
+  absl::StatusOr<CallContext> Admit(const grpc::ServerContextBase& context) {
+    started_ = std::chrono::steady_clock::now();
+    CountCallStarted(method_);
+    absl::StatusOr<CallContext> call = AdmitCall(context, method_, key_);
+    if (call.ok()) {
+      request_id_ = call->request_id;
+      trace_id_ = call->trace.trace_id;
+    }
+    return call;
+  }
+  log::ScopedContext Scope() const {
+    return log::ScopedContext(request_id_, method_.name, trace_id_);
+  }
+  void LogOutcome(const absl::Status& status) const {
+    const auto elapsed = std::chrono::steady_clock::now() - started_;
+    LogCallOutcome(status, elapsed);
+    CountCallHandled(method_, status, elapsed);
+  }
+
+  const MethodSpec method_;
+  const IdentityKey& key_;
+  std::string request_id_;
+  std::string trace_id_;
+  std::chrono::steady_clock::time_point started_;
+};
+
+template <typename Base, typename Request, typename Response>
+struct ClientStreamSpec {
+  Base* service;
+  AsyncClientStreamRequest<Base, Request, Response> request;
+  MethodSpec method;
+  const IdentityKey* key;
+  ClientStreamFactory<Request, Response> factory;
+};
+
+template <typename Base, typename Request, typename Response>
+class ClientStreamCall : public StreamCallBase {
+ public:
+  using Spec = ClientStreamSpec<Base, Request, Response>;
+
+  static void Accept(const Spec& spec, grpc::ServerCompletionQueue* cq) {
+    auto* call = new ClientStreamCall(spec, cq);
+    (spec.service->*spec.request)(&call->context_, &call->reader_, cq, cq, call->Tag(kAccepted));
+  }
+
+ protected:
+  void OnEvent(int kind, bool ok) override {
+    if (kind == kAccepted) {
+      if (!ok) return;
+      Accept(spec_, cq_);  // the next call of this method
+      absl::StatusOr<CallContext> call = Admit(context_);
+      auto scope = Scope();
+      if (!call.ok()) return Fail(call.status());
+      call_ = std::move(*call);
+      auto handler = spec_.factory(call_);
+      if (!handler.ok()) return Fail(handler.status());
+      handler_ = std::move(*handler);
+      reader_.Read(&message_, Tag(kRead));
+    } else if (kind == kRead) {
+      auto scope = Scope();
+      if (ok) {
+        absl::Status status = handler_->OnMessage(message_);
+        if (!status.ok()) return Fail(status);
+        message_.Clear();
+        reader_.Read(&message_, Tag(kRead));
+        return;
+      }
+      Response response;
+      absl::Status status = handler_->OnEnd(&response);
+      if (!status.ok()) return Fail(status);
+      LogOutcome(status);
+      reader_.Finish(response, grpc::Status::OK, Tag(kFinished));
+    }
+  }
+
+ private:
+  enum Kind { kAccepted, kRead, kFinished };
+  ClientStreamCall(const Spec& spec, grpc::ServerCompletionQueue* cq)
+      : StreamCallBase(spec.method, *spec.key), spec_(spec), cq_(cq), reader_(&context_) {}
+
+  void Fail(const absl::Status& status) {
+    LogOutcome(status);
+    reader_.FinishWithError(ToGrpcStatus(status), Tag(kFinished));
+  }
+
+  const Spec& spec_;
+  grpc::ServerCompletionQueue* const cq_;
+  grpc::ServerContext context_;
+  grpc::ServerAsyncReader<Response, Request> reader_;
+  CallContext call_;
+  Request message_;
+  std::unique_ptr<ClientStreamHandler<Request, Response>> handler_;
+};
+
+template <typename Base, typename Request, typename Response>
+struct ServerStreamSpec {
+  Base* service;
+  AsyncServerStreamRequest<Base, Request, Response> request;
+  MethodSpec method;
+  const IdentityKey* key;
+  ServerStreamFactory<Request, Response> factory;
+};
+
+template <typename Base, typename Request, typename Response>
+class ServerStreamCall : public StreamCallBase {
+ public:
+  using Spec = ServerStreamSpec<Base, Request, Response>;
+
+  static void Accept(const Spec& spec, grpc::ServerCompletionQueue* cq) {
+    auto* call = new ServerStreamCall(spec, cq);
+    (spec.service->*spec.request)(&call->context_, &call->request_, &call->writer_, cq, cq,
+                                  call->Tag(kAccepted));
+  }
+
+ protected:
+  void OnEvent(int kind, bool ok) override {
+    if (kind == kAccepted) {
+      if (!ok) return;
+      Accept(spec_, cq_);
+      absl::StatusOr<CallContext> call = Admit(context_);
+      auto scope = Scope();
+      if (!call.ok()) return Finish(call.status());
+      call_ = std::move(*call);
+      auto handler = spec_.factory(call_, request_);
+      if (!handler.ok()) return Finish(handler.status());
+      handler_ = std::move(*handler);
+      WriteNext();
+    } else if (kind == kWritten) {
+      auto scope = Scope();
+      if (!ok) {  // the client went away: nobody to tell
+        LogOutcome(absl::CancelledError("the client stopped reading the stream"));
+        writer_.Finish(grpc::Status::CANCELLED, Tag(kFinished));
+        return;
+      }
+      WriteNext();
+    }
+  }
+
+ private:
+  enum Kind { kAccepted, kWritten, kFinished };
+  ServerStreamCall(const Spec& spec, grpc::ServerCompletionQueue* cq)
+      : StreamCallBase(spec.method, *spec.key), spec_(spec), cq_(cq), writer_(&context_) {}
+
+  void WriteNext() {
+    message_.Clear();
+    absl::StatusOr<bool> more = handler_->Next(&message_);
+    if (!more.ok()) return Finish(more.status());
+    if (!*more) return Finish(absl::OkStatus());
+    writer_.Write(message_, Tag(kWritten));
+  }
+
+  void Finish(const absl::Status& status) {
+    LogOutcome(status);
+    writer_.Finish(ToGrpcStatus(status), Tag(kFinished));
+  }
+
+  const Spec& spec_;
+  grpc::ServerCompletionQueue* const cq_;
+  grpc::ServerContext context_;
+  Request request_;
+  Response message_;
+  grpc::ServerAsyncWriter<Response> writer_;
+  CallContext call_;
+  std::unique_ptr<ServerStreamHandler<Response>> handler_;
+};
+
+}  // namespace async_streams_internal
+
+}  // namespace crm
