@@ -34,8 +34,7 @@ absl::Status Invalid() { return absl::UnauthenticatedError("the access token is 
 
 }  // namespace
 
-absl::StatusOr<TokenSecret> TokenSecret::FromString(std::string secret,
-                                                   std::string also_accepted) {
+absl::StatusOr<TokenSecret> TokenSecret::FromString(std::string secret, std::string also_accepted) {
   if (secret.size() < 32 || (!also_accepted.empty() && also_accepted.size() < 32)) {
     return absl::InvalidArgumentError("a token secret must be at least 32 characters");
   }
@@ -88,7 +87,8 @@ absl::StatusOr<common::v1::Identity> VerifyAccessToken(absl::string_view token,
     return jwt_decode(&raw, text.c_str(), reinterpret_cast<const unsigned char*>(key.data()),
                       static_cast<int>(key.size())) == 0;
   };
-  if (!decode(secret.bytes()) && (secret.also_accepted().empty() || !decode(secret.also_accepted()))) {
+  if (!decode(secret.bytes()) &&
+      (secret.also_accepted().empty() || !decode(secret.also_accepted()))) {
     return Invalid();
   }
   JwtPtr jwt(raw);

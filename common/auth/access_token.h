@@ -19,8 +19,7 @@ class TokenSecret {
   // not empty, is a second such secret whose tokens verify too (a rotation:
   // the gateway accepts both while the org service switches to the new one
   // and the last old tokens expire).
-  static absl::StatusOr<TokenSecret> FromString(std::string secret,
-                                                std::string also_accepted = {});
+  static absl::StatusOr<TokenSecret> FromString(std::string secret, std::string also_accepted = {});
   // The one new tokens are signed with.
   const std::string& bytes() const { return secret_; }
   const std::string& also_accepted() const { return also_accepted_; }

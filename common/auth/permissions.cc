@@ -31,7 +31,7 @@ struct RoleEntry {
 // Sales work on customers (R1-R9). Assigning and transferring customers and
 // bulk imports are for department heads and up; reference data (regions,
 // dictionaries) and the recycle bin's restore and purge for administrators.
-#define CRM_CUSTOMER_WORK                                                             \
+#define CRM_CUSTOMER_WORK                                                                   \
   "customer.read", "customer.write", "customer.delete", "customer.claim", "customer.share", \
       "customer.export"
 #define CRM_CUSTOMER_LEAD CRM_CUSTOMER_WORK, "customer.assign", "customer.import"

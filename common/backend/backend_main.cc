@@ -8,19 +8,19 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
-#include "common/rpc/async_methods.h"
+#include "common/auth/identity.h"
 #include "common/backend/backend_readiness.h"
 #include "common/base/background_worker.h"
 #include "common/base/config.h"
-#include "common/db/database.h"
-#include "common/feed/feed_consumer.h"
-#include "common/rpc/grpc_server.h"
-#include "common/auth/identity.h"
 #include "common/base/logging.h"
 #include "common/base/metrics.h"
+#include "common/base/process_start.h"
+#include "common/db/database.h"
 #include "common/db/migrations.h"
 #include "common/db/mysql_pool.h"
-#include "common/base/process_start.h"
+#include "common/feed/feed_consumer.h"
+#include "common/rpc/async_methods.h"
+#include "common/rpc/grpc_server.h"
 
 namespace crm {
 namespace {
@@ -30,8 +30,8 @@ MySqlOptions ReadMySqlOptions(Config& config, const std::string& service) {
   const std::string schema = "crm_" + service;
   o.host = config.GetString("db-host", "127.0.0.1", "MySQL/MariaDB host");
   o.port = static_cast<int>(config.GetInt("db-port", 3306, "MySQL/MariaDB port"));
-  o.socket = config.GetString("db-socket", "",
-                              "MySQL/MariaDB Unix socket path (when set, db-host and db-port are unused)");
+  o.socket = config.GetString(
+      "db-socket", "", "MySQL/MariaDB Unix socket path (when set, db-host and db-port are unused)");
   o.database = config.GetString("db-name", schema, "schema this service owns");
   o.user = config.GetString("db-user", schema, "database user, granted on that schema only");
   o.password = config.GetString("db-password", "", "database password (from a secret)");
@@ -94,9 +94,9 @@ int RunBackend(int argc, char** argv, const BackendSpec& spec) {
   // one longer (streams).
   ServerOptions server_options = ReadServerOptions(config, spec.default_port, 4);
   MySqlOptions db_options = ReadMySqlOptions(config, spec.name);
-  const auto readiness_interval = std::chrono::milliseconds(config.GetInt(
-      "readiness-interval-ms", 2000,
-      "how often the database is checked (and, until done, the migrations retried)"));
+  const auto readiness_interval = std::chrono::milliseconds(
+      config.GetInt("readiness-interval-ms", 2000,
+                    "how often the database is checked (and, until done, the migrations retried)"));
   const auto startup_timeout = std::chrono::seconds(config.GetInt(
       "db-startup-timeout-s", 600,
       "give up and exit when the schema is not ready this long after start (0: wait forever)"));
@@ -111,15 +111,15 @@ int RunBackend(int argc, char** argv, const BackendSpec& spec) {
   for (MigrationFile& f : spec.migrations()) migrations.push_back(std::move(f));
 
   const std::string program = "crm-" + spec.name;
-  absl::StatusOr<IdentityKey> identity_key = IdentityKey::FromSecret(identity_secret, identity_also_accepted);
+  absl::StatusOr<IdentityKey> identity_key =
+      IdentityKey::FromSecret(identity_secret, identity_also_accepted);
   const IdentityKey key = identity_key.ok() ? *identity_key : IdentityKey();
   // Migrations may rewrite large tables (an ALTER, a backfill): their own
   // connection waits longer for an answer than a call's does.
   MySqlOptions migration_options = db_options;
   migration_options.pool_size = 1;
-  migration_options.read_timeout_s = static_cast<int>(
-      config.GetInt("db-migration-timeout-s", 3600,
-                    "per-read network timeout while applying migrations"));
+  migration_options.read_timeout_s = static_cast<int>(config.GetInt(
+      "db-migration-timeout-s", 3600, "per-read network timeout while applying migrations"));
   MySqlPool pool(db_options);
   const std::shared_ptr<void> pool_metrics = ExportPoolMetrics(pool);
   Database db(pool);
@@ -146,11 +146,12 @@ int RunBackend(int argc, char** argv, const BackendSpec& spec) {
   if (absl::Status wired = methods.CheckComplete(); !wired.ok()) {
     return StartupFailed("the service's methods are not all wired", wired);
   }
-  log::Info("starting", {{"database", db_options.database},
-                         {"threads", server_options.threads},
-                         {"db_host", db_options.socket.empty() ? db_options.host : db_options.socket},
-                         {"db_port", db_options.port},
-                         {"pool_size", db_options.pool_size}});
+  log::Info("starting",
+            {{"database", db_options.database},
+             {"threads", server_options.threads},
+             {"db_host", db_options.socket.empty() ? db_options.host : db_options.socket},
+             {"db_port", db_options.port},
+             {"pool_size", db_options.pool_size}});
 
   // Serving starts at once, not ready: liveness answers while the database
   // comes up (Kubernetes starts both together) and the schema is migrated.
@@ -189,7 +190,8 @@ int RunBackend(int argc, char** argv, const BackendSpec& spec) {
     server.health().SetReady(ready);
   };
   steps.give_up = [&server, startup_timeout](const absl::Status& last_error) {
-    StartupFailed(absl::StrCat("the schema was not ready ", absl::FormatDuration(absl::FromChrono(startup_timeout)),
+    StartupFailed(absl::StrCat("the schema was not ready ",
+                               absl::FormatDuration(absl::FromChrono(startup_timeout)),
                                " after start (db-startup-timeout-s)"),
                   last_error);
     server.StopForError(kExitCannotStart);

@@ -25,7 +25,7 @@ class IdentityKey;
 // What a service's wiring gets to build its handlers with.
 struct BackendContext {
   const std::string& name;  // the service's name ("customer"), as BackendSpec gave it
-  Config& config;  // read service-specific settings here
+  Config& config;           // read service-specific settings here
   Database& db;
   AsyncMethods& methods;  // register every method's handler here
   const IdentityKey& identity_key;

@@ -13,7 +13,8 @@ BackendReadiness::~BackendReadiness() { thread_.Stop(); }
 
 void BackendReadiness::Start() {
   started_ = std::chrono::steady_clock::now();
-  thread_.Start(interval_, [this] { Tick(); }, /*first_at_once=*/true);
+  thread_.Start(
+      interval_, [this] { Tick(); }, /*first_at_once=*/true);
 }
 
 void BackendReadiness::Tick() {
@@ -37,8 +38,9 @@ void BackendReadiness::Tick() {
     }
   } else if (!status.ok() && ++failures_in_a_row_ % 30 == 1) {
     // Still failing: say so now and then, not every interval.
-    log::Warn(prepared_ ? "database unreachable; not ready" : "cannot prepare the schema; not ready",
-              {{"error", status.message()}});
+    log::Warn(
+        prepared_ ? "database unreachable; not ready" : "cannot prepare the schema; not ready",
+        {{"error", status.message()}});
   }
   if (status.ok()) failures_in_a_row_ = 0;
 }

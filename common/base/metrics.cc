@@ -55,8 +55,7 @@ Histogram::Histogram(std::vector<double> bounds)
 }
 
 void Histogram::Observe(double value) {
-  const size_t bucket =
-      std::lower_bound(bounds_.begin(), bounds_.end(), value) - bounds_.begin();
+  const size_t bucket = std::lower_bound(bounds_.begin(), bounds_.end(), value) - bounds_.begin();
   buckets_[bucket].fetch_add(1, std::memory_order_relaxed);
   count_.fetch_add(1, std::memory_order_relaxed);
   AtomicAdd(sum_, value);
@@ -64,7 +63,8 @@ void Histogram::Observe(double value) {
 
 std::vector<uint64_t> Histogram::BucketCounts() const {
   std::vector<uint64_t> counts(bounds_.size() + 1);
-  for (size_t i = 0; i < counts.size(); ++i) counts[i] = buckets_[i].load(std::memory_order_relaxed);
+  for (size_t i = 0; i < counts.size(); ++i)
+    counts[i] = buckets_[i].load(std::memory_order_relaxed);
   return counts;
 }
 
@@ -92,7 +92,8 @@ Exposition::Family& Exposition::FamilyOf(absl::string_view name, absl::string_vi
   auto it = families_.find(name);
   if (it == families_.end()) {
     order_.emplace_back(name);
-    it = families_.emplace(std::string(name), Family{std::string(help), std::string(type), {}}).first;
+    it = families_.emplace(std::string(name), Family{std::string(help), std::string(type), {}})
+             .first;
   }
   return it->second;
 }
@@ -128,8 +129,8 @@ Registry::Series& Registry::SeriesOf(absl::string_view name, absl::string_view h
                                      absl::string_view type, const Labels& labels) {
   auto family = families_.find(name);
   if (family == families_.end()) {
-    family =
-        families_.emplace(std::string(name), Family{std::string(help), std::string(type), {}}).first;
+    family = families_.emplace(std::string(name), Family{std::string(help), std::string(type), {}})
+                 .first;
   }
   Series& series = family->second.series[FormatLabels(labels)];
   if (series.labels.empty()) series.labels = labels;
@@ -175,7 +176,8 @@ std::string Registry::Render() const {
   for (const auto& [name, family] : families_) {
     Exposition::Family& out = page.FamilyOf(name, family.help, family.type);
     for (const auto& [label_text, series] : family.series) {
-      if (series.counter) out.lines.push_back(SeriesLine(name, series.labels, series.counter->value()));
+      if (series.counter)
+        out.lines.push_back(SeriesLine(name, series.labels, series.counter->value()));
       if (series.gauge) out.lines.push_back(SeriesLine(name, series.labels, series.gauge->value()));
       if (!series.histogram) continue;
       const Histogram& h = *series.histogram;

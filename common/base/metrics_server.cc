@@ -26,11 +26,12 @@ MetricsServer::~MetricsServer() {
 
 void MetricsServer::AddPage(const std::string& path,
                             std::function<std::pair<int, std::string>()> page) {
-  server_->Get(path, [page = std::move(page)](const httplib::Request&, httplib::Response& response) {
-    auto [status, text] = page();
-    response.status = status;
-    response.set_content(text, "text/plain; charset=utf-8");
-  });
+  server_->Get(path,
+               [page = std::move(page)](const httplib::Request&, httplib::Response& response) {
+                 auto [status, text] = page();
+                 response.status = status;
+                 response.set_content(text, "text/plain; charset=utf-8");
+               });
 }
 
 absl::Status MetricsServer::Start(const std::string& host, int port, bool reuse_port) {
@@ -120,8 +121,8 @@ void RegisterProcessMetrics() {
     out.Gauge("process_virtual_memory_bytes", "Virtual memory size in bytes.", f.virtual_bytes);
     out.Gauge("process_open_fds", "Open file descriptors.", f.open_fds);
     out.Gauge("process_threads", "Threads of the process.", f.threads);
-    out.Gauge("process_start_time_seconds", "Start time of the process since the Unix epoch, in seconds.",
-              f.start_time_seconds);
+    out.Gauge("process_start_time_seconds",
+              "Start time of the process since the Unix epoch, in seconds.", f.start_time_seconds);
   });
 }
 

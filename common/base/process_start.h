@@ -12,7 +12,7 @@ namespace crm {
 class Config;
 
 // Exit codes of a process that did not start.
-inline constexpr int kExitCannotStart = 1;      // address in use, database unreachable, ...
+inline constexpr int kExitCannotStart = 1;       // address in use, database unreachable, ...
 inline constexpr int kExitBadConfiguration = 2;  // unknown flag, bad value, missing secret
 
 // Call first thing in main(), before any thread starts: logging carries

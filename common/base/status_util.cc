@@ -44,7 +44,8 @@ std::vector<std::pair<std::string, std::string>> FieldViolationsOf(const absl::S
   google::rpc::BadRequest detail;
   auto payload = status.GetPayload(kBadRequestType);
   if (payload && detail.ParseFromString(std::string(*payload))) {
-    for (const auto& v : detail.field_violations()) violations.emplace_back(v.field(), v.description());
+    for (const auto& v : detail.field_violations())
+      violations.emplace_back(v.field(), v.description());
   }
   if (violations.empty()) violations.emplace_back("", std::string(status.message()));
   return violations;

@@ -143,9 +143,9 @@ absl::StatusOr<PooledConnection> MySqlPool::Acquire(Deadline deadline) {
 
 absl::Status MySqlPool::Open(std::unique_ptr<MySqlConnection>& slot) {
   sql::ConnectOptionsMap props;
-  props["hostName"] = sql::SQLString(
-      options_.socket.empty() ? absl::StrCat("tcp://", options_.host, ":", options_.port)
-                              : absl::StrCat("unix://", options_.socket));
+  props["hostName"] = sql::SQLString(options_.socket.empty()
+                                         ? absl::StrCat("tcp://", options_.host, ":", options_.port)
+                                         : absl::StrCat("unix://", options_.socket));
   props["userName"] = sql::SQLString(options_.user);
   props["password"] = sql::SQLString(options_.password);
   props["schema"] = sql::SQLString(options_.database);

@@ -7,8 +7,8 @@
 
 #include <memory>
 
-#include "absl/strings/str_cat.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "common/db/mysql_pool.h"
 #include "common/db/sql_time.h"
 

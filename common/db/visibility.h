@@ -30,7 +30,8 @@ VisibilityScope ScopeOf(const Caller& caller);
 // appended to `values`; "" when the scope is everything. For conditions that
 // combine the scope with other grants (e.g. "... OR shared with me").
 std::string ScopeCondition(const VisibilityScope& scope, const char* owner_column,
-                           const char* path_column, std::vector<std::variant<int64_t, std::string>>* values);
+                           const char* path_column,
+                           std::vector<std::variant<int64_t, std::string>>* values);
 
 // Adds the scope's condition on `owner_column` / `path_column`.
 void RestrictToScope(SqlWhere& where, const VisibilityScope& scope, const char* owner_column,

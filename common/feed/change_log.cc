@@ -10,11 +10,11 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "common/base/status_util.h"
 #include "common/db/database.h"
 #include "common/db/multi_row.h"
-#include "common/rpc/page_token.h"
 #include "common/db/sql_time.h"
-#include "common/base/status_util.h"
+#include "common/rpc/page_token.h"
 #include "crm/common/v1/audit.pb.h"
 #include "crm/common/v1/changes.pb.h"
 

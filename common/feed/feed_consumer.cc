@@ -7,10 +7,10 @@
 #include <memory>
 
 #include "absl/time/clock.h"
-#include "common/db/database.h"
 #include "common/base/logging.h"
-#include "common/db/sql_time.h"
 #include "common/base/status_util.h"
+#include "common/db/database.h"
+#include "common/db/sql_time.h"
 
 namespace crm {
 namespace {

@@ -43,8 +43,8 @@ absl::Status AsyncMethods::CheckComplete() const {
       if (service->FindMethodByName(method) == nullptr) {
         problems.push_back(absl::StrCat(service_name, " has no method ", method));
       } else if (count > 1) {
-        problems.push_back(absl::StrCat(service_name, "/", method, " is registered ", count,
-                                        " times"));
+        problems.push_back(
+            absl::StrCat(service_name, "/", method, " is registered ", count, " times"));
       }
     }
   }

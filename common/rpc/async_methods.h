@@ -9,18 +9,18 @@
 
 #include <atomic>
 #include <functional>
-#include <memory>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
-#include "common/rpc/async_call.h"
-#include "common/rpc/call_context.h"
-#include "common/rpc/call_metrics.h"
-#include "common/rpc/call_handling.h"
 #include "common/base/clock.h"
 #include "common/base/status_util.h"
+#include "common/rpc/async_call.h"
+#include "common/rpc/call_context.h"
+#include "common/rpc/call_handling.h"
+#include "common/rpc/call_metrics.h"
 
 namespace grpc {
 class CompletionQueue;
@@ -133,7 +133,7 @@ class AsyncMethods {
   const Clock& clock_;
   std::atomic<bool> ready_{true};
   std::vector<std::function<void(grpc::ServerCompletionQueue*)>> primers_;
-  std::vector<std::shared_ptr<void>> specs_;  // what the calls point at
+  std::vector<std::shared_ptr<void>> specs_;                      // what the calls point at
   std::map<std::string, std::map<std::string, int>> registered_;  // service -> method -> count
   std::vector<std::string> errors_;
 };

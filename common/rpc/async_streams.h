@@ -1,8 +1,8 @@
 // Streaming calls on the async API (see async_methods.h for unary ones;
-// service_methods.h registers both): a client stream read message by message into a handler object, and
-// a server stream written message by message from one. As with unary calls,
-// every event of a call is handled on the completion-queue thread that
-// accepted it, and the access checks run before any handler code.
+// service_methods.h registers both): a client stream read message by message into a handler object,
+// and a server stream written message by message from one. As with unary calls, every event of a
+// call is handled on the completion-queue thread that accepted it, and the access checks run before
+// any handler code.
 #pragma once
 
 #include <grpcpp/server_context.h>
@@ -13,8 +13,8 @@
 #include <memory>
 
 #include "absl/status/statusor.h"
-#include "common/rpc/async_methods.h"
 #include "common/base/logging.h"
+#include "common/rpc/async_methods.h"
 
 namespace crm {
 
@@ -46,8 +46,8 @@ using ClientStreamFactory =
 
 template <typename Request, typename Response>
 using ServerStreamFactory =
-    std::function<absl::StatusOr<std::unique_ptr<ServerStreamHandler<Response>>>(
-        const CallContext&, const Request&)>;
+    std::function<absl::StatusOr<std::unique_ptr<ServerStreamHandler<Response>>>(const CallContext&,
+                                                                                 const Request&)>;
 
 // The RequestFoo members of a generated AsyncService for streaming methods.
 template <typename Base, typename Request, typename Response>
@@ -66,7 +66,8 @@ namespace async_streams_internal {
 // What both stream shapes share: admission, the log scope, outcome logging.
 class StreamCallBase : public AsyncCall {
  protected:
-  StreamCallBase(MethodSpec method, const IdentityKey& key) : method_(std::move(method)), key_(key) {}
+  StreamCallBase(MethodSpec method, const IdentityKey& key)
+      : method_(std::move(method)), key_(key) {}
 
   // Runs the access checks; the call's context on success.
   absl::StatusOr<CallContext> Admit(const grpc::ServerContextBase& context) {

@@ -4,10 +4,10 @@
 #include <grpcpp/server_context.h>
 
 #include "absl/strings/str_cat.h"
-#include "common/rpc/call_metrics.h"
 #include "common/auth/identity.h"
 #include "common/base/logging.h"
 #include "common/base/request_id.h"
+#include "common/rpc/call_metrics.h"
 #include "common/rpc/trace_context.h"
 
 namespace crm {
@@ -131,9 +131,9 @@ absl::Status ServeCall(const grpc::ServerContextBase& context, const MethodSpec&
   // A refused call still logs under the request id and trace the caller sent.
   const std::string request_id =
       admitted.ok() ? admitted->request_id : std::string(Header(context, kRequestIdHeader));
-  const TraceParent trace = admitted.ok() ? admitted->trace
-                                          : ParseTraceParent(Header(context, kTraceParentHeader))
-                                                .value_or(TraceParent{});
+  const TraceParent trace =
+      admitted.ok() ? admitted->trace
+                    : ParseTraceParent(Header(context, kTraceParentHeader)).value_or(TraceParent{});
   log::ScopedContext log_context(request_id, method.name, trace.trace_id);
   ScopedTrace downstream_trace(admitted.ok() ? &trace : nullptr);
   const absl::Status status = admitted.ok() ? handler(*admitted) : admitted.status();

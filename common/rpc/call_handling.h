@@ -8,9 +8,9 @@
 #include <functional>
 
 #include "absl/status/status.h"
+#include "common/auth/permissions.h"
 #include "common/base/clock.h"
 #include "common/rpc/call_context.h"
-#include "common/auth/permissions.h"
 
 namespace grpc {
 class ServerContextBase;

@@ -24,14 +24,13 @@ std::map<std::string, std::unique_ptr<MethodMetrics>, std::less<>>& Table() {
 
 MethodMetrics::MethodMetrics(std::string service, std::string method)
     : labels_{{"grpc_service", std::move(service)}, {"grpc_method", std::move(method)}},
-      started_(metrics::Registry::Global().GetCounter(
-          "grpc_server_started_total", "RPCs started on the server.", labels_)),
+      started_(metrics::Registry::Global().GetCounter("grpc_server_started_total",
+                                                      "RPCs started on the server.", labels_)),
       in_flight_(metrics::Registry::Global().GetGauge(
           "grpc_server_calls_in_flight", "RPCs started and not yet finished.", labels_)),
       latency_(metrics::Registry::Global().GetHistogram(
-          "grpc_server_handling_seconds",
-          "Time from accepting an RPC to its status, in seconds.", metrics::LatencyBuckets(),
-          labels_)) {}
+          "grpc_server_handling_seconds", "Time from accepting an RPC to its status, in seconds.",
+          metrics::LatencyBuckets(), labels_)) {}
 
 MethodMetrics& MethodMetrics::For(absl::string_view service, absl::string_view method) {
   const std::string key = std::string(service) + "/" + std::string(method);
@@ -77,7 +76,8 @@ void MethodMetrics::Handled(absl::StatusCode code, std::chrono::steady_clock::du
   metrics::Counter* counter = handled_[index].load(std::memory_order_acquire);
   if (counter == nullptr) {
     metrics::Labels labels = labels_;
-    labels.emplace_back("grpc_code", absl::StatusCodeToString(static_cast<absl::StatusCode>(index)));
+    labels.emplace_back("grpc_code",
+                        absl::StatusCodeToString(static_cast<absl::StatusCode>(index)));
     counter = &metrics::Registry::Global().GetCounter(
         "grpc_server_handled_total", "RPCs finished on the server, by status code.", labels);
     handled_[index].store(counter, std::memory_order_release);

@@ -48,7 +48,8 @@ void PropagateCallContext(const CallContext& call, grpc::ClientContext* out) {
                       std::chrono::duration_cast<std::chrono::system_clock::duration>(remaining));
   }
   out->AddMetadata(kRequestIdHeader, call.request_id);
-  if (!call.trace.trace_id.empty()) out->AddMetadata(kTraceParentHeader, call.trace.Child().Format());
+  if (!call.trace.trace_id.empty())
+    out->AddMetadata(kTraceParentHeader, call.trace.Child().Format());
 }
 
 }  // namespace crm

@@ -139,11 +139,11 @@ absl::Status GrpcServer::Start() {
     queues_.Stop();
     metrics_server_.reset();
     // gRPC also refuses to listen when the key does not match the certificate.
-    return absl::UnavailableError(absl::StrCat(
-        "cannot listen on ", options_.listen_address,
-        options_.tls.enabled() ? " (address in use or not local, or tls-cert-file and "
-                                 "tls-key-file are not a matching pair)"
-                               : " (address in use or not local)"));
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", options_.listen_address,
+                     options_.tls.enabled() ? " (address in use or not local, or tls-cert-file and "
+                                              "tls-key-file are not a matching pair)"
+                                            : " (address in use or not local)"));
   }
   if (options_.tls.enabled()) {
     // Paths only: the key's content never reaches a log.
@@ -160,9 +160,9 @@ absl::Status GrpcServer::Start() {
     for (auto& prime : primers_) prime(cq);
   });
   log::Info("serving", {{"listen", options_.listen_address},
-                       {"port", port_},
-                       {"metrics_port", metrics_port()},
-                       {"threads", options_.threads}});
+                        {"port", port_},
+                        {"metrics_port", metrics_port()},
+                        {"threads", options_.threads}});
   if (!options_.ports_file.empty()) {
     if (absl::Status written = WritePortsFile(); !written.ok()) {
       Shutdown();

@@ -152,7 +152,8 @@ HealthStatusStore::Status HealthStatusStore::Get(const std::string& service) con
   if (service == kLivenessName) return HealthCheckResponse::SERVING;
   std::lock_guard<std::mutex> lock(mu_);
   if (shut_down_) return HealthCheckResponse::NOT_SERVING;
-  if (service.empty()) return ready_ ? HealthCheckResponse::SERVING : HealthCheckResponse::NOT_SERVING;
+  if (service.empty())
+    return ready_ ? HealthCheckResponse::SERVING : HealthCheckResponse::NOT_SERVING;
   auto it = serving_.find(service);
   if (it == serving_.end()) return HealthCheckResponse::SERVICE_UNKNOWN;
   return it->second && ready_ ? HealthCheckResponse::SERVING : HealthCheckResponse::NOT_SERVING;

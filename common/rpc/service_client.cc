@@ -72,8 +72,7 @@ absl::Status ServiceClient::MapError(const grpc::Status& status, const As& as,
     default:
       break;
   }
-  return absl::UnavailableError(
-      absl::StrCat("the ", target_, " service (", what, "): ", message));
+  return absl::UnavailableError(absl::StrCat("the ", target_, " service (", what, "): ", message));
 }
 
 }  // namespace crm

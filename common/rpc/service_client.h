@@ -46,8 +46,8 @@ class ServiceClient {
 
   // `target`: the called service's name for messages ("org"); `self`: the
   // calling service's name from its own configuration ("customer").
-  ServiceClient(std::string target, std::shared_ptr<grpc::Channel> channel,
-                const IdentityKey& key, std::string self,
+  ServiceClient(std::string target, std::shared_ptr<grpc::Channel> channel, const IdentityKey& key,
+                std::string self,
                 std::chrono::milliseconds default_timeout = std::chrono::seconds(10));
 
   const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }

@@ -58,15 +58,13 @@ class ServiceMethods {
   }
 
   // A client-streaming method: `(handlers->*start)(call)` makes each call's reader.
-  template <typename Base, typename Request, typename Response, typename Handlers,
-            typename Reader>
+  template <typename Base, typename Request, typename Response, typename Handlers, typename Reader>
   void Add(AsyncClientStreamRequest<Base, Request, Response> request, const char* name,
            Handlers* handlers,
            absl::StatusOr<std::unique_ptr<Reader>> (Handlers::*start)(const CallContext&)) {
     static_assert(std::is_base_of_v<ClientStreamHandler<Request, Response>, Reader>);
     using Call = async_streams_internal::ClientStreamCall<Base, Request, Response>;
-    ClientStreamFactory<Request, Response> factory =
-        [handlers, start](const CallContext& call)
+    ClientStreamFactory<Request, Response> factory = [handlers, start](const CallContext& call)
         -> absl::StatusOr<std::unique_ptr<ClientStreamHandler<Request, Response>>> {
       absl::StatusOr<std::unique_ptr<Reader>> reader = (handlers->*start)(call);
       if (!reader.ok()) return reader.status();
@@ -80,8 +78,7 @@ class ServiceMethods {
 
   // A server-streaming method: `(handlers->*start)(call, request)` makes each
   // call's writer.
-  template <typename Base, typename Request, typename Response, typename Handlers,
-            typename Writer>
+  template <typename Base, typename Request, typename Response, typename Handlers, typename Writer>
   void Add(AsyncServerStreamRequest<Base, Request, Response> request, const char* name,
            Handlers* handlers,
            absl::StatusOr<std::unique_ptr<Writer>> (Handlers::*start)(const CallContext&,
@@ -89,8 +86,9 @@ class ServiceMethods {
     static_assert(std::is_base_of_v<ServerStreamHandler<Response>, Writer>);
     using Call = async_streams_internal::ServerStreamCall<Base, Request, Response>;
     ServerStreamFactory<Request, Response> factory =
-        [handlers, start](const CallContext& call, const Request& in)
-        -> absl::StatusOr<std::unique_ptr<ServerStreamHandler<Response>>> {
+        [handlers, start](
+            const CallContext& call,
+            const Request& in) -> absl::StatusOr<std::unique_ptr<ServerStreamHandler<Response>>> {
       absl::StatusOr<std::unique_ptr<Writer>> writer = (handlers->*start)(call, in);
       if (!writer.ok()) return writer.status();
       return std::unique_ptr<ServerStreamHandler<Response>>(std::move(*writer));
@@ -111,6 +109,7 @@ class ServiceMethods {
 
 // Registers `Method` of the service `registrar` wires (a ServiceMethods) to
 // `handlers`'s member of the same name.
-#define CRM_METHOD(registrar, Method, handlers)                                             \
+#define CRM_METHOD(registrar, Method, handlers)                                                \
   (registrar).Add(&std::remove_reference_t<decltype(registrar)>::ServiceType::Request##Method, \
-                  #Method, (handlers), &std::remove_pointer_t<std::decay_t<decltype(handlers)>>::Method)
+                  #Method, (handlers),                                                         \
+                  &std::remove_pointer_t<std::decay_t<decltype(handlers)>>::Method)

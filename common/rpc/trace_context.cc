@@ -19,7 +19,9 @@ bool IsLowerHex(absl::string_view text) {
   return true;
 }
 
-bool AllZero(absl::string_view text) { return text.find_first_not_of('0') == absl::string_view::npos; }
+bool AllZero(absl::string_view text) {
+  return text.find_first_not_of('0') == absl::string_view::npos;
+}
 
 std::string RandomHex(size_t digits) {
   thread_local std::mt19937_64 engine{std::random_device{}()};
@@ -71,7 +73,8 @@ ScopedTrace::ScopedTrace(const TraceParent* trace) : previous_(current_trace) {
 ScopedTrace::~ScopedTrace() { current_trace = previous_; }
 
 void AttachTraceParent(grpc::ClientContext* context) {
-  if (current_trace != nullptr) context->AddMetadata(kTraceParentHeader, current_trace->Child().Format());
+  if (current_trace != nullptr)
+    context->AddMetadata(kTraceParentHeader, current_trace->Child().Format());
 }
 
 }  // namespace crm

@@ -45,8 +45,7 @@ std::string FormatDecimal(int64_t minor, int scale) {
   for (int i = 0; i < scale; ++i) unit *= 10;
   std::string fraction = absl::StrCat(magnitude % unit + unit).substr(1);  // zero-padded
   while (!fraction.empty() && fraction.back() == '0') fraction.pop_back();
-  return absl::StrCat(negative ? "-" : "", magnitude / unit, fraction.empty() ? "" : ".",
-                      fraction);
+  return absl::StrCat(negative ? "-" : "", magnitude / unit, fraction.empty() ? "" : ".", fraction);
 }
 
 }  // namespace crm

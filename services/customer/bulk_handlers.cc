@@ -17,12 +17,12 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "common/text/csv.h"
-#include "common/db/database.h"
 #include "common/base/dates.h"
 #include "common/base/logging.h"
-#include "common/db/sql_where.h"
 #include "common/base/status_util.h"
+#include "common/db/database.h"
+#include "common/db/sql_where.h"
+#include "common/text/csv.h"
 #include "services/customer/bulk_loads.h"
 #include "services/customer/contact_repository.h"
 #include "services/customer/customer_csv.h"
@@ -372,7 +372,8 @@ class ExportStream : public ExportHandler {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<ImportHandler>> BulkHandlers::ImportCustomers(const CallContext& call) {
+absl::StatusOr<std::unique_ptr<ImportHandler>> BulkHandlers::ImportCustomers(
+    const CallContext& call) {
   return std::make_unique<DeferredImport>(
       call,
       [this, &call](const v1::ImportOptions& options) {

@@ -25,8 +25,7 @@ class GradePolicy;
 inline constexpr int kImportBatchRows = 1024;
 inline constexpr int kExportPageRows = 500;
 
-using ImportHandler =
-    ClientStreamHandler<v1::ImportCustomersRequest, v1::ImportCustomersResponse>;
+using ImportHandler = ClientStreamHandler<v1::ImportCustomersRequest, v1::ImportCustomersResponse>;
 using ExportHandler = ServerStreamHandler<v1::ExportCustomersResponse>;
 
 class BulkHandlers {

@@ -10,8 +10,8 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "common/db/database.h"
 #include "common/base/dates.h"
+#include "common/db/database.h"
 #include "common/db/sql_where.h"
 #include "services/customer/customer_access.h"
 

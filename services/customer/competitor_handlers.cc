@@ -8,11 +8,11 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "common/rpc/paging.h"
 #include "common/base/status_util.h"
+#include "common/rpc/paging.h"
+#include "common/rpc/update_mask.h"
 #include "common/text/text_checks.h"
 #include "services/customer/customer_validation.h"
-#include "common/rpc/update_mask.h"
 
 namespace crm::customer {
 namespace {

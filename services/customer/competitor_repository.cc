@@ -8,14 +8,14 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "common/feed/change_log.h"
+#include "common/base/status_util.h"
 #include "common/db/database.h"
 #include "common/db/keyset_page.h"
-#include "common/feed/versioned_rows.h"
 #include "common/db/record_helpers.h"
 #include "common/db/sql_time.h"
 #include "common/db/sql_where.h"
-#include "common/base/status_util.h"
+#include "common/feed/change_log.h"
+#include "common/feed/versioned_rows.h"
 
 namespace crm::customer {
 namespace {
@@ -70,27 +70,28 @@ const RecordTable<Competitor> kCompetitors{"competitors", "competitor", &LoadCom
 absl::StatusOr<Competitor> CompetitorRepository::Create(const CallContext& call,
                                                         const Competitor& competitor,
                                                         const std::string& request_id) {
-  return CreateOnce(db_, call, kCompetitors, request_id,
-                    [&](MySqlConnection& c, const std::string& request_key) -> absl::StatusOr<int64_t> {
-    CRM_RETURN_IF_ERROR(CheckNameFree(c, competitor.name(), 0));
-    const std::string now = FormatSqlDateTime(call.Now());
-    sql::PreparedStatement& stmt = c.Prepare(
-        "INSERT INTO competitors (name, website, products, strengths, weaknesses, remarks,"
-        " market_share_bp, create_request_id, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    stmt.setString(1, competitor.name());
-    stmt.setString(2, competitor.website());
-    stmt.setString(3, competitor.products());
-    stmt.setString(4, competitor.strengths());
-    stmt.setString(5, competitor.weaknesses());
-    stmt.setString(6, competitor.remarks());
-    stmt.setInt(7, competitor.market_share_bp());
-    SetStringOrNull(stmt, 8, request_key);
-    stmt.setDateTime(9, now);
-    stmt.setDateTime(10, now);
-    stmt.executeUpdate();
-    return c.LastInsertId();
-  });
+  return CreateOnce(
+      db_, call, kCompetitors, request_id,
+      [&](MySqlConnection& c, const std::string& request_key) -> absl::StatusOr<int64_t> {
+        CRM_RETURN_IF_ERROR(CheckNameFree(c, competitor.name(), 0));
+        const std::string now = FormatSqlDateTime(call.Now());
+        sql::PreparedStatement& stmt = c.Prepare(
+            "INSERT INTO competitors (name, website, products, strengths, weaknesses, remarks,"
+            " market_share_bp, create_request_id, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        stmt.setString(1, competitor.name());
+        stmt.setString(2, competitor.website());
+        stmt.setString(3, competitor.products());
+        stmt.setString(4, competitor.strengths());
+        stmt.setString(5, competitor.weaknesses());
+        stmt.setString(6, competitor.remarks());
+        stmt.setInt(7, competitor.market_share_bp());
+        SetStringOrNull(stmt, 8, request_key);
+        stmt.setDateTime(9, now);
+        stmt.setDateTime(10, now);
+        stmt.executeUpdate();
+        return c.LastInsertId();
+      });
 }
 
 absl::StatusOr<Competitor> CompetitorRepository::Get(const CallContext& call, int64_t id) {

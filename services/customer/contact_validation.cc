@@ -4,10 +4,10 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/base/status_util.h"
+#include "common/rpc/update_mask.h"
 #include "common/text/text_checks.h"
 #include "crm/customer/v1/contact.pb.h"
 #include "services/customer/care_reminders.h"
-#include "common/rpc/update_mask.h"
 
 namespace crm::customer {
 namespace {

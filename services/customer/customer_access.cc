@@ -31,8 +31,8 @@ bool CallerHasShares(MySqlConnection& c, const Caller& caller) {
 
 void RestrictCustomers(SqlWhere& where, const Caller& caller, Access access) {
   std::vector<SqlWhere::Value> values;
-  std::string scope = ScopeCondition(ScopeOf(caller), "c.owner_id", "c.owner_department_path",
-                                     &values);
+  std::string scope =
+      ScopeCondition(ScopeOf(caller), "c.owner_id", "c.owner_department_path", &values);
   if (scope.empty()) return;  // everything
   if (access == Access::kWrite) {
     where.And(std::move(scope), std::move(values));
@@ -53,8 +53,8 @@ void RestrictToActiveView(MySqlConnection& c, SqlWhere& where, const Caller& cal
 
 void RestrictToActiveView(SqlWhere& where, const Caller& caller, bool caller_has_shares) {
   std::vector<SqlWhere::Value> values;
-  std::string scope = ScopeCondition(ScopeOf(caller), "c.owner_id", "c.owner_department_path",
-                                     &values);
+  std::string scope =
+      ScopeCondition(ScopeOf(caller), "c.owner_id", "c.owner_department_path", &values);
   if (scope.empty()) return;
   if (!caller_has_shares) {
     where.And(std::move(scope), std::move(values));
@@ -71,8 +71,8 @@ std::unique_ptr<v1::Customer> LoadCustomer(MySqlConnection& c, const Caller& cal
   RestrictCustomers(where, caller, access);
   // FOR UPDATE OF would keep the city unlocked, but MariaDB lacks it; a
   // locked city row only delays a rename.
-  sql::PreparedStatement& stmt = c.Prepare(
-      absl::StrCat(kCustomerSelect, where.Sql(), for_update ? " FOR UPDATE" : ""));
+  sql::PreparedStatement& stmt =
+      c.Prepare(absl::StrCat(kCustomerSelect, where.Sql(), for_update ? " FOR UPDATE" : ""));
   where.Bind(stmt);
   std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
   if (!rs->next()) return nullptr;
@@ -82,8 +82,8 @@ std::unique_ptr<v1::Customer> LoadCustomer(MySqlConnection& c, const Caller& cal
 }
 
 std::unique_ptr<v1::Customer> LoadCustomerRow(MySqlConnection& c, int64_t id, bool for_update) {
-  sql::PreparedStatement& stmt = c.Prepare(
-      absl::StrCat(kCustomerSelect, " WHERE c.id = ?", for_update ? " FOR UPDATE" : ""));
+  sql::PreparedStatement& stmt =
+      c.Prepare(absl::StrCat(kCustomerSelect, " WHERE c.id = ?", for_update ? " FOR UPDATE" : ""));
   stmt.setInt64(1, id);
   std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
   if (!rs->next()) return nullptr;
@@ -99,9 +99,9 @@ void FillShares(MySqlConnection& c, const std::vector<v1::Customer*>& customers)
     customer->clear_shared_with_employee_ids();
     by_id[customer->id()] = customer;
   }
-  sql::PreparedStatement& stmt = c.Prepare(absl::StrCat(
-      "SELECT customer_id, employee_id FROM customer_shares WHERE customer_id IN (",
-      InPlaceholders(by_id.size()), ") ORDER BY customer_id, employee_id"));
+  sql::PreparedStatement& stmt = c.Prepare(
+      absl::StrCat("SELECT customer_id, employee_id FROM customer_shares WHERE customer_id IN (",
+                   InPlaceholders(by_id.size()), ") ORDER BY customer_id, employee_id"));
   int index = 1;
   for (const auto& [id, customer] : by_id) stmt.setInt64(index++, id);
   for (size_t i = by_id.size(); i < PaddedInSize(by_id.size()); ++i) {

@@ -27,8 +27,8 @@ enum class Access {
 void RestrictCustomers(SqlWhere& where, const Caller& caller, Access access);
 
 // Adds "in scope, or shared with the caller" (the active view of lists; a
-// scope of everything includes the pool). The share branch is only added when the caller has shares, so the
-// common query keeps using the owner and path indexes.
+// scope of everything includes the pool). The share branch is only added when the caller has
+// shares, so the common query keeps using the owner and path indexes.
 void RestrictToActiveView(MySqlConnection& connection, SqlWhere& where, const Caller& caller);
 // The same when the caller's shares are known (CallerHasShares).
 void RestrictToActiveView(SqlWhere& where, const Caller& caller, bool caller_has_shares);

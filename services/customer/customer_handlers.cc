@@ -4,8 +4,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/base/dates.h"
-#include "common/rpc/page_token.h"
 #include "common/base/status_util.h"
+#include "common/rpc/page_token.h"
 #include "services/customer/customer_validation.h"
 #include "services/customer/reference_handlers.h"
 
@@ -107,8 +107,8 @@ absl::Status CustomerHandlers::LookupCustomer(const CallContext& call,
     default:
       return InvalidField("key", "give a code or a tax_id");
   }
-  CRM_ASSIGN_OR_RETURN(*response, repository_.Lookup(call, request.code(),
-                                                     NormalizeTaxId(request.tax_id())));
+  CRM_ASSIGN_OR_RETURN(*response,
+                       repository_.Lookup(call, request.code(), NormalizeTaxId(request.tax_id())));
   PresentCustomer(grades_.Current(), *response);
   return absl::OkStatus();
 }

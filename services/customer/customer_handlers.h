@@ -13,8 +13,7 @@ namespace crm::customer {
 
 class CustomerHandlers {
  public:
-  CustomerHandlers(CustomerRepository& repository, const GradePolicy& grades,
-                   absl::TimeZone zone)
+  CustomerHandlers(CustomerRepository& repository, const GradePolicy& grades, absl::TimeZone zone)
       : repository_(repository), grades_(grades), zone_(zone) {}
 
   absl::Status CreateCustomer(const CallContext& call, const v1::CreateCustomerRequest& request,

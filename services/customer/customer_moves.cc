@@ -9,12 +9,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "common/feed/change_log.h"
+#include "common/base/status_util.h"
 #include "common/db/database.h"
 #include "common/db/record_helpers.h"
 #include "common/db/sql_time.h"
 #include "common/db/sql_where.h"
-#include "common/base/status_util.h"
+#include "common/feed/change_log.h"
 #include "services/customer/customer_repository.h"
 #include "services/customer/customer_row.h"
 
@@ -46,8 +46,8 @@ void EndShares(MySqlConnection& c, int64_t id) {
 }
 
 void BumpVersion(MySqlConnection& c, int64_t id) {
-  sql::PreparedStatement& stmt = c.Prepare(
-      "UPDATE customers SET version = version + 1, updated_at = ? WHERE id = ?");
+  sql::PreparedStatement& stmt =
+      c.Prepare("UPDATE customers SET version = version + 1, updated_at = ? WHERE id = ?");
   stmt.setDateTime(1, FormatSqlDateTime(absl::Now()));
   stmt.setInt64(2, id);
   stmt.executeUpdate();
@@ -127,8 +127,8 @@ absl::StatusOr<Customer> CustomerMoves::Give(const CallContext& call, int64_t id
               "customer ", id, " is not in the pool; use TransferCustomer to move it"));
         }
         if (!from_pool && customer->in_pool()) {
-          return absl::FailedPreconditionError(absl::StrCat(
-              "customer ", id, " is in the pool; use AssignCustomer to give it out"));
+          return absl::FailedPreconditionError(
+              absl::StrCat("customer ", id, " is in the pool; use AssignCustomer to give it out"));
         }
         if (customer->owner_id() == owner.employee_id) return *customer;  // nothing to move
         SetOwner(c, id, owner);
@@ -208,10 +208,9 @@ absl::StatusOr<Customer> CustomerMoves::Restore(const CallContext& call, int64_t
           std::unique_ptr<sql::ResultSet> rs(city.executeQuery());
           if (rs->next() && !rs->isNull(1)) city_id = rs->getInt64(1);
         }
-        if (auto duplicate =
-                FindDuplicate(c, customer->tax_id(), customer->name(), city_id, id)) {
-          return absl::AlreadyExistsError(absl::StrCat(
-              "cannot restore: customer ", duplicate->code, " has the ", duplicate->reason));
+        if (auto duplicate = FindDuplicate(c, customer->tax_id(), customer->name(), city_id, id)) {
+          return absl::AlreadyExistsError(absl::StrCat("cannot restore: customer ", duplicate->code,
+                                                       " has the ", duplicate->reason));
         }
         sql::PreparedStatement& stmt = c.Prepare(
             "UPDATE customers SET deleted_at = NULL, version = version + 1, updated_at = ?"
@@ -229,11 +228,10 @@ absl::Status CustomerMoves::Purge(const CallContext& call, int64_t id) {
     if (!customer || !customer->in_recycle_bin()) {
       return absl::NotFoundError(absl::StrCat("customer ", id, " is not in the recycle bin"));
     }
-    for (const char* statement :
-         {"DELETE FROM customer_events WHERE customer_id = ?",
-          "DELETE FROM contacts WHERE customer_id = ?",
-          "DELETE FROM customer_shares WHERE customer_id = ?",
-          "DELETE FROM customers WHERE id = ?"}) {
+    for (const char* statement : {"DELETE FROM customer_events WHERE customer_id = ?",
+                                  "DELETE FROM contacts WHERE customer_id = ?",
+                                  "DELETE FROM customer_shares WHERE customer_id = ?",
+                                  "DELETE FROM customers WHERE id = ?"}) {
       sql::PreparedStatement& stmt = c.Prepare(statement);
       stmt.setInt64(1, id);
       stmt.executeUpdate();

@@ -8,13 +8,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "common/feed/change_log.h"
+#include "common/base/status_util.h"
 #include "common/db/database.h"
-#include "common/feed/versioned_rows.h"
 #include "common/db/record_helpers.h"
 #include "common/db/sql_time.h"
 #include "common/db/sql_where.h"
-#include "common/base/status_util.h"
+#include "common/feed/change_log.h"
+#include "common/feed/versioned_rows.h"
 #include "services/customer/customer_access.h"
 #include "services/customer/customer_code.h"
 #include "services/customer/customer_row.h"
@@ -29,17 +29,15 @@ using v1::ListCustomersRequest;
 // Customers as the versioned-row helpers see them: a change is made only to a
 // customer the caller may write (others are NOT_FOUND).
 RecordTable<Customer> CustomerTable(const CallContext& call) {
-  return {"customers", "customer",
-          [&call](MySqlConnection& c, int64_t id, bool for_update) {
+  return {"customers", "customer", [&call](MySqlConnection& c, int64_t id, bool for_update) {
             return for_update ? LoadCustomer(c, call.caller, id, Access::kWrite, true)
                               : LoadCustomerRow(c, id, false);
           }};
 }
 
 absl::Status DuplicateError(const Duplicate& duplicate) {
-  return absl::AlreadyExistsError(
-      absl::StrCat("a customer with the ", duplicate.reason, " already exists (",
-                   duplicate.code, ")"));
+  return absl::AlreadyExistsError(absl::StrCat("a customer with the ", duplicate.reason,
+                                               " already exists (", duplicate.code, ")"));
 }
 
 // Checks references and duplicates of a customer about to be written and
@@ -190,8 +188,12 @@ absl::StatusOr<Customer> CustomerRepository::Create(const CallContext& call,
     const std::string prefix = CodePrefix(created.importance(), AreaCodeOf(c, city_id));
     created.set_code(FormatCustomerCode(prefix, ReserveCodeSequence(c, prefix, 1)));
     const Owner owner = to_pool ? Owner{} : OwnerOf(call.caller);
-    RowExtras extras{city_id, owner.employee_id, owner.department_id, owner.department_path,
-                     request_key, FormatSqlDateTime(call.Now())};
+    RowExtras extras{city_id,
+                     owner.employee_id,
+                     owner.department_id,
+                     owner.department_path,
+                     request_key,
+                     FormatSqlDateTime(call.Now())};
     sql::PreparedStatement& stmt =
         c.Prepare(absl::StrCat(kCustomerInsertHead, kCustomerInsertGroup));
     BindCustomerInsert(stmt, 1, created, extras);
@@ -275,7 +277,7 @@ absl::StatusOr<CustomerPage> CustomerRepository::List(const CallContext& call,
                                                       const ListCustomersRequest& request,
                                                       int page_size,
                                                       const std::optional<ListPosition>& after,
-                                                       bool count_total) {
+                                                      bool count_total) {
   return db_.Run(
       "customer.list", call.deadline, [&](MySqlConnection& c) -> absl::StatusOr<CustomerPage> {
         CustomerPage page;
@@ -289,14 +291,14 @@ absl::StatusOr<CustomerPage> CustomerRepository::List(const CallContext& call,
           if (column.empty()) {
             page_where.And(absl::StrCat("c.id", cmp, "?"), {after->id});
           } else {
-            page_where.And(absl::StrCat("(", column, cmp, "? OR (", column, " = ? AND c.id", cmp,
-                                        "?))"),
-                           {after->value, after->value, after->id});
+            page_where.And(
+                absl::StrCat("(", column, cmp, "? OR (", column, " = ? AND c.id", cmp, "?))"),
+                {after->value, after->value, after->id});
           }
         }
-        const std::string order =
-            column.empty() ? absl::StrCat(" ORDER BY c.id", dir)
-                           : absl::StrCat(" ORDER BY ", column, dir, ", c.id", dir);
+        const std::string order = column.empty()
+                                      ? absl::StrCat(" ORDER BY c.id", dir)
+                                      : absl::StrCat(" ORDER BY ", column, dir, ", c.id", dir);
         sql::PreparedStatement& rows =
             c.Prepare(absl::StrCat(kCustomerSelect, page_where.Sql(), order, " LIMIT ?"));
         const int index = page_where.Bind(rows);

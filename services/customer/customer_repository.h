@@ -69,8 +69,9 @@ class CustomerRepository {
 
   // `request` is validated; `after` is where the page starts (or nullopt).
   // total_size is only counted with `count_total`.
-  absl::StatusOr<CustomerPage> List(const CallContext& call, const v1::ListCustomersRequest& request,
-                                    int page_size, const std::optional<ListPosition>& after,
+  absl::StatusOr<CustomerPage> List(const CallContext& call,
+                                    const v1::ListCustomersRequest& request, int page_size,
+                                    const std::optional<ListPosition>& after,
                                     bool count_total = true);
 
  private:

@@ -21,7 +21,6 @@ extern const char kCustomerSelect[];
 // filled (see CustomerRepository); nor is the suggested grade.
 v1::Customer ReadCustomer(sql::ResultSet& rs);
 
-
 // What a customer row holds beyond the message's mutable fields.
 struct RowExtras {
   int64_t city_id = 0;  // 0: no city
@@ -48,8 +47,8 @@ v1::Customer InsertedCustomer(const v1::Customer& customer, int64_t id, const Ro
 
 // "UPDATE customers SET <every mutable column>, version = version + 1 ... WHERE id = ?"
 extern const char kCustomerUpdate[];
-void BindCustomerUpdate(sql::PreparedStatement& stmt, const v1::Customer& customer,
-                        int64_t city_id, const std::string& now);
+void BindCustomerUpdate(sql::PreparedStatement& stmt, const v1::Customer& customer, int64_t city_id,
+                        const std::string& now);
 
 // Importance as the code letter.
 char ImportanceLetter(v1::CustomerImportance importance);

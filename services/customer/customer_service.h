@@ -37,7 +37,7 @@ namespace crm::customer {
 struct CustomerServiceDeps {
   const OrgClient* org = nullptr;
   const GradePolicy* grades = nullptr;
-  absl::TimeZone zone;  // the company's days (joined dates, care reminders)
+  absl::TimeZone zone;         // the company's days (joined dates, care reminders)
   BulkLoads* loads = nullptr;  // imports mark themselves running here
 };
 

@@ -10,26 +10,29 @@
 #include "absl/strings/str_cat.h"
 #include "common/base/dates.h"
 #include "common/base/status_util.h"
+#include "common/rpc/update_mask.h"
 #include "common/text/text_checks.h"
 #include "crm/customer/v1/customer.pb.h"
 #include "services/customer/reference_handlers.h"
-#include "common/rpc/update_mask.h"
 
 namespace crm::customer {
 namespace {
 
 using v1::Customer;
 
-
-#define CRM_TEXT_FIELD(f)                                                                    \
-  {                                                                                          \
-#f, {[](const Customer& from, Customer& to) { to.set_##f(TrimText(from.f())); },         \
-         [](const Customer& c) { return !c.f().empty(); } } \
+#define CRM_TEXT_FIELD(f)                                                         \
+  {                                                                               \
+#f, {                                                                         \
+      [](const Customer& from, Customer& to) { to.set_##f(TrimText(from.f())); }, \
+          [](const Customer& c) { return !c.f().empty(); }                        \
+    }                                                                             \
   }
-#define CRM_SCALAR_FIELD(f)                                                         \
-  {                                                                                 \
-#f, {[](const Customer& from, Customer& to) { to.set_##f(from.f()); },          \
-         [](const Customer& c) { return c.f() != 0; } } \
+#define CRM_SCALAR_FIELD(f)                                             \
+  {                                                                     \
+#f, {                                                               \
+      [](const Customer& from, Customer& to) { to.set_##f(from.f()); }, \
+          [](const Customer& c) { return c.f() != 0; }                  \
+    }                                                                   \
   }
 
 const MaskFields<Customer>& MutableFields() {
@@ -136,7 +139,8 @@ absl::Status ValidateCustomer(const Customer& c, const std::string& prefix) {
   CheckText(v, field("city"), c.city(), 64, Presence::kOptional);
   CheckText(v, field("address"), c.address(), 500, Presence::kOptional);
   CheckText(v, field("postcode"), c.postcode(), 16, Presence::kOptional);
-  if (!AllOf(c.postcode(), [](char ch) { return absl::ascii_isalnum(ch) || ch == '-' || ch == ' '; })) {
+  if (!AllOf(c.postcode(),
+             [](char ch) { return absl::ascii_isalnum(ch) || ch == '-' || ch == ' '; })) {
     v.Add(field("postcode"), "must hold only letters, digits, '-' and spaces");
   }
   CheckPhone(v, field("phone"), c.phone());
@@ -162,7 +166,8 @@ absl::Status ValidateCustomer(const Customer& c, const std::string& prefix) {
   }
   CheckText(v, field("bank"), c.bank(), 128, Presence::kOptional);
   CheckText(v, field("bank_account"), c.bank_account(), 64, Presence::kOptional);
-  if (!AllOf(c.bank_account(), [](char ch) { return absl::ascii_isdigit(ch) || ch == ' ' || ch == '-'; })) {
+  if (!AllOf(c.bank_account(),
+             [](char ch) { return absl::ascii_isdigit(ch) || ch == ' ' || ch == '-'; })) {
     v.Add(field("bank_account"), "must hold only digits, spaces and '-'");
   }
   for (auto [name, value] :
@@ -186,8 +191,8 @@ absl::Status ValidateCustomer(const Customer& c, const std::string& prefix) {
             "SIGNED, FOLLOWING_UP or TERMINATED");
   CheckEnum(v, field("grade"), v1::CustomerGrade_IsValid(c.grade()), c.grade(),
             "EFFECTIVE, POTENTIAL or INTENDED");
-  CheckEnum(v, field("importance"), v1::CustomerImportance_IsValid(c.importance()),
-            c.importance(), "IMPORTANT, NORMAL or POTENTIAL");
+  CheckEnum(v, field("importance"), v1::CustomerImportance_IsValid(c.importance()), c.importance(),
+            "IMPORTANT, NORMAL or POTENTIAL");
   return v.ToStatus();
 }
 

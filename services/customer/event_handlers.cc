@@ -11,17 +11,16 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
-#include "common/rpc/paging.h"
+#include "common/base/status_util.h"
 #include "common/db/record_helpers.h"
 #include "common/db/sql_time.h"
-#include "common/base/status_util.h"
+#include "common/rpc/paging.h"
 #include "common/text/text_checks.h"
 #include "services/customer/customer_validation.h"
 #include "services/customer/reference_handlers.h"
 
 namespace crm::customer {
 namespace {
-
 
 // Within what a DATETIME column holds (years 1000 to 9999).
 bool IsStorableTime(const google::protobuf::Timestamp& t) {

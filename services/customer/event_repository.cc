@@ -7,14 +7,14 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
-#include "common/feed/change_log.h"
+#include "common/base/status_util.h"
 #include "common/db/database.h"
 #include "common/db/keyset_page.h"
-#include "common/feed/versioned_rows.h"
 #include "common/db/record_helpers.h"
 #include "common/db/sql_time.h"
 #include "common/db/sql_where.h"
-#include "common/base/status_util.h"
+#include "common/feed/change_log.h"
+#include "common/feed/versioned_rows.h"
 #include "crm/customer/v1/reference.pb.h"
 #include "services/customer/customer_access.h"
 

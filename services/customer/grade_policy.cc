@@ -3,8 +3,8 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "common/text/decimal_text.h"
 #include "common/base/logging.h"
+#include "common/text/decimal_text.h"
 
 namespace crm::customer {
 

@@ -1,8 +1,8 @@
 // crm-customer: the customer service process.
 #include "common/backend/backend_main.h"
-#include "common/rpc/channel_factory.h"
 #include "common/base/config.h"
 #include "common/base/dates.h"
+#include "common/rpc/channel_factory.h"
 #include "common/rpc/tls_credentials.h"
 #include "services/customer/customer_service.h"
 #include "services/customer/org_client.h"
@@ -23,11 +23,11 @@ int main(int argc, char** argv) {
   spec.make_services =
       [](crm::BackendContext& context) -> absl::StatusOr<std::vector<crm::BackendService>> {
     crm::Config& config = context.config;
-    const std::string org_address = config.GetString(
-        "org-addr", "127.0.0.1:50064",
-        "the org service: employees, system parameters, and its change feed");
-    const auto feed_interval = std::chrono::milliseconds(config.GetInt(
-        "org-feed-interval-ms", 2000, "how often the org feed is read (0: never)"));
+    const std::string org_address =
+        config.GetString("org-addr", "127.0.0.1:50064",
+                         "the org service: employees, system parameters, and its change feed");
+    const auto feed_interval = std::chrono::milliseconds(
+        config.GetInt("org-feed-interval-ms", 2000, "how often the org feed is read (0: never)"));
     const auto settings_interval = std::chrono::milliseconds(config.GetInt(
         "settings-refresh-ms", 30000,
         "how often the grade thresholds are re-read from the system parameters (0: never)"));
@@ -61,10 +61,11 @@ int main(int argc, char** argv) {
           std::make_unique<crm::customer::SearchIndexer>(context.db, index_interval, loads.get()));
     }
     std::vector<crm::BackendService> services;
-    services.push_back({std::make_unique<crm::customer::CustomerServiceImpl>(
-                            context.db, context.methods,
-                            crm::customer::CustomerServiceDeps{org.get(), grades.get(), *zone, loads.get()}),
-                        crm::customer::v1::CustomerService::service_full_name()});
+    services.push_back(
+        {std::make_unique<crm::customer::CustomerServiceImpl>(
+             context.db, context.methods,
+             crm::customer::CustomerServiceDeps{org.get(), grades.get(), *zone, loads.get()}),
+         crm::customer::v1::CustomerService::service_full_name()});
     return services;
   };
   return crm::RunBackend(argc, argv, spec);

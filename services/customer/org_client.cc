@@ -9,8 +9,7 @@ namespace crm::customer {
 
 OrgClient::OrgClient(std::shared_ptr<grpc::Channel> channel, const IdentityKey& key,
                      std::string self)
-    : client_("org", channel, key, std::move(self)),
-      stub_(org::v1::OrgService::NewStub(channel)) {}
+    : client_("org", channel, key, std::move(self)), stub_(org::v1::OrgService::NewStub(channel)) {}
 
 absl::StatusOr<org::v1::Employee> OrgClient::GetEmployee(const CallContext& call,
                                                          int64_t id) const {
@@ -21,10 +20,9 @@ absl::StatusOr<org::v1::Employee> OrgClient::GetEmployee(const CallContext& call
 }
 
 absl::StatusOr<std::vector<org::v1::SystemParameter>> OrgClient::ListSystemParameters() const {
-  absl::StatusOr<org::v1::ListSystemParametersResponse> response =
-      client_.Call(&org::v1::OrgService::Stub::ListSystemParameters, *stub_,
-                   org::v1::ListSystemParametersRequest(), ServiceClient::Self(),
-                   "system parameters");
+  absl::StatusOr<org::v1::ListSystemParametersResponse> response = client_.Call(
+      &org::v1::OrgService::Stub::ListSystemParameters, *stub_,
+      org::v1::ListSystemParametersRequest(), ServiceClient::Self(), "system parameters");
   if (!response.ok()) return response.status();
   return std::vector<org::v1::SystemParameter>(response->parameters().begin(),
                                                response->parameters().end());

@@ -94,9 +94,9 @@ absl::Status PoolHandlers::ShareCustomer(const CallContext& call,
                                          v1::Customer* response) {
   CRM_RETURN_IF_ERROR(CheckCustomerId(request.id(), "id"));
   CRM_RETURN_IF_ERROR(CheckColleagues(call, request.employee_ids()));
-  CRM_ASSIGN_OR_RETURN(*response, moves_.Share(call, request.id(),
-                                               {request.employee_ids().begin(),
-                                                request.employee_ids().end()}));
+  CRM_ASSIGN_OR_RETURN(
+      *response, moves_.Share(call, request.id(),
+                              {request.employee_ids().begin(), request.employee_ids().end()}));
   PresentCustomer(grades_.Current(), *response);
   return absl::OkStatus();
 }
@@ -108,9 +108,9 @@ absl::Status PoolHandlers::UnshareCustomer(const CallContext& call,
   if (request.employee_ids().empty()) {
     return InvalidField("employee_ids", "name at least one colleague");
   }
-  CRM_ASSIGN_OR_RETURN(*response, moves_.Unshare(call, request.id(),
-                                                 {request.employee_ids().begin(),
-                                                  request.employee_ids().end()}));
+  CRM_ASSIGN_OR_RETURN(
+      *response, moves_.Unshare(call, request.id(),
+                                {request.employee_ids().begin(), request.employee_ids().end()}));
   PresentCustomer(grades_.Current(), *response);
   return absl::OkStatus();
 }

@@ -21,8 +21,7 @@ class PoolHandlers {
                                v1::Customer* response);
   absl::Status AssignCustomer(const CallContext& call, const v1::AssignCustomerRequest& request,
                               v1::Customer* response);
-  absl::Status TransferCustomer(const CallContext& call,
-                                const v1::TransferCustomerRequest& request,
+  absl::Status TransferCustomer(const CallContext& call, const v1::TransferCustomerRequest& request,
                                 v1::Customer* response);
   absl::Status ShareCustomer(const CallContext& call, const v1::ShareCustomerRequest& request,
                              v1::Customer* response);

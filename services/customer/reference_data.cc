@@ -7,8 +7,8 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
-#include "common/db/mysql_pool.h"
 #include "common/base/status_util.h"
+#include "common/db/mysql_pool.h"
 
 namespace crm::customer {
 namespace {
@@ -97,9 +97,10 @@ absl::Status ReferenceData::CheckCustomer(const v1::Customer& customer, const v1
   FieldViolations v;
   auto field = [&](const char* name) { return absl::StrCat(prefix, ".", name); };
   if (!HasRegion(customer.region_code())) {
-    v.Add(field("region_code"), absl::StrCat("unknown region '", customer.region_code(),
-                                             "' (see ListRegions)"));
-  } else if (!customer.city().empty() && FindCity(customer.region_code(), customer.city()) == nullptr) {
+    v.Add(field("region_code"),
+          absl::StrCat("unknown region '", customer.region_code(), "' (see ListRegions)"));
+  } else if (!customer.city().empty() &&
+             FindCity(customer.region_code(), customer.city()) == nullptr) {
     v.Add(field("city"), absl::StrCat("'", customer.city(), "' is not a city of region '",
                                       customer.region_code(), "' (see ListCities)"));
   }
@@ -110,8 +111,8 @@ absl::Status ReferenceData::CheckCustomer(const v1::Customer& customer, const v1
     if (code.empty()) continue;
     const v1::DictionaryEntry* entry = FindEntry(fields[i].kind, code);
     if (entry == nullptr) {
-      v.Add(field(fields[i].name), absl::StrCat("unknown code '", code,
-                                                "' (see ListDictionaryEntries)"));
+      v.Add(field(fields[i].name),
+            absl::StrCat("unknown code '", code, "' (see ListDictionaryEntries)"));
     } else if (entry->retired() && (before == nullptr || (before->*fields[i].get)() != code)) {
       v.Add(field(fields[i].name),
             absl::StrCat("'", code, "' is retired and cannot be given to a customer anymore"));

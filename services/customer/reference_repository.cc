@@ -8,9 +8,9 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "common/feed/change_log.h"
-#include "common/db/database.h"
 #include "common/base/status_util.h"
+#include "common/db/database.h"
+#include "common/feed/change_log.h"
 
 namespace crm::customer {
 namespace {
@@ -67,8 +67,8 @@ std::unique_ptr<v1::DictionaryEntry> LoadEntry(MySqlConnection& c, v1::Dictionar
 }
 
 absl::Status EntryNotFound(v1::DictionaryKind kind, const std::string& code) {
-  return absl::NotFoundError(absl::StrCat("no ", v1::DictionaryKind_Name(kind),
-                                          " entry with code '", code, "'"));
+  return absl::NotFoundError(
+      absl::StrCat("no ", v1::DictionaryKind_Name(kind), " entry with code '", code, "'"));
 }
 
 // A locking read of every city (rows and gaps) serialises city creation, so
@@ -81,10 +81,10 @@ absl::Status CheckAreaCodeFree(MySqlConnection& c, const std::string& area_code)
     if (other == area_code) continue;  // cities may share an area code
     if (absl::StartsWith(other, area_code) || absl::StartsWith(area_code, other)) {
       return InvalidField("city.area_code",
-                         absl::StrCat("'", area_code, "' and the area code '", other, "' of ",
-                                      std::string(rs->getString(2)),
-                                      " would make customer codes ambiguous (one is a prefix of "
-                                      "the other)"));
+                          absl::StrCat("'", area_code, "' and the area code '", other, "' of ",
+                                       std::string(rs->getString(2)),
+                                       " would make customer codes ambiguous (one is a prefix of "
+                                       "the other)"));
     }
   }
   return absl::OkStatus();
@@ -93,21 +93,21 @@ absl::Status CheckAreaCodeFree(MySqlConnection& c, const std::string& area_code)
 }  // namespace
 
 absl::StatusOr<std::vector<v1::Region>> ReferenceRepository::ListRegions(const CallContext& call) {
-  return db_.Run("region.list", call.deadline,
-                 [&](MySqlConnection& c) -> absl::StatusOr<std::vector<v1::Region>> {
-                   std::unique_ptr<sql::ResultSet> rs(
-                       c.Prepare("SELECT code, name, sort_order FROM regions"
-                                 " ORDER BY sort_order, code")
-                           .executeQuery());
-                   std::vector<v1::Region> regions;
-                   while (rs->next()) {
-                     v1::Region& r = regions.emplace_back();
-                     r.set_code(rs->getString(1));
-                     r.set_name(rs->getString(2));
-                     r.set_sort_order(rs->getInt(3));
-                   }
-                   return regions;
-                 });
+  return db_.Run(
+      "region.list", call.deadline,
+      [&](MySqlConnection& c) -> absl::StatusOr<std::vector<v1::Region>> {
+        std::unique_ptr<sql::ResultSet> rs(c.Prepare("SELECT code, name, sort_order FROM regions"
+                                                     " ORDER BY sort_order, code")
+                                               .executeQuery());
+        std::vector<v1::Region> regions;
+        while (rs->next()) {
+          v1::Region& r = regions.emplace_back();
+          r.set_code(rs->getString(1));
+          r.set_name(rs->getString(2));
+          r.set_sort_order(rs->getInt(3));
+        }
+        return regions;
+      });
 }
 
 absl::StatusOr<v1::Region> ReferenceRepository::CreateRegion(const CallContext& call,
@@ -151,10 +151,10 @@ absl::StatusOr<std::vector<v1::City>> ReferenceRepository::ListCities(
     const CallContext& call, const std::string& region_code) {
   return db_.Run(
       "city.list", call.deadline, [&](MySqlConnection& c) -> absl::StatusOr<std::vector<v1::City>> {
-        sql::PreparedStatement& stmt = c.Prepare(absl::StrCat(
-            "SELECT ", kCityColumns, " FROM cities",
-            region_code.empty() ? " WHERE ? = ''" : " WHERE region_code = ?",
-            " ORDER BY region_code, sort_order, id"));
+        sql::PreparedStatement& stmt =
+            c.Prepare(absl::StrCat("SELECT ", kCityColumns, " FROM cities",
+                                   region_code.empty() ? " WHERE ? = ''" : " WHERE region_code = ?",
+                                   " ORDER BY region_code, sort_order, id"));
         stmt.setString(1, region_code);
         std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
         std::vector<v1::City> cities;
@@ -197,8 +197,8 @@ absl::StatusOr<v1::City> ReferenceRepository::RenameCity(const CallContext& call
                                                          const std::string& name) {
   absl::StatusOr<v1::City> result = db_.RunInTransaction(
       "city.rename", call.deadline, [&](MySqlConnection& c) -> absl::StatusOr<v1::City> {
-        sql::PreparedStatement& load =
-            c.Prepare(absl::StrCat("SELECT ", kCityColumns, " FROM cities WHERE id = ? FOR UPDATE"));
+        sql::PreparedStatement& load = c.Prepare(
+            absl::StrCat("SELECT ", kCityColumns, " FROM cities WHERE id = ? FOR UPDATE"));
         load.setInt64(1, id);
         std::unique_ptr<sql::ResultSet> rs(load.executeQuery());
         if (!rs->next()) return absl::NotFoundError(absl::StrCat("no city with id ", id));

@@ -36,12 +36,9 @@ class ReferenceRepository {
                                                                bool include_retired);
   absl::StatusOr<v1::DictionaryEntry> CreateEntry(const CallContext& call,
                                                   const v1::DictionaryEntry& entry);
-  absl::StatusOr<v1::DictionaryEntry> RenameEntry(const CallContext& call,
-                                                  v1::DictionaryKind kind,
-                                                  const std::string& code,
-                                                  const std::string& name);
-  absl::StatusOr<v1::DictionaryEntry> RetireEntry(const CallContext& call,
-                                                  v1::DictionaryKind kind,
+  absl::StatusOr<v1::DictionaryEntry> RenameEntry(const CallContext& call, v1::DictionaryKind kind,
+                                                  const std::string& code, const std::string& name);
+  absl::StatusOr<v1::DictionaryEntry> RetireEntry(const CallContext& call, v1::DictionaryKind kind,
                                                   const std::string& code);
 
  private:

@@ -3,8 +3,8 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "common/rpc/page_token.h"
 #include "common/base/status_util.h"
+#include "common/rpc/page_token.h"
 #include "common/text/text_checks.h"
 #include "services/customer/customer_handlers.h"
 #include "services/customer/search_text.h"

@@ -11,8 +11,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "common/db/database.h"
 #include "common/base/logging.h"
+#include "common/db/database.h"
 #include "common/db/multi_row.h"
 #include "common/db/sql_time.h"
 #include "common/db/sql_where.h"

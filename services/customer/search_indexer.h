@@ -14,8 +14,8 @@
 
 #include "absl/status/statusor.h"
 #include "common/base/background_worker.h"
-#include "common/feed/feed_progress.h"
 #include "common/base/periodic_thread.h"
+#include "common/feed/feed_progress.h"
 
 namespace crm {
 class Database;

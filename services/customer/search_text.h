@@ -56,8 +56,7 @@ struct SearchFields {
   std::vector<std::string> contact_phones;
 };
 SearchFields NormalizeFields(absl::string_view name, absl::string_view keywords,
-                             absl::string_view phone,
-                             const std::vector<std::string>& contact_names,
+                             absl::string_view phone, const std::vector<std::string>& contact_names,
                              const std::vector<std::string>& contact_phones);
 
 // "\nfield1\nfield2\n": every non-empty field between separators.

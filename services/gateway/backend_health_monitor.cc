@@ -4,8 +4,8 @@
 #include <grpcpp/channel.h>
 #include <grpcpp/client_context.h>
 
-#include "common/rpc/health_service.h"
 #include "common/base/logging.h"
+#include "common/rpc/health_service.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "services/gateway/backend_router.h"
 

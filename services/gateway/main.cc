@@ -8,12 +8,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/auth/access_token.h"
-#include "common/base/config.h"
-#include "common/rpc/grpc_server.h"
 #include "common/auth/identity.h"
-#include "common/base/logging.h"
 #include "common/auth/permissions.h"
+#include "common/base/config.h"
+#include "common/base/logging.h"
 #include "common/base/process_start.h"
+#include "common/rpc/grpc_server.h"
 #include "common/rpc/tls_credentials.h"
 #include "services/gateway/api_key_store.h"
 #include "services/gateway/backend_health_monitor.h"
@@ -66,9 +66,9 @@ int main(int argc, char** argv) {
       "during a rotation: a second identity key whose signatures are accepted too");
   const std::string token_secret_text = config.GetString(
       "token-secret", "", "secret (32+ characters) the org service signs access tokens with");
-  const std::string token_also_accepted = config.GetString(
-      "token-secret-also-accepted", "",
-      "during a rotation: a second token secret whose tokens are accepted too");
+  const std::string token_also_accepted =
+      config.GetString("token-secret-also-accepted", "",
+                       "during a rotation: a second token secret whose tokens are accepted too");
   const auto api_key_refresh = std::chrono::milliseconds(
       config.GetInt("api-key-refresh-ms", 10000,
                     "how often API keys are fetched (a revoked key works at most this long)"));

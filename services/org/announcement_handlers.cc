@@ -8,10 +8,10 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "common/rpc/page_token.h"
 #include "common/auth/permissions.h"
-#include "common/db/record_helpers.h"
 #include "common/base/status_util.h"
+#include "common/db/record_helpers.h"
+#include "common/rpc/page_token.h"
 #include "common/text/text_checks.h"
 #include "crm/common/v1/changes.pb.h"
 #include "services/org/announcement_repository.h"
@@ -116,9 +116,9 @@ v1::AnnouncementChangeType ChangeTypeOf(common::v1::ChangeOperation operation) {
 
 }  // namespace
 
-absl::Status AnnouncementHandlers::PublishAnnouncement(const CallContext& call,
-                                           const v1::PublishAnnouncementRequest& request,
-                                           Announcement* response) {
+absl::Status AnnouncementHandlers::PublishAnnouncement(
+    const CallContext& call, const v1::PublishAnnouncementRequest& request,
+    Announcement* response) {
   // Only what a publisher sets; id, author, status and times are the server's.
   const Announcement& in = request.announcement();
   Announcement a;
@@ -138,8 +138,8 @@ absl::Status AnnouncementHandlers::PublishAnnouncement(const CallContext& call,
 }
 
 absl::Status AnnouncementHandlers::UpdateAnnouncement(const CallContext& call,
-                                          const v1::UpdateAnnouncementRequest& request,
-                                          Announcement* response) {
+                                                      const v1::UpdateAnnouncementRequest& request,
+                                                      Announcement* response) {
   const Announcement& patch = request.announcement();
   CRM_RETURN_IF_ERROR(CheckId(patch.id(), "announcement.id"));
   AnnouncementMask mask;
@@ -208,9 +208,9 @@ absl::Status AnnouncementHandlers::UpdateAnnouncement(const CallContext& call,
   return absl::OkStatus();
 }
 
-absl::Status AnnouncementHandlers::WithdrawAnnouncement(const CallContext& call,
-                                            const v1::WithdrawAnnouncementRequest& request,
-                                            Announcement* response) {
+absl::Status AnnouncementHandlers::WithdrawAnnouncement(
+    const CallContext& call, const v1::WithdrawAnnouncementRequest& request,
+    Announcement* response) {
   CRM_RETURN_IF_ERROR(CheckId(request.id(), "id"));
   auto may_edit = [&call](const Announcement& a) { return CheckMayEdit(call.caller, a); };
   CRM_ASSIGN_OR_RETURN(*response,
@@ -219,16 +219,16 @@ absl::Status AnnouncementHandlers::WithdrawAnnouncement(const CallContext& call,
 }
 
 absl::Status AnnouncementHandlers::GetAnnouncement(const CallContext& call,
-                                       const v1::GetAnnouncementRequest& request,
-                                       Announcement* response) {
+                                                   const v1::GetAnnouncementRequest& request,
+                                                   Announcement* response) {
   CRM_RETURN_IF_ERROR(CheckId(request.id(), "id"));
   CRM_ASSIGN_OR_RETURN(*response, repository_.Get(call, request.id()));
   return absl::OkStatus();
 }
 
 absl::Status AnnouncementHandlers::ListAnnouncements(const CallContext& call,
-                                        const v1::ListAnnouncementsRequest& request,
-                                        v1::ListAnnouncementsResponse* response) {
+                                                     const v1::ListAnnouncementsRequest& request,
+                                                     v1::ListAnnouncementsResponse* response) {
   if (request.page_size() < 0) return InvalidField("page_size", "must not be negative");
   AnnouncementQuery query;
   query.include_expired = request.include_expired();
@@ -264,9 +264,9 @@ absl::Status AnnouncementHandlers::ListAnnouncements(const CallContext& call,
   return absl::OkStatus();
 }
 
-absl::Status AnnouncementHandlers::ListAnnouncementChanges(const CallContext& call,
-                                               const v1::ListAnnouncementChangesRequest& request,
-                                               v1::ListAnnouncementChangesResponse* response) {
+absl::Status AnnouncementHandlers::ListAnnouncementChanges(
+    const CallContext& call, const v1::ListAnnouncementChangesRequest& request,
+    v1::ListAnnouncementChangesResponse* response) {
   FieldViolations v;
   if (request.after_cursor() < 0) v.Add("after_cursor", "must not be negative");
   if (request.page_size() < 0) v.Add("page_size", "must not be negative");

@@ -20,20 +20,24 @@ class AnnouncementHandlers {
  public:
   explicit AnnouncementHandlers(AnnouncementRepository& repository) : repository_(repository) {}
 
-  absl::Status PublishAnnouncement(const CallContext& call, const v1::PublishAnnouncementRequest& request,
-                       v1::Announcement* response);
-  absl::Status UpdateAnnouncement(const CallContext& call, const v1::UpdateAnnouncementRequest& request,
-                      v1::Announcement* response);
-  absl::Status WithdrawAnnouncement(const CallContext& call, const v1::WithdrawAnnouncementRequest& request,
-                        v1::Announcement* response);
+  absl::Status PublishAnnouncement(const CallContext& call,
+                                   const v1::PublishAnnouncementRequest& request,
+                                   v1::Announcement* response);
+  absl::Status UpdateAnnouncement(const CallContext& call,
+                                  const v1::UpdateAnnouncementRequest& request,
+                                  v1::Announcement* response);
+  absl::Status WithdrawAnnouncement(const CallContext& call,
+                                    const v1::WithdrawAnnouncementRequest& request,
+                                    v1::Announcement* response);
   absl::Status GetAnnouncement(const CallContext& call, const v1::GetAnnouncementRequest& request,
-                   v1::Announcement* response);
-  absl::Status ListAnnouncements(const CallContext& call, const v1::ListAnnouncementsRequest& request,
-                    v1::ListAnnouncementsResponse* response);
+                               v1::Announcement* response);
+  absl::Status ListAnnouncements(const CallContext& call,
+                                 const v1::ListAnnouncementsRequest& request,
+                                 v1::ListAnnouncementsResponse* response);
   // The OA system's pull: every publication, edit and withdrawal in commit order.
   absl::Status ListAnnouncementChanges(const CallContext& call,
-                           const v1::ListAnnouncementChangesRequest& request,
-                           v1::ListAnnouncementChangesResponse* response);
+                                       const v1::ListAnnouncementChangesRequest& request,
+                                       v1::ListAnnouncementChangesResponse* response);
 
  private:
   AnnouncementRepository& repository_;

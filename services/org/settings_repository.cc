@@ -8,11 +8,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "common/feed/change_log.h"
+#include "common/base/status_util.h"
 #include "common/db/database.h"
 #include "common/db/record_helpers.h"
 #include "common/db/sql_time.h"
-#include "common/base/status_util.h"
+#include "common/feed/change_log.h"
 
 namespace crm::org {
 namespace {

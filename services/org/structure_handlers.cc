@@ -4,8 +4,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/base/dates.h"
-#include "common/rpc/page_token.h"
 #include "common/base/status_util.h"
+#include "common/rpc/page_token.h"
 #include "common/text/text_checks.h"
 #include "services/org/structure_repository.h"
 

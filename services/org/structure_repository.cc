@@ -9,12 +9,12 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "common/feed/change_log.h"
+#include "common/base/status_util.h"
 #include "common/db/database.h"
 #include "common/db/record_helpers.h"
 #include "common/db/sql_time.h"
 #include "common/db/sql_where.h"
-#include "common/base/status_util.h"
+#include "common/feed/change_log.h"
 
 namespace crm::org {
 namespace {

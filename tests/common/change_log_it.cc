@@ -9,9 +9,9 @@
 #include <thread>
 
 #include "absl/time/clock.h"
-#include "common/feed/change_log.h"
 #include "common/db/database.h"
 #include "common/db/migrations.h"
+#include "common/feed/change_log.h"
 #include "crm/common/v1/audit.pb.h"
 #include "crm/common/v1/changes.pb.h"
 #include "crm/customer/v1/customer.pb.h"

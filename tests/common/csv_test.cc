@@ -26,7 +26,9 @@ absl::StatusOr<Records> Read(const std::vector<std::string>& slices) {
   return records;
 }
 
-absl::StatusOr<Records> Read(const std::string& text) { return Read(std::vector<std::string>{text}); }
+absl::StatusOr<Records> Read(const std::string& text) {
+  return Read(std::vector<std::string>{text});
+}
 
 TEST(CsvReaderTest, ReadsQuotedFieldsLineBreaksAndEmptyFields) {
   const std::string text =
@@ -39,8 +41,8 @@ TEST(CsvReaderTest, ReadsQuotedFieldsLineBreaksAndEmptyFields) {
   ASSERT_TRUE(records.ok()) << records.status();
   ASSERT_EQ(records->size(), 4u);
   EXPECT_EQ((*records)[0], (std::vector<std::string>{"name", "city", "remarks"}));
-  EXPECT_EQ((*records)[1],
-            (std::vector<std::string>{"上海华东电气有限公司", "上海", "第一行\n第二行, 还有\"引号\""}));
+  EXPECT_EQ((*records)[1], (std::vector<std::string>{"上海华东电气有限公司", "上海",
+                                                     "第一行\n第二行, 还有\"引号\""}));
   EXPECT_EQ((*records)[2], (std::vector<std::string>{"", "", ""}));
   EXPECT_EQ((*records)[3], (std::vector<std::string>{"last", "row", "no newline"}));
 

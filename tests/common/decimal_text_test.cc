@@ -15,8 +15,8 @@ TEST(DecimalTextTest, ParsesUpToTheScale) {
 }
 
 TEST(DecimalTextTest, RefusesWhatIsNotADecimal) {
-  for (const char* bad : {"", "-", "1.234", "1.", ".5", "1,000", "1e3", " 1", "92233720368547758.08",
-                          "abc"}) {
+  for (const char* bad :
+       {"", "-", "1.234", "1.", ".5", "1,000", "1e3", " 1", "92233720368547758.08", "abc"}) {
     EXPECT_FALSE(ParseDecimal(bad, 2).has_value()) << bad;
   }
 }

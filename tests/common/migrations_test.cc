@@ -1,8 +1,9 @@
 // Migration files: names, checksums, statement splitting and the plan.
-#include "common/auth/digest.h"
 #include "common/db/migrations.h"
 
 #include <gtest/gtest.h>
+
+#include "common/auth/digest.h"
 
 namespace crm {
 namespace {

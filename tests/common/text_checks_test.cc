@@ -5,8 +5,8 @@
 
 #include "common/base/logging.h"
 #include "common/base/request_id.h"
-#include "common/db/sql_time.h"
 #include "common/base/status_util.h"
+#include "common/db/sql_time.h"
 
 namespace crm {
 namespace {

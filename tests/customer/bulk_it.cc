@@ -91,16 +91,17 @@ constexpr char kHeader[] =
     "contact_name,contact_mobile\n";
 
 TEST_F(BulkTest, GoodRowsLandBadRowsAreReportedWithTheirRowNumbers) {
-  const std::string csv = absl::StrCat(
-      kHeader,
-      "上海华东电气有限公司,east,上海,91310000MA1FL0001X,i,SIGNED,60000000.50,520,王建国,13912345678\n",
-      "\"杭州\"\"西湖\"\"贸易, 有限公司\",east,杭州,,n,,,,,\n",             // quotes and a comma
-      ",east,上海,,,,,,,\n",                                                 // 3: no name
-      "广州某某公司,south,上海,,,,,,,\n",                                   // 4: city not in region
-      "深圳某某公司,south,深圳,,,FLYING,12.345,many,,\n",                    // 5: three bad values
-      "北京某某公司,north,北京,91310000MA1FL0001X,,,,,,\n",                  // 6: tax ID of row 1
-      "杭州某某公司,east,杭州,,,,,,李四,not-a-phone\n",                       // 7: bad contact phone
-      "上海华东电气有限公司,east,上海,,,,,,,\n");                            // 8: same name, city as 1
+  const std::string csv =
+      absl::StrCat(kHeader,
+                   "上海华东电气有限公司,east,上海,91310000MA1FL0001X,i,SIGNED,60000000.50,520,"
+                   "王建国,13912345678\n",
+                   "\"杭州\"\"西湖\"\"贸易, 有限公司\",east,杭州,,n,,,,,\n",  // quotes and a comma
+                   ",east,上海,,,,,,,\n",                                     // 3: no name
+                   "广州某某公司,south,上海,,,,,,,\n",                    // 4: city not in region
+                   "深圳某某公司,south,深圳,,,FLYING,12.345,many,,\n",    // 5: three bad values
+                   "北京某某公司,north,北京,91310000MA1FL0001X,,,,,,\n",  // 6: tax ID of row 1
+                   "杭州某某公司,east,杭州,,,,,,李四,not-a-phone\n",      // 7: bad contact phone
+                   "上海华东电气有限公司,east,上海,,,,,,,\n");            // 8: same name, city as 1
   auto result = ImportCsv(csv);
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_EQ(result->rows_read(), 8);
@@ -147,8 +148,8 @@ TEST_F(BulkTest, GoodRowsLandBadRowsAreReportedWithTheirRowNumbers) {
   // The change log holds each new record exactly as it reads back.
   auto state_of = [&](const std::string& type, int64_t id, google::protobuf::Message& state) {
     auto c = pool_->Acquire();
-    sql::PreparedStatement& stmt = (*c)->Prepare(
-        "SELECT state FROM change_log WHERE entity_type = ? AND entity_id = ?");
+    sql::PreparedStatement& stmt =
+        (*c)->Prepare("SELECT state FROM change_log WHERE entity_type = ? AND entity_id = ?");
     stmt.setString(1, type);
     stmt.setInt64(2, id);
     std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
@@ -166,8 +167,10 @@ TEST_F(BulkTest, GoodRowsLandBadRowsAreReportedWithTheirRowNumbers) {
   ASSERT_TRUE(read_contact.ok());
   EXPECT_EQ(logged_contact.DebugString(), read_contact->DebugString());
   // Every new customer and contact is in the change log.
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM change_log WHERE entity_type = 'crm.customer.v1.Customer'"), 2);
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM change_log WHERE entity_type = 'crm.customer.v1.Contact'"), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM change_log WHERE entity_type = 'crm.customer.v1.Customer'"),
+            2);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM change_log WHERE entity_type = 'crm.customer.v1.Contact'"),
+            1);
 }
 
 TEST_F(BulkTest, ManyBatchesGetUniqueCodesAndADuplicateAcrossBatchesIsCaught) {
@@ -303,9 +306,9 @@ TEST_F(BulkTest, AStreamWithoutEndKeepsWholeBatchesOnlyAndProtocolErrorsAreRefus
 TEST_F(BulkTest, AnExportOfAFilteredListIsThatListAndImportsAgain) {
   std::string csv = absl::StrCat(kHeader);
   for (int i = 0; i < 1234; ++i) {
-    absl::StrAppend(&csv, "导出客户", i, i % 3 == 0 ? ",south,广州" : ",east,上海", ",TAX", i,
-                    ",,", i % 2 ? "SIGNED" : "", ",", i * 1000, ".5,", i, ",联系人", i,
-                    ",1390000", 1000 + i, "\n");
+    absl::StrAppend(&csv, "导出客户", i, i % 3 == 0 ? ",south,广州" : ",east,上海", ",TAX", i, ",,",
+                    i % 2 ? "SIGNED" : "", ",", i * 1000, ".5,", i, ",联系人", i, ",1390000",
+                    1000 + i, "\n");
   }
   auto imported = ImportCsv(csv, v1::ImportOptions::MODE_CREATE, false, 65536);
   ASSERT_TRUE(imported.ok()) << imported.status();
@@ -342,7 +345,8 @@ TEST_F(BulkTest, AnExportOfAFilteredListIsThatListAndImportsAgain) {
 
   v1::ExportCustomersRequest paged;
   paged.mutable_query()->set_page_size(5);
-  EXPECT_EQ(bulk_->ExportCustomers(head_, paged).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(bulk_->ExportCustomers(head_, paged).status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace

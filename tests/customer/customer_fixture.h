@@ -10,9 +10,9 @@
 #include <optional>
 #include <string>
 
+#include "common/base/status_util.h"
 #include "common/db/database.h"
 #include "common/db/migrations.h"
-#include "common/base/status_util.h"
 #include "services/customer/customer_moves.h"
 #include "services/customer/customer_repository.h"
 #include "services/customer/reference_repository.h"

@@ -127,9 +127,10 @@ TEST_F(CustomerRepositoryTest, ListsSortByEachOrderAndPageWithoutGapsOrRepeats) 
     c.set_joined_date("2026-0" + std::to_string(i + 1) + "-10");
     ASSERT_TRUE(repo_->Create(call_, c, "", false).ok());
   }
-  for (auto order : {v1::ListCustomersRequest::ORDER_BY_NAME, v1::ListCustomersRequest::ORDER_BY_CODE,
-                     v1::ListCustomersRequest::ORDER_BY_JOINED_DATE,
-                     v1::ListCustomersRequest::ORDER_BY_LAST_ACTIVITY}) {
+  for (auto order :
+       {v1::ListCustomersRequest::ORDER_BY_NAME, v1::ListCustomersRequest::ORDER_BY_CODE,
+        v1::ListCustomersRequest::ORDER_BY_JOINED_DATE,
+        v1::ListCustomersRequest::ORDER_BY_LAST_ACTIVITY}) {
     for (bool descending : {false, true}) {
       v1::ListCustomersRequest request;
       request.set_order_by(order);
@@ -186,9 +187,11 @@ TEST_F(CustomerRepositoryTest, SharedColleaguesSeeButCannotChange) {
   EXPECT_EQ(shared->shared_with_employee_ids_size(), 1);
   EXPECT_TRUE(repo_->Get(colleague, created->id()).ok());
   EXPECT_EQ(ListAll(colleague)->total_size, 1);
-  EXPECT_EQ(repo_->Update(colleague, created->id(), "", [](v1::Customer&) {
-    return absl::OkStatus();
-  }).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(
+      repo_->Update(colleague, created->id(), "", [](v1::Customer&) { return absl::OkStatus(); })
+          .status()
+          .code(),
+      absl::StatusCode::kNotFound);
   ASSERT_TRUE(moves_->Unshare(owner, created->id(), {22}).ok());
   EXPECT_EQ(repo_->Get(colleague, created->id()).status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(ListAll(colleague)->total_size, 0);
@@ -210,7 +213,8 @@ TEST_F(CustomerRepositoryTest, TheRecycleBinRestoresAndPurges) {
   EXPECT_EQ(repo_->Get(call_, kept->id())->name(), "恢复的客户");
   ASSERT_TRUE(moves_->Purge(admin, purged->id()).ok());
   EXPECT_EQ(Count("SELECT COUNT(*) FROM customers"), 1);
-  EXPECT_EQ(moves_->Purge(admin, kept->id()).code(), absl::StatusCode::kNotFound);  // not in the bin
+  EXPECT_EQ(moves_->Purge(admin, kept->id()).code(),
+            absl::StatusCode::kNotFound);  // not in the bin
 }
 
 TEST_F(CustomerRepositoryTest, AreaCodesStayPrefixFree) {

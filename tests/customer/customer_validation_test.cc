@@ -64,9 +64,9 @@ TEST(CustomerValidationTest, ChecksTheNewFields) {
   c.set_type_code("Buyer!");
   absl::Status status = ValidateCustomer(c, "customer");
   const std::string message(status.message());
-  for (const char* field : {"customer.qq", "customer.tax_id", "customer.joined_date",
-                            "customer.annual_revenue", "customer.employee_count",
-                            "customer.type_code"}) {
+  for (const char* field :
+       {"customer.qq", "customer.tax_id", "customer.joined_date", "customer.annual_revenue",
+        "customer.employee_count", "customer.type_code"}) {
     EXPECT_NE(message.find(field), std::string::npos) << field << " in " << message;
   }
 }

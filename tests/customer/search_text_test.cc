@@ -40,9 +40,9 @@ TEST(SearchTextTest, DocumentsKeepFieldsApart) {
   EXPECT_EQ(doc, "\n上海华东电气有限公司\n电气 配电柜\n02162588001\n王建国\n13800138000\n");
   EXPECT_EQ(DocumentFields(doc).size(), 5u);
   const std::vector<std::string> grams = DocumentGrams(doc);
-  for (const char* gram : {"上海", "华东", "东电", "公司", "司\x1f", "\x1e上", "\x1e上海",
-                           "\x1e上海华东电气", "0216", "001\x1f", "1\x1f", "\x1e王建",
-                           "\x1e王建国", "建国"}) {
+  for (const char* gram :
+       {"上海", "华东", "东电", "公司", "司\x1f", "\x1e上", "\x1e上海", "\x1e上海华东电气", "0216",
+        "001\x1f", "1\x1f", "\x1e王建", "\x1e王建国", "建国"}) {
     EXPECT_TRUE(Holds(grams, gram)) << gram;
   }
   EXPECT_FALSE(Holds(grams, "\x1e上海华东电气有"));  // field starts: six characters at most
@@ -71,8 +71,8 @@ TEST(SearchTextTest, QueryGramsOfTheIssueExample) {
 // required grams are in the document's, its prefix matches one, and a field
 // that starts with (or equals) the query holds its start (exact) gram.
 TEST(SearchTextTest, EverySubstringFindsItsDocument) {
-  const std::vector<std::string> alphabet = {"华", "东", "电", "气", "上", "海", "a", "B", "c",
-                                             "1", "2", "3", " ", "-", "Ｘ", "公", "司", "😀"};
+  const std::vector<std::string> alphabet = {"华", "东", "电", "气", "上", "海", "a",  "B",  "c",
+                                             "1",  "2",  "3",  " ",  "-",  "Ｘ", "公", "司", "😀"};
   std::mt19937 random(20261122);
   for (int round = 0; round < 2000; ++round) {
     std::vector<std::string> raw(1 + random() % 3);
@@ -80,8 +80,8 @@ TEST(SearchTextTest, EverySubstringFindsItsDocument) {
       const int length = 1 + random() % 12;
       for (int i = 0; i < length; ++i) field += alphabet[random() % alphabet.size()];
     }
-    SearchFields fields = NormalizeFields(raw[0], raw.size() > 1 ? raw[1] : "",
-                                          raw.size() > 2 ? raw[2] : "", {}, {});
+    SearchFields fields =
+        NormalizeFields(raw[0], raw.size() > 1 ? raw[1] : "", raw.size() > 2 ? raw[2] : "", {}, {});
     const std::string doc = BuildDocument(fields);
     const std::vector<std::string> grams = DocumentGrams(doc);
     for (const std::string& field : DocumentFields(doc)) {
@@ -99,8 +99,7 @@ TEST(SearchTextTest, EverySubstringFindsItsDocument) {
             ASSERT_TRUE(HoldsPrefix(grams, q.required_prefix)) << doc << " / " << query;
           }
           if (from == 0 && !q.start.empty()) {
-            ASSERT_TRUE(Holds(grams, q.start))
-                << doc << " / " << query;
+            ASSERT_TRUE(Holds(grams, q.start)) << doc << " / " << query;
           }
           if (from == 0 && to == field.size()) {
             ASSERT_TRUE(Holds(grams, q.exact)) << doc << " / " << query;

@@ -30,8 +30,8 @@ class CustomerBulkTest : public ::testing::Test {
     const int64_t department = org.Department("华南销售部");
     head_ = new testing::Session(
         org.User("bulk.head", org.Employee("李经理", department), {"department_head"}));
-    sales_ = new testing::Session(
-        org.User("bulk.sales", org.Employee("张销售", department), {"sales"}));
+    sales_ =
+        new testing::Session(org.User("bulk.sales", org.Employee("张销售", department), {"sales"}));
   }
   static void TearDownTestSuite() {
     delete stack_;
@@ -111,7 +111,7 @@ TEST_F(CustomerBulkTest, GoodRowsLandAndBadRowsAreReportedByRow) {
   const std::string csv =
       "name,region_code,city,tax_id,status,annual_revenue,contact_name,contact_mobile\r\n"
       "深圳南山电子有限公司,south,深圳,91440300MA5F000001,SIGNED,1200000,陈小姐,13600000001\r\n"
-      "坏行一,south,北京,,,,,\r\n"                      // 2: 北京 is not a south city
+      "坏行一,south,北京,,,,,\r\n"                         // 2: 北京 is not a south city
       "\"广州\"\"天河\"\", 科技\",south,广州,,,abc,,\r\n"  // 3: revenue is no amount
       "汕头玩具有限公司,south,汕头,,FOLLOWING_UP,,,\r\n";
   v1::ImportCustomersResponse response;
@@ -144,7 +144,8 @@ TEST_F(CustomerBulkTest, AStreamThatBreaksOffLeavesNoHalfWrittenRow) {
   // 1,500 rows: the first batch of 1,024 is written when it fills; the rest
   // waits for the end message, which never comes.
   std::string csv = "name,region_code,city,contact_name\n";
-  for (int i = 0; i < 1500; ++i) absl::StrAppend(&csv, "断流客户", i, ",south,广州,联系人", i, "\n");
+  for (int i = 0; i < 1500; ++i)
+    absl::StrAppend(&csv, "断流客户", i, ",south,广州,联系人", i, "\n");
   v1::ImportCustomersResponse response;
   grpc::Status status = Import(*head_, csv, &response, /*send_end=*/false);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
@@ -180,7 +181,8 @@ TEST_F(CustomerBulkTest, AnExportOfAFilteredListEqualsTheList) {
   }
   v1::ImportCustomersResponse imported;
   ASSERT_TRUE(Import(*head_, csv, &imported).ok());
-  ASSERT_EQ(imported.created(), 300) << (imported.errors_size() ? imported.errors(0).message() : "");
+  ASSERT_EQ(imported.created(), 300)
+      << (imported.errors_size() ? imported.errors(0).message() : "");
 
   v1::ListCustomersRequest query;
   query.set_city("南宁");

@@ -24,9 +24,9 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "crm/customer/v1/customer_service.grpc.pb.h"
+#include "tests/support/change_feed.h"
 #include "tests/support/clients.h"
 #include "tests/support/session.h"
-#include "tests/support/change_feed.h"
 #include "tests/support/stack.h"
 
 namespace crm {
@@ -59,7 +59,7 @@ class Barrier {
 // Calls `probe` until it returns true or `timeout` passes (the search index
 // follows writes a little later).
 inline bool Eventually(const std::function<bool()>& probe,
-                std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+                       std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
   const auto give_up = std::chrono::steady_clock::now() + timeout;
   for (;;) {
     if (probe()) return true;

@@ -13,9 +13,9 @@
 #include "google/rpc/status.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
+#include "tests/support/change_feed.h"
 #include "tests/support/clients.h"
 #include "tests/support/session.h"
-#include "tests/support/change_feed.h"
 #include "tests/support/stack.h"
 
 namespace crm {
@@ -319,9 +319,12 @@ TEST_F(CustomerSliceTest, TheStreamingProxyPathCarriesCallsFaithfully) {
   testing::ChildProcess gateway;
   const std::string ports_file = stack_->LogPath("gateway-streaming") + ".ports";
   std::vector<std::string> argv = {std::string(CRM_BINARY_DIR) + "/services/gateway/crm-gateway",
-                                   "--listen=127.0.0.1:0",       "--ports-file=" + ports_file,
-                                   "--unary-fast-path=false",    "--drain-ms=0",
-                                   "--metrics-port=0",           "--health-poll-ms=200"};
+                                   "--listen=127.0.0.1:0",
+                                   "--ports-file=" + ports_file,
+                                   "--unary-fast-path=false",
+                                   "--drain-ms=0",
+                                   "--metrics-port=0",
+                                   "--health-poll-ms=200"};
   for (const std::string& backend : testing::Stack::ProcessNames()) {
     if (backend != "gateway") argv.push_back("--" + backend + "-addr=" + stack_->Address(backend));
   }

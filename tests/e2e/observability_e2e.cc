@@ -8,8 +8,8 @@
 
 #include <fstream>
 #include <future>
-#include <thread>
 #include <sstream>
+#include <thread>
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
@@ -105,9 +105,9 @@ TEST_F(ObservabilityTest, EveryProcessServesAPageThatPromtoolAccepts) {
 TEST_F(ObservabilityTest, CountersMoveByExactlyTheCallsMade) {
   auto admin = testing::Login(*gateway_, "admin", testing::kTestAdminPassword);
   ASSERT_TRUE(admin.ok()) << admin.status();
-  const std::string labels =
-      "grpc_service=\"crm.customer.v1.CustomerService\",grpc_method=\"";
-  const std::string list_ok = "grpc_server_handled_total{" + labels + "ListCustomers\",grpc_code=\"OK\"}";
+  const std::string labels = "grpc_service=\"crm.customer.v1.CustomerService\",grpc_method=\"";
+  const std::string list_ok =
+      "grpc_server_handled_total{" + labels + "ListCustomers\",grpc_code=\"OK\"}";
   const std::string get_missing =
       "grpc_server_handled_total{" + labels + "GetCustomer\",grpc_code=\"NOT_FOUND\"}";
   const std::string list_started = "grpc_server_started_total{" + labels + "ListCustomers\"}";
@@ -129,8 +129,9 @@ TEST_F(ObservabilityTest, CountersMoveByExactlyTheCallsMade) {
     v1::GetCustomerRequest request;
     request.set_id(987654321 + i);
     v1::Customer response;
-    ASSERT_EQ(stub->GetCustomer(testing::AuthContext(*admin).get(), request, &response).error_code(),
-              grpc::StatusCode::NOT_FOUND);
+    ASSERT_EQ(
+        stub->GetCustomer(testing::AuthContext(*admin).get(), request, &response).error_code(),
+        grpc::StatusCode::NOT_FOUND);
   }
   const std::string gateway_after = Scrape("gateway");
   const std::string customer_after = Scrape("customer");
@@ -145,8 +146,8 @@ TEST_F(ObservabilityTest, CountersMoveByExactlyTheCallsMade) {
     EXPECT_EQ(Value(after, get_missing) - ValueOrZero(before, get_missing), 3);
     EXPECT_EQ(Value(after, "grpc_server_calls_in_flight{" + labels + "ListCustomers\"}"), 0);
   }
-  EXPECT_EQ(Value(gateway_after, backend_not_found) - ValueOrZero(gateway_before, backend_not_found),
-            3);
+  EXPECT_EQ(
+      Value(gateway_after, backend_not_found) - ValueOrZero(gateway_before, backend_not_found), 3);
 }
 
 TEST_F(ObservabilityTest, AMethodNoProtoDeclaresIsCountedAsUnknown) {
@@ -163,7 +164,8 @@ TEST_F(ObservabilityTest, AMethodNoProtoDeclaresIsCountedAsUnknown) {
     EXPECT_FALSE(done.get_future().get().ok());
   }
   const std::string after = Scrape("gateway");
-  const std::string unknown = "grpc_server_started_total{grpc_service=\"unknown\",grpc_method=\"unknown\"}";
+  const std::string unknown =
+      "grpc_server_started_total{grpc_service=\"unknown\",grpc_method=\"unknown\"}";
   EXPECT_EQ(Value(after, unknown) - ValueOrZero(before, unknown), 2);
   EXPECT_EQ(after.find("NoSuchMethod"), std::string::npos);
 }
@@ -171,15 +173,16 @@ TEST_F(ObservabilityTest, AMethodNoProtoDeclaresIsCountedAsUnknown) {
 // Lines of a process's log that carry this trace id (logs are flushed in
 // batches: wait for them a little).
 std::vector<std::string> ObservabilityTest::LinesWithTrace(const std::string& process,
-                                                          const std::string& trace_id,
-                                                          size_t at_least) {
+                                                           const std::string& trace_id,
+                                                           size_t at_least) {
   std::vector<std::string> found;
   for (int attempt = 0; attempt < 40 && found.size() < at_least; ++attempt) {
     if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
     found.clear();
     std::istringstream lines(ReadLog(process));
     for (std::string line; std::getline(lines, line);) {
-      if (line.find("\"trace_id\":\"" + trace_id + "\"") != std::string::npos) found.push_back(line);
+      if (line.find("\"trace_id\":\"" + trace_id + "\"") != std::string::npos)
+        found.push_back(line);
     }
   }
   return found;
@@ -266,7 +269,8 @@ TEST_F(ObservabilityTest, NoSecretAppearsInAnyLog) {
                                       account.api_key(),           testing::kTestIdentityKey,
                                       testing::kTestTokenSecret};
   for (const std::string& process : testing::Stack::ProcessNames()) {
-    if (process != "gateway") secrets.push_back(testing::MariaDbServer::Get().ServicePassword(process));
+    if (process != "gateway")
+      secrets.push_back(testing::MariaDbServer::Get().ServicePassword(process));
   }
   for (const std::string& process : testing::Stack::ProcessNames()) {
     const std::string log = ReadLog(process);

@@ -77,12 +77,14 @@ TEST_F(ReadinessTest, ABackendWithoutItsDatabaseIsAliveButNotReadyAndComesBack) 
   testing::MariaDbServer::Get().Stop();
   EXPECT_TRUE(Becomes("customer", HealthCheckResponse::NOT_SERVING, std::chrono::seconds(20)));
   EXPECT_EQ(Health("customer", "liveness"), HealthCheckResponse::SERVING);
-  EXPECT_EQ(Health("customer", "crm.customer.v1.CustomerService"), HealthCheckResponse::NOT_SERVING);
+  EXPECT_EQ(Health("customer", "crm.customer.v1.CustomerService"),
+            HealthCheckResponse::NOT_SERVING);
   EXPECT_TRUE(stack_->Process("customer").running());
   EXPECT_EQ(HttpHealth("customer", "/healthz/ready"), 503);
   EXPECT_EQ(HttpHealth("customer", "/healthz/live"), 200);
-  EXPECT_EQ(customers->ListCustomers(testing::AuthContext(*admin).get(), list, &listed).error_code(),
-            grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(
+      customers->ListCustomers(testing::AuthContext(*admin).get(), list, &listed).error_code(),
+      grpc::StatusCode::UNAVAILABLE);
 
   // A backend started while the database is away waits for it, alive.
   stack_->Process("sales").Stop();

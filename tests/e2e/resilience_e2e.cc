@@ -4,7 +4,6 @@
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 #include <gtest/gtest.h>
-
 #include <signal.h>
 
 #include <atomic>

@@ -90,7 +90,8 @@ class StartupTest : public ::testing::Test {
     outcome.log = testing::ReadFile(log_path);
     std::istringstream lines(outcome.log);
     for (std::string line; std::getline(lines, line);) {
-      if (line.find("\"level\":\"error\"") != std::string::npos) outcome.error_lines.push_back(line);
+      if (line.find("\"level\":\"error\"") != std::string::npos)
+        outcome.error_lines.push_back(line);
     }
     return outcome;
   }
@@ -121,17 +122,17 @@ TEST_F(StartupTest, ABackendOnATakenPortExitsWithOneLine) {
 
 TEST_F(StartupTest, ABackendWhoseMetricsPortIsTakenExitsWithOneLine) {
   HeldPort taken;
-  ExpectCleanFailure(RunBackend("sales", {"--listen=127.0.0.1:0",
-                                          "--metrics-port=" + std::to_string(taken.port())}),
-                     kExitCannotStart,
-                     {"cannot serve metrics on 127.0.0.1:" + std::to_string(taken.port())});
+  ExpectCleanFailure(
+      RunBackend("sales",
+                 {"--listen=127.0.0.1:0", "--metrics-port=" + std::to_string(taken.port())}),
+      kExitCannotStart, {"cannot serve metrics on 127.0.0.1:" + std::to_string(taken.port())});
 }
 
 TEST_F(StartupTest, TheGatewayOnATakenPortExitsWithOneLine) {
   HeldPort taken;
   const std::string address = "127.0.0.1:" + std::to_string(taken.port());
-  ExpectCleanFailure(RunGateway({"--listen=" + address, "--metrics-port=-1"}),
-                     kExitCannotStart, {"cannot listen on " + address});
+  ExpectCleanFailure(RunGateway({"--listen=" + address, "--metrics-port=-1"}), kExitCannotStart,
+                     {"cannot listen on " + address});
   HeldPort metrics;
   ExpectCleanFailure(
       RunGateway({"--listen=127.0.0.1:0", "--metrics-port=" + std::to_string(metrics.port())}),
@@ -150,19 +151,17 @@ TEST_F(StartupTest, AnUnknownFlagOrBadValueExitsWithOneLineNamingIt) {
 }
 
 TEST_F(StartupTest, ABackendWhoseDatabaseNeverAnswersGivesUpWithOneLine) {
-  ExpectCleanFailure(
-      RunBackend("sales", {"--listen=127.0.0.1:0", "--metrics-port=-1",
-                           "--db-socket=" + dir_ + "/nobody-serves.sock",
-                           "--db-startup-timeout-s=1"}),
-      kExitCannotStart, {"db-startup-timeout-s", "the database is unavailable"});
+  ExpectCleanFailure(RunBackend("sales", {"--listen=127.0.0.1:0", "--metrics-port=-1",
+                                          "--db-socket=" + dir_ + "/nobody-serves.sock",
+                                          "--db-startup-timeout-s=1"}),
+                     kExitCannotStart, {"db-startup-timeout-s", "the database is unavailable"});
 }
 
 TEST_F(StartupTest, ABackendWhosePasswordIsRefusedGivesUpWithOneLine) {
-  ExpectCleanFailure(RunBackend("sales",
-                                {"--listen=127.0.0.1:0", "--metrics-port=-1",
-                                 "--db-startup-timeout-s=1"},
-                                {{"CRM_DB_PASSWORD", "not-the-password"}}),
-                     kExitCannotStart, {"db-startup-timeout-s"});
+  ExpectCleanFailure(
+      RunBackend("sales", {"--listen=127.0.0.1:0", "--metrics-port=-1", "--db-startup-timeout-s=1"},
+                 {{"CRM_DB_PASSWORD", "not-the-password"}}),
+      kExitCannotStart, {"db-startup-timeout-s"});
 }
 
 // A service whose wiring misses a method of its proto: calls of that method
@@ -191,8 +190,7 @@ TEST_F(StartupTest, AServiceWithAnUnwiredMethodDoesNotStart) {
     return services;
   };
   const std::string identity = std::string("--identity-key=") + testing::kTestIdentityKey;
-  const char* argv[] = {"crm-sales", identity.c_str(), "--listen=127.0.0.1:0",
-                        "--metrics-port=-1"};
+  const char* argv[] = {"crm-sales", identity.c_str(), "--listen=127.0.0.1:0", "--metrics-port=-1"};
   ::testing::internal::CaptureStdout();
   const int exit_code = crm::RunBackend(4, const_cast<char**>(argv), spec);
   const std::string log = ::testing::internal::GetCapturedStdout();

@@ -218,9 +218,8 @@ class TlsTest : public ::testing::Test {
                                                 std::vector<std::string> flags) {
     testing::MariaDbServer& db = testing::MariaDbServer::Get();
     std::vector<std::string> argv = {std::string(CRM_BINARY_DIR) + "/services/crm-customer",
-                                     "--db-socket=" + db.socket(),
-                                     "--org-addr=" + org.address(), "--org-feed-interval-ms=200",
-                                     "--settings-refresh-ms=200"};
+                                     "--db-socket=" + db.socket(), "--org-addr=" + org.address(),
+                                     "--org-feed-interval-ms=200", "--settings-refresh-ms=200"};
     argv.insert(argv.end(), flags.begin(), flags.end());
     return std::make_unique<Process>(
         *dir_, name, argv,

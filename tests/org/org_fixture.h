@@ -8,10 +8,10 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "common/rpc/call_context.h"
 #include "common/db/database.h"
 #include "common/db/migrations.h"
 #include "common/db/mysql_pool.h"
+#include "common/rpc/call_context.h"
 #include "tests/support/mariadb_server.h"
 
 namespace crm {

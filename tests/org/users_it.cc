@@ -4,8 +4,8 @@
 
 #include <thread>
 
-#include "common/auth/digest.h"
 #include "common/auth/access_token.h"
+#include "common/auth/digest.h"
 #include "common/auth/identity.h"
 #include "common/db/migrations.h"
 #include "services/org/auth_handlers.h"

@@ -5,11 +5,11 @@
 
 #include <vector>
 
-#include "common/auth/digest.h"
 #include "common/auth/access_token.h"
+#include "common/auth/digest.h"
 #include "common/auth/identity.h"
-#include "common/db/migrations.h"
 #include "common/auth/permissions.h"
+#include "common/db/migrations.h"
 #include "crm/customer/v1/customer_service.pb.h"
 #include "services/gateway/api_key_store.h"
 #include "services/gateway/call_authorizer.h"

@@ -3,7 +3,8 @@
 // it was told succeeded is really there. tests/perf/rolling_restart.sh runs it
 // while deploy/local/restart.sh replaces each process in turn.
 //
-//   keep_calling --target=HOST:PORT [--username=admin] [--threads=4] [--stop-file=F] [--careful=false]
+//   keep_calling --target=HOST:PORT [--username=admin] [--threads=4] [--stop-file=F]
+//   [--careful=false]
 //                [--seconds=N]
 //
 // Each thread loops over: CreateCustomer (with a request id), GetCustomer of
@@ -92,17 +93,20 @@ class Caller {
       customer::GetCustomerRequest get;
       get.set_id(created.id());
       customer::Customer read;
-      Timed("GetCustomer", [&](grpc::ClientContext* c) { return customers_->GetCustomer(c, get, &read); });
+      Timed("GetCustomer",
+            [&](grpc::ClientContext* c) { return customers_->GetCustomer(c, get, &read); });
     }
     ListChangesRequest changes;
     changes.set_page_size(1);
     ListChangesResponse out;
-    Timed("sales.ListChanges", [&](grpc::ClientContext* c) { return sales_->ListChanges(c, changes, &out); });
+    Timed("sales.ListChanges",
+          [&](grpc::ClientContext* c) { return sales_->ListChanges(c, changes, &out); });
     Timed("feedback.ListChanges",
           [&](grpc::ClientContext* c) { return feedback_->ListChanges(c, changes, &out); });
     Timed("reporting.ListChanges",
           [&](grpc::ClientContext* c) { return reporting_->ListChanges(c, changes, &out); });
-    Timed("org.ListChanges", [&](grpc::ClientContext* c) { return org_->ListChanges(c, changes, &out); });
+    Timed("org.ListChanges",
+          [&](grpc::ClientContext* c) { return org_->ListChanges(c, changes, &out); });
   }
 
   bool Exists(int64_t id) {
@@ -162,10 +166,11 @@ int main(int argc, char** argv) {
   const std::string password = config.GetString("password", "", "that user's password");
   const int threads = static_cast<int>(config.GetInt("threads", 4, "concurrent callers"));
   const std::string stop_file = config.GetString("stop-file", "", "stop once this file exists");
-  const int seconds = static_cast<int>(config.GetInt("seconds", 0, "stop after this long (0: no limit)"));
-  const bool careful = config.GetBool(
-      "careful", true,
-      "health-check each address and wait for a ready one (false: a plain channel, for comparison)");
+  const int seconds =
+      static_cast<int>(config.GetInt("seconds", 0, "stop after this long (0: no limit)"));
+  const bool careful = config.GetBool("careful", true,
+                                      "health-check each address and wait for a ready one (false: "
+                                      "a plain channel, for comparison)");
   if (absl::Status status = config.Finish(); !status.ok()) {
     std::cerr << "keep_calling: " << status.message() << "\n" << config.Usage("keep_calling");
     return 2;
@@ -176,8 +181,9 @@ int main(int argc, char** argv) {
   // ready address within their deadline, and no retry policy.
   grpc::ChannelArguments args;
   args.SetServiceConfigJSON(
-      careful ? R"({"loadBalancingConfig":[{"round_robin":{}}],"healthCheckConfig":{"serviceName":""}})"
-              : R"({"loadBalancingConfig":[{"round_robin":{}}]})");
+      careful
+          ? R"({"loadBalancingConfig":[{"round_robin":{}}],"healthCheckConfig":{"serviceName":""}})"
+          : R"({"loadBalancingConfig":[{"round_robin":{}}]})");
   auto channel = grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
   const std::string bearer = crm::perf::BearerOrExit(channel, "keep_calling", username, password);
 
@@ -185,7 +191,8 @@ int main(int argc, char** argv) {
   std::atomic<bool> stop{false};
   const auto started = Clock::now();
   std::vector<std::thread> workers;
-  const std::string run_id = std::to_string(std::chrono::system_clock::now().time_since_epoch().count());
+  const std::string run_id =
+      std::to_string(std::chrono::system_clock::now().time_since_epoch().count());
   for (int t = 0; t < threads; ++t) {
     workers.emplace_back([&, t] {
       Caller caller(channel, bearer, tally, careful);

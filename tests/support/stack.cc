@@ -6,7 +6,6 @@
 #include <signal.h>
 
 #include <cstdio>
-
 #include <stdexcept>
 #include <thread>
 
@@ -61,8 +60,10 @@ void Stack::StartProcess(const std::string& process) {
   std::remove(ports_file.c_str());
   const std::string common_flags[] = {
       "--listen=" + (process == "gateway" ? std::string("127.0.0.1:0") : Address(process)),
-      "--drain-ms=" + std::to_string(options_.drain_ms), "--metrics-port=0",
-      "--ports-file=" + ports_file, "--log-level=" + options_.log_level,
+      "--drain-ms=" + std::to_string(options_.drain_ms),
+      "--metrics-port=0",
+      "--ports-file=" + ports_file,
+      "--log-level=" + options_.log_level,
       "--shutdown-grace-ms=" + std::to_string(options_.shutdown_grace_ms)};
   env["CRM_IDENTITY_KEY"] = kTestIdentityKey;
   if (process == "gateway") {
@@ -74,8 +75,8 @@ void Stack::StartProcess(const std::string& process) {
     argv.push_back("--api-key-refresh-ms=200");
     env["CRM_TOKEN_SECRET"] = kTestTokenSecret;
   } else {
-    argv = {std::string(CRM_BINARY_DIR) + "/services/crm-" + process,
-            "--db-socket=" + db.socket(), "--readiness-interval-ms=200"};
+    argv = {std::string(CRM_BINARY_DIR) + "/services/crm-" + process, "--db-socket=" + db.socket(),
+            "--readiness-interval-ms=200"};
     env["CRM_DB_PASSWORD"] = db.ServicePassword(process);
   }
   if (process == "customer") {

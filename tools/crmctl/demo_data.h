@@ -10,7 +10,7 @@
 namespace crm::tools {
 
 struct DemoDepartment {
-  std::string key;     // how the others refer to it
+  std::string key;  // how the others refer to it
   std::string name;
   std::string parent;  // key, or "" for top-level
 };

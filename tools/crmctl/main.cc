@@ -19,8 +19,8 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_split.h"
-#include "common/base/config.h"
 #include "common/auth/identity.h"
+#include "common/base/config.h"
 #include "crm/customer/v1/customer_service.grpc.pb.h"
 #include "crm/org/v1/org_service.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
