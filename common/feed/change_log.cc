@@ -14,14 +14,14 @@
 #include "common/db/database.h"
 #include "common/db/multi_row.h"
 #include "common/db/sql_time.h"
-#include "common/rpc/page_token.h"
+#include "common/rpc/paging.h"
 #include "crm/common/v1/audit.pb.h"
 #include "crm/common/v1/changes.pb.h"
 
 namespace crm {
 namespace {
-constexpr int kDefaultPageSize = 100;
-constexpr int kMaxPageSize = 1000;
+// Feeds and audit pages are read by machines catching up: larger pages.
+constexpr PageLimits kChangePages{100, 1000};
 constexpr char kTypeUrlPrefix[] = "type.googleapis.com/";
 constexpr char kColumns[] =
     "sequence, entity_type, entity_id, operation, actor, request_id, change_time, state_type, "
@@ -109,10 +109,10 @@ absl::Status ListChanges(Database& db, const CallContext& call,
                          const std::string& entity_type) {
   FieldViolations violations;
   if (request.after_sequence() < 0) violations.Add("after_sequence", "must not be negative");
-  if (request.page_size() < 0) violations.Add("page_size", "must not be negative");
-  CRM_RETURN_IF_ERROR(violations.ToStatus());
-  const int page_size =
-      request.page_size() == 0 ? kDefaultPageSize : std::min(request.page_size(), kMaxPageSize);
+  // The feed's position is after_sequence, not a token.
+  CRM_ASSIGN_OR_RETURN(PageRequest page,
+                       PageRequest::Parse(request.page_size(), "", 0, kChangePages, &violations));
+  const int page_size = page.size();
   return db.Run("change_log.list", call.deadline, [&](MySqlConnection& c) -> absl::Status {
     sql::PreparedStatement& stmt = c.Prepare(absl::StrCat(
         "SELECT ", kColumns, " FROM change_log WHERE sequence > ?",
@@ -140,24 +140,16 @@ absl::Status ListAuditEvents(Database& db, const CallContext& call,
                              const common::v1::ListAuditEventsRequest& request,
                              common::v1::ListAuditEventsResponse* response) {
   FieldViolations violations;
-  if (request.page_size() < 0) violations.Add("page_size", "must not be negative");
   if (request.entity_id() != 0 && request.entity_type().empty()) {
     violations.Add("entity_type", "is required with entity_id");
   }
   if (request.actor().size() > 128) violations.Add("actor", "is too long");
   if (request.entity_type().size() > 128) violations.Add("entity_type", "is too long");
-  CRM_RETURN_IF_ERROR(violations.ToStatus());
-  const int page_size =
-      request.page_size() == 0 ? kDefaultPageSize : std::min(request.page_size(), kMaxPageSize);
-  const uint64_t fingerprint = FilterFingerprint(
-      {"audit", request.actor(), request.entity_type(), absl::StrCat(request.entity_id()),
-       request.start_time().SerializeAsString(), request.end_time().SerializeAsString()});
-  CRM_ASSIGN_OR_RETURN(std::vector<std::string> position,
-                       DecodePageToken(request.page_token(), fingerprint));
-  int64_t before_sequence = INT64_MAX;
-  if (!position.empty() && !absl::SimpleAtoi(position[0], &before_sequence)) {
-    return InvalidField("page_token", "is malformed");
-  }
+  CRM_ASSIGN_OR_RETURN(PageRequest page,
+                       PageRequest::ForRequest(request, "audit", kChangePages, &violations));
+  CRM_ASSIGN_OR_RETURN(auto after, page.After<int64_t>());  // newest first: the last sequence
+  const int64_t before_sequence = after ? std::get<0>(*after) : INT64_MAX;
+  const int page_size = page.size();
   // The SQL text depends only on which filters are set: one cached statement each.
   std::string where = " WHERE sequence < ?";
   if (!request.actor().empty()) where += " AND actor = ?";
@@ -179,8 +171,8 @@ absl::Status ListAuditEvents(Database& db, const CallContext& call,
     std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
     while (rs->next()) {
       if (response->events_size() == page_size) {
-        response->set_next_page_token(EncodePageToken(
-            {absl::StrCat(response->events(page_size - 1).sequence())}, fingerprint));
+        response->set_next_page_token(
+            page.NextToken(true, {absl::StrCat(response->events(page_size - 1).sequence())}));
         break;
       }
       ReadChange(*rs, response->add_events());

@@ -15,24 +15,19 @@
 #include "crm/common/v1/audit.pb.h"
 #include "crm/common/v1/changes.pb.h"
 #include "crm/customer/v1/customer.pb.h"
-#include "tests/support/mariadb_server.h"
+#include "tests/support/scratch_database.h"
 
 namespace crm {
 namespace {
 
-using testing::MariaDbServer;
+// A table of the test's own whose rows the changes describe.
+std::vector<MigrationFile> ItemsTable() {
+  return {{"test", "V0001__items.sql", "CREATE TABLE items (id BIGINT PRIMARY KEY)"}};
+}
 
-class ChangeLogTest : public ::testing::Test {
+class ChangeLogTest : public testing::ScratchDatabaseTest {
  protected:
-  void SetUp() override {
-    options_ = MariaDbServer::Get().ScratchSchema();
-    options_.pool_size = 8;
-    pool_ = std::make_unique<MySqlPool>(options_);
-    db_ = std::make_unique<Database>(*pool_);
-    std::vector<MigrationFile> files = CommonMigrations();
-    files.push_back({"test", "V0001__items.sql", "CREATE TABLE items (id BIGINT PRIMARY KEY)"});
-    ASSERT_TRUE(ApplyMigrations(*pool_, files).ok());
-  }
+  ChangeLogTest() : ScratchDatabaseTest(&ItemsTable) {}
 
   Deadline Soon() { return std::chrono::steady_clock::now() + std::chrono::seconds(30); }
 
@@ -67,10 +62,6 @@ class ChangeLogTest : public ::testing::Test {
     EXPECT_TRUE(status.ok()) << status;
     return response;
   }
-
-  MySqlOptions options_;
-  std::unique_ptr<MySqlPool> pool_;
-  std::unique_ptr<Database> db_;
 };
 
 TEST_F(ChangeLogTest, ChangeRowsCarryTheStateActorAndRequest) {

@@ -16,7 +16,8 @@
 #include "services/customer/customer_moves.h"
 #include "services/customer/customer_repository.h"
 #include "services/customer/reference_repository.h"
-#include "tests/support/mariadb_server.h"
+#include "tests/support/callers.h"
+#include "tests/support/scratch_database.h"
 
 namespace crm {
 std::vector<MigrationFile> CustomerMigrations();
@@ -24,18 +25,12 @@ std::vector<MigrationFile> CustomerMigrations();
 
 namespace crm::customer {
 
-using testing::MariaDbServer;
-
-class CustomerRepositoryTest : public ::testing::Test {
+class CustomerRepositoryTest : public testing::ScratchDatabaseTest {
  protected:
+  CustomerRepositoryTest() : ScratchDatabaseTest(&CustomerMigrations) {}
+
   void SetUp() override {
-    options_ = MariaDbServer::Get().ScratchSchema();
-    options_.pool_size = 8;
-    pool_ = std::make_unique<MySqlPool>(options_);
-    db_ = std::make_unique<Database>(*pool_);
-    std::vector<MigrationFile> files = CommonMigrations();
-    for (MigrationFile& f : CustomerMigrations()) files.push_back(f);
-    ASSERT_TRUE(ApplyMigrations(*pool_, files).ok());
+    ScratchDatabaseTest::SetUp();
     repo_ = std::make_unique<CustomerRepository>(*db_);
     moves_ = std::make_unique<CustomerMoves>(*db_);
     reference_ = std::make_unique<ReferenceRepository>(*db_);
@@ -45,16 +40,10 @@ class CustomerRepositoryTest : public ::testing::Test {
   // A caller as the gateway would describe it.
   static CallContext As(int64_t user_id, RoleSet roles, int64_t employee_id = 0,
                         const std::string& department_path = "") {
-    CallContext call;
-    call.caller.subject = "user:" + std::to_string(user_id);
-    call.caller.user_id = user_id;
-    call.caller.roles = roles;
-    call.caller.employee_id = employee_id;
-    call.caller.department_path = department_path;
-    call.actor = call.caller.subject;
-    call.request_id = "it";
-    call.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    return call;
+    return testing::CallerBuilder(user_id)
+        .Roles(roles)
+        .Employee(employee_id)
+        .Department(0, department_path);
   }
 
   v1::Customer Sample(const std::string& name, const std::string& region = "east") {
@@ -88,16 +77,6 @@ class CustomerRepositoryTest : public ::testing::Test {
     }
   }
 
-  int64_t Count(const std::string& sql) {
-    auto c = pool_->Acquire();
-    std::unique_ptr<sql::ResultSet> rs((*c)->Prepare(sql).executeQuery());
-    rs->next();
-    return rs->getInt64(1);
-  }
-
-  MySqlOptions options_;
-  std::unique_ptr<MySqlPool> pool_;
-  std::unique_ptr<Database> db_;
   std::unique_ptr<CustomerRepository> repo_;
   std::unique_ptr<CustomerMoves> moves_;
   std::unique_ptr<ReferenceRepository> reference_;

@@ -36,12 +36,6 @@ class SearchTest : public CustomerRepositoryTest {
     return created.ok() ? created->id() : 0;
   }
 
-  void Exec(const std::string& sql) {
-    auto c = pool_->Acquire();
-    ASSERT_TRUE(c.ok()) << c.status();
-    (*c)->Execute(sql);
-  }
-
   void Index() {
     auto indexed = indexer_->CatchUp();
     ASSERT_TRUE(indexed.ok()) << indexed.status();
@@ -269,8 +263,7 @@ TEST_F(SearchTest, TheUpgradeCopiesTheIndexBuiltBefore) {
   Exec("DROP TABLE search_owner_docs");
   Exec("DELETE FROM feed_cursors WHERE name = 'search-owner-docs'");
   undo_v8();
-  std::vector<MigrationFile> files = CommonMigrations();
-  for (MigrationFile& f : CustomerMigrations()) files.push_back(f);
+  const std::vector<MigrationFile> files = AllMigrations();
   auto upgraded = ApplyMigrations(*pool_, files);
   ASSERT_TRUE(upgraded.ok()) << upgraded.status();
   EXPECT_EQ(upgraded->applied, 1);

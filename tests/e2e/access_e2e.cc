@@ -17,8 +17,10 @@
 #include "crm/org/v1/org_service.grpc.pb.h"
 #include "tests/support/clients.h"
 #include "tests/support/mariadb_server.h"
+#include "tests/support/sales_org.h"
 #include "tests/support/session.h"
 #include "tests/support/stack.h"
+#include "tests/support/waiting.h"
 
 namespace crm {
 namespace {
@@ -68,20 +70,13 @@ class AccessTest : public ::testing::Test {
     stack_ = new testing::Stack();
     stack_->Start();
     gateway_ = new std::shared_ptr<grpc::Channel>(testing::Connect(stack_->gateway_address()));
-    admin_ = new Session(*testing::Login(*gateway_, "admin", testing::kTestAdminPassword));
-    testing::OrgBuilder org(*gateway_, *admin_);
-    // 总部 > 销售部 > {华东组, 华南组}
-    const int64_t hq = org.Department("总部");
-    const int64_t sales = org.Department("销售部", hq);
-    const int64_t east = org.Department("华东组", sales);
-    const int64_t south = org.Department("华南组", sales);
-    sales_a_ = new Session(org.User("sales.a", org.Employee("甲", east), {"sales"}));
-    sales_b_ = new Session(org.User("sales.b", org.Employee("乙", south), {"sales"}));
-    head_east_ =
-        new Session(org.User("head.east", org.Employee("东主管", east), {"department_head"}));
-    head_sales_ =
-        new Session(org.User("head.sales", org.Employee("销售总监", sales), {"department_head"}));
-    read_only_ = new Session(org.User("auditor", 0, {"read_only"}));
+    const testing::SalesOrg org = testing::SalesOrg::Build(*gateway_);
+    admin_ = new Session(org.admin);
+    sales_a_ = new Session(org.sales_a);
+    sales_b_ = new Session(org.sales_b);
+    head_east_ = new Session(org.head_east);
+    head_sales_ = new Session(org.head_centre);
+    read_only_ = new Session(org.auditor);
   }
   static void TearDownTestSuite() { delete stack_; }
 
@@ -339,12 +334,9 @@ TEST_F(AccessTest, VisibilityFollowsDepartmentMovesAndTransfers) {
   EXPECT_EQ(GetCode(other_head, customer.id()), grpc::StatusCode::NOT_FOUND);
 
   auto wait_for = [&](const Session& who, grpc::StatusCode wanted) {
-    for (int i = 0; i < 100; ++i) {
-      if (GetCode(who, customer.id()) == wanted) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return false;
+    return testing::Eventually([&] { return GetCode(who, customer.id()) == wanted; });
   };
+
   // The team moves from 大区 to 他区.
   auto stub = ov1::OrgService::NewStub(*gateway_);
   ov1::MoveDepartmentRequest move;
@@ -387,11 +379,10 @@ TEST_F(AccessTest, TheOaKeyPullsEveryAnnouncementExactlyOnceAndNothingElse) {
   ov1::ListAnnouncementChangesRequest pull;
   ov1::ListAnnouncementChangesResponse changes;
   grpc::Status status;
-  for (int i = 0; i < 100; ++i) {
+  testing::Eventually([&] {
     status = org->ListAnnouncementChanges(with_key().get(), pull, &changes);
-    if (status.ok()) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+    return status.ok();
+  });
   ASSERT_TRUE(status.ok()) << status.error_message();
   const int64_t start_cursor = changes.last_cursor();
 
@@ -465,11 +456,10 @@ TEST_F(AccessTest, TheOaKeyPullsEveryAnnouncementExactlyOnceAndNothingElse) {
   revoke.set_id(account.service_account().id());
   ov1::ServiceAccount revoked;
   ASSERT_TRUE(org->RevokeServiceAccount(AuthContext(*admin_).get(), revoke, &revoked).ok());
-  for (int i = 0; i < 100; ++i) {
+  testing::Eventually([&] {
     status = org->ListAnnouncementChanges(with_key().get(), pull, &changes);
-    if (status.error_code() == grpc::StatusCode::UNAUTHENTICATED) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+    return status.error_code() == grpc::StatusCode::UNAUTHENTICATED;
+  });
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
 }
 

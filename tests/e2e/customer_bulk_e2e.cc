@@ -10,6 +10,7 @@
 #include "common/text/csv.h"
 #include "crm/customer/v1/customer_service.grpc.pb.h"
 #include "tests/support/clients.h"
+#include "tests/support/sales_org.h"
 #include "tests/support/session.h"
 #include "tests/support/stack.h"
 
@@ -24,14 +25,10 @@ class CustomerBulkTest : public ::testing::Test {
     stack_ = new testing::Stack();
     stack_->Start();
     auto gateway = testing::Connect(stack_->gateway_address());
-    auto admin = testing::Login(gateway, "admin", testing::kTestAdminPassword);
-    ASSERT_TRUE(admin.ok()) << admin.status();
-    testing::OrgBuilder org(gateway, *admin);
-    const int64_t department = org.Department("华南销售部");
-    head_ = new testing::Session(
-        org.User("bulk.head", org.Employee("李经理", department), {"department_head"}));
-    sales_ =
-        new testing::Session(org.User("bulk.sales", org.Employee("张销售", department), {"sales"}));
+    // The east team: its head sees what its sales person owns.
+    const testing::SalesOrg org = testing::SalesOrg::Build(gateway);
+    head_ = new testing::Session(org.head_east);
+    sales_ = new testing::Session(org.sales_a);
   }
   static void TearDownTestSuite() {
     delete stack_;

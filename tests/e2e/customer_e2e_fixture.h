@@ -1,7 +1,7 @@
 // The fixture of the customer end-to-end tests (customer_master_e2e.cc,
-// customer_relations_e2e.cc): the whole stack, an organisation with two sales
-// people in sibling teams, their department head and the administrator, and
-// helpers for calls through the gateway. Included by one file per test binary.
+// customer_relations_e2e.cc): the whole stack, the SalesOrg (two sales people
+// in sibling teams, the head of both, the administrator), and helpers for
+// calls through the gateway. Included by one file per test binary.
 #pragma once
 
 #include <google/protobuf/util/time_util.h>
@@ -9,15 +9,12 @@
 
 #include <algorithm>
 #include <atomic>
-#include <condition_variable>
 #include <cstdio>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <regex>
 #include <set>
-#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
@@ -26,8 +23,10 @@
 #include "crm/customer/v1/customer_service.grpc.pb.h"
 #include "tests/support/change_feed.h"
 #include "tests/support/clients.h"
+#include "tests/support/sales_org.h"
 #include "tests/support/session.h"
 #include "tests/support/stack.h"
+#include "tests/support/waiting.h"
 
 namespace crm {
 namespace {
@@ -37,36 +36,8 @@ using google::protobuf::util::TimeUtil;
 using testing::AuthContext;
 using testing::Session;
 
-// Lets `count` threads start their calls together.
-class Barrier {
- public:
-  explicit Barrier(int count) : waiting_(count) {}
-  void ArriveAndWait() {
-    std::unique_lock<std::mutex> lock(mu_);
-    if (--waiting_ == 0) {
-      cv_.notify_all();
-      return;
-    }
-    cv_.wait(lock, [this] { return waiting_ == 0; });
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  int waiting_;
-};
-
-// Calls `probe` until it returns true or `timeout` passes (the search index
-// follows writes a little later).
-inline bool Eventually(const std::function<bool()>& probe,
-                       std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
-  const auto give_up = std::chrono::steady_clock::now() + timeout;
-  for (;;) {
-    if (probe()) return true;
-    if (std::chrono::steady_clock::now() > give_up) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-}
+using testing::Barrier;
+using testing::Eventually;
 
 inline google::protobuf::Timestamp At(const std::string& rfc3339) {
   google::protobuf::Timestamp t;
@@ -93,16 +64,11 @@ class CustomerMasterTest : public ::testing::Test {
     stack_ = new testing::Stack();
     stack_->Start();
     gateway_ = new std::shared_ptr<grpc::Channel>(testing::Connect(stack_->gateway_address()));
-    admin_ = new Session(*testing::Login(*gateway_, "admin", testing::kTestAdminPassword));
-    testing::OrgBuilder org(*gateway_, *admin_);
-    // 销售中心 > {华东一组, 华南一组}; the head leads the whole centre.
-    const int64_t centre = org.Department("销售中心");
-    const int64_t east = org.Department("华东一组", centre);
-    const int64_t south = org.Department("华南一组", centre);
-    sales_a_ = new Session(org.User("master.sales.a", org.Employee("李雷", east), {"sales"}));
-    sales_b_ = new Session(org.User("master.sales.b", org.Employee("王芳", south), {"sales"}));
-    head_ = new Session(
-        org.User("master.head", org.Employee("销售中心主任", centre), {"department_head"}));
+    const testing::SalesOrg org = testing::SalesOrg::Build(*gateway_);
+    admin_ = new Session(org.admin);
+    sales_a_ = new Session(org.sales_a);
+    sales_b_ = new Session(org.sales_b);
+    head_ = new Session(org.head_centre);
   }
   static void TearDownTestSuite() {
     delete stack_;

@@ -15,6 +15,7 @@
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
 #include "tests/support/change_feed.h"
 #include "tests/support/clients.h"
+#include "tests/support/sales_org.h"
 #include "tests/support/session.h"
 #include "tests/support/stack.h"
 
@@ -29,11 +30,9 @@ class CustomerSliceTest : public ::testing::Test {
     stack_ = new testing::Stack();
     stack_->Start();
     auto gateway = testing::Connect(stack_->gateway_address());
-    admin_ = new testing::Session(*testing::Login(gateway, "admin", testing::kTestAdminPassword));
-    testing::OrgBuilder org(gateway, *admin_);
-    const int64_t sales_department = org.Department("华东销售部");
-    sales_ = new testing::Session(
-        org.User("slice.sales", org.Employee("韩梅梅", sales_department), {"sales"}));
+    const testing::SalesOrg org = testing::SalesOrg::Build(gateway);
+    admin_ = new testing::Session(org.admin);
+    sales_ = new testing::Session(org.sales_a);
   }
   static void TearDownTestSuite() {
     delete stack_;
