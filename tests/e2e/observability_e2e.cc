@@ -18,6 +18,7 @@
 #include "tests/support/mariadb_server.h"
 #include "tests/support/session.h"
 #include "tests/support/stack.h"
+#include "tests/support/waiting.h"
 
 namespace crm {
 namespace {
@@ -262,7 +263,13 @@ TEST_F(ObservabilityTest, NoSecretAppearsInAnyLog) {
   with_key.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
   with_key.AddMetadata("x-api-key", account.api_key());
   org->ListAnnouncementChanges(&with_key, pull, &changes);
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // batched lines reach the files
+  // The logs are written in batches: wait until the last lines that could
+  // hold a secret are in (the gateway's access line of the pull, org's line
+  // of the refused log-in).
+  EXPECT_TRUE(testing::Eventually(
+      [&] { return ReadLog("gateway").find("ListAnnouncementChanges") != std::string::npos; }));
+  EXPECT_TRUE(testing::Eventually(
+      [&] { return ReadLog("org").find("log-in refused") != std::string::npos; }));
 
   std::vector<std::string> secrets = {testing::kTestAdminPassword, "not-the-Passw0rd",
                                       admin->access_token,         admin->refresh_token,

@@ -12,6 +12,7 @@
 #include "tests/support/mariadb_server.h"
 #include "tests/support/session.h"
 #include "tests/support/stack.h"
+#include "tests/support/waiting.h"
 
 namespace crm {
 namespace {
@@ -89,8 +90,8 @@ TEST_F(ReadinessTest, ABackendWithoutItsDatabaseIsAliveButNotReadyAndComesBack) 
   // A backend started while the database is away waits for it, alive.
   stack_->Process("sales").Stop();
   stack_->StartProcess("sales");
-  std::this_thread::sleep_for(std::chrono::seconds(1));
-  EXPECT_EQ(Health("sales", "liveness"), HealthCheckResponse::SERVING);
+  EXPECT_TRUE(testing::Eventually(
+      [] { return Health("sales", "liveness") == HealthCheckResponse::SERVING; }));
   EXPECT_EQ(Health("sales", ""), HealthCheckResponse::NOT_SERVING);
 
   testing::MariaDbServer::Get().Start();

@@ -206,7 +206,8 @@ TEST_F(ResilienceTest, SigtermOnABackendLetsInFlightCallsFinish) {
   v1::GetCustomerRequest get;
   get.set_id(customer.id());
   v1::Customer read;
-  EXPECT_TRUE(stub_->GetCustomer(Context().get(), get, &read).ok()) << "calls during the drain";
+  const grpc::Status during_drain = stub_->GetCustomer(Context().get(), get, &read);
+  EXPECT_TRUE(during_drain.ok()) << "calls during the drain: " << during_drain.error_message();
 
   lock.Release();
   grpc::Status status = update.get();
