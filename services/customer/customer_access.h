@@ -1,5 +1,5 @@
 // Who may see and change which customer rows (customers aliased `c`): the
-// visibility scope of common/visibility.h, plus, for reading, the public pool
+// visibility scope of common/db/visibility.h, plus, for reading, the public pool
 // and the customers shared with the caller. Loads customers under it.
 #pragma once
 

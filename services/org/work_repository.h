@@ -49,7 +49,7 @@ struct WeeklyPlanPage {
   int64_t total_size = 0;
 };
 
-// Every read obeys the caller's visibility scope (common/visibility.h) over the
+// Every read obeys the caller's visibility scope (common/db/visibility.h) over the
 // owner's employee id and the department path stored with the row.
 class WorkRepository {
  public:
