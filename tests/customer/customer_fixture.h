@@ -13,8 +13,8 @@
 #include "common/base/status_util.h"
 #include "common/db/database.h"
 #include "common/db/migrations.h"
-#include "services/customer/customer_moves.h"
 #include "services/customer/customer_repository.h"
+#include "services/customer/pool_repository.h"
 #include "services/customer/reference_repository.h"
 #include "tests/support/mariadb_server.h"
 
@@ -37,7 +37,7 @@ class CustomerRepositoryTest : public ::testing::Test {
     for (MigrationFile& f : CustomerMigrations()) files.push_back(f);
     ASSERT_TRUE(ApplyMigrations(*pool_, files).ok());
     repo_ = std::make_unique<CustomerRepository>(*db_);
-    moves_ = std::make_unique<CustomerMoves>(*db_);
+    moves_ = std::make_unique<PoolRepository>(*db_);
     reference_ = std::make_unique<ReferenceRepository>(*db_);
     call_ = As(101, Bit(Role::kSales), 7, "/1/2/");
   }
@@ -99,7 +99,7 @@ class CustomerRepositoryTest : public ::testing::Test {
   std::unique_ptr<MySqlPool> pool_;
   std::unique_ptr<Database> db_;
   std::unique_ptr<CustomerRepository> repo_;
-  std::unique_ptr<CustomerMoves> moves_;
+  std::unique_ptr<PoolRepository> moves_;
   std::unique_ptr<ReferenceRepository> reference_;
   CallContext call_;
 };
