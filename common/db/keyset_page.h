@@ -54,6 +54,9 @@ struct KeysetQuery {
   int page_size;
   std::string after;  // empty on the first page
   std::vector<SqlWhere::Value> after_values;
+  // false: total_size is not wanted (left 0), so no COUNT runs: for readers
+  // that walk every page (an export).
+  bool count_total = true;
 };
 
 // Runs the page's query and, unless the first page already holds every row,
@@ -76,6 +79,7 @@ Page<Row> ReadKeysetPage(MySqlConnection& connection, const KeysetQuery& query, 
     }
     page.rows.push_back(read(*rs));
   }
+  if (!query.count_total) return page;
   if (query.after.empty() && !page.has_more) {
     page.total_size = static_cast<int64_t>(page.rows.size());  // the first page is all there is
     return page;

@@ -57,10 +57,17 @@ struct RecordTable {
 // record is returned and its change appended. `request_id` is the request's;
 // the key stored is the caller's (CallerRequestKey), so one caller's id never
 // returns another caller's record.
-template <typename Record, typename Insert>
-absl::StatusOr<Record> CreateOnce(Database& db, const CallContext& call,
-                                  const RecordTable<Record>& table, const std::string& request_id,
-                                  Insert insert) {
+//
+// CreateOnceLocked is the same with `lock(connection)` (an absl::Status; an
+// error is returned as is) run first in the transaction, before the request
+// key is looked up: for records whose create locks a parent row (a contact's
+// customer) and must read under that lock. InnoDB takes a transaction's
+// snapshot at its first plain read, so the lookup must come after the lock,
+// or a change committed while the lock was awaited stays invisible.
+template <typename Record, typename Lock, typename Insert>
+absl::StatusOr<Record> CreateOnceLocked(Database& db, const CallContext& call,
+                                        const RecordTable<Record>& table,
+                                        const std::string& request_id, Lock lock, Insert insert) {
   const std::string key = CallerRequestKey(call, request_id);
   const std::string operation = absl::StrCat(table.entity, ".create");
   auto replay = [&](MySqlConnection& c) -> std::unique_ptr<Record> {
@@ -69,6 +76,7 @@ absl::StatusOr<Record> CreateOnce(Database& db, const CallContext& call,
   };
   absl::StatusOr<Record> created = db.RunInTransaction(
       operation, call.deadline, [&](MySqlConnection& c) -> absl::StatusOr<Record> {
+        CRM_RETURN_IF_ERROR(lock(c));
         if (!key.empty()) {
           if (std::unique_ptr<Record> first = replay(c)) return std::move(*first);
         }
@@ -87,6 +95,14 @@ absl::StatusOr<Record> CreateOnce(Database& db, const CallContext& call,
                   if (std::unique_ptr<Record> first = replay(c)) return std::move(*first);
                   return created.status();
                 });
+}
+
+template <typename Record, typename Insert>
+absl::StatusOr<Record> CreateOnce(Database& db, const CallContext& call,
+                                  const RecordTable<Record>& table, const std::string& request_id,
+                                  Insert insert) {
+  return CreateOnceLocked(
+      db, call, table, request_id, [](MySqlConnection&) { return absl::OkStatus(); }, insert);
 }
 
 // Updates record `id`: locks it (NOT_FOUND when missing), checks `etag`

@@ -27,9 +27,9 @@
 #include "services/customer/contact_repository.h"
 #include "services/customer/customer_csv.h"
 #include "services/customer/customer_handlers.h"
-#include "services/customer/customer_import.h"
 #include "services/customer/customer_repository.h"
 #include "services/customer/grade_policy.h"
+#include "services/customer/import_writer.h"
 
 namespace crm::customer {
 namespace {
@@ -89,8 +89,7 @@ class WriterThreads {
 
 class ImportSession : public ImportHandler {
  public:
-  ImportSession(const CallContext& call, std::unique_ptr<CustomerImporter> importer,
-                BulkLoads* loads)
+  ImportSession(const CallContext& call, std::unique_ptr<ImportWriter> importer, BulkLoads* loads)
       : call_(call),
         running_(loads ? std::make_unique<BulkLoads::Running>(*loads) : nullptr),
         importer_(std::move(importer)),
@@ -241,7 +240,7 @@ class ImportSession : public ImportHandler {
 
   const CallContext& call_;
   std::unique_ptr<BulkLoads::Running> running_;  // for the session's life
-  std::unique_ptr<CustomerImporter> importer_;
+  std::unique_ptr<ImportWriter> importer_;
   CsvReader reader_;
   std::optional<CustomerCsvLayout> layout_;
   std::vector<ImportCandidate> pending_;
@@ -268,7 +267,7 @@ class ImportSession : public ImportHandler {
 // makes its importer then.
 class DeferredImport : public ImportHandler {
  public:
-  using MakeImporter = std::function<std::unique_ptr<CustomerImporter>(const v1::ImportOptions&)>;
+  using MakeImporter = std::function<std::unique_ptr<ImportWriter>(const v1::ImportOptions&)>;
   DeferredImport(const CallContext& call, MakeImporter make, BulkLoads* loads)
       : call_(call), make_(std::move(make)), loads_(loads) {}
 
@@ -377,9 +376,10 @@ absl::StatusOr<std::unique_ptr<ImportHandler>> BulkHandlers::ImportCustomers(
   return std::make_unique<DeferredImport>(
       call,
       [this, &call](const v1::ImportOptions& options) {
-        CreateDefaults defaults{grades_.Current(), FormatIsoDate(Today(zone_))};
-        return std::make_unique<CustomerImporter>(db_, customers_, contacts_, call, options,
-                                                  std::move(defaults));
+        CreateDefaults defaults{grades_.Current(),
+                                FormatIsoDate(absl::ToCivilDay(call.Now(), zone_))};
+        return std::make_unique<ImportWriter>(db_, customers_, contacts_, call, options,
+                                              std::move(defaults));
       },
       loads_);
 }

@@ -1,16 +1,15 @@
 // ContactHandlers.
 #include "services/customer/contact_handlers.h"
 
-#include <algorithm>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/base/dates.h"
 #include "common/base/status_util.h"
-#include "common/rpc/page_token.h"
+#include "common/rpc/paging.h"
 #include "common/text/text_checks.h"
 #include "services/customer/contact_validation.h"
 #include "services/customer/customer_validation.h"
@@ -18,9 +17,7 @@
 namespace crm::customer {
 namespace {
 
-constexpr int kDefaultPageSize = 50;
-constexpr int kMaxPageSize = 500;
-constexpr int kDefaultReminderPageSize = 100;
+constexpr PageLimits kReminderPages{/*default_size=*/100, /*max_size=*/500};
 constexpr int kMaxDaysAhead = 366;
 
 absl::Status CheckContactId(int64_t id, const char* field) {
@@ -84,35 +81,25 @@ absl::Status ContactHandlers::ListContacts(const CallContext& call,
                                            v1::ListContactsResponse* response) {
   const std::string name = TrimText(request.name());
   FieldViolations v;
-  if (request.page_size() < 0) v.Add("page_size", "must not be negative");
   if (request.customer_id() < 0) v.Add("customer_id", "must be a positive customer id");
   CheckText(v, "name", name, 100, Presence::kOptional);
-  CRM_RETURN_IF_ERROR(v.ToStatus());
-  const int page_size =
-      request.page_size() == 0 ? kDefaultPageSize : std::min(request.page_size(), kMaxPageSize);
-  const uint64_t fingerprint =
-      FilterFingerprint({"contacts", absl::StrCat(request.customer_id()), name});
-  CRM_ASSIGN_OR_RETURN(std::vector<std::string> position,
-                       DecodePageToken(request.page_token(), fingerprint));
-  std::optional<ContactPosition> after;
-  if (!position.empty()) {
-    after.emplace();
-    int primary = 0;
-    if (position.size() != 3 || !absl::SimpleAtoi(position[0], &after->customer_id) ||
-        !absl::SimpleAtoi(position[1], &primary) || !absl::SimpleAtoi(position[2], &after->id)) {
-      return InvalidField("page_token", "is malformed");
-    }
-    after->primary = primary != 0;
+  CRM_ASSIGN_OR_RETURN(
+      PageRequest page,
+      PageRequest::Parse(request, {"contacts", absl::StrCat(request.customer_id()), name}, {}, &v));
+  CRM_ASSIGN_OR_RETURN(auto after, (page.After<int64_t, int, int64_t>()));  // customer, primary, id
+  std::optional<ContactPosition> position;
+  if (after) {
+    position = ContactPosition{std::get<0>(*after), std::get<1>(*after) != 0, std::get<2>(*after)};
   }
-  CRM_ASSIGN_OR_RETURN(ContactPage page,
-                       repository_.List(call, request.customer_id(), name, page_size, after));
-  for (v1::Contact& c : page.contacts) *response->add_contacts() = std::move(c);
-  response->set_total_size(page.total_size);
-  if (page.has_more) {
+  CRM_ASSIGN_OR_RETURN(ContactPage listed,
+                       repository_.List(call, request.customer_id(), name, page.size(), position));
+  for (v1::Contact& c : listed.contacts) *response->add_contacts() = std::move(c);
+  response->set_total_size(listed.total_size);
+  if (listed.has_more) {
     const v1::Contact& last = response->contacts(response->contacts_size() - 1);
-    response->set_next_page_token(EncodePageToken(
-        {absl::StrCat(last.customer_id()), last.primary() ? "1" : "0", absl::StrCat(last.id())},
-        fingerprint));
+    response->set_next_page_token(page.NextToken(
+        listed.has_more,
+        {absl::StrCat(last.customer_id()), last.primary() ? "1" : "0", absl::StrCat(last.id())}));
   }
   return absl::OkStatus();
 }
@@ -128,7 +115,7 @@ absl::Status ContactHandlers::SetPrimaryContact(const CallContext& call,
 absl::Status ContactHandlers::ListCareReminders(const CallContext& call,
                                                 const v1::ListCareRemindersRequest& request,
                                                 v1::ListCareRemindersResponse* response) {
-  return ListCareRemindersOn(call, request, Today(zone_), response);
+  return ListCareRemindersOn(call, request, absl::ToCivilDay(call.Now(), zone_), response);
 }
 
 absl::Status ContactHandlers::ListCareRemindersOn(const CallContext& call,
@@ -141,38 +128,29 @@ absl::Status ContactHandlers::ListCareRemindersOn(const CallContext& call,
   if (request.days_ahead() < 0 || request.days_ahead() > kMaxDaysAhead) {
     v.Add("days_ahead", absl::StrCat("must be 0 to ", kMaxDaysAhead));
   }
-  if (request.page_size() < 0) v.Add("page_size", "must not be negative");
-  CRM_RETURN_IF_ERROR(v.ToStatus());
-  const int page_size = request.page_size() == 0 ? kDefaultReminderPageSize
-                                                 : std::min(request.page_size(), kMaxPageSize);
-  const uint64_t fingerprint =
-      FilterFingerprint({"care_reminders", absl::StrCat(request.days_ahead())});
-  CRM_ASSIGN_OR_RETURN(std::vector<std::string> position,
-                       DecodePageToken(request.page_token(), fingerprint));
-  std::optional<CareReminderPosition> after;
-  if (!position.empty()) {
-    after.emplace();
-    absl::StatusOr<absl::CivilDay> day =
-        position.size() == 6 ? ParseIsoDate(position[0]) : absl::InvalidArgumentError("");
-    if (!day.ok() || !absl::SimpleAtoi(position[1], &after->range) || after->range < 0 ||
-        !absl::SimpleAtoi(position[2], &after->month_day) ||
-        !absl::SimpleAtoi(position[3], &after->contact_id) ||
-        !absl::SimpleAtoi(position[4], &after->kind) ||
-        !absl::SimpleAtoi(position[5], &after->item_id)) {
-      return InvalidField("page_token", "is malformed");
-    }
-    after->today = *day;
-    today = *day;
+  CRM_ASSIGN_OR_RETURN(
+      PageRequest page,
+      PageRequest::Parse(request, {"care_reminders", absl::StrCat(request.days_ahead())},
+                         kReminderPages, &v));
+  // The window's first day, range, month-day, contact, kind, item.
+  CRM_ASSIGN_OR_RETURN(auto after, (page.After<std::string, int, int, int64_t, int, int64_t>()));
+  std::optional<CareReminderPosition> position;
+  if (after) {
+    auto [day_text, range, month_day, contact_id, kind, item_id] = *after;
+    absl::StatusOr<absl::CivilDay> day = ParseIsoDate(day_text);
+    if (!day.ok() || range < 0) return InvalidField("page_token", "is malformed");
+    position = CareReminderPosition{*day, range, month_day, contact_id, kind, item_id};
+    today = *day;  // a page turn at midnight still continues the list it began
   }
-  CRM_ASSIGN_OR_RETURN(CareReminderPage page,
-                       reminders_.List(call, today, request.days_ahead(), page_size, after));
-  for (v1::CareReminder& r : page.reminders) *response->add_reminders() = std::move(r);
-  if (page.next) {
-    const CareReminderPosition& next = *page.next;
-    response->set_next_page_token(EncodePageToken(
+  CRM_ASSIGN_OR_RETURN(CareReminderPage listed,
+                       reminders_.List(call, today, request.days_ahead(), page.size(), position));
+  for (v1::CareReminder& r : listed.reminders) *response->add_reminders() = std::move(r);
+  if (listed.next) {
+    const CareReminderPosition& next = *listed.next;
+    response->set_next_page_token(page.NextToken(
+        true,
         {FormatIsoDate(next.today), absl::StrCat(next.range), absl::StrCat(next.month_day),
-         absl::StrCat(next.contact_id), absl::StrCat(next.kind), absl::StrCat(next.item_id)},
-        fingerprint));
+         absl::StrCat(next.contact_id), absl::StrCat(next.kind), absl::StrCat(next.item_id)}));
   }
   return absl::OkStatus();
 }

@@ -3,20 +3,21 @@
 
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
+#include <google/protobuf/util/message_differencer.h>
 
 #include <map>
 #include <memory>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 #include "common/base/status_util.h"
 #include "common/db/database.h"
+#include "common/db/keyset_page.h"
 #include "common/db/multi_row.h"
 #include "common/db/record_helpers.h"
 #include "common/db/sql_time.h"
 #include "common/db/sql_where.h"
 #include "common/feed/change_log.h"
+#include "common/feed/versioned_rows.h"
 #include "services/customer/care_reminders.h"
 #include "services/customer/customer_access.h"
 
@@ -64,11 +65,6 @@ Contact ReadContact(sql::ResultSet& rs) {
   SqlDateTimeToTimestamp(rs.getString(21), c.mutable_create_time());
   SqlDateTimeToTimestamp(rs.getString(22), c.mutable_update_time());
   return c;
-}
-
-int64_t VersionOf(const Contact& contact) {
-  int64_t version = 0;
-  return absl::SimpleAtoi(contact.etag(), &version) ? version : 0;
 }
 
 // Binds the columns of kFieldColumns from parameter `first` on; returns the
@@ -170,24 +166,66 @@ int64_t PrimaryOf(MySqlConnection& c, int64_t customer_id) {
   return rs->next() ? rs->getInt64(1) : 0;
 }
 
-void SetPrimaryFlag(MySqlConnection& c, int64_t id, bool primary, const std::string& now) {
+void SetPrimaryFlag(MySqlConnection& c, int64_t id, bool primary, absl::Time now) {
   sql::PreparedStatement& stmt = c.Prepare(
       "UPDATE contacts SET is_primary = ?, version = version + 1, updated_at = ? WHERE id = ?");
   stmt.setInt(1, primary ? 1 : 0);
-  stmt.setDateTime(2, now);
+  stmt.setDateTime(2, FormatSqlDateTime(now));
   stmt.setInt64(3, id);
   stmt.executeUpdate();
 }
 
-// The state of a contact another one's primary switch changed (id 0: none),
-// read before any change row is appended (those come last).
-std::unique_ptr<Contact> SideEffect(MySqlConnection& c, int64_t id) {
-  return id == 0 ? nullptr : LoadContact(c, id, /*live_only=*/false);
+// Demotes the customer's primary contact (when there is one) and appends its
+// change: the side effect of another contact becoming primary. The demoted
+// contact's change row comes before the promoted one's, as the write does.
+// Demoting first leaves room in the unique primary_of key for the new one.
+void DemotePrimary(MySqlConnection& c, const CallContext& call, int64_t customer_id) {
+  const int64_t demoted = PrimaryOf(c, customer_id);
+  if (demoted == 0) return;
+  SetPrimaryFlag(c, demoted, false, call.Now());
+  std::unique_ptr<Contact> other = LoadContact(c, demoted, /*live_only=*/false);
+  AppendChange(c, call, ChangeOp::kUpdate, demoted, *other);
 }
 
-void RecordSideEffect(MySqlConnection& c, const CallContext& call,
-                      const std::unique_ptr<Contact>& other) {
-  if (other) AppendChange(c, call, ChangeOp::kUpdate, other->id(), *other);
+bool SameAnniversaries(const Contact& a, const Contact& b) {
+  if (a.anniversaries_size() != b.anniversaries_size()) return false;
+  for (int i = 0; i < a.anniversaries_size(); ++i) {
+    if (!google::protobuf::util::MessageDifferencer::Equals(a.anniversaries(i),
+                                                            b.anniversaries(i))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Contacts as the versioned-row helpers see them. A change locks the
+// contact's customer first (LockForWrite), so `customer_id` is read before
+// the transaction; a create reads any contact (a retry returns the contact
+// the first call made even if it was deleted since).
+RecordTable<Contact> ContactTable(const CallContext& call, int64_t customer_id) {
+  return {"contacts", "contact",
+          [&call, customer_id](MySqlConnection& c, int64_t id, bool for_update) {
+            return for_update ? LockForWrite(c, call.caller, customer_id, id)
+                              : LoadContact(c, id, /*live_only=*/false);
+          }};
+}
+
+// Writes every field of a changed contact; a contact turned primary demotes
+// the old primary first. Version and updated_at are UpdateVersioned's.
+void WriteContact(MySqlConnection& c, const CallContext& call, const Contact& before,
+                  const Contact& contact) {
+  if (!before.primary() && contact.primary()) DemotePrimary(c, call, contact.customer_id());
+  sql::PreparedStatement& stmt = c.Prepare(
+      "UPDATE contacts SET name = ?, salutation = ?, department = ?, position = ?,"
+      " office_phone = ?, mobile_phone = ?, home_phone = ?, fax = ?, email = ?, qq = ?,"
+      " wechat = ?, birthday = ?, birthday_md = ?, hobbies = ?, address = ?, remarks = ?,"
+      " owner_id = ?, is_primary = ? WHERE id = ?");
+  int i = BindFields(stmt, 1, contact);
+  stmt.setInt(i++, contact.primary() ? 1 : 0);
+  stmt.setInt64(i++, contact.id());
+  stmt.executeUpdate();
+  // Rewritten only when they changed: their row ids are care reminders' page keys.
+  if (!SameAnniversaries(before, contact)) ReplaceAnniversaries(c, contact.id(), contact);
 }
 
 }  // namespace
@@ -209,33 +247,19 @@ absl::StatusOr<int64_t> ContactRepository::CustomerOf(const CallContext& call, i
 
 absl::StatusOr<Contact> ContactRepository::Create(const CallContext& call, const Contact& contact,
                                                   const std::string& request_id) {
-  const std::string request_key = CallerRequestKey(call, request_id);
-  // The replay lookup runs apart from the write transaction, whose first read
-  // must follow the customer lock (see LockForWrite).
-  auto replay = [&]() -> absl::StatusOr<std::optional<Contact>> {
-    if (request_key.empty()) return std::nullopt;
-    return db_.Run("contact.create.replay", call.deadline,
-                   [&](MySqlConnection& c) -> absl::StatusOr<std::optional<Contact>> {
-                     const int64_t existing = FindByRequestKey(c, "contacts", request_key);
-                     auto row = existing == 0 ? nullptr : LoadContact(c, existing, false);
-                     if (!row) return std::nullopt;
-                     return *row;
-                   });
-  };
-  CRM_ASSIGN_OR_RETURN(std::optional<Contact> first, replay());
-  if (first) return *first;
-
-  auto insert = [&](MySqlConnection& c) -> absl::StatusOr<Contact> {
-    const int64_t customer_id = contact.customer_id();
+  const int64_t customer_id = contact.customer_id();
+  // The customer is locked before anything is read (see LockForWrite), the
+  // request key lookup included.
+  auto lock = [&](MySqlConnection& c) -> absl::Status {
     if (!LoadCustomer(c, call.caller, customer_id, Access::kWrite, /*for_update=*/true)) {
       return CustomerNotFound(customer_id);
     }
-    const std::string now = FormatSqlDateTime(absl::Now());
-    const int64_t old_primary = PrimaryOf(c, customer_id);
-    const bool primary = contact.primary() || old_primary == 0;
-    const int64_t demoted = primary ? old_primary : 0;
-    // Demote before inserting: the unique primary_of key allows one at a time.
-    if (demoted != 0) SetPrimaryFlag(c, demoted, false, now);
+    return absl::OkStatus();
+  };
+  auto insert = [&](MySqlConnection& c, const std::string& request_key) -> absl::StatusOr<int64_t> {
+    const bool primary = contact.primary() || PrimaryOf(c, customer_id) == 0;
+    if (primary) DemotePrimary(c, call, customer_id);
+    const std::string now = FormatSqlDateTime(call.Now());
     sql::PreparedStatement& stmt = c.Prepare(
         absl::StrCat("INSERT INTO contacts (", kFieldColumns,
                      ", customer_id, is_primary, create_request_id, created_at, updated_at)"
@@ -249,19 +273,9 @@ absl::StatusOr<Contact> ContactRepository::Create(const CallContext& call, const
     stmt.executeUpdate();
     const int64_t id = c.LastInsertId();
     ReplaceAnniversaries(c, id, contact);
-    std::unique_ptr<Contact> stored = LoadContact(c, id, false);
-    std::unique_ptr<Contact> other = SideEffect(c, demoted);
-    RecordSideEffect(c, call, other);
-    AppendChange(c, call, ChangeOp::kCreate, id, *stored);
-    return *stored;
+    return id;
   };
-  absl::StatusOr<Contact> result = db_.RunInTransaction("contact.create", call.deadline, insert);
-  if (result.status().code() == absl::StatusCode::kAlreadyExists) {
-    // A concurrent retry with the same request id committed first: answer with its result.
-    CRM_ASSIGN_OR_RETURN(std::optional<Contact> committed, replay());
-    if (committed) return *committed;
-  }
-  return result;
+  return CreateOnceLocked(db_, call, ContactTable(call, customer_id), request_id, lock, insert);
 }
 
 absl::StatusOr<Contact> ContactRepository::Get(const CallContext& call, int64_t id) {
@@ -285,59 +299,42 @@ absl::StatusOr<Contact> ContactRepository::Update(
     const std::function<absl::Status(Contact&)>& change) {
   CRM_ASSIGN_OR_RETURN(const int64_t customer_id, CustomerOf(call, id));
   if (customer_id == 0) return ContactNotFound(id);
-  return db_.RunInTransaction(
-      "contact.update", call.deadline, [&](MySqlConnection& c) -> absl::StatusOr<Contact> {
-        std::unique_ptr<Contact> contact = LockForWrite(c, call.caller, customer_id, id);
-        if (!contact) return ContactNotFound(id);
-        CRM_RETURN_IF_ERROR(CheckEtag(etag, VersionOf(*contact), "contact"));
-        const Contact before = *contact;
-        CRM_RETURN_IF_ERROR(change(*contact));
-        contact->set_id(id);
-        contact->set_customer_id(customer_id);
-        if (before.primary() && !contact->primary()) {
-          return absl::FailedPreconditionError(absl::StrCat(
-              "contact ", id,
-              " is its customer's primary contact; make another contact primary instead"));
-        }
-        const std::string now = FormatSqlDateTime(absl::Now());
-        int64_t demoted = 0;
-        if (!before.primary() && contact->primary()) {
-          demoted = PrimaryOf(c, customer_id);
-          if (demoted != 0) SetPrimaryFlag(c, demoted, false, now);
-        }
-        sql::PreparedStatement& stmt = c.Prepare(
-            "UPDATE contacts SET name = ?, salutation = ?, department = ?, position = ?,"
-            " office_phone = ?, mobile_phone = ?, home_phone = ?, fax = ?, email = ?, qq = ?,"
-            " wechat = ?, birthday = ?, birthday_md = ?, hobbies = ?, address = ?, remarks = ?,"
-            " owner_id = ?, is_primary = ?, version = version + 1, updated_at = ? WHERE id = ?");
-        int i = BindFields(stmt, 1, *contact);
-        stmt.setInt(i++, contact->primary() ? 1 : 0);
-        stmt.setDateTime(i++, now);
-        stmt.setInt64(i++, id);
-        stmt.executeUpdate();
-        ReplaceAnniversaries(c, id, *contact);
-        std::unique_ptr<Contact> stored = LoadContact(c, id, false);
-        std::unique_ptr<Contact> other = SideEffect(c, demoted);
-        RecordSideEffect(c, call, other);
-        AppendChange(c, call, ChangeOp::kUpdate, id, *stored);
-        return *stored;
-      });
+  Contact before;
+  auto edit = [&](MySqlConnection&, Contact& contact) -> absl::Status {
+    before = contact;
+    CRM_RETURN_IF_ERROR(change(contact));
+    contact.set_id(id);
+    contact.set_customer_id(customer_id);
+    if (before.primary() && !contact.primary()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("contact ", id,
+                       " is its customer's primary contact; make another contact primary instead"));
+    }
+    return absl::OkStatus();
+  };
+  auto write = [&](MySqlConnection& c, const Contact& contact) {
+    WriteContact(c, call, before, contact);
+  };
+  return UpdateVersioned(db_, call, ContactTable(call, customer_id), id, etag, edit, write);
 }
 
 absl::Status ContactRepository::Delete(const CallContext& call, int64_t id,
                                        const std::string& etag) {
   CRM_ASSIGN_OR_RETURN(const int64_t customer_id, CustomerOf(call, id));
   if (customer_id == 0) return ContactNotFound(id);
+  const RecordTable<Contact> contacts = ContactTable(call, customer_id);
+  // Not UpdateVersioned: a deleted contact reads the same as a live one
+  // (the message has no deleted state), yet the delete must always write.
   return db_.RunInTransaction("contact.delete", call.deadline, [&](MySqlConnection& c) {
-    std::unique_ptr<Contact> contact = LockForWrite(c, call.caller, customer_id, id);
+    std::unique_ptr<Contact> contact = contacts.load(c, id, /*for_update=*/true);
     if (!contact) return ContactNotFound(id);
-    CRM_RETURN_IF_ERROR(CheckEtag(etag, VersionOf(*contact), "contact"));
-    const std::string now = FormatSqlDateTime(absl::Now());
+    CRM_RETURN_IF_ERROR(CheckEtag(etag, VersionOfEtag(contact->etag()), "contact"));
+    const absl::Time now = call.Now();
     sql::PreparedStatement& stmt = c.Prepare(
         "UPDATE contacts SET deleted_at = ?, is_primary = 0, version = version + 1,"
         " updated_at = ? WHERE id = ?");
-    stmt.setDateTime(1, now);
-    stmt.setDateTime(2, now);
+    stmt.setDateTime(1, FormatSqlDateTime(now));
+    stmt.setDateTime(2, FormatSqlDateTime(now));
     stmt.setInt64(3, id);
     stmt.executeUpdate();
     int64_t promoted = 0;
@@ -350,10 +347,11 @@ absl::Status ContactRepository::Delete(const CallContext& call, int64_t id,
       if (rs->next()) promoted = rs->getInt64(1);
       if (promoted != 0) SetPrimaryFlag(c, promoted, true, now);
     }
-    std::unique_ptr<Contact> deleted = LoadContact(c, id, false);
-    std::unique_ptr<Contact> other = SideEffect(c, promoted);
+    std::unique_ptr<Contact> deleted = LoadContact(c, id, /*live_only=*/false);
+    std::unique_ptr<Contact> other =
+        promoted == 0 ? nullptr : LoadContact(c, promoted, /*live_only=*/false);
     AppendChange(c, call, ChangeOp::kDelete, id, *deleted);
-    RecordSideEffect(c, call, other);
+    if (other) AppendChange(c, call, ChangeOp::kUpdate, promoted, *other);
     return absl::OkStatus();
   });
 }
@@ -361,66 +359,47 @@ absl::Status ContactRepository::Delete(const CallContext& call, int64_t id,
 absl::StatusOr<Contact> ContactRepository::SetPrimary(const CallContext& call, int64_t id) {
   CRM_ASSIGN_OR_RETURN(const int64_t customer_id, CustomerOf(call, id));
   if (customer_id == 0) return ContactNotFound(id);
-  return db_.RunInTransaction(
-      "contact.set_primary", call.deadline, [&](MySqlConnection& c) -> absl::StatusOr<Contact> {
-        std::unique_ptr<Contact> contact = LockForWrite(c, call.caller, customer_id, id);
-        if (!contact) return ContactNotFound(id);
-        if (contact->primary()) return *contact;
-        const std::string now = FormatSqlDateTime(absl::Now());
-        const int64_t demoted = PrimaryOf(c, customer_id);
-        if (demoted != 0) SetPrimaryFlag(c, demoted, false, now);
-        SetPrimaryFlag(c, id, true, now);
-        std::unique_ptr<Contact> stored = LoadContact(c, id, false);
-        std::unique_ptr<Contact> other = SideEffect(c, demoted);
-        RecordSideEffect(c, call, other);
-        AppendChange(c, call, ChangeOp::kUpdate, id, *stored);
-        return *stored;
-      });
+  Contact before;
+  // Already primary: nothing changes, so nothing is written.
+  auto edit = [&](MySqlConnection&, Contact& contact) {
+    before = contact;
+    contact.set_primary(true);
+    return absl::OkStatus();
+  };
+  auto write = [&](MySqlConnection& c, const Contact& contact) {
+    WriteContact(c, call, before, contact);
+  };
+  return UpdateVersioned(db_, call, ContactTable(call, customer_id), id, /*etag=*/"", edit, write);
 }
 
 absl::StatusOr<ContactPage> ContactRepository::List(const CallContext& call, int64_t customer_id,
                                                     const std::string& name, int page_size,
                                                     const std::optional<ContactPosition>& after) {
-  return db_.Run(
-      "contact.list", call.deadline, [&](MySqlConnection& c) -> absl::StatusOr<ContactPage> {
-        ContactPage page;
-        SqlWhere where;
-        where.And("ct.deleted_at IS NULL");
-        RestrictCustomers(where, call.caller, Access::kRead);
-        if (customer_id != 0) where.And("ct.customer_id = ?", {customer_id});
-        if (!name.empty()) where.And("ct.name LIKE CONCAT('%', ?, '%')", {EscapeLike(name)});
-        SqlWhere page_where = where;
-        if (after) {
-          const int64_t primary = after->primary ? 1 : 0;
-          page_where.And(
-              "(ct.customer_id > ? OR (ct.customer_id = ? AND (ct.is_primary < ?"
-              " OR (ct.is_primary = ? AND ct.id > ?))))",
-              {after->customer_id, after->customer_id, primary, primary, after->id});
-        }
-        sql::PreparedStatement& rows =
-            c.Prepare(absl::StrCat(kContactSelect, kVisibleJoin, page_where.Sql(),
-                                   " ORDER BY ct.customer_id, ct.is_primary DESC, ct.id LIMIT ?"));
-        const int index = page_where.Bind(rows);
-        rows.setInt(index, page_size + 1);  // one extra row tells whether more follow
-        std::unique_ptr<sql::ResultSet> rs(rows.executeQuery());
-        while (rs->next()) {
-          if (static_cast<int>(page.contacts.size()) == page_size) {
-            page.has_more = true;
-            break;
-          }
-          page.contacts.push_back(ReadContact(*rs));
-        }
-        std::vector<Contact*> filled;
-        for (Contact& contact : page.contacts) filled.push_back(&contact);
-        FillAnniversaries(c, filled);
-        sql::PreparedStatement& count =
-            c.Prepare(absl::StrCat("SELECT COUNT(*) FROM contacts ct", kVisibleJoin, where.Sql()));
-        where.Bind(count);
-        std::unique_ptr<sql::ResultSet> total(count.executeQuery());
-        total->next();
-        page.total_size = total->getInt64(1);
-        return page;
-      });
+  return db_.Run("contact.list", call.deadline,
+                 [&](MySqlConnection& c) -> absl::StatusOr<ContactPage> {
+                   SqlWhere where;
+                   where.And("ct.deleted_at IS NULL");
+                   RestrictCustomers(where, call.caller, Access::kRead);
+                   if (customer_id != 0) where.And("ct.customer_id = ?", {customer_id});
+                   if (!name.empty())
+                     where.And("ct.name LIKE CONCAT('%', ?, '%')", {EscapeLike(name)});
+                   KeysetQuery q(absl::StrCat(kContactSelect, kVisibleJoin),
+                                 absl::StrCat("FROM contacts ct", kVisibleJoin), where,
+                                 " ORDER BY ct.customer_id, ct.is_primary DESC, ct.id", page_size);
+                   if (after) {
+                     const int64_t primary = after->primary ? 1 : 0;
+                     q.After(
+                         "(ct.customer_id > ? OR (ct.customer_id = ? AND (ct.is_primary < ?"
+                         " OR (ct.is_primary = ? AND ct.id > ?))))",
+                         {after->customer_id, after->customer_id, primary, primary, after->id});
+                   }
+                   Page<Contact> read = ReadKeysetPage<Contact>(c, q, ReadContact);
+                   ContactPage page{std::move(read.rows), read.has_more, read.total_size};
+                   std::vector<Contact*> filled;
+                   for (Contact& contact : page.contacts) filled.push_back(&contact);
+                   FillAnniversaries(c, filled);
+                   return page;
+                 });
 }
 
 std::vector<Contact> InsertFirstContacts(MySqlConnection& c, const std::vector<Contact>& contacts,

@@ -1,21 +1,18 @@
 // CustomerHandlers.
 #include "services/customer/customer_handlers.h"
 
-#include "absl/strings/numbers.h"
+#include <optional>
+#include <string>
+#include <tuple>
+
 #include "absl/strings/str_cat.h"
 #include "common/base/dates.h"
 #include "common/base/status_util.h"
-#include "common/rpc/page_token.h"
+#include "common/rpc/paging.h"
 #include "services/customer/customer_validation.h"
 #include "services/customer/reference_handlers.h"
 
 namespace crm::customer {
-namespace {
-
-constexpr int kDefaultPageSize = 50;
-constexpr int kMaxPageSize = 500;
-
-}  // namespace
 
 absl::Status CheckCustomerId(int64_t id, const char* field) {
   return id > 0 ? absl::OkStatus() : InvalidField(field, "must be a positive customer id");
@@ -59,13 +56,6 @@ absl::Status ValidateListRequest(const v1::ListCustomersRequest& r) {
   return v.ToStatus();
 }
 
-uint64_t ListFingerprint(const v1::ListCustomersRequest& r) {
-  v1::ListCustomersRequest filters = r;
-  filters.clear_page_size();
-  filters.clear_page_token();
-  return FilterFingerprint({"customers", filters.SerializeAsString()});
-}
-
 absl::Status CustomerHandlers::CreateCustomer(const CallContext& call,
                                               const v1::CreateCustomerRequest& request,
                                               v1::Customer* response) {
@@ -73,7 +63,8 @@ absl::Status CustomerHandlers::CreateCustomer(const CallContext& call,
   if (!request.has_customer()) return InvalidField("customer", "is required");
   const GradeThresholds thresholds = grades_.Current();
   v1::Customer customer = request.customer();
-  PrepareForCreate(customer, CreateDefaults{thresholds, FormatIsoDate(Today(zone_))});
+  PrepareForCreate(customer,
+                   CreateDefaults{thresholds, FormatIsoDate(absl::ToCivilDay(call.Now(), zone_))});
   CRM_RETURN_IF_ERROR(ValidateCustomer(customer, "customer"));
   CRM_ASSIGN_OR_RETURN(*response,
                        repository_.Create(call, customer, request.request_id(), request.to_pool()));
@@ -141,30 +132,21 @@ absl::Status CustomerHandlers::ListCustomers(const CallContext& call,
                                              const v1::ListCustomersRequest& request,
                                              v1::ListCustomersResponse* response) {
   CRM_RETURN_IF_ERROR(ValidateListRequest(request));
-  const int page_size =
-      request.page_size() == 0 ? kDefaultPageSize : std::min(request.page_size(), kMaxPageSize);
-  const uint64_t fingerprint = ListFingerprint(request);
-  CRM_ASSIGN_OR_RETURN(std::vector<std::string> position,
-                       DecodePageToken(request.page_token(), fingerprint));
-  std::optional<ListPosition> after;
-  if (!position.empty()) {
-    after.emplace();
-    if (position.size() != 2 || !absl::SimpleAtoi(position[1], &after->id)) {
-      return InvalidField("page_token", "is malformed");
-    }
-    after->value = position[0];
-  }
-  CRM_ASSIGN_OR_RETURN(CustomerPage page, repository_.List(call, request, page_size, after));
+  CRM_ASSIGN_OR_RETURN(PageRequest page, PageRequest::ForRequest(request, "customers"));
+  CRM_ASSIGN_OR_RETURN(auto after, (page.After<std::string, int64_t>()));  // sort value, id
+  std::optional<ListPosition> position;
+  if (after) position = ListPosition{std::get<0>(*after), std::get<1>(*after)};
+  CRM_ASSIGN_OR_RETURN(CustomerPage listed, repository_.List(call, request, page.size(), position));
   const GradeThresholds thresholds = grades_.Current();
-  for (v1::Customer& c : page.customers) {
+  for (v1::Customer& c : listed.customers) {
     PresentCustomer(thresholds, c);
     *response->add_customers() = std::move(c);
   }
-  response->set_total_size(page.total_size);
-  if (page.has_more) {
+  response->set_total_size(listed.total_size);
+  if (listed.has_more) {
     const v1::Customer& last = response->customers(response->customers_size() - 1);
-    response->set_next_page_token(EncodePageToken(
-        {OrderValue(last, request.order_by()), absl::StrCat(last.id())}, fingerprint));
+    response->set_next_page_token(page.NextToken(
+        listed.has_more, {OrderValue(last, request.order_by()), absl::StrCat(last.id())}));
   }
   return absl::OkStatus();
 }

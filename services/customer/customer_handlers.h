@@ -41,9 +41,6 @@ void PresentCustomer(const GradeThresholds& thresholds, v1::Customer& customer);
 // Checks a list request's filters (INVALID_ARGUMENT naming the field).
 absl::Status ValidateListRequest(const v1::ListCustomersRequest& request);
 
-// The page token fingerprint of a list request's filters and order.
-uint64_t ListFingerprint(const v1::ListCustomersRequest& request);
-
 absl::Status CheckCustomerId(int64_t id, const char* field);
 
 }  // namespace crm::customer

@@ -7,9 +7,9 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 #include "common/base/status_util.h"
 #include "common/db/database.h"
+#include "common/db/keyset_page.h"
 #include "common/db/record_helpers.h"
 #include "common/db/sql_time.h"
 #include "common/db/sql_where.h"
@@ -280,48 +280,27 @@ absl::StatusOr<CustomerPage> CustomerRepository::List(const CallContext& call,
                                                       bool count_total) {
   return db_.Run(
       "customer.list", call.deadline, [&](MySqlConnection& c) -> absl::StatusOr<CustomerPage> {
-        CustomerPage page;
-        const SqlWhere where = ListWhere(c, call, request);
         const std::string column = OrderColumn(request.order_by());
         const bool desc = request.descending();
         const char* cmp = desc ? " < " : " > ";
         const char* dir = desc ? " DESC" : "";
-        SqlWhere page_where = where;
-        if (after) {
-          if (column.empty()) {
-            page_where.And(absl::StrCat("c.id", cmp, "?"), {after->id});
-          } else {
-            page_where.And(
-                absl::StrCat("(", column, cmp, "? OR (", column, " = ? AND c.id", cmp, "?))"),
-                {after->value, after->value, after->id});
-          }
-        }
         const std::string order = column.empty()
                                       ? absl::StrCat(" ORDER BY c.id", dir)
                                       : absl::StrCat(" ORDER BY ", column, dir, ", c.id", dir);
-        sql::PreparedStatement& rows =
-            c.Prepare(absl::StrCat(kCustomerSelect, page_where.Sql(), order, " LIMIT ?"));
-        const int index = page_where.Bind(rows);
-        rows.setInt(index, page_size + 1);  // one extra row tells whether more follow
-        std::unique_ptr<sql::ResultSet> rs(rows.executeQuery());
-        while (rs->next()) {
-          if (static_cast<int>(page.customers.size()) == page_size) {
-            page.has_more = true;
-            break;
-          }
-          page.customers.push_back(ReadCustomer(*rs));
+        KeysetQuery q(kCustomerSelect, "FROM customers c LEFT JOIN cities ci ON ci.id = c.city_id",
+                      ListWhere(c, call, request), order, page_size);
+        q.count_total = count_total;
+        if (after && column.empty()) {
+          q.After(absl::StrCat("c.id", cmp, "?"), {after->id});
+        } else if (after) {
+          q.After(absl::StrCat("(", column, cmp, "? OR (", column, " = ? AND c.id", cmp, "?))"),
+                  {after->value, after->value, after->id});
         }
+        Page<Customer> read = ReadKeysetPage<Customer>(c, q, ReadCustomer);
+        CustomerPage page{std::move(read.rows), read.has_more, read.total_size};
         std::vector<Customer*> filled;
         for (Customer& customer : page.customers) filled.push_back(&customer);
         FillShares(c, filled);
-        if (!count_total) return page;
-        sql::PreparedStatement& count = c.Prepare(absl::StrCat(
-            "SELECT COUNT(*) FROM customers c LEFT JOIN cities ci ON ci.id = c.city_id",
-            where.Sql()));
-        where.Bind(count);
-        std::unique_ptr<sql::ResultSet> total(count.executeQuery());
-        total->next();
-        page.total_size = total->getInt64(1);
         return page;
       });
 }

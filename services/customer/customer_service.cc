@@ -9,10 +9,10 @@ namespace crm::customer {
 CustomerServiceImpl::CustomerServiceImpl(Database& db, AsyncMethods& methods,
                                          CustomerServiceDeps deps)
     : customers_(db),
-      moves_(db),
+      pool_(db),
       reference_(db),
       customer_handlers_(customers_, *deps.grades, deps.zone),
-      pool_handlers_(moves_, *deps.org, *deps.grades),
+      pool_handlers_(pool_, *deps.org, *deps.grades),
       reference_handlers_(reference_),
       search_(db),
       search_handlers_(search_, *deps.grades),

@@ -15,13 +15,13 @@
 #include "services/customer/contact_handlers.h"
 #include "services/customer/contact_repository.h"
 #include "services/customer/customer_handlers.h"
-#include "services/customer/customer_moves.h"
 #include "services/customer/customer_repository.h"
 #include "services/customer/event_handlers.h"
 #include "services/customer/event_repository.h"
 #include "services/customer/grade_policy.h"
 #include "services/customer/org_client.h"
 #include "services/customer/pool_handlers.h"
+#include "services/customer/pool_repository.h"
 #include "services/customer/reference_handlers.h"
 #include "services/customer/reference_repository.h"
 #include "services/customer/search_handlers.h"
@@ -48,7 +48,7 @@ class CustomerServiceImpl : public v1::CustomerService::AsyncService {
 
  private:
   CustomerRepository customers_;
-  CustomerMoves moves_;
+  PoolRepository pool_;
   ReferenceRepository reference_;
   CustomerHandlers customer_handlers_;
   PoolHandlers pool_handlers_;

@@ -57,8 +57,8 @@ int main(int argc, char** argv) {
           "org", context.db, org->Feed(), &crm::customer::ApplyOrgChange, feed_interval));
     }
     if (index_interval.count() > 0) {
-      context.workers.push_back(
-          std::make_unique<crm::customer::SearchIndexer>(context.db, index_interval, loads.get()));
+      context.workers.push_back(std::make_unique<crm::customer::SearchIndexer>(
+          context.db, context.clock, index_interval, loads.get()));
     }
     std::vector<crm::BackendService> services;
     services.push_back(

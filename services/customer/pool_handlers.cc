@@ -34,7 +34,7 @@ absl::Status PoolHandlers::Give(const CallContext& call, int64_t id, const std::
                                 int64_t employee_id, bool from_pool, v1::Customer* response) {
   CRM_RETURN_IF_ERROR(CheckCustomerId(id, "id"));
   CRM_ASSIGN_OR_RETURN(const Owner owner, Recipient(call, employee_id));
-  CRM_ASSIGN_OR_RETURN(*response, moves_.Give(call, id, etag, owner, from_pool));
+  CRM_ASSIGN_OR_RETURN(*response, pool_.Give(call, id, etag, owner, from_pool));
   PresentCustomer(grades_.Current(), *response);
   return absl::OkStatus();
 }
@@ -61,7 +61,7 @@ absl::Status PoolHandlers::ClaimCustomer(const CallContext& call,
                                          const v1::ClaimCustomerRequest& request,
                                          v1::Customer* response) {
   CRM_RETURN_IF_ERROR(CheckCustomerId(request.id(), "id"));
-  CRM_ASSIGN_OR_RETURN(*response, moves_.Claim(call, request.id()));
+  CRM_ASSIGN_OR_RETURN(*response, pool_.Claim(call, request.id()));
   PresentCustomer(grades_.Current(), *response);
   return absl::OkStatus();
 }
@@ -70,7 +70,7 @@ absl::Status PoolHandlers::ReleaseCustomer(const CallContext& call,
                                            const v1::ReleaseCustomerRequest& request,
                                            v1::Customer* response) {
   CRM_RETURN_IF_ERROR(CheckCustomerId(request.id(), "id"));
-  CRM_ASSIGN_OR_RETURN(*response, moves_.Release(call, request.id(), request.etag()));
+  CRM_ASSIGN_OR_RETURN(*response, pool_.Release(call, request.id(), request.etag()));
   PresentCustomer(grades_.Current(), *response);
   return absl::OkStatus();
 }
@@ -94,9 +94,9 @@ absl::Status PoolHandlers::ShareCustomer(const CallContext& call,
                                          v1::Customer* response) {
   CRM_RETURN_IF_ERROR(CheckCustomerId(request.id(), "id"));
   CRM_RETURN_IF_ERROR(CheckColleagues(call, request.employee_ids()));
-  CRM_ASSIGN_OR_RETURN(
-      *response, moves_.Share(call, request.id(),
-                              {request.employee_ids().begin(), request.employee_ids().end()}));
+  CRM_ASSIGN_OR_RETURN(*response,
+                       pool_.Share(call, request.id(),
+                                   {request.employee_ids().begin(), request.employee_ids().end()}));
   PresentCustomer(grades_.Current(), *response);
   return absl::OkStatus();
 }
@@ -109,8 +109,8 @@ absl::Status PoolHandlers::UnshareCustomer(const CallContext& call,
     return InvalidField("employee_ids", "name at least one colleague");
   }
   CRM_ASSIGN_OR_RETURN(
-      *response, moves_.Unshare(call, request.id(),
-                                {request.employee_ids().begin(), request.employee_ids().end()}));
+      *response, pool_.Unshare(call, request.id(),
+                               {request.employee_ids().begin(), request.employee_ids().end()}));
   PresentCustomer(grades_.Current(), *response);
   return absl::OkStatus();
 }
@@ -119,7 +119,7 @@ absl::Status PoolHandlers::RestoreCustomer(const CallContext& call,
                                            const v1::RestoreCustomerRequest& request,
                                            v1::Customer* response) {
   CRM_RETURN_IF_ERROR(CheckCustomerId(request.id(), "id"));
-  CRM_ASSIGN_OR_RETURN(*response, moves_.Restore(call, request.id()));
+  CRM_ASSIGN_OR_RETURN(*response, pool_.Restore(call, request.id()));
   PresentCustomer(grades_.Current(), *response);
   return absl::OkStatus();
 }
@@ -128,7 +128,7 @@ absl::Status PoolHandlers::PurgeCustomer(const CallContext& call,
                                          const v1::PurgeCustomerRequest& request,
                                          google::protobuf::Empty*) {
   CRM_RETURN_IF_ERROR(CheckCustomerId(request.id(), "id"));
-  return moves_.Purge(call, request.id());
+  return pool_.Purge(call, request.id());
 }
 
 }  // namespace crm::customer

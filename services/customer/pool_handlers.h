@@ -4,16 +4,16 @@
 #include "common/rpc/call_context.h"
 #include "crm/customer/v1/customer_requests.pb.h"
 #include "google/protobuf/empty.pb.h"
-#include "services/customer/customer_moves.h"
 #include "services/customer/grade_policy.h"
 #include "services/customer/org_client.h"
+#include "services/customer/pool_repository.h"
 
 namespace crm::customer {
 
 class PoolHandlers {
  public:
-  PoolHandlers(CustomerMoves& moves, const OrgClient& org, const GradePolicy& grades)
-      : moves_(moves), org_(org), grades_(grades) {}
+  PoolHandlers(PoolRepository& pool, const OrgClient& org, const GradePolicy& grades)
+      : pool_(pool), org_(org), grades_(grades) {}
 
   absl::Status ClaimCustomer(const CallContext& call, const v1::ClaimCustomerRequest& request,
                              v1::Customer* response);
@@ -40,7 +40,7 @@ class PoolHandlers {
   absl::Status CheckColleagues(const CallContext& call,
                                const google::protobuf::RepeatedField<int64_t>& ids);
 
-  CustomerMoves& moves_;
+  PoolRepository& pool_;
   const OrgClient& org_;
   const GradePolicy& grades_;
 };

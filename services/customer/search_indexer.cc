@@ -10,7 +10,6 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 #include "common/base/logging.h"
 #include "common/db/database.h"
 #include "common/db/multi_row.h"
@@ -251,9 +250,9 @@ void Write(MySqlConnection& c, const IndexDelta& delta) {
 
 }  // namespace
 
-SearchIndexer::SearchIndexer(Database& db, std::chrono::milliseconds interval,
+SearchIndexer::SearchIndexer(Database& db, const Clock& clock, std::chrono::milliseconds interval,
                              const BulkLoads* loads)
-    : db_(db), interval_(interval), loads_(loads) {}
+    : db_(db), clock_(clock), interval_(interval), loads_(loads) {}
 
 SearchIndexer::~SearchIndexer() { thread_.Stop(); }
 
@@ -296,7 +295,7 @@ absl::StatusOr<int64_t> SearchIndexer::RunBatch(bool* more) {
               "INSERT IGNORE INTO feed_cursors (name, last_sequence, updated_at)"
               " VALUES (?, 0, ?)");
           create.setString(1, name);
-          create.setDateTime(2, FormatSqlDateTime(absl::Now()));
+          create.setDateTime(2, FormatSqlDateTime(clock_.Now()));
           create.executeUpdate();
           sql::PreparedStatement& lock =
               c.Prepare("SELECT last_sequence FROM feed_cursors WHERE name = ? FOR UPDATE");
@@ -333,7 +332,7 @@ absl::StatusOr<int64_t> SearchIndexer::RunBatch(bool* more) {
               "UPDATE feed_cursors SET last_sequence = GREATEST(last_sequence, ?), updated_at = ?"
               " WHERE name = ?");
           move.setInt64(1, last);
-          move.setDateTime(2, FormatSqlDateTime(absl::Now()));
+          move.setDateTime(2, FormatSqlDateTime(clock_.Now()));
           move.setString(3, name);
           move.executeUpdate();
         }

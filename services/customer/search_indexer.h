@@ -14,6 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/base/background_worker.h"
+#include "common/base/clock.h"
 #include "common/base/periodic_thread.h"
 #include "common/feed/feed_progress.h"
 
@@ -28,7 +29,9 @@ class BulkLoads;
 class SearchIndexer : public BackgroundWorker {
  public:
   // With `loads`, the indexer waits while a bulk import runs (bulk_loads.h).
-  SearchIndexer(Database& db, std::chrono::milliseconds interval, const BulkLoads* loads = nullptr);
+  // `clock` stamps the cursors' updated_at.
+  SearchIndexer(Database& db, const Clock& clock, std::chrono::milliseconds interval,
+                const BulkLoads* loads = nullptr);
   ~SearchIndexer() override;
 
   void Start() override;
@@ -40,6 +43,7 @@ class SearchIndexer : public BackgroundWorker {
   absl::StatusOr<int64_t> RunBatch(bool* more);
 
   Database& db_;
+  const Clock& clock_;
   const std::chrono::milliseconds interval_;
   const BulkLoads* loads_;
   FeedProgress progress_{"search-index"};

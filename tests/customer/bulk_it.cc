@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/db/record_helpers.h"
 #include "common/text/csv.h"
 #include "services/customer/bulk_handlers.h"
 #include "services/customer/contact_repository.h"
@@ -347,6 +348,71 @@ TEST_F(BulkTest, AnExportOfAFilteredListIsThatListAndImportsAgain) {
   paged.mutable_query()->set_page_size(5);
   EXPECT_EQ(bulk_->ExportCustomers(head_, paged).status().code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+// Data correctness of imports (issue item 4): what an imported row writes to
+// the change log, and that an upsert changing nothing writes nothing.
+TEST_F(BulkTest, AnImportedRowWritesOneChangeRowPerRecordItChanges) {
+  ASSERT_TRUE(
+      ImportCsv(absl::StrCat(kHeader, "单行公司,east,上海,TAX0101,,,,,孙七,13800000009\n")).ok());
+  auto created = repo_->Lookup(head_, "", "TAX0101");
+  ASSERT_TRUE(created.ok()) << created.status();
+  const std::string customer_rows = absl::StrCat(
+      "SELECT COUNT(*) FROM change_log WHERE entity_type = 'crm.customer.v1.Customer'"
+      " AND entity_id = ",
+      created->id());
+  EXPECT_EQ(Count(customer_rows), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM change_log WHERE entity_type = 'crm.customer.v1.Contact'"),
+            1);
+  // An upsert that changes the customer and repeats its contact's cells: one
+  // change row, the customer's (the unchanged contact writes nothing).
+  const int64_t before = Count("SELECT COUNT(*) FROM change_log");
+  auto result =
+      ImportCsv(absl::StrCat("code,name,region_code,city,employee_count,contact_name,"
+                             "contact_mobile\n",
+                             created->code(), ",单行公司,east,上海,77,孙七,13800000009\n"),
+                v1::ImportOptions::MODE_UPSERT);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->updated(), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM change_log"), before + 1);
+  EXPECT_EQ(Count(customer_rows), 2);
+  auto updated = repo_->Get(head_, created->id());
+  ASSERT_TRUE(updated.ok());
+  EXPECT_EQ(updated->employee_count(), 77);
+  EXPECT_EQ(VersionOfEtag(updated->etag()), VersionOfEtag(created->etag()) + 1);
+}
+
+TEST_F(BulkTest, AnUpsertThatChangesNothingWritesNothing) {
+  ASSERT_TRUE(
+      ImportCsv(absl::StrCat(kHeader,
+                             "不变公司,east,上海,TAX0201,i,SIGNED,1000.50,30,周八,13800000010\n"
+                             "不变二号,south,广州,,,,,,,\n"))
+          .ok());
+  v1::ListCustomersRequest all;
+  auto exported = Export(all, head_);
+  ASSERT_TRUE(exported.ok()) << exported.status();
+  auto listed = ListAll(head_, all);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->customers.size(), 2u);
+  auto contacts_before = contacts_->List(head_, 0, "", 10, std::nullopt);
+  ASSERT_TRUE(contacts_before.ok());
+  ASSERT_EQ(contacts_before->contacts.size(), 1u);
+  const int64_t changes = Count("SELECT COUNT(*) FROM change_log");
+
+  auto upsert = ImportCsv(*exported, v1::ImportOptions::MODE_UPSERT, false, 65536);
+  ASSERT_TRUE(upsert.ok()) << upsert.status();
+  EXPECT_EQ(upsert->failed(), 0) << upsert->errors(0).message();
+  EXPECT_EQ(upsert->created(), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM change_log"), changes);
+  for (const v1::Customer& customer : listed->customers) {
+    auto now = repo_->Get(head_, customer.id());
+    ASSERT_TRUE(now.ok());
+    EXPECT_EQ(now->etag(), customer.etag()) << customer.code();
+    EXPECT_EQ(now->update_time().seconds(), customer.update_time().seconds());
+  }
+  auto contact = contacts_->Get(head_, contacts_before->contacts[0].id());
+  ASSERT_TRUE(contact.ok());
+  EXPECT_EQ(contact->etag(), contacts_before->contacts[0].etag());
 }
 
 }  // namespace

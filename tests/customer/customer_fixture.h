@@ -13,8 +13,8 @@
 #include "common/base/status_util.h"
 #include "common/db/database.h"
 #include "common/db/migrations.h"
-#include "services/customer/customer_moves.h"
 #include "services/customer/customer_repository.h"
+#include "services/customer/pool_repository.h"
 #include "services/customer/reference_repository.h"
 #include "tests/support/callers.h"
 #include "tests/support/scratch_database.h"
@@ -32,7 +32,7 @@ class CustomerRepositoryTest : public testing::ScratchDatabaseTest {
   void SetUp() override {
     ScratchDatabaseTest::SetUp();
     repo_ = std::make_unique<CustomerRepository>(*db_);
-    moves_ = std::make_unique<CustomerMoves>(*db_);
+    moves_ = std::make_unique<PoolRepository>(*db_);
     reference_ = std::make_unique<ReferenceRepository>(*db_);
     call_ = As(101, Bit(Role::kSales), 7, "/1/2/");
   }
@@ -78,7 +78,7 @@ class CustomerRepositoryTest : public testing::ScratchDatabaseTest {
   }
 
   std::unique_ptr<CustomerRepository> repo_;
-  std::unique_ptr<CustomerMoves> moves_;
+  std::unique_ptr<PoolRepository> moves_;
   std::unique_ptr<ReferenceRepository> reference_;
   CallContext call_;
 };

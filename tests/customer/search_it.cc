@@ -22,7 +22,7 @@ class SearchTest : public CustomerRepositoryTest {
  protected:
   void SetUp() override {
     CustomerRepositoryTest::SetUp();
-    indexer_ = std::make_unique<SearchIndexer>(*db_, std::chrono::milliseconds(0));
+    indexer_ = std::make_unique<SearchIndexer>(*db_, Clock::System(), std::chrono::milliseconds(0));
     search_ = std::make_unique<SearchRepository>(*db_);
   }
 
@@ -172,7 +172,7 @@ TEST_F(SearchTest, SeesOnlyWhatTheCallerMay) {
 
 TEST_F(SearchTest, TheIndexerWaitsWhileABulkImportRuns) {
   BulkLoads loads;
-  SearchIndexer background(*db_, std::chrono::milliseconds(20), &loads);
+  SearchIndexer background(*db_, Clock::System(), std::chrono::milliseconds(20), &loads);
   background.Start();
   auto found_within = [&](const std::string& text, std::chrono::milliseconds limit) {
     const auto until = std::chrono::steady_clock::now() + limit;

@@ -1,5 +1,6 @@
 // Moves of customers between owners, the public pool, colleagues' view and
-// the recycle bin (R7). Each move is one transaction with its change row.
+// the recycle bin (R7): the SQL of the pool. Each move is one transaction
+// with its change row.
 #pragma once
 
 #include <cstdint>
@@ -17,9 +18,9 @@ class Database;
 
 namespace crm::customer {
 
-class CustomerMoves {
+class PoolRepository {
  public:
-  explicit CustomerMoves(Database& db) : db_(db) {}
+  explicit PoolRepository(Database& db) : db_(db) {}
 
   // Pool -> caller. Of concurrent claims exactly one wins: the update is
   // conditional on the customer still being in the pool.

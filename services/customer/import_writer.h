@@ -1,17 +1,14 @@
-// The database side of bulk import (R9): checks a batch of rows (fields,
-// references, duplicates against the database and against earlier rows of
-// the same import) and writes it. New customers of a batch go in with one
-// transaction: codes reserved per prefix at once, multi-row inserts, change
-// rows appended together; matches in upsert mode are updated one by one
-// through the repositories (each row its own transaction).
+// Bulk import's writes (R9): a batch as ImportChecks planned it. New
+// customers of a batch go in with one transaction: codes reserved per prefix
+// at once, multi-row inserts, change rows appended together; matches in
+// upsert mode are updated one by one through the repositories (each row its
+// own transaction, written only when it changes something).
 #pragma once
 
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
-#include <optional>
 #include <set>
-#include <string>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -19,7 +16,7 @@
 #include "common/rpc/call_context.h"
 #include "crm/customer/v1/bulk.pb.h"
 #include "services/customer/customer_validation.h"
-#include "services/customer/reference_data.h"
+#include "services/customer/import_checks.h"
 
 namespace crm {
 class Database;
@@ -31,21 +28,6 @@ namespace crm::customer {
 class ContactRepository;
 class CustomerRepository;
 
-// One row as read: its 1-based number, the fields, and what could not be
-// read (then the row fails without further checks); then what
-// CustomerImporter::Prepare makes of it.
-struct ImportCandidate {
-  int64_t row = 0;
-  v1::ImportRow data;
-  std::vector<v1::ImportRowError> read_errors;
-
-  v1::Customer prepared;  // as it would be created (defaults, normalised)
-  int64_t city_id = 0;
-  std::string code, tax_id, name_city;            // identity keys (see FindDuplicate)
-  std::optional<v1::Contact> contact;             // its primary contact, if any
-  std::vector<v1::ImportRowError> create_errors;  // why it cannot be created
-};
-
 struct ImportTally {
   int64_t created = 0;
   int64_t updated = 0;
@@ -53,16 +35,13 @@ struct ImportTally {
   std::vector<v1::ImportRowError> errors;  // of this batch, in row order
 };
 
-class CustomerImporter {
+class ImportWriter {
  public:
-  CustomerImporter(Database& db, CustomerRepository& customers, ContactRepository& contacts,
-                   const CallContext& call, const v1::ImportOptions& options,
-                   CreateDefaults defaults);
+  ImportWriter(Database& db, CustomerRepository& customers, ContactRepository& contacts,
+               const CallContext& call, const v1::ImportOptions& options, CreateDefaults defaults);
 
-  // The checks of each row that need no transaction (fields, references
-  // against a snapshot taken at the first batch): CPU work that can overlap
-  // the previous batch's write.
-  absl::Status Prepare(std::vector<ImportCandidate>& batch);
+  // See ImportChecks::Prepare.
+  absl::Status Prepare(std::vector<ImportCandidate>& batch) { return checks_.Prepare(batch); }
 
   // Checks duplicates of a prepared batch and (unless a dry run) writes it.
   // A non-OK status is a failure of the database, not of a row: the batch is
@@ -74,16 +53,12 @@ class CustomerImporter {
   absl::Status WriteBatch(int64_t number, std::vector<ImportCandidate>& batch, ImportTally& tally);
 
  private:
-  struct Plan;
-  // What each row becomes; `seen` holds the identity keys of earlier rows.
-  Plan Check(MySqlConnection& connection, std::vector<ImportCandidate>& batch,
-             absl::flat_hash_map<uint64_t, int64_t>& seen);
-  void AssignCodes(MySqlConnection& connection, Plan& plan);
-  void InsertNew(MySqlConnection& connection, int64_t number, Plan& plan);
+  void AssignCodes(MySqlConnection& connection, ImportPlan& plan);
+  void InsertNew(MySqlConnection& connection, int64_t number, ImportPlan& plan);
   // The turn of batches at inserting (see WriteBatch).
   void AwaitInsertTurn(int64_t number);
   void PassInsertTurn(int64_t number);
-  void UpdateMatches(Plan& plan, ImportTally& tally);
+  void UpdateMatches(ImportPlan& plan, ImportTally& tally);
   // Creates the customer's primary contact, or updates it with the row's
   // non-empty contact fields.
   absl::Status UpsertPrimaryContact(int64_t customer_id, const v1::Contact& patch);
@@ -93,9 +68,7 @@ class CustomerImporter {
   ContactRepository& contacts_;
   const CallContext& call_;
   const v1::ImportOptions options_;
-  const CreateDefaults defaults_;
-  std::optional<ReferenceData> reference_;
-  bool consecutive_ids_ = false;  // see Prepare
+  ImportChecks checks_;
   std::mutex turn_mu_;
   std::condition_variable turn_cv_;
   std::set<int64_t> passed_;    // batches done inserting, beyond...

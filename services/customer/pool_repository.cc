@@ -1,5 +1,5 @@
-// CustomerMoves.
-#include "services/customer/customer_moves.h"
+// PoolRepository: the SQL of moves between owners, the pool and the recycle bin.
+#include "services/customer/pool_repository.h"
 
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
@@ -8,7 +8,6 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 #include "common/base/status_util.h"
 #include "common/db/database.h"
 #include "common/db/record_helpers.h"
@@ -25,16 +24,15 @@ using v1::Customer;
 
 constexpr int kMaxShares = 50;
 
-void SetOwner(MySqlConnection& c, int64_t id, const Owner& owner) {
+void SetOwner(MySqlConnection& c, int64_t id, const Owner& owner, absl::Time now) {
   sql::PreparedStatement& stmt = c.Prepare(
       "UPDATE customers SET owner_id = ?, owner_department_id = ?, owner_department_path = ?,"
       " version = version + 1, updated_at = ?, last_activity_at = ? WHERE id = ?");
-  const std::string now = FormatSqlDateTime(absl::Now());
   stmt.setInt64(1, owner.employee_id);
   stmt.setInt64(2, owner.department_id);
   stmt.setString(3, owner.department_path);
-  stmt.setDateTime(4, now);
-  stmt.setDateTime(5, now);
+  stmt.setDateTime(4, FormatSqlDateTime(now));
+  stmt.setDateTime(5, FormatSqlDateTime(now));
   stmt.setInt64(6, id);
   stmt.executeUpdate();
 }
@@ -42,14 +40,6 @@ void SetOwner(MySqlConnection& c, int64_t id, const Owner& owner) {
 void EndShares(MySqlConnection& c, int64_t id) {
   sql::PreparedStatement& stmt = c.Prepare("DELETE FROM customer_shares WHERE customer_id = ?");
   stmt.setInt64(1, id);
-  stmt.executeUpdate();
-}
-
-void BumpVersion(MySqlConnection& c, int64_t id) {
-  sql::PreparedStatement& stmt =
-      c.Prepare("UPDATE customers SET version = version + 1, updated_at = ? WHERE id = ?");
-  stmt.setDateTime(1, FormatSqlDateTime(absl::Now()));
-  stmt.setInt64(2, id);
   stmt.executeUpdate();
 }
 
@@ -68,7 +58,7 @@ absl::Status NeedsEmployee(const Caller& caller) {
 
 }  // namespace
 
-absl::StatusOr<Customer> CustomerMoves::Claim(const CallContext& call, int64_t id) {
+absl::StatusOr<Customer> PoolRepository::Claim(const CallContext& call, int64_t id) {
   CRM_RETURN_IF_ERROR(NeedsEmployee(call.caller));
   return db_.RunInTransaction(
       "customer.claim", call.deadline, [&](MySqlConnection& c) -> absl::StatusOr<Customer> {
@@ -77,7 +67,7 @@ absl::StatusOr<Customer> CustomerMoves::Claim(const CallContext& call, int64_t i
             "UPDATE customers SET owner_id = ?, owner_department_id = ?,"
             " owner_department_path = ?, version = version + 1, updated_at = ?,"
             " last_activity_at = ? WHERE id = ? AND owner_id = 0 AND deleted_at IS NULL");
-        const std::string now = FormatSqlDateTime(absl::Now());
+        const std::string now = FormatSqlDateTime(call.Now());
         stmt.setInt64(1, owner.employee_id);
         stmt.setInt64(2, owner.department_id);
         stmt.setString(3, owner.department_path);
@@ -98,22 +88,22 @@ absl::StatusOr<Customer> CustomerMoves::Claim(const CallContext& call, int64_t i
       });
 }
 
-absl::StatusOr<Customer> CustomerMoves::Release(const CallContext& call, int64_t id,
-                                                const std::string& etag) {
+absl::StatusOr<Customer> PoolRepository::Release(const CallContext& call, int64_t id,
+                                                 const std::string& etag) {
   return db_.RunInTransaction(
       "customer.release", call.deadline, [&](MySqlConnection& c) -> absl::StatusOr<Customer> {
         auto customer = LoadCustomer(c, call.caller, id, Access::kWrite, true);
         if (!customer || customer->in_pool()) return CustomerNotFound(id);
         CRM_RETURN_IF_ERROR(CheckEtag(etag, VersionOfEtag(customer->etag()), "customer"));
-        SetOwner(c, id, Owner{});
+        SetOwner(c, id, Owner{}, call.Now());
         EndShares(c, id);
         return Record(c, call, id);
       });
 }
 
-absl::StatusOr<Customer> CustomerMoves::Give(const CallContext& call, int64_t id,
-                                             const std::string& etag, const Owner& owner,
-                                             bool from_pool) {
+absl::StatusOr<Customer> PoolRepository::Give(const CallContext& call, int64_t id,
+                                              const std::string& etag, const Owner& owner,
+                                              bool from_pool) {
   return db_.RunInTransaction(
       "customer.give", call.deadline, [&](MySqlConnection& c) -> absl::StatusOr<Customer> {
         // Pool customers are read-visible to all; the caller's permission
@@ -131,15 +121,15 @@ absl::StatusOr<Customer> CustomerMoves::Give(const CallContext& call, int64_t id
               absl::StrCat("customer ", id, " is in the pool; use AssignCustomer to give it out"));
         }
         if (customer->owner_id() == owner.employee_id) return *customer;  // nothing to move
-        SetOwner(c, id, owner);
+        SetOwner(c, id, owner, call.Now());
         // Shares were the old owner's choice; the new owner starts afresh.
         EndShares(c, id);
         return Record(c, call, id);
       });
 }
 
-absl::StatusOr<Customer> CustomerMoves::Share(const CallContext& call, int64_t id,
-                                              const std::vector<int64_t>& employee_ids) {
+absl::StatusOr<Customer> PoolRepository::Share(const CallContext& call, int64_t id,
+                                               const std::vector<int64_t>& employee_ids) {
   return db_.RunInTransaction(
       "customer.share", call.deadline, [&](MySqlConnection& c) -> absl::StatusOr<Customer> {
         auto customer = LoadCustomer(c, call.caller, id, Access::kWrite, true);
@@ -162,20 +152,20 @@ absl::StatusOr<Customer> CustomerMoves::Share(const CallContext& call, int64_t i
         }
         sql::PreparedStatement& insert = c.Prepare(
             "INSERT INTO customer_shares (customer_id, employee_id, created_at) VALUES (?, ?, ?)");
-        const std::string now = FormatSqlDateTime(absl::Now());
+        const std::string now = FormatSqlDateTime(call.Now());
         for (int64_t employee : added) {
           insert.setInt64(1, id);
           insert.setInt64(2, employee);
           insert.setDateTime(3, now);
           insert.executeUpdate();
         }
-        BumpVersion(c, id);
+        TouchVersion(c, "customers", id, call.Now());
         return Record(c, call, id);
       });
 }
 
-absl::StatusOr<Customer> CustomerMoves::Unshare(const CallContext& call, int64_t id,
-                                                const std::vector<int64_t>& employee_ids) {
+absl::StatusOr<Customer> PoolRepository::Unshare(const CallContext& call, int64_t id,
+                                                 const std::vector<int64_t>& employee_ids) {
   return db_.RunInTransaction(
       "customer.unshare", call.deadline, [&](MySqlConnection& c) -> absl::StatusOr<Customer> {
         auto customer = LoadCustomer(c, call.caller, id, Access::kWrite, true);
@@ -189,12 +179,12 @@ absl::StatusOr<Customer> CustomerMoves::Unshare(const CallContext& call, int64_t
           removed += remove.executeUpdate();
         }
         if (removed == 0) return *customer;
-        BumpVersion(c, id);
+        TouchVersion(c, "customers", id, call.Now());
         return Record(c, call, id);
       });
 }
 
-absl::StatusOr<Customer> CustomerMoves::Restore(const CallContext& call, int64_t id) {
+absl::StatusOr<Customer> PoolRepository::Restore(const CallContext& call, int64_t id) {
   return db_.RunInTransaction(
       "customer.restore", call.deadline, [&](MySqlConnection& c) -> absl::StatusOr<Customer> {
         auto customer = LoadCustomerRow(c, id, true);
@@ -215,14 +205,14 @@ absl::StatusOr<Customer> CustomerMoves::Restore(const CallContext& call, int64_t
         sql::PreparedStatement& stmt = c.Prepare(
             "UPDATE customers SET deleted_at = NULL, version = version + 1, updated_at = ?"
             " WHERE id = ?");
-        stmt.setDateTime(1, FormatSqlDateTime(absl::Now()));
+        stmt.setDateTime(1, FormatSqlDateTime(call.Now()));
         stmt.setInt64(2, id);
         stmt.executeUpdate();
         return Record(c, call, id);
       });
 }
 
-absl::Status CustomerMoves::Purge(const CallContext& call, int64_t id) {
+absl::Status PoolRepository::Purge(const CallContext& call, int64_t id) {
   return db_.RunInTransaction("customer.purge", call.deadline, [&](MySqlConnection& c) {
     auto customer = LoadCustomerRow(c, id, true);
     if (!customer || !customer->in_recycle_bin()) {
