@@ -254,7 +254,7 @@ TEST_F(ContactTest, ContactsAreSeenAndChangedThroughTheirCustomer) {
   EXPECT_EQ(ListAll(other, {})->total_size(), 0);
 
   // Shared: the colleague reads, but does not write.
-  ASSERT_TRUE(moves_->Share(owner, customer, {22}).ok());
+  ASSERT_TRUE(pool_repository_->Share(owner, customer, {22}).ok());
   EXPECT_TRUE(Get(other, contact->id()).ok());
   EXPECT_EQ(ListAll(other, {})->total_size(), 1);
   EXPECT_EQ(Update(other, patch, {}).status().code(), absl::StatusCode::kNotFound);

@@ -32,7 +32,7 @@ class CustomerRepositoryTest : public testing::ScratchDatabaseTest {
   void SetUp() override {
     ScratchDatabaseTest::SetUp();
     repo_ = std::make_unique<CustomerRepository>(*db_);
-    moves_ = std::make_unique<PoolRepository>(*db_);
+    pool_repository_ = std::make_unique<PoolRepository>(*db_);
     reference_ = std::make_unique<ReferenceRepository>(*db_);
     call_ = As(101, Bit(Role::kSales), 7, "/1/2/");
   }
@@ -78,7 +78,7 @@ class CustomerRepositoryTest : public testing::ScratchDatabaseTest {
   }
 
   std::unique_ptr<CustomerRepository> repo_;
-  std::unique_ptr<PoolRepository> moves_;
+  std::unique_ptr<PoolRepository> pool_repository_;
   std::unique_ptr<ReferenceRepository> reference_;
   CallContext call_;
 };

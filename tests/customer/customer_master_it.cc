@@ -161,7 +161,8 @@ TEST_F(CustomerRepositoryTest, OfSimultaneousClaimsExactlyOneWins) {
   std::vector<std::thread> threads;
   for (int i = 0; i < kClaimants; ++i) {
     threads.emplace_back([&, i] {
-      auto claimed = moves_->Claim(As(400 + i, Bit(Role::kSales), 40 + i, "/1/2/"), pooled->id());
+      auto claimed =
+          pool_repository_->Claim(As(400 + i, Bit(Role::kSales), 40 + i, "/1/2/"), pooled->id());
       if (claimed.ok()) {
         ++won;
       } else if (claimed.status().code() == absl::StatusCode::kFailedPrecondition) {
@@ -182,7 +183,7 @@ TEST_F(CustomerRepositoryTest, SharedColleaguesSeeButCannotChange) {
   auto created = repo_->Create(owner, Sample("共享客户"), "", false);
   ASSERT_TRUE(created.ok());
   EXPECT_EQ(repo_->Get(colleague, created->id()).status().code(), absl::StatusCode::kNotFound);
-  auto shared = moves_->Share(owner, created->id(), {22});
+  auto shared = pool_repository_->Share(owner, created->id(), {22});
   ASSERT_TRUE(shared.ok()) << shared.status();
   EXPECT_EQ(shared->shared_with_employee_ids_size(), 1);
   EXPECT_TRUE(repo_->Get(colleague, created->id()).ok());
@@ -192,7 +193,7 @@ TEST_F(CustomerRepositoryTest, SharedColleaguesSeeButCannotChange) {
           .status()
           .code(),
       absl::StatusCode::kNotFound);
-  ASSERT_TRUE(moves_->Unshare(owner, created->id(), {22}).ok());
+  ASSERT_TRUE(pool_repository_->Unshare(owner, created->id(), {22}).ok());
   EXPECT_EQ(repo_->Get(colleague, created->id()).status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(ListAll(colleague)->total_size, 0);
 }
@@ -207,13 +208,13 @@ TEST_F(CustomerRepositoryTest, TheRecycleBinRestoresAndPurges) {
   bin.set_view(v1::ListCustomersRequest::VIEW_RECYCLE_BIN);
   EXPECT_EQ(ListAll(call_, bin)->total_size, 2);
 
-  auto restored = moves_->Restore(admin, kept->id());
+  auto restored = pool_repository_->Restore(admin, kept->id());
   ASSERT_TRUE(restored.ok()) << restored.status();
   EXPECT_FALSE(restored->in_recycle_bin());
   EXPECT_EQ(repo_->Get(call_, kept->id())->name(), "恢复的客户");
-  ASSERT_TRUE(moves_->Purge(admin, purged->id()).ok());
+  ASSERT_TRUE(pool_repository_->Purge(admin, purged->id()).ok());
   EXPECT_EQ(Count("SELECT COUNT(*) FROM customers"), 1);
-  EXPECT_EQ(moves_->Purge(admin, kept->id()).code(),
+  EXPECT_EQ(pool_repository_->Purge(admin, kept->id()).code(),
             absl::StatusCode::kNotFound);  // not in the bin
 }
 

@@ -178,7 +178,7 @@ TEST_F(EventTest, EventsAreSeenAndChangedThroughTheirCustomer) {
       absl::StatusCode::kNotFound);
   EXPECT_EQ(Delete(other, event->id()).code(), absl::StatusCode::kNotFound);
 
-  ASSERT_TRUE(moves_->Share(owner, customer, {22}).ok());
+  ASSERT_TRUE(pool_repository_->Share(owner, customer, {22}).ok());
   EXPECT_EQ(Titles(other, {}, &total)->size(), 1u);
   EXPECT_EQ(total, 1);
   EXPECT_EQ(

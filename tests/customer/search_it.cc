@@ -165,7 +165,7 @@ TEST_F(SearchTest, SeesOnlyWhatTheCallerMay) {
   EXPECT_EQ(All("机械", sales_b).size(), 1u);
   EXPECT_EQ(All("机械", head_of_2).size(), 1u);
   EXPECT_EQ(All("机械", As(1, Bit(Role::kAdministrator))).size(), 2u);
-  ASSERT_TRUE(moves_->Share(sales_a, a_customer, {22}).ok());
+  ASSERT_TRUE(pool_repository_->Share(sales_a, a_customer, {22}).ok());
   EXPECT_EQ(All("机械", sales_b).size(), 2u);
   EXPECT_TRUE(All("机械", As(300, Bit(Role::kSales))).empty());  // no employee: nothing
 }
@@ -214,7 +214,8 @@ TEST_F(SearchTest, MendsOwnerCopiesAnOlderReleaseLeftBehind) {
                   .ok());
   auto to_b = repo_->Get(sales_a, given);
   ASSERT_TRUE(to_b.ok());
-  ASSERT_TRUE(moves_->Give(admin, given, to_b->etag(), Owner{22, 0, "/1/3/"}, false).ok());
+  ASSERT_TRUE(
+      pool_repository_->Give(admin, given, to_b->etag(), Owner{22, 0, "/1/3/"}, false).ok());
   ASSERT_TRUE(repo_->Delete(sales_a, deleted, "").ok());
   Index();
   const int64_t grams = Count("SELECT SUM(customers) FROM search_gram_counts");
@@ -349,12 +350,12 @@ TEST_F(SearchTest, AgreesWithABruteForceScanUnderEveryScopeAndPlan) {
     const int pick = random() % 6;
     if (pick == 0) {  // to the other sales person
       const Owner other = row.owner == 21 ? Owner{22, 0, "/1/3/"} : Owner{21, 0, "/1/2/"};
-      auto given = moves_->Give(admin, row.id, row.etag, other, false);
+      auto given = pool_repository_->Give(admin, row.id, row.etag, other, false);
       ASSERT_TRUE(given.ok()) << given.status();
       row.owner = other.employee_id;
       ++moved;
     } else if (pick == 1 && row.owner == 22) {
-      ASSERT_TRUE(moves_->Share(admin, row.id, {21}).ok());
+      ASSERT_TRUE(pool_repository_->Share(admin, row.id, {21}).ok());
       row.shared_with_a = true;
       ++shared;
     }
