@@ -18,12 +18,13 @@ constexpr int kPageSize = 500;
 }  // namespace
 
 FeedConsumer::FeedConsumer(std::string name, Database& db, Fetch fetch, Apply apply,
-                           std::chrono::milliseconds interval)
+                           std::chrono::milliseconds interval, const Clock& clock)
     : name_(std::move(name)),
       db_(db),
       fetch_(std::move(fetch)),
       apply_(std::move(apply)),
       interval_(interval),
+      clock_(clock),
       progress_(name_) {}
 
 FeedConsumer::~FeedConsumer() { thread_.Stop(); }
@@ -81,7 +82,7 @@ absl::StatusOr<int> FeedConsumer::ApplyPage(const common::v1::ListChangesRespons
         sql::PreparedStatement& ensure = c.Prepare(
             "INSERT IGNORE INTO feed_cursors (name, last_sequence, updated_at) VALUES (?, 0, ?)");
         ensure.setString(1, name_);
-        ensure.setDateTime(2, FormatSqlDateTime(absl::Now()));
+        ensure.setDateTime(2, FormatSqlDateTime(clock_.Now()));
         ensure.executeUpdate();
         sql::PreparedStatement& lock =
             c.Prepare("SELECT last_sequence FROM feed_cursors WHERE name = ? FOR UPDATE");
@@ -100,7 +101,7 @@ absl::StatusOr<int> FeedConsumer::ApplyPage(const common::v1::ListChangesRespons
         sql::PreparedStatement& move =
             c.Prepare("UPDATE feed_cursors SET last_sequence = ?, updated_at = ? WHERE name = ?");
         move.setInt64(1, last);
-        move.setDateTime(2, FormatSqlDateTime(absl::Now()));
+        move.setDateTime(2, FormatSqlDateTime(clock_.Now()));
         move.setString(3, name_);
         move.executeUpdate();
         return applied;

@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/base/background_worker.h"
+#include "common/base/clock.h"
 #include "common/base/periodic_thread.h"
 #include "common/feed/feed_progress.h"
 #include "crm/common/v1/changes.pb.h"
@@ -28,9 +29,10 @@ class FeedConsumer : public BackgroundWorker {
   // Throws sql::SQLException on database errors.
   using Apply = std::function<void(MySqlConnection&, const common::v1::Change&)>;
 
-  // `name` keys the cursor in this service's feed_cursors table.
+  // `name` keys the cursor in this service's feed_cursors table; `clock`
+  // stamps the cursor's updated_at.
   FeedConsumer(std::string name, Database& db, Fetch fetch, Apply apply,
-               std::chrono::milliseconds interval);
+               std::chrono::milliseconds interval, const Clock& clock = Clock::System());
   ~FeedConsumer() override;
 
   // Polls every interval on a thread of its own until destroyed.
@@ -48,6 +50,7 @@ class FeedConsumer : public BackgroundWorker {
   Fetch fetch_;
   Apply apply_;
   const std::chrono::milliseconds interval_;
+  const Clock& clock_;
   FeedProgress progress_;
   PeriodicThread thread_;  // last: stopped before what its work uses
 };

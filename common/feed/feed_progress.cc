@@ -9,6 +9,8 @@
 namespace crm {
 namespace {
 
+// Lag is an operational figure, measured on the real clock (not the business
+// clock a test may set).
 double NowSeconds() { return absl::ToUnixMicros(absl::Now()) / 1e6; }
 
 }  // namespace

@@ -53,8 +53,9 @@ int main(int argc, char** argv) {
     context.resources.push_back(grades);
     context.resources.push_back(loads);
     if (feed_interval.count() > 0) {
-      context.workers.push_back(std::make_unique<crm::FeedConsumer>(
-          "org", context.db, org->Feed(), &crm::customer::ApplyOrgChange, feed_interval));
+      context.workers.push_back(std::make_unique<crm::FeedConsumer>("org", context.db, org->Feed(),
+                                                                    &crm::customer::ApplyOrgChange,
+                                                                    feed_interval, context.clock));
     }
     if (index_interval.count() > 0) {
       context.workers.push_back(std::make_unique<crm::customer::SearchIndexer>(
