@@ -2,29 +2,29 @@
 #include "services/org/announcement_handlers.h"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 #include "common/auth/permissions.h"
 #include "common/base/status_util.h"
 #include "common/db/record_helpers.h"
-#include "common/rpc/page_token.h"
+#include "common/rpc/paging.h"
+#include "common/rpc/update_mask.h"
 #include "common/text/text_checks.h"
 #include "crm/common/v1/changes.pb.h"
 #include "services/org/announcement_repository.h"
+#include "services/org/mask_fields.h"
 
 namespace crm::org {
 namespace {
 
 using v1::Announcement;
 
-constexpr int kDefaultPageSize = 20;
-constexpr int kMaxPageSize = 200;
-constexpr int kDefaultChangesPageSize = 100;
-constexpr int kMaxChangesPageSize = 1000;
+constexpr PageLimits kAnnouncementPages{/*default_size=*/20, /*max_size=*/200};
+constexpr PageLimits kChangePages{/*default_size=*/100, /*max_size=*/1000};
 constexpr size_t kMaxTitleChars = 200;
 constexpr size_t kMaxBodyChars = 20000;
 // More departments than any company has; bounds the work of one request.
@@ -87,19 +87,44 @@ absl::Status CheckMayEdit(const Caller& caller, const Announcement& a) {
       "only the author or a manager of announcements may change this announcement");
 }
 
-// The fields an update names.
-struct AnnouncementMask {
-  bool title = false;
-  bool body = false;
-  bool pinned = false;
-  bool expire_time = false;
-  bool audience_everyone = false;
-  bool audience_department_ids = false;
+// What UpdateAnnouncement may change (WithdrawAnnouncement withdraws).
+const MaskFields<Announcement>& AnnouncementFields() {
+  static const auto* fields = new MaskFields<Announcement>{
+      {"title", TextField(&Announcement::title, &Announcement::mutable_title)},
+      // The body keeps its layout.
+      {"body", VerbatimTextField(&Announcement::body, &Announcement::mutable_body)},
+      {"pinned", ScalarField(&Announcement::pinned, &Announcement::set_pinned)},
+      // Unset: never expires.
+      {"expire_time",
+       {[](const Announcement& from, Announcement& to) {
+          if (from.has_expire_time()) {
+            *to.mutable_expire_time() = from.expire_time();
+          } else {
+            to.clear_expire_time();
+          }
+        },
+        [](const Announcement& a) { return a.has_expire_time(); }}},
+      {"audience_everyone",
+       ScalarField(&Announcement::audience_everyone, &Announcement::set_audience_everyone)},
+      {"audience_department_ids",
+       {[](const Announcement& from, Announcement& to) {
+          *to.mutable_audience_department_ids() = from.audience_department_ids();
+        },
+        [](const Announcement& a) { return a.audience_department_ids_size() > 0; }}},
+  };
+  return *fields;
+}
 
-  bool any() const {
-    return title || body || pinned || expire_time || audience_everyone || audience_department_ids;
+// Whether applying `mask` to `patch` changes the field at `path` (a valid
+// mask: ApplyMask has accepted it).
+bool MaskChanges(const google::protobuf::FieldMask& mask, const Announcement& patch,
+                 const std::string& path) {
+  if (mask.paths_size() == 0) return AnnouncementFields().at(path).is_set(patch);
+  for (const std::string& p : mask.paths()) {
+    if (p == "*" || p == path) return true;
   }
-};
+  return false;
+}
 
 v1::AnnouncementChangeType ChangeTypeOf(common::v1::ChangeOperation operation) {
   switch (operation) {
@@ -130,7 +155,7 @@ absl::Status AnnouncementHandlers::PublishAnnouncement(
   *a.mutable_audience_department_ids() = in.audience_department_ids();
   FieldViolations v;
   CheckContent(v, a);
-  CheckExpiry(v, a, absl::Now());
+  CheckExpiry(v, a, call.Now());
   CheckText(v, "request_id", request.request_id(), 64, Presence::kOptional);
   CRM_RETURN_IF_ERROR(v.ToStatus());
   CRM_ASSIGN_OR_RETURN(*response, repository_.Publish(call, a, request.request_id()));
@@ -142,65 +167,23 @@ absl::Status AnnouncementHandlers::UpdateAnnouncement(const CallContext& call,
                                                       Announcement* response) {
   const Announcement& patch = request.announcement();
   CRM_RETURN_IF_ERROR(CheckId(patch.id(), "announcement.id"));
-  AnnouncementMask mask;
-  FieldViolations v;
-  for (const std::string& path : request.update_mask().paths()) {
-    if (path == "title") {
-      mask.title = true;
-    } else if (path == "body") {
-      mask.body = true;
-    } else if (path == "pinned") {
-      mask.pinned = true;
-    } else if (path == "expire_time") {
-      mask.expire_time = true;
-    } else if (path == "audience_everyone") {
-      mask.audience_everyone = true;
-    } else if (path == "audience_department_ids") {
-      mask.audience_department_ids = true;
-    } else {
-      v.Add("update_mask", absl::StrCat("field '", path,
-                                        "' cannot be updated (use WithdrawAnnouncement to "
-                                        "withdraw)"));
-    }
-  }
-  if (request.update_mask().paths().empty()) {
-    mask.title = !patch.title().empty();
-    mask.body = !patch.body().empty();
-    mask.pinned = patch.pinned();
-    mask.expire_time = patch.has_expire_time();
-    mask.audience_everyone = patch.audience_everyone();
-    mask.audience_department_ids = !patch.audience_department_ids().empty();
-  }
-  if (v.empty() && !mask.any()) v.Add("update_mask", "names no field to update");
-  CRM_RETURN_IF_ERROR(v.ToStatus());
-  const absl::Time now = absl::Now();
+  const google::protobuf::FieldMask& mask = request.update_mask();
+  Announcement scratch;  // a bad mask is refused before the database is touched
+  CRM_RETURN_IF_ERROR(ApplyMask(mask, AnnouncementFields(), patch, scratch));
+  const absl::Time now = call.Now();
   auto may_edit = [&call](const Announcement& a) { return CheckMayEdit(call.caller, a); };
   auto change = [&](Announcement& a) -> absl::Status {
-    if (mask.title) a.set_title(patch.title());
-    if (mask.body) a.set_body(patch.body());
-    if (mask.pinned) a.set_pinned(patch.pinned());
-    if (mask.expire_time) {
-      if (patch.has_expire_time()) {
-        *a.mutable_expire_time() = patch.expire_time();
-      } else {
-        a.clear_expire_time();  // never expires
-      }
-    }
-    if (mask.audience_everyone) {
-      a.set_audience_everyone(patch.audience_everyone());
-      // Widening to everyone drops the departments unless they are set too.
-      if (patch.audience_everyone() && !mask.audience_department_ids) {
-        a.clear_audience_department_ids();
-      }
-    }
-    if (mask.audience_department_ids) {
-      *a.mutable_audience_department_ids() = patch.audience_department_ids();
+    CRM_RETURN_IF_ERROR(ApplyMask(mask, AnnouncementFields(), patch, a));
+    // Widening to everyone drops the departments unless they are set too.
+    if (MaskChanges(mask, patch, "audience_everyone") && patch.audience_everyone() &&
+        !MaskChanges(mask, patch, "audience_department_ids")) {
+      a.clear_audience_department_ids();
     }
     FieldViolations checks;
     CheckContent(checks, a);
     // An announcement that expired may still get its text fixed; only a new
     // expiry must lie ahead.
-    if (mask.expire_time) CheckExpiry(checks, a, now);
+    if (MaskChanges(mask, patch, "expire_time")) CheckExpiry(checks, a, now);
     return checks.ToStatus();
   };
   CRM_ASSIGN_OR_RETURN(*response,
@@ -229,37 +212,30 @@ absl::Status AnnouncementHandlers::GetAnnouncement(const CallContext& call,
 absl::Status AnnouncementHandlers::ListAnnouncements(const CallContext& call,
                                                      const v1::ListAnnouncementsRequest& request,
                                                      v1::ListAnnouncementsResponse* response) {
-  if (request.page_size() < 0) return InvalidField("page_size", "must not be negative");
-  AnnouncementQuery query;
-  query.include_expired = request.include_expired();
-  query.page_size =
-      request.page_size() == 0 ? kDefaultPageSize : std::min(request.page_size(), kMaxPageSize);
-  query.now = absl::Now();
-  const uint64_t fingerprint =
-      FilterFingerprint({"announcements", query.include_expired ? "1" : "0"});
-  CRM_ASSIGN_OR_RETURN(std::vector<std::string> position,
-                       DecodePageToken(request.page_token(), fingerprint));
-  if (!position.empty()) {
-    int64_t published_micros = 0;
-    if (position.size() != 3 || (position[0] != "0" && position[0] != "1") ||
-        !absl::SimpleAtoi(position[1], &published_micros) ||
-        !absl::SimpleAtoi(position[2], &query.after.id)) {
-      return InvalidField("page_token", "is malformed");
-    }
-    query.has_after = true;
-    query.after.pinned = position[0] == "1";
-    query.after.published_at = absl::FromUnixMicros(published_micros);
+  AnnouncementFilter filter;
+  filter.include_expired = request.include_expired();
+  CRM_ASSIGN_OR_RETURN(
+      PageRequest page,
+      PageRequest::Parse(request, {"announcements", filter.include_expired ? "1" : "0"},
+                         kAnnouncementPages));
+  // The sort key: pinned ("1"/"0"), published (Unix micros), id.
+  CRM_ASSIGN_OR_RETURN(auto key, (page.After<std::string, int64_t, int64_t>()));
+  std::optional<AnnouncementKey> after;
+  if (key) {
+    const std::string& pinned = std::get<0>(*key);
+    if (pinned != "0" && pinned != "1") return InvalidField("page_token", "is malformed");
+    after =
+        AnnouncementKey{pinned == "1", absl::FromUnixMicros(std::get<1>(*key)), std::get<2>(*key)};
   }
-  CRM_ASSIGN_OR_RETURN(AnnouncementPage page, repository_.List(call, query));
-  for (Announcement& a : page.announcements) *response->add_announcements() = std::move(a);
-  response->set_total_size(page.total_size);
-  if (page.has_more) {
+  CRM_ASSIGN_OR_RETURN(AnnouncementPage listed, repository_.List(call, filter, page.size(), after));
+  for (Announcement& a : listed.rows) *response->add_announcements() = std::move(a);
+  response->set_total_size(listed.total_size);
+  if (listed.has_more) {
     const Announcement& last = response->announcements(response->announcements_size() - 1);
-    response->set_next_page_token(
-        EncodePageToken({last.pinned() ? "1" : "0",
-                         absl::StrCat(absl::ToUnixMicros(FromTimestamp(last.publish_time()))),
-                         absl::StrCat(last.id())},
-                        fingerprint));
+    response->set_next_page_token(page.NextToken(
+        listed.has_more, {last.pinned() ? "1" : "0",
+                          absl::StrCat(absl::ToUnixMicros(FromTimestamp(last.publish_time()))),
+                          absl::StrCat(last.id())}));
   }
   return absl::OkStatus();
 }
@@ -274,8 +250,8 @@ absl::Status AnnouncementHandlers::ListAnnouncementChanges(
   common::v1::ListChangesRequest changes_request;
   changes_request.set_after_sequence(request.after_cursor());
   changes_request.set_page_size(request.page_size() == 0
-                                    ? kDefaultChangesPageSize
-                                    : std::min(request.page_size(), kMaxChangesPageSize));
+                                    ? kChangePages.default_size
+                                    : std::min(request.page_size(), kChangePages.max_size));
   common::v1::ListChangesResponse changes;
   CRM_RETURN_IF_ERROR(repository_.ListChanges(call, changes_request, &changes));
   for (const common::v1::Change& change : changes.changes()) {

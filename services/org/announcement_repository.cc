@@ -10,7 +10,6 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "absl/time/clock.h"
 #include "common/base/status_util.h"
 #include "common/db/database.h"
 #include "common/db/record_helpers.h"
@@ -18,6 +17,7 @@
 #include "common/db/sql_where.h"
 #include "common/db/visibility.h"
 #include "common/feed/change_log.h"
+#include "common/feed/versioned_rows.h"
 #include "crm/common/v1/changes.pb.h"
 
 namespace crm::org {
@@ -116,13 +116,14 @@ std::unique_ptr<Announcement> Load(MySqlConnection& c, int64_t id, bool for_upda
   return std::make_unique<Announcement>(ReadAnnouncement(*rs));
 }
 
-absl::Status NotFound(int64_t id) {
-  return absl::NotFoundError(absl::StrCat("announcement ", id, " not found"));
-}
-
-int64_t VersionOf(const Announcement& a) {
-  int64_t version = 0;
-  return absl::SimpleAtoi(a.etag(), &version) ? version : 0;
+// The announcements as `call` may change them: a row about to change (locked)
+// loads only when the caller may see it; a stored one reloads as it is.
+RecordTable<Announcement> AnnouncementsFor(const CallContext& call) {
+  const Caller* viewer = &call.caller;
+  return {"announcements", "announcement",
+          [viewer](MySqlConnection& c, int64_t id, bool for_update) {
+            return Load(c, id, for_update, for_update ? viewer : nullptr);
+          }};
 }
 
 // Each department must exist and be open. The share lock keeps a concurrent
@@ -171,15 +172,6 @@ std::string TruncateChars(const std::string& text, size_t max_chars) {
   return text;
 }
 
-int64_t FindByRequestKey(MySqlConnection& c, const std::string& key) {
-  if (key.empty()) return 0;
-  sql::PreparedStatement& stmt =
-      c.Prepare("SELECT id FROM announcements WHERE create_request_id = ?");
-  stmt.setString(1, key);
-  std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
-  return rs->next() ? rs->getInt64(1) : 0;
-}
-
 std::vector<int64_t> Audience(const Announcement& a) {
   return {a.audience_department_ids().begin(), a.audience_department_ids().end()};
 }
@@ -189,177 +181,132 @@ std::vector<int64_t> Audience(const Announcement& a) {
 absl::StatusOr<Announcement> AnnouncementRepository::Publish(const CallContext& call,
                                                              const Announcement& announcement,
                                                              const std::string& request_id) {
-  const std::string key = CallerRequestKey(call, request_id);
-  auto publish = [&](MySqlConnection& c) -> absl::StatusOr<Announcement> {
-    if (int64_t existing = FindByRequestKey(c, key)) return *Load(c, existing, false, nullptr);
-    CRM_RETURN_IF_ERROR(CheckOpenDepartments(c, Audience(announcement)));
-    const std::string now = FormatSqlDateTime(absl::Now());
-    sql::PreparedStatement& insert = c.Prepare(
-        "INSERT INTO announcements (title, body, author_user_id, author_name, pinned, expires_at,"
-        " audience_everyone, status, version, create_request_id, published_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)");
-    insert.setString(1, announcement.title());
-    insert.setString(2, announcement.body());
-    insert.setInt64(3, call.caller.user_id);
-    insert.setString(4, TruncateChars(call.caller.display_name, kMaxAuthorNameChars));
-    insert.setInt(5, announcement.pinned() ? 1 : 0);
-    SetExpiry(insert, 6, announcement);
-    insert.setInt(7, announcement.audience_everyone() ? 1 : 0);
-    insert.setInt(8, v1::ANNOUNCEMENT_STATUS_PUBLISHED);
-    SetStringOrNull(insert, 9, key);
-    insert.setDateTime(10, now);
-    insert.setDateTime(11, now);
-    insert.executeUpdate();
-    const int64_t id = c.LastInsertId();
-    InsertAudience(c, id, announcement);
-    Announcement created = *Load(c, id, false, nullptr);
-    AppendChange(c, call, ChangeOp::kCreate, id, created);
-    return created;
-  };
-  absl::StatusOr<Announcement> result =
-      db_.RunInTransaction("announcement.publish", call.deadline, publish);
-  if (result.status().code() == absl::StatusCode::kAlreadyExists && !key.empty()) {
-    // A concurrent retry with the same request id committed first: answer with its result.
-    return db_.Run("announcement.publish.replay", call.deadline,
-                   [&](MySqlConnection& c) -> absl::StatusOr<Announcement> {
-                     const int64_t existing = FindByRequestKey(c, key);
-                     auto first = existing == 0 ? nullptr : Load(c, existing, false, nullptr);
-                     if (!first) return result.status();
-                     return *first;
-                   });
-  }
-  return result;
+  return CreateOnce(
+      db_, call, AnnouncementsFor(call), request_id,
+      [&](MySqlConnection& c, const std::string& request_key) -> absl::StatusOr<int64_t> {
+        CRM_RETURN_IF_ERROR(CheckOpenDepartments(c, Audience(announcement)));
+        const std::string now = FormatSqlDateTime(call.Now());
+        sql::PreparedStatement& insert = c.Prepare(
+            "INSERT INTO announcements (title, body, author_user_id, author_name, pinned,"
+            " expires_at, audience_everyone, status, version, create_request_id, published_at,"
+            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)");
+        insert.setString(1, announcement.title());
+        insert.setString(2, announcement.body());
+        insert.setInt64(3, call.caller.user_id);
+        insert.setString(4, TruncateChars(call.caller.display_name, kMaxAuthorNameChars));
+        insert.setInt(5, announcement.pinned() ? 1 : 0);
+        SetExpiry(insert, 6, announcement);
+        insert.setInt(7, announcement.audience_everyone() ? 1 : 0);
+        insert.setInt(8, v1::ANNOUNCEMENT_STATUS_PUBLISHED);
+        SetStringOrNull(insert, 9, request_key);
+        insert.setDateTime(10, now);
+        insert.setDateTime(11, now);
+        insert.executeUpdate();
+        const int64_t id = c.LastInsertId();
+        InsertAudience(c, id, announcement);
+        return id;
+      });
 }
 
 absl::StatusOr<Announcement> AnnouncementRepository::Update(
     const CallContext& call, int64_t id, const std::string& etag, const AnnouncementCheck& may_edit,
     const std::function<absl::Status(Announcement&)>& change) {
-  return db_.RunInTransaction(
-      "announcement.update", call.deadline,
-      [&](MySqlConnection& c) -> absl::StatusOr<Announcement> {
-        std::unique_ptr<Announcement> a = Load(c, id, /*for_update=*/true, &call.caller);
-        if (!a) return NotFound(id);
-        CRM_RETURN_IF_ERROR(may_edit(*a));
-        CRM_RETURN_IF_ERROR(CheckEtag(etag, VersionOf(*a), "announcement"));
-        if (a->status() == v1::ANNOUNCEMENT_STATUS_WITHDRAWN) {
-          return absl::FailedPreconditionError("a withdrawn announcement cannot be edited");
-        }
-        const std::vector<int64_t> before = Audience(*a);
-        CRM_RETURN_IF_ERROR(change(*a));
-        std::vector<int64_t> after = Audience(*a);
-        const bool audience_changed = after != before;
-        if (audience_changed) {
-          // Only departments added now must be open: one closed since the
-          // announcement was published does not block editing its text.
-          std::vector<int64_t> added;
-          for (int64_t department : after) {
-            if (std::find(before.begin(), before.end(), department) == before.end()) {
-              added.push_back(department);
-            }
-          }
-          CRM_RETURN_IF_ERROR(CheckOpenDepartments(c, added));
-        }
-        sql::PreparedStatement& update = c.Prepare(
-            "UPDATE announcements SET title = ?, body = ?, pinned = ?, expires_at = ?,"
-            " audience_everyone = ?, version = version + 1, updated_at = ? WHERE id = ?");
-        update.setString(1, a->title());
-        update.setString(2, a->body());
-        update.setInt(3, a->pinned() ? 1 : 0);
-        SetExpiry(update, 4, *a);
-        update.setInt(5, a->audience_everyone() ? 1 : 0);
-        update.setDateTime(6, FormatSqlDateTime(absl::Now()));
-        update.setInt64(7, id);
-        update.executeUpdate();
-        if (audience_changed) {
-          sql::PreparedStatement& clear =
-              c.Prepare("DELETE FROM announcement_audience WHERE announcement_id = ?");
-          clear.setInt64(1, id);
-          clear.executeUpdate();
-          InsertAudience(c, id, *a);
-        }
-        Announcement updated = *Load(c, id, false, nullptr);
-        AppendChange(c, call, ChangeOp::kUpdate, id, updated);
-        return updated;
-      });
+  std::vector<int64_t> audience_before;
+  auto edit = [&](MySqlConnection& c, Announcement& a) -> absl::Status {
+    CRM_RETURN_IF_ERROR(may_edit(a));
+    if (a.status() == v1::ANNOUNCEMENT_STATUS_WITHDRAWN) {
+      return absl::FailedPreconditionError("a withdrawn announcement cannot be edited");
+    }
+    audience_before = Audience(a);
+    CRM_RETURN_IF_ERROR(change(a));
+    // Only departments added now must be open: one closed since the
+    // announcement was published does not block editing its text.
+    std::vector<int64_t> added;
+    for (int64_t department : Audience(a)) {
+      if (std::find(audience_before.begin(), audience_before.end(), department) ==
+          audience_before.end()) {
+        added.push_back(department);
+      }
+    }
+    return CheckOpenDepartments(c, added);
+  };
+  auto write = [&](MySqlConnection& c, const Announcement& a) {
+    sql::PreparedStatement& update = c.Prepare(
+        "UPDATE announcements SET title = ?, body = ?, pinned = ?, expires_at = ?,"
+        " audience_everyone = ? WHERE id = ?");
+    update.setString(1, a.title());
+    update.setString(2, a.body());
+    update.setInt(3, a.pinned() ? 1 : 0);
+    SetExpiry(update, 4, a);
+    update.setInt(5, a.audience_everyone() ? 1 : 0);
+    update.setInt64(6, id);
+    update.executeUpdate();
+    if (Audience(a) != audience_before) {
+      sql::PreparedStatement& clear =
+          c.Prepare("DELETE FROM announcement_audience WHERE announcement_id = ?");
+      clear.setInt64(1, id);
+      clear.executeUpdate();
+      InsertAudience(c, id, a);
+    }
+  };
+  return UpdateVersioned(db_, call, AnnouncementsFor(call), id, etag, edit, write);
 }
 
 absl::StatusOr<Announcement> AnnouncementRepository::Withdraw(const CallContext& call, int64_t id,
                                                               const std::string& etag,
                                                               const AnnouncementCheck& may_edit) {
-  return db_.RunInTransaction(
-      "announcement.withdraw", call.deadline,
-      [&](MySqlConnection& c) -> absl::StatusOr<Announcement> {
-        std::unique_ptr<Announcement> a = Load(c, id, /*for_update=*/true, &call.caller);
-        if (!a) return NotFound(id);
-        CRM_RETURN_IF_ERROR(may_edit(*a));
-        CRM_RETURN_IF_ERROR(CheckEtag(etag, VersionOf(*a), "announcement"));
-        if (a->status() == v1::ANNOUNCEMENT_STATUS_WITHDRAWN) {
-          return absl::FailedPreconditionError("the announcement is already withdrawn");
-        }
-        sql::PreparedStatement& update = c.Prepare(
-            "UPDATE announcements SET status = ?, version = version + 1, updated_at = ?"
-            " WHERE id = ?");
-        update.setInt(1, v1::ANNOUNCEMENT_STATUS_WITHDRAWN);
-        update.setDateTime(2, FormatSqlDateTime(absl::Now()));
-        update.setInt64(3, id);
-        update.executeUpdate();
-        Announcement withdrawn = *Load(c, id, false, nullptr);
-        AppendChange(c, call, ChangeOp::kDelete, id, withdrawn);
-        return withdrawn;
-      });
+  auto edit = [&](MySqlConnection&, Announcement& a) -> absl::Status {
+    CRM_RETURN_IF_ERROR(may_edit(a));
+    if (a.status() == v1::ANNOUNCEMENT_STATUS_WITHDRAWN) {
+      return absl::FailedPreconditionError("the announcement is already withdrawn");
+    }
+    a.set_status(v1::ANNOUNCEMENT_STATUS_WITHDRAWN);
+    return absl::OkStatus();
+  };
+  auto write = [&](MySqlConnection& c, const Announcement&) {
+    sql::PreparedStatement& update = c.Prepare("UPDATE announcements SET status = ? WHERE id = ?");
+    update.setInt(1, v1::ANNOUNCEMENT_STATUS_WITHDRAWN);
+    update.setInt64(2, id);
+    update.executeUpdate();
+  };
+  return UpdateVersioned(db_, call, AnnouncementsFor(call), id, etag, edit, write,
+                         ChangeOp::kDelete);
 }
 
 absl::StatusOr<Announcement> AnnouncementRepository::Get(const CallContext& call, int64_t id) {
   return db_.Run("announcement.get", call.deadline,
                  [&](MySqlConnection& c) -> absl::StatusOr<Announcement> {
                    std::unique_ptr<Announcement> a = Load(c, id, false, &call.caller);
-                   if (!a) return NotFound(id);
+                   if (!a)
+                     return absl::NotFoundError(absl::StrCat("announcement ", id, " not found"));
                    return *a;
                  });
 }
 
-absl::StatusOr<AnnouncementPage> AnnouncementRepository::List(const CallContext& call,
-                                                              const AnnouncementQuery& query) {
+absl::StatusOr<AnnouncementPage> AnnouncementRepository::List(
+    const CallContext& call, const AnnouncementFilter& filter, int page_size,
+    const std::optional<AnnouncementKey>& after) {
   return db_.Run(
       "announcement.list", call.deadline,
       [&](MySqlConnection& c) -> absl::StatusOr<AnnouncementPage> {
         SqlWhere where;
         where.And("a.status = ?", {int64_t{v1::ANNOUNCEMENT_STATUS_PUBLISHED}});
-        if (!query.include_expired) {
-          where.And("(a.expires_at IS NULL OR a.expires_at > ?)", {FormatSqlDateTime(query.now)});
+        if (!filter.include_expired) {
+          where.And("(a.expires_at IS NULL OR a.expires_at > ?)", {FormatSqlDateTime(call.Now())});
         }
         RestrictToViewer(where, call.caller);
-        SqlWhere rows_where = where;
-        if (query.has_after) {
-          // Strictly after the previous page's last row in
-          // (pinned DESC, published_at DESC, id DESC) order.
-          const int64_t pinned = query.after.pinned ? 1 : 0;
-          const std::string published = FormatSqlDateTime(query.after.published_at);
-          rows_where.And(
+        KeysetQuery q(kSelect, "FROM announcements a", where,
+                      " ORDER BY a.pinned DESC, a.published_at DESC, a.id DESC", page_size);
+        if (after) {
+          // Strictly after the previous page's last row in that order.
+          const int64_t pinned = after->pinned ? 1 : 0;
+          const std::string published = FormatSqlDateTime(after->published_at);
+          q.After(
               "(a.pinned < ? OR (a.pinned = ? AND (a.published_at < ? OR"
               " (a.published_at = ? AND a.id < ?))))",
-              {pinned, pinned, published, published, query.after.id});
+              {pinned, pinned, published, published, after->id});
         }
-        sql::PreparedStatement& rows = c.Prepare(
-            absl::StrCat(kSelect, rows_where.Sql(),
-                         " ORDER BY a.pinned DESC, a.published_at DESC, a.id DESC LIMIT ?"));
-        rows.setInt(rows_where.Bind(rows), query.page_size + 1);  // one more: has_more
-        std::unique_ptr<sql::ResultSet> rs(rows.executeQuery());
-        AnnouncementPage page;
-        while (rs->next()) {
-          if (static_cast<int>(page.announcements.size()) == query.page_size) {
-            page.has_more = true;
-            break;
-          }
-          page.announcements.push_back(ReadAnnouncement(*rs));
-        }
-        sql::PreparedStatement& count =
-            c.Prepare(absl::StrCat("SELECT COUNT(*) FROM announcements a", where.Sql()));
-        where.Bind(count);
-        std::unique_ptr<sql::ResultSet> total(count.executeQuery());
-        total->next();
-        page.total_size = total->getInt64(1);
-        return page;
+        return ReadKeysetPage<Announcement>(c, q, ReadAnnouncement);
       });
 }
 

@@ -3,12 +3,14 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/db/keyset_page.h"
 #include "common/rpc/call_context.h"
 #include "crm/org/v1/announcement.pb.h"
 
@@ -30,19 +32,12 @@ struct AnnouncementKey {
   int64_t id = 0;
 };
 
-struct AnnouncementQuery {
+struct AnnouncementFilter {
+  // Also those whose expiry lies before the call's clock.
   bool include_expired = false;
-  int page_size = 20;
-  bool has_after = false;  // continue after `after` (a previous page's last row)
-  AnnouncementKey after;
-  absl::Time now;  // what counts as expired
 };
 
-struct AnnouncementPage {
-  std::vector<v1::Announcement> announcements;
-  bool has_more = false;
-  int64_t total_size = 0;
-};
+using AnnouncementPage = Page<v1::Announcement>;
 
 // Decides on a loaded announcement whether the caller may change it; a non-OK
 // status is returned as is and nothing is written.
@@ -61,7 +56,7 @@ class AnnouncementRepository {
                                            const v1::Announcement& announcement,
                                            const std::string& request_id);
 
-  // Runs `may_edit`, checks the etag, refuses a withdrawn announcement, then
+  // Checks the etag, runs `may_edit`, refuses a withdrawn announcement, then
   // applies `change` to the locked row and saves it. Departments newly added
   // to the audience must be open.
   absl::StatusOr<v1::Announcement> Update(
@@ -75,8 +70,10 @@ class AnnouncementRepository {
 
   absl::StatusOr<v1::Announcement> Get(const CallContext& call, int64_t id);
 
-  // Published announcements the caller may see, in AnnouncementKey order.
-  absl::StatusOr<AnnouncementPage> List(const CallContext& call, const AnnouncementQuery& query);
+  // Published announcements the caller may see, in AnnouncementKey order,
+  // after `after` (nullopt: the first page).
+  absl::StatusOr<AnnouncementPage> List(const CallContext& call, const AnnouncementFilter& filter,
+                                        int page_size, const std::optional<AnnouncementKey>& after);
 
   // The change log restricted to announcements, in commit order.
   absl::Status ListChanges(const CallContext& call, const common::v1::ListChangesRequest& request,

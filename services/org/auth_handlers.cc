@@ -5,11 +5,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 #include "common/auth/digest.h"
 #include "common/auth/identity.h"
 #include "common/auth/permissions.h"
@@ -17,17 +17,34 @@
 #include "common/base/status_util.h"
 #include "common/db/migrations.h"
 #include "common/db/record_helpers.h"
-#include "common/rpc/page_token.h"
+#include "common/rpc/paging.h"
+#include "common/rpc/update_mask.h"
 #include "common/text/text_checks.h"
+#include "services/org/employee_repository.h"
+#include "services/org/login_throttle_repository.h"
+#include "services/org/mask_fields.h"
 #include "services/org/password_hasher.h"
-#include "services/org/structure_repository.h"
+#include "services/org/refresh_token_repository.h"
+#include "services/org/service_account_repository.h"
 #include "services/org/user_repository.h"
 
 namespace crm::org {
 namespace {
 
-constexpr int kDefaultPageSize = 50;
-constexpr int kMaxPageSize = 500;
+using v1::User;
+
+// What UpdateUser may change: the user name is fixed, the password has
+// methods of its own.
+const MaskFields<User>& UserFields() {
+  static const auto* fields = new MaskFields<User>{
+      {"roles",
+       {[](const User& from, User& to) { *to.mutable_roles() = from.roles(); },
+        [](const User& u) { return u.roles_size() > 0; }}},
+      {"disabled", ScalarField(&User::disabled, &User::set_disabled)},
+      {"employee_id", ScalarField(&User::employee_id, &User::set_employee_id)},
+  };
+  return *fields;
+}
 
 // One answer for every failed log-in: it must not tell whether the name exists,
 // whether the password was wrong, or whether the name is being throttled.
@@ -84,13 +101,19 @@ void CheckRoles(FieldViolations& violations, const std::string& field,
 
 }  // namespace
 
-AuthHandlers::AuthHandlers(UserRepository& users, StructureRepository& structure,
-                           const PasswordHasher& hasher, AuthSettings settings)
-    : users_(users), structure_(structure), hasher_(hasher), settings_(std::move(settings)) {}
+AuthHandlers::AuthHandlers(AuthRepositories repositories, const PasswordHasher& hasher,
+                           AuthSettings settings)
+    : users_(repositories.users),
+      login_throttle_(repositories.login_throttle),
+      refresh_tokens_(repositories.refresh_tokens),
+      service_accounts_(repositories.service_accounts),
+      employees_(repositories.employees),
+      hasher_(hasher),
+      settings_(std::move(settings)) {}
 
 absl::Status AuthHandlers::IssueTokens(const CallContext& call, const v1::User& user,
                                        v1::TokenResponse* response) {
-  const int64_t now = UnixNow();
+  const int64_t now = absl::ToUnixSeconds(call.Now());
   common::v1::Identity identity;
   identity.set_subject(absl::StrCat("user:", user.id()));
   identity.set_user_id(user.id());
@@ -98,7 +121,7 @@ absl::Status AuthHandlers::IssueTokens(const CallContext& call, const v1::User& 
   for (const std::string& role : user.roles()) identity.add_roles(role);
   if (user.employee_id() != 0) {
     CRM_ASSIGN_OR_RETURN(EmployeePlacement placement,
-                         structure_.Placement(call, user.employee_id()));
+                         employees_.Placement(call, user.employee_id()));
     if (!placement.active) return LoginFailed();
     identity.set_employee_id(placement.employee_id);
     identity.set_department_id(placement.department_id);
@@ -125,8 +148,8 @@ absl::Status AuthHandlers::Login(const CallContext& call, const v1::LoginRequest
   CRM_RETURN_IF_ERROR(violations.ToStatus());
   const std::string username = NormalizeUsername(request.username());
 
-  CRM_ASSIGN_OR_RETURN(LoginThrottle throttle, users_.Throttle(call, username));
-  const absl::Time now = absl::Now();
+  CRM_ASSIGN_OR_RETURN(LoginThrottle throttle, login_throttle_.Get(call, username));
+  const absl::Time now = call.Now();
   if (throttle.locked_until > now) return LoginFailed();
   if (throttle.failures >= settings_.slow_down_after) {
     const double seconds = std::pow(2.0, throttle.failures - settings_.slow_down_after);
@@ -147,15 +170,15 @@ absl::Status AuthHandlers::Login(const CallContext& call, const v1::LoginRequest
   }
   if (!accepted) {
     CRM_RETURN_IF_ERROR(
-        users_.RecordFailure(call, username, settings_.lock_after, settings_.lock_for));
+        login_throttle_.RecordFailure(call, username, settings_.lock_after, settings_.lock_for));
     log::Info("log-in refused", {{"username_sha256", Sha256Hex(username).substr(0, 16)}});
     return LoginFailed();
   }
-  if (throttle.failures > 0) CRM_RETURN_IF_ERROR(users_.ClearFailures(call, username));
+  if (throttle.failures > 0) CRM_RETURN_IF_ERROR(login_throttle_.Clear(call, username));
   CRM_RETURN_IF_ERROR(IssueTokens(call, record->user, response));
   const std::string refresh = RandomSecret("crmr_");
-  CRM_RETURN_IF_ERROR(users_.StoreRefreshToken(call, record->user.id(), Sha256Hex(refresh),
-                                               absl::Now() + settings_.refresh_token_ttl));
+  CRM_RETURN_IF_ERROR(refresh_tokens_.Store(call, record->user.id(), Sha256Hex(refresh),
+                                            now + settings_.refresh_token_ttl));
   response->set_refresh_token(refresh);
   return absl::OkStatus();
 }
@@ -169,13 +192,13 @@ absl::Status AuthHandlers::RefreshToken(const CallContext& call,
   const std::string next = RandomSecret("crmr_");
   const std::string next_sha = Sha256Hex(next);
   CRM_ASSIGN_OR_RETURN(RefreshTokenRecord used,
-                       users_.RotateRefreshToken(call, Sha256Hex(request.refresh_token()), next_sha,
-                                                 absl::Now() + settings_.refresh_token_ttl));
+                       refresh_tokens_.Rotate(call, Sha256Hex(request.refresh_token()), next_sha,
+                                              call.Now() + settings_.refresh_token_ttl));
   if (used.revoked) {
     return absl::UnauthenticatedError(
         "the refresh token was already used or revoked; log in again");
   }
-  if (used.expires_at <= absl::Now()) {
+  if (used.expires_at <= call.Now()) {
     return absl::UnauthenticatedError("the refresh token has expired; log in again");
   }
   absl::StatusOr<v1::User> user = users_.Get(call, used.user_id);
@@ -183,7 +206,7 @@ absl::Status AuthHandlers::RefreshToken(const CallContext& call,
                             ? IssueTokens(call, *user, response)
                             : absl::UnauthenticatedError("the account is disabled");
   if (!issued.ok()) {
-    users_.RevokeRefreshToken(call, used.user_id, next_sha).IgnoreError();
+    refresh_tokens_.Revoke(call, used.user_id, next_sha).IgnoreError();
     return issued;
   }
   response->set_refresh_token(next);
@@ -194,7 +217,7 @@ absl::Status AuthHandlers::Logout(const CallContext& call, const v1::LogoutReque
                                   google::protobuf::Empty*) {
   if (request.refresh_token().empty()) return InvalidField("refresh_token", "is required");
   if (call.caller.user_id == 0) return absl::OkStatus();  // service accounts hold none
-  return users_.RevokeRefreshToken(call, call.caller.user_id, Sha256Hex(request.refresh_token()));
+  return refresh_tokens_.Revoke(call, call.caller.user_id, Sha256Hex(request.refresh_token()));
 }
 
 absl::Status AuthHandlers::ChangePassword(const CallContext& call,
@@ -258,54 +281,39 @@ absl::Status AuthHandlers::GetUser(const CallContext& call, const v1::GetUserReq
 }
 
 absl::Status AuthHandlers::UpdateUser(const CallContext& call, const v1::UpdateUserRequest& request,
-                                      v1::User* response) {
-  const v1::User& patch = request.user();
+                                      User* response) {
+  const User& patch = request.user();
   if (patch.id() <= 0) return InvalidField("user.id", "must be a positive user id");
-  FieldViolations violations;
-  bool roles = false, disabled = false, employee = false;
-  for (const std::string& path : request.update_mask().paths()) {
-    if (path == "roles") {
-      roles = true;
-    } else if (path == "disabled") {
-      disabled = true;
-    } else if (path == "employee_id") {
-      employee = true;
-    } else {
-      violations.Add("update_mask", absl::StrCat("field '", path, "' cannot be updated"));
+  User scratch;  // a bad mask is refused before the database is touched
+  CRM_RETURN_IF_ERROR(ApplyMask(request.update_mask(), UserFields(), patch, scratch));
+  auto change = [&](User& stored) -> absl::Status {
+    const User before = stored;
+    CRM_RETURN_IF_ERROR(ApplyMask(request.update_mask(), UserFields(), patch, stored));
+    FieldViolations violations;
+    // Roles already stored stay as they are; only new ones are checked.
+    if (!std::equal(stored.roles().begin(), stored.roles().end(), before.roles().begin(),
+                    before.roles().end())) {
+      CheckRoles(violations, "user.roles", stored.roles());
     }
-  }
-  if (!roles && !disabled && !employee) violations.Add("update_mask", "names no field");
-  if (roles) CheckRoles(violations, "user.roles", patch.roles());
-  if (employee && patch.employee_id() < 0)
-    violations.Add("user.employee_id", "must not be negative");
-  CRM_RETURN_IF_ERROR(violations.ToStatus());
-  CRM_ASSIGN_OR_RETURN(*response, users_.Update(call, patch.id(), patch.etag(), [&](v1::User& u) {
-    if (roles) *u.mutable_roles() = patch.roles();
-    if (disabled) u.set_disabled(patch.disabled());
-    if (employee) u.set_employee_id(patch.employee_id());
-    return absl::OkStatus();
-  }));
+    if (stored.employee_id() < 0) violations.Add("user.employee_id", "must not be negative");
+    return violations.ToStatus();
+  };
+  CRM_ASSIGN_OR_RETURN(*response, users_.Update(call, patch.id(), patch.etag(), change));
   return absl::OkStatus();
 }
 
 absl::Status AuthHandlers::ListUsers(const CallContext& call, const v1::ListUsersRequest& request,
                                      v1::ListUsersResponse* response) {
-  if (request.page_size() < 0) return InvalidField("page_size", "must not be negative");
-  const int page_size =
-      request.page_size() == 0 ? kDefaultPageSize : std::min(request.page_size(), kMaxPageSize);
-  const uint64_t fingerprint = FilterFingerprint({"users"});
-  CRM_ASSIGN_OR_RETURN(std::vector<std::string> position,
-                       DecodePageToken(request.page_token(), fingerprint));
-  int64_t after = 0;
-  if (!position.empty() && !absl::SimpleAtoi(position[0], &after)) {
-    return InvalidField("page_token", "is malformed");
-  }
-  CRM_ASSIGN_OR_RETURN(UserPage page, users_.List(call, page_size, after));
-  for (v1::User& u : page.users) *response->add_users() = std::move(u);
-  response->set_total_size(page.total_size);
-  if (page.has_more) {
-    response->set_next_page_token(EncodePageToken(
-        {absl::StrCat(response->users(response->users_size() - 1).id())}, fingerprint));
+  CRM_ASSIGN_OR_RETURN(PageRequest page, PageRequest::Parse(request, {"users"}));
+  CRM_ASSIGN_OR_RETURN(auto after, page.After<int64_t>());
+  std::optional<int64_t> after_id;
+  if (after) after_id = std::get<0>(*after);
+  CRM_ASSIGN_OR_RETURN(UserPage listed, users_.List(call, page.size(), after_id));
+  for (User& u : listed.rows) *response->add_users() = std::move(u);
+  response->set_total_size(listed.total_size);
+  if (listed.has_more) {
+    const User& last = response->users(response->users_size() - 1);
+    response->set_next_page_token(page.NextToken(listed.has_more, {absl::StrCat(last.id())}));
   }
   return absl::OkStatus();
 }
@@ -334,8 +342,8 @@ absl::Status AuthHandlers::CreateServiceAccount(const CallContext& call,
   CRM_RETURN_IF_ERROR(violations.ToStatus());
   const std::string key = RandomSecret("crmk_");
   CRM_ASSIGN_OR_RETURN(*response->mutable_service_account(),
-                       users_.CreateServiceAccount(call, account, Sha256Hex(key), key.substr(0, 12),
-                                                   request.request_id()));
+                       service_accounts_.Create(call, account, Sha256Hex(key), key.substr(0, 12),
+                                                request.request_id()));
   response->set_api_key(key);
   return absl::OkStatus();
 }
@@ -343,7 +351,7 @@ absl::Status AuthHandlers::CreateServiceAccount(const CallContext& call,
 absl::Status AuthHandlers::ListServiceAccounts(const CallContext& call,
                                                const v1::ListServiceAccountsRequest&,
                                                v1::ListServiceAccountsResponse* response) {
-  CRM_ASSIGN_OR_RETURN(std::vector<v1::ServiceAccount> accounts, users_.ListServiceAccounts(call));
+  CRM_ASSIGN_OR_RETURN(std::vector<v1::ServiceAccount> accounts, service_accounts_.List(call));
   for (v1::ServiceAccount& a : accounts) *response->add_service_accounts() = std::move(a);
   return absl::OkStatus();
 }
@@ -352,20 +360,21 @@ absl::Status AuthHandlers::RevokeServiceAccount(const CallContext& call,
                                                 const v1::RevokeServiceAccountRequest& request,
                                                 v1::ServiceAccount* response) {
   if (request.id() <= 0) return InvalidField("id", "must be a positive service account id");
-  CRM_ASSIGN_OR_RETURN(*response, users_.RevokeServiceAccount(call, request.id()));
+  CRM_ASSIGN_OR_RETURN(*response, service_accounts_.Revoke(call, request.id()));
   return absl::OkStatus();
 }
 
 absl::Status AuthHandlers::ListActiveApiKeys(const CallContext& call,
                                              const v1::ListActiveApiKeysRequest&,
                                              v1::ListActiveApiKeysResponse* response) {
-  CRM_ASSIGN_OR_RETURN(std::vector<v1::ActiveApiKey> keys, users_.ActiveApiKeys(call));
+  CRM_ASSIGN_OR_RETURN(std::vector<v1::ActiveApiKey> keys, service_accounts_.ActiveKeys(call));
   for (v1::ActiveApiKey& k : keys) *response->add_keys() = std::move(k);
   return absl::OkStatus();
 }
 
-absl::Status AuthHandlers::BootstrapAdministrator(const std::string& password) {
+absl::Status AuthHandlers::BootstrapAdministrator(const std::string& password, const Clock& clock) {
   CallContext call;
+  call.clock = &clock;
   call.actor = "system:bootstrap";
   call.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   CRM_ASSIGN_OR_RETURN(bool empty, users_.Empty(call));

@@ -13,9 +13,21 @@
 
 namespace crm::org {
 
+class EmployeeRepository;
+class LoginThrottleRepository;
 class PasswordHasher;
-class StructureRepository;
+class RefreshTokenRepository;
+class ServiceAccountRepository;
 class UserRepository;
+
+// The tables log-in and account management read and write.
+struct AuthRepositories {
+  UserRepository& users;
+  LoginThrottleRepository& login_throttle;
+  RefreshTokenRepository& refresh_tokens;
+  ServiceAccountRepository& service_accounts;
+  EmployeeRepository& employees;  // where a user who is an employee sits
+};
 
 struct AuthSettings {
   TokenSecret token_secret;
@@ -32,8 +44,8 @@ struct AuthSettings {
 
 class AuthHandlers {
  public:
-  AuthHandlers(UserRepository& users, StructureRepository& structure, const PasswordHasher& hasher,
-               AuthSettings settings);
+  // Token expiry and log-in throttling read each call's clock.
+  AuthHandlers(AuthRepositories repositories, const PasswordHasher& hasher, AuthSettings settings);
 
   absl::Status Login(const CallContext& call, const v1::LoginRequest& request,
                      v1::TokenResponse* response);
@@ -71,15 +83,18 @@ class AuthHandlers {
                                  v1::ListActiveApiKeysResponse* response);
 
   // On a first start (no user at all), creates the user "admin" with the
-  // administrator role and this password.
-  absl::Status BootstrapAdministrator(const std::string& password);
+  // administrator role and this password, at `clock`'s time.
+  absl::Status BootstrapAdministrator(const std::string& password, const Clock& clock);
 
  private:
   absl::Status IssueTokens(const CallContext& call, const v1::User& user,
                            v1::TokenResponse* response);
 
   UserRepository& users_;
-  StructureRepository& structure_;
+  LoginThrottleRepository& login_throttle_;
+  RefreshTokenRepository& refresh_tokens_;
+  ServiceAccountRepository& service_accounts_;
+  EmployeeRepository& employees_;
   const PasswordHasher& hasher_;
   const AuthSettings settings_;
 };

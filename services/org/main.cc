@@ -43,6 +43,7 @@ absl::StatusOr<crm::org::OrgSettings> ReadSettings(crm::Config& config) {
 
 int main(int argc, char** argv) {
   crm::org::OrgServiceImpl* org = nullptr;
+  const crm::Clock* clock = nullptr;  // the backend's, for the first-start bootstrap
   std::string admin_password;
   crm::BackendSpec spec;
   spec.name = "org";
@@ -57,10 +58,13 @@ int main(int argc, char** argv) {
     auto service = std::make_unique<crm::org::OrgServiceImpl>(context.db, context.methods,
                                                               *std::move(settings));
     org = service.get();
+    clock = &context.clock;
     std::vector<crm::BackendService> services;
     services.push_back({std::move(service), crm::org::v1::OrgService::service_full_name()});
     return services;
   };
-  spec.after_migrations = [&] { return org->auth().BootstrapAdministrator(admin_password); };
+  spec.after_migrations = [&] {
+    return org->auth().BootstrapAdministrator(admin_password, *clock);
+  };
   return crm::RunBackend(argc, argv, spec);
 }

@@ -7,15 +7,22 @@
 namespace crm::org {
 OrgServiceImpl::OrgServiceImpl(Database& db, AsyncMethods& methods, OrgSettings settings)
     : users_(db),
-      structure_(db),
+      login_throttle_(db),
+      refresh_tokens_(db),
+      service_accounts_(db),
+      departments_(db),
+      positions_(db),
+      employees_(db),
       hasher_(settings.password_ops_limit, settings.password_memory_limit),
-      auth_(users_, structure_, hasher_, std::move(settings.auth)),
-      structure_handlers_(structure_, settings.zone),
+      auth_({users_, login_throttle_, refresh_tokens_, service_accounts_, employees_}, hasher_,
+            std::move(settings.auth)),
+      structure_handlers_(departments_, positions_, employees_, settings.zone),
       announcements_(db),
       announcement_handlers_(announcements_),
-      work_(db),
+      work_logs_(db),
+      weekly_plans_(db),
       parameters_(db),
-      work_handlers_(work_, structure_, settings.zone),
+      work_handlers_({work_logs_, weekly_plans_, employees_, departments_}, settings.zone),
       settings_handlers_(parameters_),
       change_log_(db) {
   ServiceMethods<OrgServiceImpl> m(methods, this, v1::OrgService::service_full_name());

@@ -11,14 +11,20 @@
 #include "services/org/announcement_handlers.h"
 #include "services/org/announcement_repository.h"
 #include "services/org/auth_handlers.h"
+#include "services/org/department_repository.h"
+#include "services/org/employee_repository.h"
+#include "services/org/login_throttle_repository.h"
 #include "services/org/password_hasher.h"
+#include "services/org/position_repository.h"
+#include "services/org/refresh_token_repository.h"
+#include "services/org/service_account_repository.h"
 #include "services/org/settings_handlers.h"
 #include "services/org/settings_repository.h"
 #include "services/org/structure_handlers.h"
-#include "services/org/structure_repository.h"
 #include "services/org/user_repository.h"
+#include "services/org/weekly_plan_repository.h"
 #include "services/org/work_handlers.h"
-#include "services/org/work_repository.h"
+#include "services/org/work_log_repository.h"
 
 namespace crm {
 class Database;
@@ -42,13 +48,19 @@ class OrgServiceImpl : public v1::OrgService::AsyncService {
 
  private:
   UserRepository users_;
-  StructureRepository structure_;
+  LoginThrottleRepository login_throttle_;
+  RefreshTokenRepository refresh_tokens_;
+  ServiceAccountRepository service_accounts_;
+  DepartmentRepository departments_;
+  PositionRepository positions_;
+  EmployeeRepository employees_;
   PasswordHasher hasher_;
   AuthHandlers auth_;
   StructureHandlers structure_handlers_;
   AnnouncementRepository announcements_;
   AnnouncementHandlers announcement_handlers_;
-  WorkRepository work_;
+  WorkLogRepository work_logs_;
+  WeeklyPlanRepository weekly_plans_;
   SettingsRepository parameters_;
   WorkHandlers work_handlers_;
   SettingsHandlers settings_handlers_;

@@ -28,10 +28,13 @@ class SettingsRepository {
   // value and description of the stored one (a type, when given, must equal the
   // stored type: FAILED_PRECONDITION otherwise; a given etag must match:
   // ABORTED otherwise). `check` sees the record as it would be stored, with
-  // its type resolved, and may refuse it; nothing is written then.
+  // its type resolved, and may refuse it; nothing is written then. A value
+  // and description as stored write nothing. A retried create with the same
+  // request id returns the parameter the first call created.
   absl::StatusOr<v1::SystemParameter> Set(
       const CallContext& call, const v1::SystemParameter& wanted,
-      const std::function<absl::Status(const v1::SystemParameter&)>& check);
+      const std::function<absl::Status(const v1::SystemParameter&)>& check,
+      const std::string& request_id = "");
 
  private:
   Database& db_;

@@ -1,5 +1,5 @@
 // Departments, positions and employees (R23-R25): validation and mapping
-// around StructureRepository.
+// around their repositories.
 #pragma once
 
 #include "absl/status/status.h"
@@ -10,12 +10,16 @@
 
 namespace crm::org {
 
-class StructureRepository;
+class DepartmentRepository;
+class EmployeeRepository;
+class PositionRepository;
 
 class StructureHandlers {
  public:
-  StructureHandlers(StructureRepository& repository, absl::TimeZone zone)
-      : repository_(repository), zone_(zone) {}
+  // `zone`: the company's, whose today a leave date defaults to.
+  StructureHandlers(DepartmentRepository& departments, PositionRepository& positions,
+                    EmployeeRepository& employees, absl::TimeZone zone)
+      : departments_(departments), positions_(positions), employees_(employees), zone_(zone) {}
 
   absl::Status CreateDepartment(const CallContext& call, const v1::CreateDepartmentRequest& request,
                                 v1::Department* response);
@@ -51,7 +55,9 @@ class StructureHandlers {
                              v1::ListEmployeesResponse* response);
 
  private:
-  StructureRepository& repository_;
+  DepartmentRepository& departments_;
+  PositionRepository& positions_;
+  EmployeeRepository& employees_;
   const absl::TimeZone zone_;
 };
 

@@ -2,7 +2,9 @@
 #include "services/org/work_handlers.h"
 
 #include <algorithm>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/numbers.h"
@@ -10,16 +12,16 @@
 #include "absl/time/civil_time.h"
 #include "common/base/dates.h"
 #include "common/base/status_util.h"
-#include "common/rpc/page_token.h"
+#include "common/rpc/paging.h"
 #include "common/text/text_checks.h"
-#include "services/org/structure_repository.h"
-#include "services/org/work_repository.h"
+#include "services/org/department_repository.h"
+#include "services/org/employee_repository.h"
+#include "services/org/weekly_plan_repository.h"
+#include "services/org/work_log_repository.h"
 
 namespace crm::org {
 namespace {
 
-constexpr int kDefaultPageSize = 50;
-constexpr int kMaxPageSize = 500;
 constexpr size_t kMaxLogChars = 10000;
 constexpr int kMaxTasks = 50;
 constexpr size_t kMaxTitleChars = 200;
@@ -28,10 +30,6 @@ constexpr size_t kMaxCommentChars = 2000;
 
 absl::Status CheckId(int64_t id, const char* field) {
   return id > 0 ? absl::OkStatus() : InvalidField(field, "must be a positive id");
-}
-
-int PageSize(int32_t requested) {
-  return requested == 0 ? kDefaultPageSize : std::min<int>(requested, kMaxPageSize);
 }
 
 // A filter date: empty, or a strict YYYY-MM-DD.
@@ -54,16 +52,15 @@ void CheckWeekStart(FieldViolations& v, const char* field, const std::string& da
   }
 }
 
-// A keyset position {date, id} from a page token.
-absl::Status ReadPosition(const std::vector<std::string>& position, std::string* date,
-                          int64_t* id) {
-  if (position.empty()) return absl::OkStatus();
-  if (position.size() != 2 || !ParseIsoDate(position[0]).ok() ||
-      !absl::SimpleAtoi(position[1], id)) {
+// The keyset position {date, id} a page token holds; nullopt on the first page.
+absl::StatusOr<std::optional<std::pair<std::string, int64_t>>> DatePosition(
+    const PageRequest& page) {
+  CRM_ASSIGN_OR_RETURN(auto after, (page.After<std::string, int64_t>()));
+  if (!after) return std::nullopt;
+  if (!ParseIsoDate(std::get<0>(*after)).ok()) {
     return InvalidField("page_token", "is malformed");
   }
-  *date = position[0];
-  return absl::OkStatus();
+  return std::make_pair(std::get<0>(*after), std::get<1>(*after));
 }
 
 }  // namespace
@@ -73,7 +70,7 @@ absl::StatusOr<EmployeePlacement> WorkHandlers::Author(const CallContext& call) 
     return absl::FailedPreconditionError(
         "only employees keep work logs and weekly plans; the caller is not an employee");
   }
-  absl::StatusOr<EmployeePlacement> placement = structure_.Placement(call, call.caller.employee_id);
+  absl::StatusOr<EmployeePlacement> placement = employees_.Placement(call, call.caller.employee_id);
   if (absl::IsNotFound(placement.status())) {
     return absl::FailedPreconditionError(
         absl::StrCat("the caller's employee record ", call.caller.employee_id, " does not exist"));
@@ -94,12 +91,13 @@ absl::Status WorkHandlers::WriteWorkLog(const CallContext& call,
   const std::string content = TrimText(request.content());
   FieldViolations v;
   CheckText(v, "content", content, kMaxLogChars, Presence::kRequired, /*multiline=*/true);
+  CheckText(v, "request_id", request.request_id(), 64, Presence::kOptional);
   CRM_RETURN_IF_ERROR(v.ToStatus());
   CRM_ASSIGN_OR_RETURN(EmployeePlacement author, Author(call));
   // Always today's log: a past day's log cannot be changed through the API.
-  const std::string today = FormatIsoDate(Today(zone_));
-  CRM_ASSIGN_OR_RETURN(*response,
-                       repository_.WriteLog(call, author, today, content, request.etag()));
+  const std::string today = FormatIsoDate(absl::ToCivilDay(call.Now(), zone_));
+  CRM_ASSIGN_OR_RETURN(*response, work_logs_.Write(call, author, today, content, request.etag(),
+                                                   request.request_id()));
   return absl::OkStatus();
 }
 
@@ -107,7 +105,6 @@ absl::Status WorkHandlers::ListWorkLogs(const CallContext& call,
                                         const v1::ListWorkLogsRequest& request,
                                         v1::ListWorkLogsResponse* response) {
   FieldViolations v;
-  if (request.page_size() < 0) v.Add("page_size", "must not be negative");
   if (request.employee_id() < 0) v.Add("employee_id", "must not be negative");
   if (request.department_id() < 0) v.Add("department_id", "must not be negative");
   CheckDate(v, "start_date", request.start_date());
@@ -117,31 +114,32 @@ absl::Status WorkHandlers::ListWorkLogs(const CallContext& call,
       request.end_date() < request.start_date()) {
     v.Add("end_date", "must not be before start_date");
   }
-  CRM_RETURN_IF_ERROR(v.ToStatus());
-  WorkLogQuery query;
-  query.employee_id = request.employee_id();
-  query.start_date = request.start_date();
-  query.end_date = request.end_date();
-  query.page_size = PageSize(request.page_size());
-  const uint64_t fingerprint =
-      FilterFingerprint({"work_logs", absl::StrCat(query.employee_id),
-                         absl::StrCat(request.department_id()), query.start_date, query.end_date});
-  CRM_ASSIGN_OR_RETURN(std::vector<std::string> position,
-                       DecodePageToken(request.page_token(), fingerprint));
-  CRM_RETURN_IF_ERROR(ReadPosition(position, &query.after_date, &query.after_id));
+  WorkLogFilter filter;
+  filter.employee_id = request.employee_id();
+  filter.start_date = request.start_date();
+  filter.end_date = request.end_date();
+  CRM_ASSIGN_OR_RETURN(PageRequest page,
+                       PageRequest::Parse(request,
+                                          {"work_logs", absl::StrCat(filter.employee_id),
+                                           absl::StrCat(request.department_id()), filter.start_date,
+                                           filter.end_date},
+                                          {}, &v));
+  CRM_ASSIGN_OR_RETURN(auto after, DatePosition(page));
+  std::optional<WorkLogPosition> position;
+  if (after) position = WorkLogPosition{after->first, after->second};
   if (request.department_id() != 0) {
     // The subtree as of now, matched against the path each log was written with.
     CRM_ASSIGN_OR_RETURN(v1::Department department,
-                         structure_.GetDepartment(call, request.department_id()));
-    query.department_path = department.path();
+                         departments_.Get(call, request.department_id()));
+    filter.department_path = department.path();
   }
-  CRM_ASSIGN_OR_RETURN(WorkLogPage page, repository_.ListLogs(call, query));
-  for (v1::WorkLog& log : page.logs) *response->add_work_logs() = std::move(log);
-  response->set_total_size(page.total_size);
-  if (page.has_more) {
+  CRM_ASSIGN_OR_RETURN(WorkLogPage listed, work_logs_.List(call, filter, page.size(), position));
+  for (v1::WorkLog& log : listed.rows) *response->add_work_logs() = std::move(log);
+  response->set_total_size(listed.total_size);
+  if (listed.has_more) {
     const v1::WorkLog& last = response->work_logs(response->work_logs_size() - 1);
     response->set_next_page_token(
-        EncodePageToken({last.log_date(), absl::StrCat(last.id())}, fingerprint));
+        page.NextToken(listed.has_more, {last.log_date(), absl::StrCat(last.id())}));
   }
   return absl::OkStatus();
 }
@@ -169,10 +167,11 @@ absl::Status WorkHandlers::SaveWeeklyPlan(const CallContext& call,
     if (!v1::TaskStatus_IsValid(task.status())) v.Add(prefix + "status", "is not a task status");
     tasks.push_back(std::move(task));
   }
+  CheckText(v, "request_id", request.request_id(), 64, Presence::kOptional);
   CRM_RETURN_IF_ERROR(v.ToStatus());
   CRM_ASSIGN_OR_RETURN(EmployeePlacement author, Author(call));
-  CRM_ASSIGN_OR_RETURN(
-      *response, repository_.SavePlan(call, author, request.week_start(), tasks, request.etag()));
+  CRM_ASSIGN_OR_RETURN(*response, weekly_plans_.Save(call, author, request.week_start(), tasks,
+                                                     request.etag(), request.request_id()));
   return absl::OkStatus();
 }
 
@@ -180,7 +179,7 @@ absl::Status WorkHandlers::SubmitWeeklyPlan(const CallContext& call,
                                             const v1::SubmitWeeklyPlanRequest& request,
                                             v1::WeeklyPlan* response) {
   CRM_RETURN_IF_ERROR(CheckId(request.id(), "id"));
-  CRM_ASSIGN_OR_RETURN(*response, repository_.SubmitPlan(call, request.id(), request.etag()));
+  CRM_ASSIGN_OR_RETURN(*response, weekly_plans_.Submit(call, request.id(), request.etag()));
   return absl::OkStatus();
 }
 
@@ -192,8 +191,8 @@ absl::Status WorkHandlers::ReviewWeeklyPlan(const CallContext& call,
   FieldViolations v;
   CheckText(v, "comment", comment, kMaxCommentChars, Presence::kOptional, /*multiline=*/true);
   CRM_RETURN_IF_ERROR(v.ToStatus());
-  CRM_ASSIGN_OR_RETURN(*response, repository_.ReviewPlan(call, request.id(), request.approve(),
-                                                         comment, request.etag()));
+  CRM_ASSIGN_OR_RETURN(*response, weekly_plans_.Review(call, request.id(), request.approve(),
+                                                       comment, request.etag()));
   return absl::OkStatus();
 }
 
@@ -201,7 +200,7 @@ absl::Status WorkHandlers::GetWeeklyPlan(const CallContext& call,
                                          const v1::GetWeeklyPlanRequest& request,
                                          v1::WeeklyPlan* response) {
   CRM_RETURN_IF_ERROR(CheckId(request.id(), "id"));
-  CRM_ASSIGN_OR_RETURN(*response, repository_.GetPlan(call, request.id()));
+  CRM_ASSIGN_OR_RETURN(*response, weekly_plans_.Get(call, request.id()));
   return absl::OkStatus();
 }
 
@@ -209,31 +208,32 @@ absl::Status WorkHandlers::ListWeeklyPlans(const CallContext& call,
                                            const v1::ListWeeklyPlansRequest& request,
                                            v1::ListWeeklyPlansResponse* response) {
   FieldViolations v;
-  if (request.page_size() < 0) v.Add("page_size", "must not be negative");
   if (request.employee_id() < 0) v.Add("employee_id", "must not be negative");
   CheckWeekStart(v, "week_start", request.week_start(), Presence::kOptional);
   if (!v1::WeeklyPlanStatus_IsValid(request.status())) {
     v.Add("status", "is not a weekly plan status");
   }
-  CRM_RETURN_IF_ERROR(v.ToStatus());
-  WeeklyPlanQuery query;
-  query.employee_id = request.employee_id();
-  query.week_start = request.week_start();
-  query.status = request.status();
-  query.page_size = PageSize(request.page_size());
-  const uint64_t fingerprint =
-      FilterFingerprint({"weekly_plans", absl::StrCat(query.employee_id), query.week_start,
-                         absl::StrCat(static_cast<int>(query.status))});
-  CRM_ASSIGN_OR_RETURN(std::vector<std::string> position,
-                       DecodePageToken(request.page_token(), fingerprint));
-  CRM_RETURN_IF_ERROR(ReadPosition(position, &query.after_week, &query.after_id));
-  CRM_ASSIGN_OR_RETURN(WeeklyPlanPage page, repository_.ListPlans(call, query));
-  for (v1::WeeklyPlan& p : page.plans) *response->add_weekly_plans() = std::move(p);
-  response->set_total_size(page.total_size);
-  if (page.has_more) {
+  WeeklyPlanFilter filter;
+  filter.employee_id = request.employee_id();
+  filter.week_start = request.week_start();
+  filter.status = request.status();
+  CRM_ASSIGN_OR_RETURN(
+      PageRequest page,
+      PageRequest::Parse(request,
+                         {"weekly_plans", absl::StrCat(filter.employee_id), filter.week_start,
+                          absl::StrCat(static_cast<int>(filter.status))},
+                         {}, &v));
+  CRM_ASSIGN_OR_RETURN(auto after, DatePosition(page));
+  std::optional<WeeklyPlanPosition> position;
+  if (after) position = WeeklyPlanPosition{after->first, after->second};
+  CRM_ASSIGN_OR_RETURN(WeeklyPlanPage listed,
+                       weekly_plans_.List(call, filter, page.size(), position));
+  for (v1::WeeklyPlan& p : listed.rows) *response->add_weekly_plans() = std::move(p);
+  response->set_total_size(listed.total_size);
+  if (listed.has_more) {
     const v1::WeeklyPlan& last = response->weekly_plans(response->weekly_plans_size() - 1);
     response->set_next_page_token(
-        EncodePageToken({last.week_start(), absl::StrCat(last.id())}, fingerprint));
+        page.NextToken(listed.has_more, {last.week_start(), absl::StrCat(last.id())}));
   }
   return absl::OkStatus();
 }

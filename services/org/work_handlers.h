@@ -1,4 +1,5 @@
-// Work logs (R27) and weekly plans (R28): validation and mapping around WorkRepository.
+// Work logs (R27) and weekly plans (R28): validation and mapping around their
+// repositories.
 #pragma once
 
 #include "absl/status/status.h"
@@ -9,15 +10,29 @@
 
 namespace crm::org {
 
-class StructureRepository;
-class WorkRepository;
+class DepartmentRepository;
+class EmployeeRepository;
+class WeeklyPlanRepository;
+class WorkLogRepository;
 struct EmployeePlacement;
+
+// The tables work logs and weekly plans read and write.
+struct WorkRepositories {
+  WorkLogRepository& work_logs;
+  WeeklyPlanRepository& weekly_plans;
+  EmployeeRepository& employees;      // where the author sits
+  DepartmentRepository& departments;  // a listed department's subtree
+};
 
 class WorkHandlers {
  public:
-  // `zone` decides which day "today" is for a work log.
-  WorkHandlers(WorkRepository& repository, StructureRepository& structure, absl::TimeZone zone)
-      : repository_(repository), structure_(structure), zone_(zone) {}
+  // `zone` decides which day "today" (by the call's clock) is for a work log.
+  WorkHandlers(WorkRepositories repositories, absl::TimeZone zone)
+      : work_logs_(repositories.work_logs),
+        weekly_plans_(repositories.weekly_plans),
+        employees_(repositories.employees),
+        departments_(repositories.departments),
+        zone_(zone) {}
 
   absl::Status WriteWorkLog(const CallContext& call, const v1::WriteWorkLogRequest& request,
                             v1::WorkLog* response);
@@ -40,8 +55,10 @@ class WorkHandlers {
   // is not (or no longer) an employee.
   absl::StatusOr<EmployeePlacement> Author(const CallContext& call);
 
-  WorkRepository& repository_;
-  StructureRepository& structure_;
+  WorkLogRepository& work_logs_;
+  WeeklyPlanRepository& weekly_plans_;
+  EmployeeRepository& employees_;
+  DepartmentRepository& departments_;
   const absl::TimeZone zone_;
 };
 

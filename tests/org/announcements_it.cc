@@ -18,8 +18,8 @@
 #include "common/db/record_helpers.h"
 #include "services/org/announcement_handlers.h"
 #include "services/org/announcement_repository.h"
-#include "services/org/structure_repository.h"
 #include "tests/org/org_fixture.h"
+#include "tests/org/org_structure.h"
 
 namespace crm::org {
 namespace {
@@ -30,7 +30,7 @@ class AnnouncementTest : public crm::testing::OrgDatabaseTest {
  protected:
   void SetUp() override {
     OrgDatabaseTest::SetUp();
-    structure_ = std::make_unique<StructureRepository>(*db_);
+    structure_ = std::make_unique<testing::OrgStructure>(*db_);
     repository_ = std::make_unique<AnnouncementRepository>(*db_);
     handlers_ = std::make_unique<AnnouncementHandlers>(*repository_);
   }
@@ -39,7 +39,7 @@ class AnnouncementTest : public crm::testing::OrgDatabaseTest {
     v1::Department d;
     d.set_name(name);
     d.set_parent_id(parent_id);
-    absl::StatusOr<v1::Department> created = structure_->CreateDepartment(Admin(), d, "");
+    absl::StatusOr<v1::Department> created = structure_->departments.Create(Admin(), d, "");
     EXPECT_TRUE(created.ok()) << created.status();
     return created.ok() ? *created : v1::Department();
   }
@@ -163,7 +163,7 @@ class AnnouncementTest : public crm::testing::OrgDatabaseTest {
     ASSERT_TRUE(status.ok()) << status;
   }
 
-  std::unique_ptr<StructureRepository> structure_;
+  std::unique_ptr<testing::OrgStructure> structure_;
   std::unique_ptr<AnnouncementRepository> repository_;
   std::unique_ptr<AnnouncementHandlers> handlers_;
 };
@@ -383,7 +383,7 @@ TEST_F(AnnouncementTest, WithdrawnIsHiddenFromMembers) {
 TEST_F(AnnouncementTest, InvalidInputNamesTheFieldAndWritesNothing) {
   v1::Department hq = MakeDepartment("HQ");
   v1::Department closed = MakeDepartment("Closed", hq.id());
-  ASSERT_TRUE(structure_->CloseDepartment(Admin(), closed.id(), "").ok());
+  ASSERT_TRUE(structure_->departments.Close(Admin(), closed.id(), "").ok());
   CallContext author = Member(10, Role::kSales, hq);
 
   struct Case {

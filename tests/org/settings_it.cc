@@ -40,9 +40,11 @@ class SettingsTest : public testing::OrgDatabaseTest {
     return p;
   }
 
-  absl::StatusOr<v1::SystemParameter> Set(const v1::SystemParameter& parameter) {
+  absl::StatusOr<v1::SystemParameter> Set(const v1::SystemParameter& parameter,
+                                          const std::string& request_id = "") {
     v1::SetSystemParameterRequest request;
     *request.mutable_parameter() = parameter;
+    request.set_request_id(request_id);
     v1::SystemParameter response;
     absl::Status status = handlers_->SetSystemParameter(Admin(), request, &response);
     if (!status.ok()) return status;
@@ -258,6 +260,19 @@ TEST_F(SettingsTest, BadValuesOfEachTypeAreRefusedAndNothingIsWritten) {
   ASSERT_TRUE(read.ok());
   EXPECT_EQ(read->value(), "5");
   EXPECT_EQ(read->etag(), "1");
+  EXPECT_EQ(Changes(), 1);
+}
+
+TEST_F(SettingsTest, ARetriedCreateReturnsTheSameParameter) {
+  absl::StatusOr<v1::SystemParameter> first =
+      Set(Parameter("retry.key", v1::PARAMETER_TYPE_INTEGER, "1"), "set-1");
+  ASSERT_TRUE(first.ok()) << first.status();
+  absl::StatusOr<v1::SystemParameter> retry =
+      Set(Parameter("retry.key", v1::PARAMETER_TYPE_INTEGER, "1"), "set-1");
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_EQ(retry->key(), "retry.key");
+  EXPECT_EQ(retry->etag(), "1");
+  EXPECT_EQ(Rows(), 1);
   EXPECT_EQ(Changes(), 1);
 }
 

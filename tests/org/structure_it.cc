@@ -3,8 +3,8 @@
 #include <cppconn/resultset.h>
 
 #include "services/org/structure_handlers.h"
-#include "services/org/structure_repository.h"
 #include "tests/org/org_fixture.h"
+#include "tests/org/org_structure.h"
 
 namespace crm::org {
 namespace {
@@ -13,8 +13,10 @@ class StructureTest : public testing::OrgDatabaseTest {
  protected:
   void SetUp() override {
     OrgDatabaseTest::SetUp();
-    repository_ = std::make_unique<StructureRepository>(*db_);
-    handlers_ = std::make_unique<StructureHandlers>(*repository_, absl::UTCTimeZone());
+    repository_ = std::make_unique<testing::OrgStructure>(*db_);
+    handlers_ =
+        std::make_unique<StructureHandlers>(repository_->departments, repository_->positions,
+                                            repository_->employees, absl::UTCTimeZone());
   }
 
   v1::Department Department(const std::string& name, int64_t parent = 0) {
@@ -45,7 +47,7 @@ class StructureTest : public testing::OrgDatabaseTest {
     return rs->getInt64(1);
   }
 
-  std::unique_ptr<StructureRepository> repository_;
+  std::unique_ptr<testing::OrgStructure> repository_;
   std::unique_ptr<StructureHandlers> handlers_;
 };
 
@@ -222,6 +224,51 @@ TEST_F(StructureTest, LeavingIsRecordedWithTheDate) {
   page.Clear();
   ASSERT_TRUE(handlers_->ListEmployees(Admin(), active, &page).ok());
   EXPECT_EQ(page.total_size(), 1);
+}
+
+TEST_F(StructureTest, AnEmptyMaskChangesTheFieldsSetAndAnUnknownPathIsRefused) {
+  v1::Department d = Department("销售部");
+  v1::Employee e = Employee("周八", d.id());
+
+  // No mask: the fields the request sets change, the others stay.
+  v1::UpdateEmployeeRequest update;
+  update.mutable_employee()->set_id(e.id());
+  update.mutable_employee()->set_phone("13800000000");
+  v1::Employee updated;
+  ASSERT_TRUE(handlers_->UpdateEmployee(Admin(), update, &updated).ok());
+  EXPECT_EQ(updated.phone(), "13800000000");
+  EXPECT_EQ(updated.name(), "周八");
+  EXPECT_EQ(updated.department_id(), d.id());
+  EXPECT_EQ(updated.etag(), "2");
+
+  // An unknown path changes nothing and names update_mask.
+  update.mutable_employee()->set_phone("13900000000");
+  update.mutable_update_mask()->add_paths("phone");
+  update.mutable_update_mask()->add_paths("salary");
+  absl::Status refused = handlers_->UpdateEmployee(Admin(), update, &updated);
+  EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(std::string(refused.message()).find("update_mask"), std::string::npos) << refused;
+  v1::GetEmployeeRequest get;
+  get.set_id(e.id());
+  v1::Employee stored;
+  ASSERT_TRUE(handlers_->GetEmployee(Admin(), get, &stored).ok());
+  EXPECT_EQ(stored.phone(), "13800000000");
+  EXPECT_EQ(stored.etag(), "2");
+
+  // The same rule for positions: no mask takes the description only.
+  v1::CreatePositionRequest create;
+  create.mutable_position()->set_name("销售");
+  v1::Position position;
+  ASSERT_TRUE(handlers_->CreatePosition(Admin(), create, &position).ok());
+  v1::UpdatePositionRequest describe;
+  describe.mutable_position()->set_id(position.id());
+  describe.mutable_position()->set_description("负责华东");
+  ASSERT_TRUE(handlers_->UpdatePosition(Admin(), describe, &position).ok());
+  EXPECT_EQ(position.name(), "销售");
+  EXPECT_EQ(position.description(), "负责华东");
+  describe.mutable_update_mask()->add_paths("create_time");
+  EXPECT_EQ(handlers_->UpdatePosition(Admin(), describe, &position).code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace

@@ -9,10 +9,13 @@
 #include "common/auth/identity.h"
 #include "common/db/migrations.h"
 #include "services/org/auth_handlers.h"
+#include "services/org/login_throttle_repository.h"
 #include "services/org/password_hasher.h"
-#include "services/org/structure_repository.h"
+#include "services/org/refresh_token_repository.h"
+#include "services/org/service_account_repository.h"
 #include "services/org/user_repository.h"
 #include "tests/org/org_fixture.h"
+#include "tests/org/org_structure.h"
 
 namespace crm::org {
 namespace {
@@ -25,7 +28,10 @@ class UsersTest : public testing::OrgDatabaseTest {
   void SetUp() override {
     OrgDatabaseTest::SetUp();
     users_ = std::make_unique<UserRepository>(*db_);
-    structure_ = std::make_unique<StructureRepository>(*db_);
+    login_throttle_ = std::make_unique<LoginThrottleRepository>(*db_);
+    refresh_tokens_ = std::make_unique<RefreshTokenRepository>(*db_);
+    service_accounts_ = std::make_unique<ServiceAccountRepository>(*db_);
+    structure_ = std::make_unique<testing::OrgStructure>(*db_);
     // argon2id with small limits: the tests hash many passwords.
     hasher_ = std::make_unique<PasswordHasher>(1, 8 * 1024 * 1024);
     Build(AuthSettings());
@@ -33,7 +39,10 @@ class UsersTest : public testing::OrgDatabaseTest {
 
   void Build(AuthSettings settings) {
     settings.token_secret = *TokenSecret::FromString(kSecret);
-    auth_ = std::make_unique<AuthHandlers>(*users_, *structure_, *hasher_, settings);
+    auth_ =
+        std::make_unique<AuthHandlers>(AuthRepositories{*users_, *login_throttle_, *refresh_tokens_,
+                                                        *service_accounts_, structure_->employees},
+                                       *hasher_, settings);
   }
 
   v1::User CreateUser(const std::string& username, std::vector<std::string> roles,
@@ -69,14 +78,17 @@ class UsersTest : public testing::OrgDatabaseTest {
   }
 
   std::unique_ptr<UserRepository> users_;
-  std::unique_ptr<StructureRepository> structure_;
+  std::unique_ptr<LoginThrottleRepository> login_throttle_;
+  std::unique_ptr<RefreshTokenRepository> refresh_tokens_;
+  std::unique_ptr<ServiceAccountRepository> service_accounts_;
+  std::unique_ptr<testing::OrgStructure> structure_;
   std::unique_ptr<PasswordHasher> hasher_;
   std::unique_ptr<AuthHandlers> auth_;
 };
 
 TEST_F(UsersTest, TheFirstStartCreatesTheAdministratorOnce) {
-  ASSERT_TRUE(auth_->BootstrapAdministrator("Adm1n-passw0rd").ok());
-  ASSERT_TRUE(auth_->BootstrapAdministrator("another-passw0rd").ok());
+  ASSERT_TRUE(auth_->BootstrapAdministrator("Adm1n-passw0rd", Clock::System()).ok());
+  ASSERT_TRUE(auth_->BootstrapAdministrator("another-passw0rd", Clock::System()).ok());
   EXPECT_EQ(Query("SELECT COUNT(*) FROM users"), "1");
   EXPECT_EQ(Query("SELECT roles FROM users WHERE username = 'admin'"), "administrator");
   // Stored as an argon2id hash, never the password.
@@ -90,11 +102,11 @@ TEST_F(UsersTest, TheFirstStartCreatesTheAdministratorOnce) {
 TEST_F(UsersTest, LoginIssuesATokenCarryingTheEmployeesDepartment) {
   v1::Department department;
   department.set_name("销售部");
-  v1::Department d = *structure_->CreateDepartment(Admin(), department, "");
+  v1::Department d = *structure_->departments.Create(Admin(), department, "");
   v1::Employee employee;
   employee.set_name("李雷");
   employee.set_department_id(d.id());
-  v1::Employee e = *structure_->CreateEmployee(Admin(), employee, "");
+  v1::Employee e = *structure_->employees.Create(Admin(), employee, "");
   v1::User user = CreateUser("li.lei", {"sales"}, e.id());
 
   auto tokens = Login("  Li.Lei ");  // user names are trimmed and case-insensitive
@@ -232,7 +244,7 @@ TEST_F(UsersTest, UserValidationAndUniqueness) {
 }
 
 TEST_F(UsersTest, TheLastAdministratorStays) {
-  ASSERT_TRUE(auth_->BootstrapAdministrator("Adm1n-passw0rd").ok());
+  ASSERT_TRUE(auth_->BootstrapAdministrator("Adm1n-passw0rd", Clock::System()).ok());
   v1::ListUsersRequest list;
   v1::ListUsersResponse users;
   ASSERT_TRUE(auth_->ListUsers(Admin(), list, &users).ok());
@@ -248,18 +260,47 @@ TEST_F(UsersTest, TheLastAdministratorStays) {
   EXPECT_TRUE(auth_->UpdateUser(Admin(), demote, &updated).ok());
 }
 
+TEST_F(UsersTest, AnEmptyMaskChangesTheFieldsSetAndAnUnknownPathIsRefused) {
+  v1::User user = CreateUser("wu.jiu", {"sales"});
+  // No mask: only the roles are set, so only they change.
+  v1::UpdateUserRequest update;
+  update.mutable_user()->set_id(user.id());
+  update.mutable_user()->add_roles("service");
+  v1::User updated;
+  ASSERT_TRUE(auth_->UpdateUser(Admin(), update, &updated).ok());
+  ASSERT_EQ(updated.roles_size(), 1);
+  EXPECT_EQ(updated.roles(0), "service");
+  EXPECT_FALSE(updated.disabled());
+  EXPECT_EQ(updated.etag(), "2");
+  // The user name cannot change, and an unknown path is refused; nothing changes.
+  for (const char* path : {"username", "no_such_field"}) {
+    v1::UpdateUserRequest refused = update;
+    refused.mutable_user()->set_username("other");
+    refused.mutable_update_mask()->add_paths(path);
+    absl::Status status = auth_->UpdateUser(Admin(), refused, &updated);
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << path;
+    EXPECT_NE(std::string(status.message()).find("update_mask"), std::string::npos) << status;
+  }
+  v1::GetUserRequest get;
+  get.set_id(user.id());
+  v1::User stored;
+  ASSERT_TRUE(auth_->GetUser(Admin(), get, &stored).ok());
+  EXPECT_EQ(stored.username(), "wu.jiu");
+  EXPECT_EQ(stored.etag(), "2");
+}
+
 TEST_F(UsersTest, AnEmployeeWhoLeftCannotLogIn) {
   v1::Department department;
   department.set_name("客服部");
-  v1::Department d = *structure_->CreateDepartment(Admin(), department, "");
+  v1::Department d = *structure_->departments.Create(Admin(), department, "");
   v1::Employee employee;
   employee.set_name("周八");
   employee.set_department_id(d.id());
-  v1::Employee e = *structure_->CreateEmployee(Admin(), employee, "");
+  v1::Employee e = *structure_->employees.Create(Admin(), employee, "");
   CreateUser("zhou.ba", {"service"}, e.id());
   auto tokens = Login("zhou.ba");
   ASSERT_TRUE(tokens.ok());
-  ASSERT_TRUE(structure_->LeaveEmployee(Admin(), e.id(), "2026-11-22", "").ok());
+  ASSERT_TRUE(structure_->employees.Leave(Admin(), e.id(), "2026-11-22", "").ok());
   EXPECT_FALSE(Login("zhou.ba").ok());
   CallContext anonymous;
   v1::RefreshTokenRequest refresh;

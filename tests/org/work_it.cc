@@ -13,10 +13,11 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "common/base/dates.h"
-#include "services/org/structure_repository.h"
+#include "services/org/weekly_plan_repository.h"
 #include "services/org/work_handlers.h"
-#include "services/org/work_repository.h"
+#include "services/org/work_log_repository.h"
 #include "tests/org/org_fixture.h"
+#include "tests/org/org_structure.h"
 
 namespace crm::org {
 namespace {
@@ -37,9 +38,13 @@ class WorkFixture : public testing::OrgDatabaseTest {
     OrgDatabaseTest::SetUp();
     if (HasFatalFailure()) return;
     zone_ = absl::FixedTimeZone(8 * 3600);
-    structure_ = std::make_unique<StructureRepository>(*db_);
-    repository_ = std::make_unique<WorkRepository>(*db_);
-    handlers_ = std::make_unique<WorkHandlers>(*repository_, *structure_, zone_);
+    structure_ = std::make_unique<testing::OrgStructure>(*db_);
+    work_logs_ = std::make_unique<WorkLogRepository>(*db_);
+    weekly_plans_ = std::make_unique<WeeklyPlanRepository>(*db_);
+    handlers_ = std::make_unique<WorkHandlers>(
+        WorkRepositories{*work_logs_, *weekly_plans_, structure_->employees,
+                         structure_->departments},
+        zone_);
     company_ = Department("Company", 0);
     sales_ = Department("Sales", company_.id());
     east_ = Department("East", sales_.id());
@@ -55,7 +60,7 @@ class WorkFixture : public testing::OrgDatabaseTest {
     v1::Department d;
     d.set_name(name);
     d.set_parent_id(parent_id);
-    absl::StatusOr<v1::Department> created = structure_->CreateDepartment(Admin(), d, "");
+    absl::StatusOr<v1::Department> created = structure_->departments.Create(Admin(), d, "");
     EXPECT_TRUE(created.ok()) << created.status();
     return created.ok() ? *created : v1::Department();
   }
@@ -65,7 +70,7 @@ class WorkFixture : public testing::OrgDatabaseTest {
     v1::Employee e;
     e.set_name(name);
     e.set_department_id(department.id());
-    absl::StatusOr<v1::Employee> created = structure_->CreateEmployee(Admin(), e, "");
+    absl::StatusOr<v1::Employee> created = structure_->employees.Create(Admin(), e, "");
     EXPECT_TRUE(created.ok()) << created.status();
     Person p;
     p.employee_id = created.ok() ? created->id() : 0;
@@ -90,10 +95,12 @@ class WorkFixture : public testing::OrgDatabaseTest {
   std::string Today() const { return FormatIsoDate(crm::Today(zone_)); }
 
   absl::StatusOr<v1::WorkLog> Write(const Person& who, const std::string& content,
-                                    const std::string& etag = "") {
+                                    const std::string& etag = "",
+                                    const std::string& request_id = "") {
     v1::WriteWorkLogRequest request;
     request.set_content(content);
     request.set_etag(etag);
+    request.set_request_id(request_id);
     v1::WorkLog log;
     absl::Status status = handlers_->WriteWorkLog(who.call, request, &log);
     if (!status.ok()) return status;
@@ -152,12 +159,13 @@ class WorkFixture : public testing::OrgDatabaseTest {
   }
 
   absl::StatusOr<v1::WeeklyPlan> Save(const Person& who, const std::string& week,
-                                      std::vector<v1::PlanTask> tasks,
-                                      const std::string& etag = "") {
+                                      std::vector<v1::PlanTask> tasks, const std::string& etag = "",
+                                      const std::string& request_id = "") {
     v1::SaveWeeklyPlanRequest request;
     request.set_week_start(week);
     for (v1::PlanTask& t : tasks) *request.add_tasks() = std::move(t);
     request.set_etag(etag);
+    request.set_request_id(request_id);
     v1::WeeklyPlan plan;
     absl::Status status = handlers_->SaveWeeklyPlan(who.call, request, &plan);
     if (!status.ok()) return status;
@@ -219,8 +227,9 @@ class WorkFixture : public testing::OrgDatabaseTest {
   }
 
   absl::TimeZone zone_;
-  std::unique_ptr<StructureRepository> structure_;
-  std::unique_ptr<WorkRepository> repository_;
+  std::unique_ptr<testing::OrgStructure> structure_;
+  std::unique_ptr<WorkLogRepository> work_logs_;
+  std::unique_ptr<WeeklyPlanRepository> weekly_plans_;
   std::unique_ptr<WorkHandlers> handlers_;
   v1::Department company_, sales_, east_, west_;
   Person alice_, bob_, eve_, wendy_, sam_;
@@ -279,6 +288,22 @@ TEST_F(WorkLogTest, FirstWriteCreatesTodaysLogAndLaterWritesReplaceIt) {
   EXPECT_EQ(Count(absl::StrCat("SELECT COUNT(*) FROM change_log WHERE entity_type = '",
                                kWorkLogType, "' AND operation = 2")),
             2);
+}
+
+TEST_F(WorkLogTest, ARetriedFirstWriteReturnsTheSameLog) {
+  absl::StatusOr<v1::WorkLog> first = Write(alice_, "first", "", "write-1");
+  ASSERT_TRUE(first.ok()) << first.status();
+  // The retry (say the answer was lost) returns what the first call made,
+  // even with other content: it is the same request.
+  absl::StatusOr<v1::WorkLog> retry = Write(alice_, "first, again", "", "write-1");
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_EQ(retry->id(), first->id());
+  EXPECT_EQ(retry->content(), "first");
+  EXPECT_EQ(retry->etag(), "1");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM work_logs"), 1);
+  EXPECT_EQ(Count(absl::StrCat("SELECT COUNT(*) FROM change_log WHERE entity_type = '",
+                               kWorkLogType, "'")),
+            1);
 }
 
 TEST_F(WorkLogTest, StaleEtagIsAbortedAndChangesNothing) {
@@ -626,6 +651,21 @@ TEST_F(WeeklyPlanTest, VisibilityFiltersAndPaging) {
     page.set_page_token(response->next_page_token());
   }
   EXPECT_EQ(titles, (Strings{"a1", "a0", "b0", "e0"}));
+}
+
+TEST_F(WeeklyPlanTest, ARetriedFirstSaveReturnsTheSamePlan) {
+  absl::StatusOr<v1::WeeklyPlan> first = Save(alice_, Monday(), {Task("a")}, "", "save-1");
+  ASSERT_TRUE(first.ok()) << first.status();
+  absl::StatusOr<v1::WeeklyPlan> retry = Save(alice_, Monday(), {Task("a")}, "", "save-1");
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_EQ(retry->id(), first->id());
+  EXPECT_EQ(retry->etag(), "1");
+  ASSERT_EQ(retry->tasks_size(), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM weekly_plans"), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM weekly_plan_tasks"), 1);
+  EXPECT_EQ(
+      Count(absl::StrCat("SELECT COUNT(*) FROM change_log WHERE entity_type = '", kPlanType, "'")),
+      1);
 }
 
 TEST_F(WeeklyPlanTest, StaleEtagsAreAborted) {
