@@ -17,8 +17,6 @@ std::string FormatIsoDate(absl::CivilDay day) {
   return absl::StrFormat("%04d-%02d-%02d", day.year(), day.month(), day.day());
 }
 
-absl::CivilDay Today(const absl::TimeZone& zone) { return absl::ToCivilDay(absl::Now(), zone); }
-
 absl::StatusOr<absl::TimeZone> LoadZone(const std::string& name) {
   absl::TimeZone zone;
   if (!absl::LoadTimeZone(name, &zone)) {

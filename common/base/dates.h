@@ -14,9 +14,6 @@ namespace crm {
 absl::StatusOr<absl::CivilDay> ParseIsoDate(absl::string_view text);
 std::string FormatIsoDate(absl::CivilDay day);
 
-// Today in `zone` (work logs belong to the local day).
-absl::CivilDay Today(const absl::TimeZone& zone);
-
 // The zone named by `name` (e.g. "Asia/Shanghai"), or an error.
 absl::StatusOr<absl::TimeZone> LoadZone(const std::string& name);
 

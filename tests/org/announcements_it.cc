@@ -136,31 +136,9 @@ class AnnouncementTest : public crm::testing::OrgDatabaseTest {
 
   static CallContext OaReader() { return As(900, Bit(Role::kOaReader)); }
 
-  int64_t Count(const std::string& sql) {
-    absl::StatusOr<int64_t> n =
-        db_->Run("test.count", std::chrono::steady_clock::now() + std::chrono::seconds(10),
-                 [&](MySqlConnection& c) -> absl::StatusOr<int64_t> {
-                   std::unique_ptr<sql::ResultSet> rs(c.Prepare(sql).executeQuery());
-                   rs->next();
-                   return rs->getInt64(1);
-                 });
-    EXPECT_TRUE(n.ok()) << n.status();
-    return n.ok() ? *n : -1;
-  }
-
   int64_t AnnouncementRows() { return Count("SELECT COUNT(*) FROM announcements"); }
   int64_t AnnouncementChangeRows() {
     return Count("SELECT COUNT(*) FROM change_log WHERE entity_type = 'crm.org.v1.Announcement'");
-  }
-
-  void Execute(const std::string& sql) {
-    absl::Status status =
-        db_->Run("test.execute", std::chrono::steady_clock::now() + std::chrono::seconds(10),
-                 [&](MySqlConnection& c) -> absl::Status {
-                   c.Execute(sql);
-                   return absl::OkStatus();
-                 });
-    ASSERT_TRUE(status.ok()) << status;
   }
 
   std::unique_ptr<testing::OrgStructure> structure_;
@@ -464,12 +442,12 @@ TEST_F(AnnouncementTest, PinnedFirstThenNewestWithPagingAndTotal) {
     ids.push_back(a->id());
   }
   // Two rows with the very same publish time: the higher id comes first.
-  Execute(absl::StrCat("UPDATE announcements SET published_at = (SELECT published_at FROM",
-                       " (SELECT published_at FROM announcements WHERE id = ", ids[2],
-                       ") t) WHERE id = ", ids[3]));
+  Exec(absl::StrCat("UPDATE announcements SET published_at = (SELECT published_at FROM",
+                    " (SELECT published_at FROM announcements WHERE id = ", ids[2],
+                    ") t) WHERE id = ", ids[3]));
   // One expired: left out unless asked for.
-  Execute(absl::StrCat("UPDATE announcements SET expires_at = '2000-01-01 00:00:00' WHERE id = ",
-                       ids[5]));
+  Exec(absl::StrCat("UPDATE announcements SET expires_at = '2000-01-01 00:00:00' WHERE id = ",
+                    ids[5]));
 
   const std::vector<std::string> expected = {"n4", "n1", "n3", "n2", "n0"};
   std::vector<std::string> seen;

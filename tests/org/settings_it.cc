@@ -69,13 +69,6 @@ class SettingsTest : public testing::OrgDatabaseTest {
     return keys;
   }
 
-  int64_t Count(const std::string& sql) {
-    auto c = pool_->Acquire();
-    std::unique_ptr<sql::ResultSet> rs((*c)->Prepare(sql).executeQuery());
-    rs->next();
-    return rs->getInt64(1);
-  }
-
   int64_t Rows() { return Count("SELECT COUNT(*) FROM system_parameters"); }
   int64_t Changes() {
     return Count(

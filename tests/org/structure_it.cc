@@ -40,13 +40,6 @@ class StructureTest : public testing::OrgDatabaseTest {
     return e;
   }
 
-  int64_t Count(const std::string& sql) {
-    auto c = pool_->Acquire();
-    std::unique_ptr<sql::ResultSet> rs((*c)->Prepare(sql).executeQuery());
-    rs->next();
-    return rs->getInt64(1);
-  }
-
   std::unique_ptr<testing::OrgStructure> repository_;
   std::unique_ptr<StructureHandlers> handlers_;
 };

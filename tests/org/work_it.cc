@@ -11,6 +11,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/base/dates.h"
 #include "services/org/weekly_plan_repository.h"
@@ -80,19 +81,12 @@ class WorkFixture : public testing::OrgDatabaseTest {
     return p;
   }
 
-  int64_t Count(const std::string& sql) {
-    auto c = pool_->Acquire();
-    std::unique_ptr<sql::ResultSet> rs((*c)->Prepare(sql).executeQuery());
-    rs->next();
-    return rs->getInt64(1);
-  }
-
   int64_t Changes(const std::string& entity_type) {
     return Count(
         absl::StrCat("SELECT COUNT(*) FROM change_log WHERE entity_type = '", entity_type, "'"));
   }
 
-  std::string Today() const { return FormatIsoDate(crm::Today(zone_)); }
+  std::string Today() const { return FormatIsoDate(absl::ToCivilDay(absl::Now(), zone_)); }
 
   absl::StatusOr<v1::WorkLog> Write(const Person& who, const std::string& content,
                                     const std::string& etag = "",
