@@ -103,6 +103,10 @@ void AppendField(std::string& out, absl::string_view key, absl::string_view valu
 
 bool Init(absl::string_view service, absl::string_view level) {
   MutableServiceName() = std::string(service);
+  return SetLevel(level);
+}
+
+bool SetLevel(absl::string_view level) {
   Level parsed;
   if (level == "debug") {
     parsed = Level::kDebug;

@@ -26,7 +26,10 @@ enum class Level { kDebug, kInfo, kWarn, kError };
 
 // Sets the service name stamped on every line and the minimum level
 // ("debug", "info", "warn", "error"). Returns false for an unknown level.
+// Call once, before any other thread logs (the name is read unlocked).
 bool Init(absl::string_view service, absl::string_view level);
+// Changes the minimum level only: safe while other threads log.
+bool SetLevel(absl::string_view level);
 
 bool Enabled(Level level);
 // The name Init was given ("crm" before).

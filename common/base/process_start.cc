@@ -32,8 +32,8 @@ std::optional<int> FinishConfiguration(const Config& config, absl::string_view p
   if (absl::Status status = config.Finish(); !status.ok()) {
     return StartupFailed("bad configuration (see --help)", status, kExitBadConfiguration);
   }
-  // Init keeps the service name it was first given.
-  if (!log::Init(log::ServiceName(), log_level)) {
+  // Only the level: workers that make_services started may be logging already.
+  if (!log::SetLevel(log_level)) {
     return StartupFailed("bad configuration (see --help)",
                          absl::InvalidArgumentError(absl::StrCat(
                              "log-level: '", log_level, "' is not debug, info, warn or error")),
