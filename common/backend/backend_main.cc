@@ -124,9 +124,20 @@ int RunBackend(int argc, char** argv, const BackendSpec& spec) {
   const std::shared_ptr<void> pool_metrics = ExportPoolMetrics(pool);
   Database db(pool);
   AsyncMethods methods(key);
-  // Destroyed in reverse: services, then workers, then what both use.
-  std::vector<std::shared_ptr<void>> resources;
-  std::vector<std::unique_ptr<BackgroundWorker>> workers;
+  // What make_services creates beyond the services. Destroyed after the
+  // services: the workers first, then the resources, each newest first, since
+  // a later one may use an earlier one (the grade policy's thread calls the
+  // org client) and std::vector destroys its elements oldest first.
+  struct NewestFirst {
+    std::vector<std::shared_ptr<void>> resources;
+    std::vector<std::unique_ptr<BackgroundWorker>> workers;
+    ~NewestFirst() {
+      while (!workers.empty()) workers.pop_back();
+      while (!resources.empty()) resources.pop_back();
+    }
+  } owned;
+  std::vector<std::shared_ptr<void>>& resources = owned.resources;
+  std::vector<std::unique_ptr<BackgroundWorker>>& workers = owned.workers;
   BackendContext context{spec.name, config, db, methods, key, Clock::System(), workers, resources};
   absl::StatusOr<std::vector<BackendService>> services = spec.make_services(context);
 

@@ -34,7 +34,8 @@ struct BackendContext {
   // Background work (feeds of other services to follow, ...); started once
   // the schema is ready, stopped before the database closes.
   std::vector<std::unique_ptr<BackgroundWorker>>& workers;
-  // Objects the services use that must outlive them (clients, caches).
+  // Objects the services use that must outlive them (clients, caches);
+  // destroyed newest first, so one may use any pushed before it.
   std::vector<std::shared_ptr<void>>& resources;
 };
 
