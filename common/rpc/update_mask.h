@@ -44,6 +44,24 @@ MaskField<Message> TextField(const std::string& (Message::*get)() const,
           [get](const Message& m) { return !(m.*get)().empty(); }};
 }
 
+// A text field copied as written (layout-bearing text, or text checked
+// strictly afterwards, like dates); set when not empty.
+template <typename Message>
+MaskField<Message> VerbatimTextField(const std::string& (Message::*get)() const,
+                                     std::string* (Message::*mutable_field)()) {
+  return {[get, mutable_field](const Message& from, Message& to) {
+            *(to.*mutable_field)() = (from.*get)();
+          },
+          [get](const Message& m) { return !(m.*get)().empty(); }};
+}
+
+// A scalar field (number, bool, enum); set when not its default (0, false).
+template <typename Message, typename T>
+MaskField<Message> ScalarField(T (Message::*get)() const, void (Message::*set)(T)) {
+  return {[get, set](const Message& from, Message& to) { (to.*set)((from.*get)()); },
+          [get](const Message& m) { return (m.*get)() != T{}; }};
+}
+
 // Copies the fields named by `mask` from `patch` into `target`: an empty mask
 // means every field the patch sets, "*" every mutable field. A path that is
 // not in `fields` is INVALID_ARGUMENT naming update_mask (output-only and

@@ -30,10 +30,7 @@ const MaskFields<Competitor>& MutableFields() {
       {"weaknesses", TextField(&Competitor::weaknesses, &Competitor::mutable_weaknesses)},
       {"remarks", TextField(&Competitor::remarks, &Competitor::mutable_remarks)},
       {"market_share_bp",
-       {[](const Competitor& from, Competitor& to) {
-          to.set_market_share_bp(from.market_share_bp());
-        },
-        [](const Competitor& c) { return c.market_share_bp() != 0; }}},
+       ScalarField(&Competitor::market_share_bp, &Competitor::set_market_share_bp)},
   };
   return *fields;
 }

@@ -63,6 +63,18 @@ absl::Status CheckNameFree(MySqlConnection& c, const std::string& name, int64_t 
       absl::StrCat("a competitor named '", name, "' already exists (id ", rs->getInt64(1), ")"));
 }
 
+// Parameters 1–7 of the insert and the update: the columns a caller edits,
+// in the order both statements name them.
+void BindEditableColumns(sql::PreparedStatement& stmt, const Competitor& competitor) {
+  stmt.setString(1, competitor.name());
+  stmt.setString(2, competitor.website());
+  stmt.setString(3, competitor.products());
+  stmt.setString(4, competitor.strengths());
+  stmt.setString(5, competitor.weaknesses());
+  stmt.setString(6, competitor.remarks());
+  stmt.setInt(7, competitor.market_share_bp());
+}
+
 const RecordTable<Competitor> kCompetitors{"competitors", "competitor", &LoadCompetitor};
 
 }  // namespace
@@ -79,13 +91,7 @@ absl::StatusOr<Competitor> CompetitorRepository::Create(const CallContext& call,
             "INSERT INTO competitors (name, website, products, strengths, weaknesses, remarks,"
             " market_share_bp, create_request_id, created_at, updated_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        stmt.setString(1, competitor.name());
-        stmt.setString(2, competitor.website());
-        stmt.setString(3, competitor.products());
-        stmt.setString(4, competitor.strengths());
-        stmt.setString(5, competitor.weaknesses());
-        stmt.setString(6, competitor.remarks());
-        stmt.setInt(7, competitor.market_share_bp());
+        BindEditableColumns(stmt, competitor);
         SetStringOrNull(stmt, 8, request_key);
         stmt.setDateTime(9, now);
         stmt.setDateTime(10, now);
@@ -116,13 +122,7 @@ absl::StatusOr<Competitor> CompetitorRepository::Update(
     sql::PreparedStatement& stmt = c.Prepare(
         "UPDATE competitors SET name = ?, website = ?, products = ?, strengths = ?,"
         " weaknesses = ?, remarks = ?, market_share_bp = ? WHERE id = ?");
-    stmt.setString(1, competitor.name());
-    stmt.setString(2, competitor.website());
-    stmt.setString(3, competitor.products());
-    stmt.setString(4, competitor.strengths());
-    stmt.setString(5, competitor.weaknesses());
-    stmt.setString(6, competitor.remarks());
-    stmt.setInt(7, competitor.market_share_bp());
+    BindEditableColumns(stmt, competitor);
     stmt.setInt64(8, id);
     stmt.executeUpdate();
   };

@@ -27,9 +27,7 @@ const MaskFields<Contact>& MutableFields() {
   static const auto* fields = new MaskFields<Contact>{
       {"name", TextField(&Contact::name, &Contact::mutable_name)},
       {"salutation", TextField(&Contact::salutation, &Contact::mutable_salutation)},
-      {"primary",
-       {[](const Contact& from, Contact& to) { to.set_primary(from.primary()); },
-        [](const Contact& c) { return c.primary(); }}},
+      {"primary", ScalarField(&Contact::primary, &Contact::set_primary)},
       {"department", TextField(&Contact::department, &Contact::mutable_department)},
       {"position", TextField(&Contact::position, &Contact::mutable_position)},
       {"office_phone", TextField(&Contact::office_phone, &Contact::mutable_office_phone)},
@@ -45,9 +43,7 @@ const MaskFields<Contact>& MutableFields() {
        {CopyAnniversaries, [](const Contact& c) { return c.anniversaries_size() > 0; }}},
       {"address", TextField(&Contact::address, &Contact::mutable_address)},
       {"remarks", TextField(&Contact::remarks, &Contact::mutable_remarks)},
-      {"owner_id",
-       {[](const Contact& from, Contact& to) { to.set_owner_id(from.owner_id()); },
-        [](const Contact& c) { return c.owner_id() != 0; }}},
+      {"owner_id", ScalarField(&Contact::owner_id, &Contact::set_owner_id)},
   };
   return *fields;
 }

@@ -16,7 +16,6 @@
 #include "common/text/text_checks.h"
 #include "crm/common/v1/changes.pb.h"
 #include "services/org/announcement_repository.h"
-#include "services/org/mask_fields.h"
 
 namespace crm::org {
 namespace {

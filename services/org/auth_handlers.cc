@@ -22,7 +22,6 @@
 #include "common/text/text_checks.h"
 #include "services/org/employee_repository.h"
 #include "services/org/login_throttle_repository.h"
-#include "services/org/mask_fields.h"
 #include "services/org/password_hasher.h"
 #include "services/org/refresh_token_repository.h"
 #include "services/org/service_account_repository.h"

@@ -13,7 +13,6 @@
 #include "common/text/text_checks.h"
 #include "services/org/department_repository.h"
 #include "services/org/employee_repository.h"
-#include "services/org/mask_fields.h"
 #include "services/org/position_repository.h"
 
 namespace crm::org {
