@@ -47,6 +47,10 @@ void CheckText(FieldViolations& violations, const std::string& field, absl::stri
   }
 }
 
+void CheckRequestId(FieldViolations& violations, absl::string_view request_id) {
+  CheckText(violations, "request_id", request_id, 64, Presence::kOptional);
+}
+
 bool LooksLikeEmail(absl::string_view value) {
   size_t at = value.find('@');
   if (at == absl::string_view::npos || at == 0 ||

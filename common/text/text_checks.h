@@ -24,6 +24,10 @@ enum class Presence { kOptional, kRequired };
 void CheckText(FieldViolations& violations, const std::string& field, absl::string_view value,
                size_t max_chars, Presence presence, bool multiline = false);
 
+// A create's optional idempotency key (request_id): at most 64 characters,
+// no control characters. The one rule every service applies.
+void CheckRequestId(FieldViolations& violations, absl::string_view request_id);
+
 // A plausible e-mail address (one '@', no spaces, a dot in the domain).
 bool LooksLikeEmail(absl::string_view value);
 

@@ -203,7 +203,7 @@ absl::Status ApplyUpdateMask(const google::protobuf::FieldMask& mask, const Cust
 
 absl::Status ValidateCreateRequestId(const std::string& request_id) {
   FieldViolations v;
-  CheckText(v, "request_id", request_id, 64, Presence::kOptional);
+  CheckRequestId(v, request_id);
   return v.ToStatus();
 }
 

@@ -55,8 +55,9 @@ absl::Status ReferenceHandlers::CreateRegion(const CallContext& call,
   FieldViolations v;
   CheckCode(v, "region.code", region.code());
   CheckText(v, "region.name", region.name(), 64, Presence::kRequired);
+  CheckRequestId(v, request.request_id());
   CRM_RETURN_IF_ERROR(v.ToStatus());
-  CRM_ASSIGN_OR_RETURN(*response, repository_.CreateRegion(call, region));
+  CRM_ASSIGN_OR_RETURN(*response, repository_.CreateRegion(call, region, request.request_id()));
   return absl::OkStatus();
 }
 
@@ -98,8 +99,9 @@ absl::Status ReferenceHandlers::CreateCity(const CallContext& call,
   if (!IsAreaCode(city.area_code())) {
     v.Add("city.area_code", "must be '0' and two or three more digits, e.g. '010' or '0571'");
   }
+  CheckRequestId(v, request.request_id());
   CRM_RETURN_IF_ERROR(v.ToStatus());
-  CRM_ASSIGN_OR_RETURN(*response, repository_.CreateCity(call, city));
+  CRM_ASSIGN_OR_RETURN(*response, repository_.CreateCity(call, city, request.request_id()));
   return absl::OkStatus();
 }
 
@@ -136,8 +138,9 @@ absl::Status ReferenceHandlers::CreateDictionaryEntry(
   CheckKind(v, "entry.kind", entry.kind());
   CheckCode(v, "entry.code", entry.code());
   CheckText(v, "entry.name", entry.name(), 64, Presence::kRequired);
+  CheckRequestId(v, request.request_id());
   CRM_RETURN_IF_ERROR(v.ToStatus());
-  CRM_ASSIGN_OR_RETURN(*response, repository_.CreateEntry(call, entry));
+  CRM_ASSIGN_OR_RETURN(*response, repository_.CreateEntry(call, entry, request.request_id()));
   return absl::OkStatus();
 }
 

@@ -1,7 +1,10 @@
 // SQL for regions, cities and dictionary entries (R3, R4). Every write adds
-// its change row (entity id 0 for regions and entries, keyed by code).
+// its change row, with the row's id (regions and entries are addressed by
+// code in the API; their row id only keys the feed and CreateOnce). Creates
+// are idempotent on the caller's request id.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -20,7 +23,8 @@ class ReferenceRepository {
 
   absl::StatusOr<std::vector<v1::Region>> ListRegions(const CallContext& call);
   // ALREADY_EXISTS when the code is taken.
-  absl::StatusOr<v1::Region> CreateRegion(const CallContext& call, const v1::Region& region);
+  absl::StatusOr<v1::Region> CreateRegion(const CallContext& call, const v1::Region& region,
+                                          const std::string& request_id);
   absl::StatusOr<v1::Region> RenameRegion(const CallContext& call, const std::string& code,
                                           const std::string& name);
 
@@ -28,14 +32,16 @@ class ReferenceRepository {
                                                    const std::string& region_code);
   // Checks the region exists and that the area code is prefix-free against
   // every other city's.
-  absl::StatusOr<v1::City> CreateCity(const CallContext& call, const v1::City& city);
+  absl::StatusOr<v1::City> CreateCity(const CallContext& call, const v1::City& city,
+                                      const std::string& request_id);
   absl::StatusOr<v1::City> RenameCity(const CallContext& call, int64_t id, const std::string& name);
 
   absl::StatusOr<std::vector<v1::DictionaryEntry>> ListEntries(const CallContext& call,
                                                                v1::DictionaryKind kind,
                                                                bool include_retired);
   absl::StatusOr<v1::DictionaryEntry> CreateEntry(const CallContext& call,
-                                                  const v1::DictionaryEntry& entry);
+                                                  const v1::DictionaryEntry& entry,
+                                                  const std::string& request_id);
   absl::StatusOr<v1::DictionaryEntry> RenameEntry(const CallContext& call, v1::DictionaryKind kind,
                                                   const std::string& code, const std::string& name);
   absl::StatusOr<v1::DictionaryEntry> RetireEntry(const CallContext& call, v1::DictionaryKind kind,

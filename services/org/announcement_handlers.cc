@@ -155,7 +155,7 @@ absl::Status AnnouncementHandlers::PublishAnnouncement(
   FieldViolations v;
   CheckContent(v, a);
   CheckExpiry(v, a, call.Now());
-  CheckText(v, "request_id", request.request_id(), 64, Presence::kOptional);
+  CheckRequestId(v, request.request_id());
   CRM_RETURN_IF_ERROR(v.ToStatus());
   CRM_ASSIGN_OR_RETURN(*response, repository_.Publish(call, a, request.request_id()));
   return absl::OkStatus();

@@ -265,7 +265,7 @@ absl::Status AuthHandlers::CreateUser(const CallContext& call, const v1::CreateU
   CheckPasswordPolicy(violations, "password", request.password(), user.username());
   CheckRoles(violations, "user.roles", user.roles());
   if (user.employee_id() < 0) violations.Add("user.employee_id", "must not be negative");
-  CheckText(violations, "request_id", request.request_id(), 64, Presence::kOptional);
+  CheckRequestId(violations, request.request_id());
   CRM_RETURN_IF_ERROR(violations.ToStatus());
   CRM_ASSIGN_OR_RETURN(std::string hash, hasher_.Hash(request.password()));
   CRM_ASSIGN_OR_RETURN(*response, users_.Create(call, user, hash, request.request_id()));
@@ -337,7 +337,7 @@ absl::Status AuthHandlers::CreateServiceAccount(const CallContext& call,
   FieldViolations violations;
   CheckText(violations, "service_account.name", account.name(), 100, Presence::kRequired);
   CheckRoles(violations, "service_account.roles", account.roles());
-  CheckText(violations, "request_id", request.request_id(), 64, Presence::kOptional);
+  CheckRequestId(violations, request.request_id());
   CRM_RETURN_IF_ERROR(violations.ToStatus());
   const std::string key = RandomSecret("crmk_");
   CRM_ASSIGN_OR_RETURN(*response->mutable_service_account(),

@@ -131,7 +131,7 @@ absl::Status SettingsHandlers::SetSystemParameter(const CallContext& call,
   }
   CheckText(v, "parameter.description", wanted.description(), kMaxDescriptionChars,
             Presence::kOptional, /*multiline=*/true);
-  CheckText(v, "request_id", request.request_id(), 64, Presence::kOptional);
+  CheckRequestId(v, request.request_id());
   CRM_RETURN_IF_ERROR(v.ToStatus());
   // The value is checked in the transaction, against the type the parameter
   // will have: an update may omit the type, and a type change is refused first.

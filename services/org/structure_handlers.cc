@@ -110,7 +110,7 @@ absl::Status StructureHandlers::CreateDepartment(const CallContext& call,
   FieldViolations v;
   CheckText(v, "department.name", d.name(), 100, Presence::kRequired);
   if (d.parent_id() < 0) v.Add("department.parent_id", "must not be negative");
-  CheckText(v, "request_id", request.request_id(), 64, Presence::kOptional);
+  CheckRequestId(v, request.request_id());
   CRM_RETURN_IF_ERROR(v.ToStatus());
   CRM_ASSIGN_OR_RETURN(*response, departments_.Create(call, d, request.request_id()));
   return absl::OkStatus();
@@ -175,7 +175,7 @@ absl::Status StructureHandlers::CreatePosition(const CallContext& call,
   for (const auto& [path, field] : PositionFields()) field.copy(request.position(), p);
   FieldViolations v;
   CheckPosition(v, p);
-  CheckText(v, "request_id", request.request_id(), 64, Presence::kOptional);
+  CheckRequestId(v, request.request_id());
   CRM_RETURN_IF_ERROR(v.ToStatus());
   CRM_ASSIGN_OR_RETURN(*response, positions_.Create(call, p, request.request_id()));
   return absl::OkStatus();

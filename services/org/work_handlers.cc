@@ -91,7 +91,7 @@ absl::Status WorkHandlers::WriteWorkLog(const CallContext& call,
   const std::string content = TrimText(request.content());
   FieldViolations v;
   CheckText(v, "content", content, kMaxLogChars, Presence::kRequired, /*multiline=*/true);
-  CheckText(v, "request_id", request.request_id(), 64, Presence::kOptional);
+  CheckRequestId(v, request.request_id());
   CRM_RETURN_IF_ERROR(v.ToStatus());
   CRM_ASSIGN_OR_RETURN(EmployeePlacement author, Author(call));
   // Always today's log: a past day's log cannot be changed through the API.
@@ -167,7 +167,7 @@ absl::Status WorkHandlers::SaveWeeklyPlan(const CallContext& call,
     if (!v1::TaskStatus_IsValid(task.status())) v.Add(prefix + "status", "is not a task status");
     tasks.push_back(std::move(task));
   }
-  CheckText(v, "request_id", request.request_id(), 64, Presence::kOptional);
+  CheckRequestId(v, request.request_id());
   CRM_RETURN_IF_ERROR(v.ToStatus());
   CRM_ASSIGN_OR_RETURN(EmployeePlacement author, Author(call));
   CRM_ASSIGN_OR_RETURN(*response, weekly_plans_.Save(call, author, request.week_start(), tasks,

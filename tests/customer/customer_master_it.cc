@@ -224,10 +224,10 @@ TEST_F(CustomerRepositoryTest, AreaCodesStayPrefixFree) {
   clash.set_region_code("north");
   clash.set_name("某市");
   clash.set_area_code("0101");  // 010 (北京) is a prefix of it
-  EXPECT_EQ(reference_->CreateCity(admin, clash).status().code(),
+  EXPECT_EQ(reference_->CreateCity(admin, clash, "").status().code(),
             absl::StatusCode::kInvalidArgument);
   clash.set_area_code("0359");
-  auto created = reference_->CreateCity(admin, clash);
+  auto created = reference_->CreateCity(admin, clash, "");
   ASSERT_TRUE(created.ok()) << created.status();
   auto renamed = reference_->RenameCity(admin, created->id(), "运城");
   ASSERT_TRUE(renamed.ok());

@@ -248,9 +248,10 @@ TEST_F(SearchTest, MendsOwnerCopiesAnOlderReleaseLeftBehind) {
             1);
 }
 
-// Upgrading a schema whose index an earlier release built: V0008 copies
-// every document under its owner and starts the copies' cursor where the
-// index's is; run again after failing part-way, it completes.
+// Upgrading a schema whose index an earlier release built to the release
+// that brought V0008: V0008 copies every document under its owner and starts
+// the copies' cursor where the index's is; run again after failing part-way,
+// it completes. (Later migrations are left out, as that release had none.)
 TEST_F(SearchTest, TheUpgradeCopiesTheIndexBuiltBefore) {
   CallContext sales_a = As(201, Bit(Role::kSales), 21, "/1/2/");
   CallContext sales_b = As(202, Bit(Role::kSales), 22, "/1/3/");
@@ -259,12 +260,15 @@ TEST_F(SearchTest, TheUpgradeCopiesTheIndexBuiltBefore) {
   Make("乙一机械厂", "", &sales_b);
   Index();
   auto undo_v8 = [&] {
-    Exec("DELETE FROM schema_migrations WHERE track = 'customer' AND version = 8");
+    Exec("DELETE FROM schema_migrations WHERE track = 'customer' AND version >= 8");
   };
   Exec("DROP TABLE search_owner_docs");
   Exec("DELETE FROM feed_cursors WHERE name = 'search-owner-docs'");
   undo_v8();
-  const std::vector<MigrationFile> files = AllMigrations();
+  std::vector<MigrationFile> files;
+  for (MigrationFile& file : AllMigrations()) {
+    if (file.track != "customer" || file.file_name < "V0009") files.push_back(std::move(file));
+  }
   auto upgraded = ApplyMigrations(*pool_, files);
   ASSERT_TRUE(upgraded.ok()) << upgraded.status();
   EXPECT_EQ(upgraded->applied, 1);

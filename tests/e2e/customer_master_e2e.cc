@@ -323,6 +323,7 @@ TEST_F(CustomerMasterTest, RegionsAreShippedAndCitiesAreAdministered) {
   create.mutable_city()->set_name("嘉峪关");
   create.mutable_city()->set_province("甘肃");
   create.mutable_city()->set_area_code("0937");
+  create.set_request_id("add-jiayuguan");
   v1::City city;
   // A sales person may not.
   EXPECT_EQ(stub_->CreateCity(AuthContext(*sales_a_).get(), create, &city).error_code(),
@@ -332,6 +333,12 @@ TEST_F(CustomerMasterTest, RegionsAreShippedAndCitiesAreAdministered) {
   grpc::Status status = stub_->CreateCity(AuthContext(*admin_).get(), create, &city);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_GT(city.id(), 0);
+  // A retry (the answer was lost) gets the same city, not ALREADY_EXISTS.
+  v1::City retried;
+  status = stub_->CreateCity(AuthContext(*admin_).get(), create, &retried);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(retried.id(), city.id());
+  create.clear_request_id();
   // An area code that is a prefix of another one is refused.
   create.mutable_city()->set_name("某地");
   create.mutable_city()->set_area_code("093");  // a prefix of 兰州's 0931
