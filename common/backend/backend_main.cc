@@ -48,6 +48,9 @@ MySqlOptions ReadMySqlOptions(Config& config, const std::string& service) {
   o.acquire_timeout_ms = static_cast<int>(
       config.GetInt("db-acquire-timeout-ms", o.acquire_timeout_ms,
                     "longest wait for a free connection when the call has no deadline"));
+  o.statement_cache_size = static_cast<int>(
+      config.GetInt("db-statement-cache", o.statement_cache_size,
+                    "prepared statements kept per connection (least recently used closed first)"));
   return o;
 }
 

@@ -37,8 +37,11 @@ constexpr char kSessionSetup[] =
 
 }  // namespace
 
-MySqlConnection::MySqlConnection(std::unique_ptr<sql::Connection> connection)
-    : connection_(std::move(connection)), last_used_(std::chrono::steady_clock::now()) {}
+MySqlConnection::MySqlConnection(std::unique_ptr<sql::Connection> connection,
+                                 int statement_cache_size)
+    : connection_(std::move(connection)),
+      statement_cache_size_(static_cast<size_t>(std::max(1, statement_cache_size))),
+      last_used_(std::chrono::steady_clock::now()) {}
 
 MySqlConnection::~MySqlConnection() {
   // Statements must go before their connection.
@@ -54,12 +57,26 @@ MySqlConnection::~MySqlConnection() {
 sql::PreparedStatement& MySqlConnection::Prepare(const std::string& sql) {
   auto it = statements_.find(sql);
   if (it == statements_.end()) {
+    TrimStatements(/*checkout_over=*/false);  // room first, so the bound holds with this one
     std::unique_ptr<sql::PreparedStatement> stmt(connection_->prepareStatement(sql));
-    it = statements_.emplace(sql, std::move(stmt)).first;
+    it = statements_.emplace(sql, CachedStatement{std::move(stmt), {}, 0}).first;
+    recency_.push_front(&it->first);
   } else {
-    it->second->clearParameters();
+    it->second.statement->clearParameters();
+    recency_.splice(recency_.begin(), recency_, it->second.recency);
   }
-  return *it->second;
+  it->second.recency = recency_.begin();
+  it->second.checkout = checkout_;
+  return *it->second.statement;
+}
+
+void MySqlConnection::TrimStatements(bool checkout_over) {
+  while (statements_.size() >= statement_cache_size_ + (checkout_over ? 1 : 0)) {
+    auto oldest = statements_.find(*recency_.back());
+    if (!checkout_over && oldest->second.checkout == checkout_) return;  // all in use
+    recency_.pop_back();
+    statements_.erase(oldest);  // the connector closes it on the server
+  }
 }
 
 int64_t MySqlConnection::LastInsertId() {
@@ -138,6 +155,7 @@ absl::StatusOr<PooledConnection> MySqlPool::Acquire(Deadline deadline) {
       return status;
     }
   }
+  connection->BeginCheckout();
   return PooledConnection(this, slot, connection.get());
 }
 
@@ -155,7 +173,8 @@ absl::Status MySqlPool::Open(std::unique_ptr<MySqlConnection>& slot) {
   props["OPT_CHARSET_NAME"] = sql::SQLString("utf8mb4");
   try {
     std::unique_ptr<sql::Connection> raw(Driver()->connect(props));
-    auto connection = std::make_unique<MySqlConnection>(std::move(raw));
+    auto connection =
+        std::make_unique<MySqlConnection>(std::move(raw), options_.statement_cache_size);
     connection->Execute(kSessionSetup);
     slot = std::move(connection);
     return absl::OkStatus();
@@ -179,6 +198,12 @@ void MySqlPool::Release(size_t slot) {
       ++replaced_;
     } else {
       connection->last_used_ = std::chrono::steady_clock::now();
+      try {
+        connection->TrimStatements(/*checkout_over=*/true);
+      } catch (const sql::SQLException&) {
+        connection.reset();  // closing failed: the connection is in doubt
+        ++replaced_;
+      }
     }
   }
   {

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <list>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -38,21 +39,35 @@ struct MySqlOptions {
   int validate_after_idle_ms = 2000;
   // How long Acquire() waits for a free connection when the caller gives no deadline.
   int acquire_timeout_ms = 5000;
+  // Prepared statements each connection keeps (least recently used go first).
+  // Bounds the server's statements at pool_size x this per process, far under
+  // MariaDB's max_prepared_stmt_count (16382) for every service together.
+  int statement_cache_size = 64;
 };
 
 // One open connection plus its prepared-statement cache. Used by one thread at a
 // time (the connector is not thread-safe per connection).
+//
+// The cache is bounded: past `statement_cache_size` statements the least
+// recently used one is closed on the server. A statement used during the
+// current checkout is never closed before the checkout ends (its caller may
+// still hold it or a result set of it), so one checkout that prepares more
+// than the bound grows the cache until the connection goes back to the pool.
 class MySqlConnection {
  public:
-  explicit MySqlConnection(std::unique_ptr<sql::Connection> connection);
+  MySqlConnection(std::unique_ptr<sql::Connection> connection, int statement_cache_size);
   ~MySqlConnection();
 
   sql::Connection& raw() { return *connection_; }
 
   // A server-side prepared statement for `sql`, prepared once per connection and
-  // reused; its parameters are cleared. The reference stays valid while the
-  // connection lives. Throws sql::SQLException.
+  // reused while it stays cached; its parameters are cleared. The reference
+  // stays valid until the connection goes back to the pool. Throws
+  // sql::SQLException.
   sql::PreparedStatement& Prepare(const std::string& sql);
+
+  // Statements prepared and cached on this connection now.
+  size_t cached_statements() const { return statements_.size(); }
 
   // Runs a statement that takes no parameters (START TRANSACTION, SET ...).
   void Execute(const std::string& sql);
@@ -66,9 +81,23 @@ class MySqlConnection {
 
  private:
   friend class MySqlPool;
+  struct CachedStatement {
+    std::unique_ptr<sql::PreparedStatement> statement;
+    std::list<const std::string*>::iterator recency;
+    uint64_t checkout = 0;  // the checkout that last used it
+  };
+  // A new checkout: statements used before it may be closed from now on.
+  void BeginCheckout() { ++checkout_; }
+  // Closes least recently used statements past the bound, sparing those the
+  // current checkout used unless `checkout_over` (the connection is idle).
+  void TrimStatements(bool checkout_over);
+
   std::unique_ptr<sql::Connection> connection_;
   std::unique_ptr<sql::Statement> plain_statement_;
-  std::unordered_map<std::string, std::unique_ptr<sql::PreparedStatement>> statements_;
+  const size_t statement_cache_size_;
+  std::unordered_map<std::string, CachedStatement> statements_;
+  std::list<const std::string*> recency_;  // keys of statements_, most recent first
+  uint64_t checkout_ = 0;
   std::chrono::steady_clock::time_point last_used_;
   bool broken_ = false;
 };

@@ -2,12 +2,15 @@
 #include "common/rpc/grpc_server.h"
 
 #include <grpcpp/impl/service_type.h>
+#include <grpcpp/resource_quota.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server.h>
 #include <grpcpp/server_builder.h>
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <thread>
@@ -50,6 +53,16 @@ ServerOptions ReadServerOptions(Config& config, int default_port, int default_th
       "share the port with a replacement process started before this one stops (local restarts)");
   o.shutdown_grace_ms = static_cast<int>(config.GetInt("shutdown-grace-ms", o.shutdown_grace_ms,
                                                        "then wait this long for in-flight calls"));
+  o.max_receive_message_bytes = static_cast<int>(std::min<int64_t>(
+      config.GetInt("max-message-kib", o.max_receive_message_bytes / 1024,
+                    "largest request message accepted, KiB (larger: RESOURCE_EXHAUSTED)") *
+          1024,
+      INT32_MAX));
+  o.grpc_memory_mib = static_cast<int>(
+      config.GetInt("grpc-memory-mib", o.grpc_memory_mib,
+                    "memory gRPC may use for connections and calls (its resource quota), MiB"));
+  o.max_concurrent_streams = static_cast<int>(config.GetInt(
+      "max-concurrent-streams", o.max_concurrent_streams, "calls open at once per connection"));
   o.tls = ReadServerTlsOptions(config);
   o.ports_file = config.GetString(
       "ports-file", "",
@@ -123,8 +136,12 @@ absl::Status GrpcServer::Start() {
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, options_.max_connection_age_ms);
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
                              options_.max_connection_age_grace_ms);
-  builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
-  builder.SetMaxSendMessageSize(options_.max_message_bytes);
+  builder.SetMaxReceiveMessageSize(options_.max_receive_message_bytes);
+  builder.SetMaxSendMessageSize(options_.max_send_message_bytes);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, options_.max_concurrent_streams);
+  grpc::ResourceQuota quota("crm-server");
+  quota.Resize(static_cast<size_t>(options_.grpc_memory_mib) * 1024 * 1024);
+  builder.SetResourceQuota(quota);
   for (auto& [service, name] : services_) builder.RegisterService(service);
   health_service_->Register(builder);
   reflection_->Register(builder);

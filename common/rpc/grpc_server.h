@@ -53,7 +53,18 @@ struct ServerOptions {
   // The Prometheus endpoint's port (metrics_server.h), on the host gRPC listens
   // on; 0 picks a free one, -1 turns it off.
   int metrics_port = -1;
-  int max_message_bytes = 64 * 1024 * 1024;
+  // The largest request message accepted (larger: RESOURCE_EXHAUSTED before
+  // it is buffered). Imports stream in chunks far below it.
+  int max_receive_message_bytes = 4 * 1024 * 1024;
+  // The largest answer sent: a page or an export row is far below it.
+  int max_send_message_bytes = 16 * 1024 * 1024;
+  // Memory gRPC may use for this server's connections and calls (its
+  // ResourceQuota): past it, reading slows down instead of the process
+  // growing. Under the Kubernetes memory limits (deploy/k8s).
+  int grpc_memory_mib = 64;
+  // Calls one client connection may have open at once (HTTP/2
+  // MAX_CONCURRENT_STREAMS); more wait in the client.
+  int max_concurrent_streams = 128;
   // Plaintext unless a certificate and key are configured; the files are read
   // by Start().
   ServerTlsOptions tls;

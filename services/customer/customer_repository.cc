@@ -96,23 +96,32 @@ SqlWhere ListWhere(MySqlConnection& c, const CallContext& call, const ListCustom
       where.And("c.deleted_at IS NULL");
       RestrictToActiveView(c, where, call.caller);
   }
+  // Indexed columns get a condition only when filtered on (the plan can use
+  // the index); the others always have theirs, empty meaning "any", so their
+  // combinations share one SQL text (few prepared statements per list).
   auto equals = [&](const char* column, const std::string& value) {
     if (!value.empty()) where.And(absl::StrCat(column, " = ?"), {value});
   };
   auto equals_number = [&](const char* column, int64_t value) {
     if (value != 0) where.And(absl::StrCat(column, " = ?"), {value});
   };
+  auto unindexed_equals = [&](const char* column, const std::string& value) {
+    where.And(absl::StrCat("(? = '' OR ", column, " = ?)"), {value, value});
+  };
+  auto unindexed_equals_number = [&](const char* column, int64_t value) {
+    where.And(absl::StrCat("(? = 0 OR ", column, " = ?)"), {value, value});
+  };
   equals_number("c.status", q.status());
   equals("c.region_code", q.region_code());
   equals("ci.name", q.city());
-  equals_number("c.grade", q.grade());
-  equals("c.type_code", q.type_code());
-  equals("c.industry_code", q.industry_code());
-  equals("c.level_code", q.level_code());
-  equals("c.stage_code", q.stage_code());
-  equals("c.source_code", q.source_code());
+  unindexed_equals_number("c.grade", q.grade());
+  unindexed_equals("c.type_code", q.type_code());
+  unindexed_equals("c.industry_code", q.industry_code());
+  unindexed_equals("c.level_code", q.level_code());
+  unindexed_equals("c.stage_code", q.stage_code());
+  unindexed_equals("c.source_code", q.source_code());
   equals_number("c.owner_id", q.owner_id());
-  equals_number("c.importance", q.importance());
+  unindexed_equals_number("c.importance", q.importance());
   equals("c.code", q.code());
   equals("c.name", q.name());
   // Live customers' tax IDs are indexed (and unique) apart.

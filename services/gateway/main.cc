@@ -13,6 +13,7 @@
 #include "common/base/config.h"
 #include "common/base/logging.h"
 #include "common/base/process_start.h"
+#include "common/rpc/call_limit.h"
 #include "common/rpc/grpc_server.h"
 #include "common/rpc/tls_credentials.h"
 #include "services/gateway/api_key_store.h"
@@ -79,6 +80,10 @@ int main(int argc, char** argv) {
   settings.stream_default_deadline = std::chrono::milliseconds(
       config.GetInt("stream-default-deadline-ms", 3600000,
                     "deadline for streaming calls (imports, exports) that arrive without one"));
+  CallLimit call_limit(static_cast<int>(config.GetInt(
+      "max-calls-in-flight", 1000,
+      "calls proxied at once; more are refused with RESOURCE_EXHAUSTED (bounds memory)")));
+  settings.call_limit = &call_limit;
   const bool unary_fast_path = config.GetBool(
       "unary-fast-path", true,
       "proxy unary methods as one request and one response (off: every call as a stream)");

@@ -16,6 +16,7 @@
 #include "common/base/metrics.h"
 #include "common/base/request_id.h"
 #include "common/base/status_util.h"
+#include "common/rpc/call_limit.h"
 #include "common/rpc/call_metrics.h"
 #include "common/rpc/trace_context.h"
 #include "services/gateway/backend_router.h"
@@ -134,6 +135,18 @@ void ProxyCall::OnAccepted() {
   const TraceParent incoming = trace ? *std::move(trace) : NewTrace();
   trace_id_ = incoming.trace_id;
   backend_trace_ = incoming.Child();
+
+  // Before anything is authenticated or buffered: a flood, anonymous or
+  // not, is refused here at no cost.
+  if (settings_.call_limit != nullptr) {
+    if (!settings_.call_limit->TryEnter()) {
+      return FinishServer(grpc::Status(
+          grpc::StatusCode::RESOURCE_EXHAUSTED,
+          absl::StrCat("the gateway is at its limit of ", settings_.call_limit->max(),
+                       " calls in flight; retry in a second")));
+    }
+    holds_call_place_ = true;
+  }
 
   Credentials credentials;
   if (auto it = metadata.find("authorization"); it != metadata.end()) {
@@ -260,6 +273,7 @@ void ProxyCall::FinishServer(const grpc::Status& status) {
 
 void ProxyCall::OnComplete() {
   if (!accepted_) return;
+  if (holds_call_place_) settings_.call_limit->Leave();
   // A client that cancelled gets no status; record what happened instead.
   if (server_context_.IsCancelled()) {
     final_status_ = grpc::Status(grpc::StatusCode::CANCELLED, "cancelled by the client");

@@ -21,6 +21,7 @@
 #include "common/rpc/trace_context.h"
 
 namespace crm {
+class CallLimit;
 class MethodMetrics;
 }
 
@@ -38,6 +39,8 @@ struct ProxySettings {
   // Applied when the caller sent no deadline.
   std::chrono::milliseconds unary_default_deadline{30000};
   std::chrono::milliseconds stream_default_deadline{3600000};
+  // Calls proxied at once, across every queue; past it RESOURCE_EXHAUSTED.
+  CallLimit* call_limit = nullptr;
 };
 
 class ProxyCall : public crm::AsyncCall {
@@ -101,6 +104,7 @@ class ProxyCall : public crm::AsyncCall {
   TraceParent backend_trace_;
   std::string caller_;
   bool accepted_ = false;
+  bool holds_call_place_ = false;  // of settings_.call_limit
   bool unary_ = false;
   bool backend_started_ = false;
   bool request_waiting_ = false;     // a client message read before the backend call started

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <set>
 #include <thread>
+#include <vector>
 
 #include "common/db/database.h"
 #include "common/db/mysql_pool.h"
@@ -155,6 +156,77 @@ TEST(MySqlPoolTest, SessionsAreUtf8mb4StrictAndUtc) {
   std::unique_ptr<sql::ResultSet> tz((*c)->Prepare("SELECT @@session.time_zone").executeQuery());
   tz->next();
   EXPECT_EQ(std::string(tz->getString(1)), "+00:00");
+}
+
+// The server's prepared statements, every session's.
+int64_t ServerPreparedStatements(MySqlConnection& c) {
+  std::unique_ptr<sql::ResultSet> rs(
+      c.Prepare("SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS"
+                " WHERE VARIABLE_NAME = 'PREPARED_STMT_COUNT'")
+          .executeQuery());
+  rs->next();
+  return rs->getInt64(1);
+}
+
+// A caller cycling through distinct SQL texts (a list with every filter
+// combination) must not reach the server's max_prepared_stmt_count: each
+// connection closes its least recently used statements past the bound.
+TEST(MySqlPoolTest, DistinctStatementsBeyondTheServerLimitStillRun) {
+  MySqlOptions options = MariaDbServer::Get().ScratchSchema();
+  options.pool_size = 2;
+  options.statement_cache_size = 8;
+  MariaDbServer::Get().Sql("SET GLOBAL max_prepared_stmt_count = 40");
+  struct Restore {
+    ~Restore() { MariaDbServer::Get().Sql("SET GLOBAL max_prepared_stmt_count = DEFAULT"); }
+  } restore;
+
+  MySqlPool pool(options);
+  Database db(pool);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  for (int i = 0; i < 200; ++i) {
+    absl::Status status = db.Run("distinct", deadline, [&](MySqlConnection& c) -> absl::Status {
+      sql::PreparedStatement& stmt = c.Prepare("SELECT " + std::to_string(i) + " + ?");
+      stmt.setInt(1, i);
+      std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
+      if (!rs->next() || rs->getInt(1) != 2 * i) return absl::InternalError("wrong answer");
+      EXPECT_LE(c.cached_statements(), 8u);
+      return absl::OkStatus();
+    });
+    ASSERT_TRUE(status.ok()) << "statement " << i << ": " << status;
+  }
+  // Two connections of at most 8 each (the count's own query among them).
+  auto c = pool.Acquire();
+  ASSERT_TRUE(c.ok());
+  EXPECT_LE(ServerPreparedStatements(**c), 2 * 8);
+}
+
+// Within one checkout nothing the caller may still hold is closed: more
+// statements than the bound all stay usable, and the cache shrinks back to
+// its bound when the connection returns to the pool.
+TEST(MySqlPoolTest, AStatementInUseIsNeverClosedUnderItsCaller) {
+  MySqlOptions options = MariaDbServer::Get().ScratchSchema();
+  options.pool_size = 1;
+  options.statement_cache_size = 4;
+  MySqlPool pool(options);
+  {
+    auto c = pool.Acquire();
+    ASSERT_TRUE(c.ok());
+    std::vector<sql::PreparedStatement*> held;
+    for (int i = 0; i < 10; ++i) held.push_back(&(*c)->Prepare("SELECT ? * " + std::to_string(i)));
+    EXPECT_EQ((*c)->cached_statements(), 10u);
+    for (int i = 0; i < 10; ++i) {
+      held[i]->setInt(1, 3);
+      std::unique_ptr<sql::ResultSet> rs(held[i]->executeQuery());
+      ASSERT_TRUE(rs->next());
+      EXPECT_EQ(rs->getInt(1), 3 * i);
+    }
+  }
+  auto c = pool.Acquire();
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ((*c)->cached_statements(), 4u);
+  // The most recently used survived and is reused, not prepared again.
+  (*c)->Prepare("SELECT ? * 9");
+  EXPECT_EQ((*c)->cached_statements(), 4u);
 }
 
 }  // namespace

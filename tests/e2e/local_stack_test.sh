@@ -23,6 +23,11 @@ SERVICES="customer sales feedback org reporting"
 GATEWAY=127.0.0.1:$CRM_GATEWAY_PORT
 
 cleanup() {
+  local status=$?
+  if [ "$status" != 0 ]; then  # any failure, also a command that stopped set -e
+    echo "--- failed ($status); the MariaDB error log ends:" >&2
+    tail -n 40 "$CRM_LOCAL_DIR/mariadb/error.log" >&2 || true
+  fi
   "$ROOT/deploy/local/down.sh" >/dev/null 2>&1 || true
   rm -rf "$CRM_LOCAL_DIR"
 }

@@ -73,6 +73,7 @@ void Stack::StartProcess(const std::string& process) {
     }
     argv.push_back("--health-poll-ms=200");
     argv.push_back("--api-key-refresh-ms=200");
+    for (const std::string& flag : options_.gateway_flags) argv.push_back(flag);
     env["CRM_TOKEN_SECRET"] = kTestTokenSecret;
   } else {
     argv = {std::string(CRM_BINARY_DIR) + "/services/crm-" + process, "--db-socket=" + db.socket(),

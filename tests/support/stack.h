@@ -23,6 +23,8 @@ struct StackOptions {
   int drain_ms = 200;  // short, so tests that stop processes stay quick
   int shutdown_grace_ms = 10000;
   std::string log_level = "info";
+  // More flags for the gateway (a low limit to test it).
+  std::vector<std::string> gateway_flags;
 };
 
 class Stack {
