@@ -16,6 +16,7 @@
 #include "common/feed/versioned_rows.h"
 #include "services/org/department_repository.h"
 #include "services/org/position_repository.h"
+#include "services/org/user_repository.h"
 
 namespace crm::org {
 namespace {
@@ -135,16 +136,16 @@ absl::StatusOr<Employee> EmployeeRepository::Update(
 absl::StatusOr<Employee> EmployeeRepository::Leave(const CallContext& call, int64_t id,
                                                    const std::string& leave_date,
                                                    const std::string& etag) {
-  auto edit = [&](MySqlConnection&, Employee& e) -> absl::Status {
+  auto edit = [&](MySqlConnection& c, Employee& e) -> absl::Status {
     if (e.status() == v1::EMPLOYEE_STATUS_LEFT) {
       return absl::FailedPreconditionError("the employee has already left");
     }
+    CRM_RETURN_IF_ERROR(CheckUsersOfEmployeeMayBeDisabled(c, call, id));
     e.set_status(v1::EMPLOYEE_STATUS_LEFT);
     e.set_leave_date(leave_date);
     return absl::OkStatus();
   };
   auto write = [&](MySqlConnection& c, const Employee&) {
-    const std::string now = FormatSqlDateTime(call.Now());
     sql::PreparedStatement& update =
         c.Prepare("UPDATE employees SET status = ?, leave_date = ? WHERE id = ?");
     update.setInt(1, v1::EMPLOYEE_STATUS_LEFT);
@@ -152,18 +153,7 @@ absl::StatusOr<Employee> EmployeeRepository::Leave(const CallContext& call, int6
     update.setInt64(3, id);
     update.executeUpdate();
     // Whoever left can no longer log in or refresh a token.
-    sql::PreparedStatement& revoke = c.Prepare(
-        "UPDATE refresh_tokens SET revoked_at = ? WHERE revoked_at IS NULL AND user_id IN"
-        " (SELECT id FROM users WHERE employee_id = ?)");
-    revoke.setDateTime(1, now);
-    revoke.setInt64(2, id);
-    revoke.executeUpdate();
-    sql::PreparedStatement& disable = c.Prepare(
-        "UPDATE users SET disabled = 1, version = version + 1, updated_at = ?"
-        " WHERE employee_id = ?");
-    disable.setDateTime(1, now);
-    disable.setInt64(2, id);
-    disable.executeUpdate();
+    DisableUsersOfEmployee(c, call, id);
   };
   return UpdateVersioned(db_, call, kEmployees, id, etag, edit, write);
 }

@@ -4,7 +4,9 @@
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 
+#include <algorithm>
 #include <memory>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -81,13 +83,41 @@ bool IsEnabledAdministrator(const User& u) {
   return false;
 }
 
-int64_t CountEnabledAdministrators(MySqlConnection& c) {
+// Locks every enabled administrator's row and refuses when none but those in
+// `leaving` (their ids) would remain. The lock makes two such changes run one
+// after the other, so two that each leave one administrator cannot both
+// pass: under REPEATABLE READ a plain count would show each the other's
+// administrator still there. (Two that lock in opposite order deadlock;
+// RunInTransaction retries the loser, which then sees the winner's commit.)
+absl::Status KeepAnEnabledAdministrator(MySqlConnection& c, const std::vector<int64_t>& leaving) {
   // roles is a short comma list: FIND_IN_SET reads it exactly.
-  std::unique_ptr<sql::ResultSet> rs(c.Prepare("SELECT COUNT(*) FROM users WHERE disabled = 0 AND"
-                                               " FIND_IN_SET('administrator', roles) > 0")
+  std::unique_ptr<sql::ResultSet> rs(c.Prepare("SELECT id FROM users WHERE disabled = 0 AND"
+                                               " FIND_IN_SET('administrator', roles) > 0"
+                                               " FOR UPDATE")
                                          .executeQuery());
-  rs->next();
-  return rs->getInt64(1);
+  while (rs->next()) {
+    if (std::find(leaving.begin(), leaving.end(), rs->getInt64(1)) == leaving.end()) {
+      return absl::OkStatus();
+    }
+  }
+  return absl::FailedPreconditionError("that would leave no enabled administrator");
+}
+
+// The ids of the enabled users of `employee_id`, locked; `administrators`
+// gets those among them who are administrators.
+std::vector<int64_t> LockEnabledUsersOfEmployee(MySqlConnection& c, int64_t employee_id,
+                                                std::vector<int64_t>* administrators) {
+  sql::PreparedStatement& stmt =
+      c.Prepare("SELECT id, FIND_IN_SET('administrator', roles) > 0 FROM users"
+                " WHERE employee_id = ? AND disabled = 0 FOR UPDATE");
+  stmt.setInt64(1, employee_id);
+  std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
+  std::vector<int64_t> ids;
+  while (rs->next()) {
+    ids.push_back(rs->getInt64(1));
+    if (rs->getInt(2) != 0) administrators->push_back(rs->getInt64(1));
+  }
+  return ids;
 }
 
 bool Exists(MySqlConnection& c, const char* sql, int64_t id) {
@@ -166,8 +196,8 @@ absl::StatusOr<User> UserRepository::Update(const CallContext& call, int64_t id,
     const bool was_admin = IsEnabledAdministrator(u);
     const int64_t old_employee = u.employee_id();
     CRM_RETURN_IF_ERROR(change(u));
-    if (was_admin && !IsEnabledAdministrator(u) && CountEnabledAdministrators(c) <= 1) {
-      return absl::FailedPreconditionError("that would leave no enabled administrator");
+    if (was_admin && !IsEnabledAdministrator(u)) {
+      CRM_RETURN_IF_ERROR(KeepAnEnabledAdministrator(c, {id}));
     }
     if (u.employee_id() != old_employee && u.employee_id() != 0) {
       sql::PreparedStatement& linked =
@@ -234,6 +264,32 @@ absl::StatusOr<bool> UserRepository::Empty(const CallContext& call) {
     std::unique_ptr<sql::ResultSet> rs(c.Prepare("SELECT 1 FROM users LIMIT 1").executeQuery());
     return !rs->next();
   });
+}
+
+absl::Status CheckUsersOfEmployeeMayBeDisabled(MySqlConnection& c, const CallContext& call,
+                                               int64_t employee_id) {
+  std::vector<int64_t> administrators;
+  LockEnabledUsersOfEmployee(c, employee_id, &administrators);
+  if (administrators.empty()) return absl::OkStatus();
+  if (!call.caller.Has(Role::kAdministrator)) {
+    return absl::PermissionDeniedError(
+        "the employee is an administrator: only an administrator may record that they left");
+  }
+  return KeepAnEnabledAdministrator(c, administrators);
+}
+
+void DisableUsersOfEmployee(MySqlConnection& c, const CallContext& call, int64_t employee_id) {
+  std::vector<int64_t> unused;
+  const RecordTable<User> users = UsersAsOf(call);
+  const std::string now = FormatSqlDateTime(call.Now());
+  for (int64_t id : LockEnabledUsersOfEmployee(c, employee_id, &unused)) {
+    sql::PreparedStatement& disable = c.Prepare("UPDATE users SET disabled = 1 WHERE id = ?");
+    disable.setInt64(1, id);
+    disable.executeUpdate();
+    RevokeAllRefreshTokens(c, id, now);
+    TouchVersion(c, "users", id, call.Now());
+    AppendChange(c, call, ChangeOp::kUpdate, id, *users.load(c, id, /*for_update=*/false));
+  }
 }
 
 }  // namespace crm::org

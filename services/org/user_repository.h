@@ -15,6 +15,7 @@
 
 namespace crm {
 class Database;
+class MySqlConnection;
 }  // namespace crm
 
 namespace crm::org {
@@ -58,5 +59,16 @@ class UserRepository {
  private:
   Database& db_;
 };
+
+// For LeaveEmployee, inside its transaction (they throw sql::SQLException).
+// First: the employee's enabled users, locked, may be disabled by the caller:
+// PERMISSION_DENIED when one is an administrator and the caller is not;
+// FAILED_PRECONDITION when no enabled administrator would remain.
+absl::Status CheckUsersOfEmployeeMayBeDisabled(MySqlConnection& connection,
+                                               const CallContext& call, int64_t employee_id);
+// Then: disables them as UpdateUser would (refresh tokens revoked, version
+// moved on, a change row each).
+void DisableUsersOfEmployee(MySqlConnection& connection, const CallContext& call,
+                            int64_t employee_id);
 
 }  // namespace crm::org

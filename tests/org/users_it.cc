@@ -16,6 +16,7 @@
 #include "services/org/user_repository.h"
 #include "tests/org/org_fixture.h"
 #include "tests/org/org_structure.h"
+#include "tests/support/waiting.h"
 
 namespace crm::org {
 namespace {
@@ -307,6 +308,117 @@ TEST_F(UsersTest, AnEmployeeWhoLeftCannotLogIn) {
   refresh.set_refresh_token(tokens->refresh_token());
   v1::TokenResponse response;
   EXPECT_FALSE(auth_->RefreshToken(anonymous, refresh, &response).ok());
+}
+
+// An employee record linked to a user with `roles`.
+struct LinkedUser {
+  int64_t employee_id;
+  v1::User user;
+};
+
+TEST_F(UsersTest, AnAdministratorWhoLeavesIsDisabledOnlyByAnAdministratorAndNeverTheLast) {
+  ASSERT_TRUE(auth_->BootstrapAdministrator("Adm1n-passw0rd", Clock::System()).ok());
+  v1::Department department;
+  department.set_name("总经办");
+  const int64_t d = structure_->departments.Create(Admin(), department, "")->id();
+  auto linked = [&](const std::string& name, const std::string& username) {
+    v1::Employee employee;
+    employee.set_name(name);
+    employee.set_department_id(d);
+    const int64_t e = structure_->employees.Create(Admin(), employee, "")->id();
+    return LinkedUser{e, CreateUser(username, {"administrator"}, e)};
+  };
+  const LinkedUser boss = linked("钱总", "qian.zong");
+  const auto user_changes = [&](int64_t user_id) {
+    return Query("SELECT COUNT(*) FROM change_log WHERE entity_type = 'crm.org.v1.User'"
+                 " AND entity_id = " + std::to_string(user_id));
+  };
+  const std::string changes_before = user_changes(boss.user.id());
+
+  // Management may record that people left, but not an administrator: that
+  // would let it lock the administrators out.
+  const CallContext management = As(7, Bit(Role::kManagement));
+  EXPECT_EQ(structure_->employees.Leave(management, boss.employee_id, "2026-12-01", "").status()
+                .code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(structure_->employees.Get(Admin(), boss.employee_id)->status(),
+            v1::EMPLOYEE_STATUS_ACTIVE);
+  EXPECT_TRUE(Login("qian.zong").ok());
+
+  // An administrator may: the user is disabled like UpdateUser would, with
+  // its own change row and a new version.
+  ASSERT_TRUE(structure_->employees.Leave(Admin(), boss.employee_id, "2026-12-01", "").ok());
+  auto disabled = users_->Get(Admin(), boss.user.id());
+  ASSERT_TRUE(disabled.ok());
+  EXPECT_TRUE(disabled->disabled());
+  EXPECT_NE(disabled->etag(), boss.user.etag());
+  EXPECT_EQ(std::stoi(user_changes(boss.user.id())), std::stoi(changes_before) + 1);
+  EXPECT_FALSE(Login("qian.zong").ok());
+
+  // With the bootstrap administrator disabled, the one left cannot leave.
+  const LinkedUser last = linked("孙总", "sun.zong");
+  v1::ListUsersResponse all;
+  ASSERT_TRUE(auth_->ListUsers(Admin(), v1::ListUsersRequest(), &all).ok());
+  for (const v1::User& u : all.users()) {
+    if (u.username() != "admin") continue;
+    v1::UpdateUserRequest disable;
+    disable.mutable_user()->set_id(u.id());
+    disable.mutable_user()->set_disabled(true);
+    disable.mutable_update_mask()->add_paths("disabled");
+    v1::User updated;
+    ASSERT_TRUE(auth_->UpdateUser(Admin(), disable, &updated).ok());
+  }
+  EXPECT_EQ(structure_->employees.Leave(Admin(), last.employee_id, "2026-12-02", "").status()
+                .code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(structure_->employees.Get(Admin(), last.employee_id)->status(),
+            v1::EMPLOYEE_STATUS_ACTIVE);
+  EXPECT_TRUE(Login("sun.zong").ok());
+}
+
+// Two administrators, each removed at the same moment by a different path
+// (one demoted, one leaving): exactly one removal succeeds.
+TEST_F(UsersTest, TwoConcurrentRemovalsOfTheLastTwoAdministratorsCannotBothSucceed) {
+  v1::Department department;
+  department.set_name("信息部");
+  const int64_t d = structure_->departments.Create(Admin(), department, "")->id();
+  v1::Employee employee;
+  employee.set_name("李工");
+  employee.set_department_id(d);
+  const int64_t leaving_employee = structure_->employees.Create(Admin(), employee, "")->id();
+  CreateUser("li.gong", {"administrator"}, leaving_employee);
+  const v1::User demoted = CreateUser("zhao.gong", {"administrator"});
+  ASSERT_EQ(Query("SELECT COUNT(*) FROM users WHERE disabled = 0 AND"
+                  " FIND_IN_SET('administrator', roles) > 0"),
+            "2");
+  for (int round = 0; round < 5; ++round) {
+    testing::Barrier start(2);
+    absl::Status demote_status, leave_status;
+    std::thread demote([&] {
+      v1::UpdateUserRequest request;
+      request.mutable_user()->set_id(demoted.id());
+      request.mutable_user()->add_roles("sales");
+      request.mutable_update_mask()->add_paths("roles");
+      v1::User updated;
+      start.ArriveAndWait();
+      demote_status = auth_->UpdateUser(Admin(), request, &updated);
+    });
+    std::thread leave([&] {
+      start.ArriveAndWait();
+      leave_status = structure_->employees.Leave(Admin(), leaving_employee, "2026-12-03", "").status();
+    });
+    demote.join();
+    leave.join();
+    EXPECT_NE(demote_status.ok(), leave_status.ok()) << demote_status << " / " << leave_status;
+    EXPECT_EQ(Query("SELECT COUNT(*) FROM users WHERE disabled = 0 AND"
+                    " FIND_IN_SET('administrator', roles) > 0"),
+              "1");
+    // Put both back for the next round.
+    Exec("UPDATE users SET roles = 'administrator', disabled = 0 WHERE username IN"
+         " ('li.gong', 'zhao.gong')");
+    Exec("UPDATE employees SET status = 1, leave_date = NULL WHERE id = " +
+         std::to_string(leaving_employee));
+  }
 }
 
 TEST_F(UsersTest, ServiceAccountKeysAreShownOnceAndRevocable) {
