@@ -54,7 +54,11 @@ const std::array<RoleEntry, 9>& Table() {
       {Role::kImplementer,
        "implementer",
        {CRM_STAFF_BASICS, "customer.read", "weeklyplan.write", "feedback.*"}},
-      {Role::kReadOnly, "read_only", {"self", "*.read"}},
+      // The business records, not the audit trail, change feeds or settings.
+      {Role::kReadOnly,
+       "read_only",
+       {"self", "customer.read", "org.read", "announcement.read", "weeklyplan.read",
+        "worklog.read", "sales.read", "feedback.read", "reporting.read"}},
       {Role::kOaReader, "oa_reader", {"announcement.pull"}},
       {Role::kSystem, "system", {"internal.*", "changes.read", "org.read", "settings.read"}},
   }};

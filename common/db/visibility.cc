@@ -22,6 +22,14 @@ VisibilityScope ScopeOf(const Caller& caller) {
   return scope;
 }
 
+VisibilityScope WriteScopeOf(const Caller& caller) {
+  constexpr RoleSet kReadingOnly = Bit(Role::kReadOnly) | Bit(Role::kOaReader);
+  Caller writer = caller;
+  writer.roles &= ~kReadingOnly;
+  if (writer.roles == 0) return VisibilityScope{};  // nothing
+  return ScopeOf(writer);
+}
+
 std::string ScopeCondition(const VisibilityScope& scope, const char* owner_column,
                            const char* path_column,
                            std::vector<std::variant<int64_t, std::string>>* values) {

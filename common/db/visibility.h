@@ -24,7 +24,12 @@ struct VisibilityScope {
   std::string department_path;
 };
 
+// The records the caller may see.
 VisibilityScope ScopeOf(const Caller& caller);
+// The records the caller may change: ScopeOf without the roles that only
+// read (read_only, oa_reader), so a caller holding nothing else changes
+// nothing, whatever they may see.
+VisibilityScope WriteScopeOf(const Caller& caller);
 
 // The scope's condition on `owner_column` / `path_column`, its values
 // appended to `values`; "" when the scope is everything. For conditions that

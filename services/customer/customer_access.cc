@@ -32,7 +32,8 @@ bool CallerHasShares(MySqlConnection& c, const Caller& caller) {
 void RestrictCustomers(SqlWhere& where, const Caller& caller, Access access) {
   std::vector<SqlWhere::Value> values;
   std::string scope =
-      ScopeCondition(ScopeOf(caller), "c.owner_id", "c.owner_department_path", &values);
+      ScopeCondition(access == Access::kWrite ? WriteScopeOf(caller) : ScopeOf(caller),
+                     "c.owner_id", "c.owner_department_path", &values);
   if (scope.empty()) return;  // everything
   if (access == Access::kWrite) {
     where.And(std::move(scope), std::move(values));

@@ -22,7 +22,7 @@ absl::StatusOr<Owner> PoolHandlers::Recipient(const CallContext& call, int64_t e
   }
   if (!employee.ok()) return employee.status();
   // A department head hands customers out within their own subtree only.
-  const VisibilityScope scope = ScopeOf(call.caller);
+  const VisibilityScope scope = WriteScopeOf(call.caller);
   if (!InScope(scope, employee->id(), employee->department_path())) {
     return absl::PermissionDeniedError(absl::StrCat(
         "employee ", employee_id, " is outside the departments you may assign customers to"));

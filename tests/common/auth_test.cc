@@ -63,6 +63,14 @@ TEST(PermissionsTest, RolesHoldWhatTheTableSays) {
   EXPECT_FALSE(assign & Bit(Role::kSales));
   EXPECT_TRUE(RolesWithPermission("customer.claim") & Bit(Role::kSales));
   EXPECT_TRUE(RolesWithPermission("internal.api_keys") & Bit(Role::kSystem));
+  // The read-only role reads business records, not the audit trail, change
+  // feeds or settings (README, roles table).
+  for (const char* business : {"customer.read", "org.read", "announcement.read", "sales.read"}) {
+    EXPECT_TRUE(RolesWithPermission(business) & Bit(Role::kReadOnly)) << business;
+  }
+  for (const char* internal : {"audit.read", "changes.read", "settings.read"}) {
+    EXPECT_FALSE(RolesWithPermission(internal) & Bit(Role::kReadOnly)) << internal;
+  }
   // The OA reader can pull announcements and do nothing else.
   for (const char* other :
        {"self", "customer.read", "announcement.read", "org.read", "changes.read"}) {

@@ -30,6 +30,25 @@ TEST(VisibilityTest, ScopesFollowTheRoles) {
   EXPECT_EQ(ScopeOf(With(Bit(Role::kSales))).kind, VisibilityScope::Kind::kNothing);
 }
 
+// Seeing is not changing: the roles that only read widen no write scope, so a
+// read-only auditor (even one who is an employee) changes nothing; combined
+// with a role that writes, that role's scope applies.
+TEST(VisibilityTest, RolesThatOnlyReadChangeNothing) {
+  EXPECT_EQ(WriteScopeOf(With(Bit(Role::kReadOnly))).kind, VisibilityScope::Kind::kNothing);
+  EXPECT_EQ(WriteScopeOf(With(Bit(Role::kReadOnly), 9, "/1/4/")).kind,
+            VisibilityScope::Kind::kNothing);
+  EXPECT_EQ(WriteScopeOf(With(Bit(Role::kOaReader), 9, "/1/4/")).kind,
+            VisibilityScope::Kind::kNothing);
+  VisibilityScope sales = WriteScopeOf(With(Bit(Role::kReadOnly) | Bit(Role::kSales), 9, "/1/4/"));
+  EXPECT_EQ(sales.kind, VisibilityScope::Kind::kOwn);
+  EXPECT_EQ(sales.employee_id, 9);
+  EXPECT_EQ(WriteScopeOf(With(Bit(Role::kManagement), 3, "/1/")).kind,
+            VisibilityScope::Kind::kAll);
+  SqlWhere none;
+  RestrictToScope(none, WriteScopeOf(With(Bit(Role::kReadOnly))), "owner_id", "owner_path");
+  EXPECT_EQ(none.Sql(), " WHERE 1 = 0");
+}
+
 TEST(VisibilityTest, InScopeMatchesTheSql) {
   VisibilityScope head = ScopeOf(With(Bit(Role::kDepartmentHead), 5, "/1/4/"));
   EXPECT_TRUE(InScope(head, 77, "/1/4/"));
