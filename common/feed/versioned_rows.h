@@ -45,6 +45,11 @@ struct RecordTable {
   // change: a table made per call). Throws sql::SQLException.
   std::function<std::unique_ptr<Record>(MySqlConnection& connection, int64_t id, bool for_update)>
       load;
+  // For owned records: whether the caller may still see record `id`. A
+  // retried create whose record has since moved out of the caller's sight
+  // (transferred, say) is ALREADY_EXISTS and shows nothing of it. Empty:
+  // always.
+  std::function<bool(MySqlConnection& connection, int64_t id)> visible = nullptr;
 
   absl::Status NotFound(int64_t id) const {
     return absl::NotFoundError(absl::StrCat(entity, " ", id, " not found"));
@@ -70,15 +75,24 @@ absl::StatusOr<Record> CreateOnceLocked(Database& db, const CallContext& call,
                                         const std::string& request_id, Lock lock, Insert insert) {
   const std::string key = CallerRequestKey(call, request_id);
   const std::string operation = absl::StrCat(table.entity, ".create");
-  auto replay = [&](MySqlConnection& c) -> std::unique_ptr<Record> {
+  // The first create's record; null when there was none; an error when it is
+  // out of the caller's sight now.
+  auto replay = [&](MySqlConnection& c) -> absl::StatusOr<std::unique_ptr<Record>> {
     const int64_t first = FindByRequestKey(c, table.table, key);
-    return first == 0 ? nullptr : table.load(c, first, /*for_update=*/false);
+    if (first == 0) return nullptr;
+    if (table.visible && !table.visible(c, first)) {
+      return absl::AlreadyExistsError(absl::StrCat(
+          "this request_id was used by an earlier create whose ", table.entity,
+          " you can no longer see; use a new request_id"));
+    }
+    return table.load(c, first, /*for_update=*/false);
   };
   absl::StatusOr<Record> created = db.RunInTransaction(
       operation, call.deadline, [&](MySqlConnection& c) -> absl::StatusOr<Record> {
         CRM_RETURN_IF_ERROR(lock(c));
         if (!key.empty()) {
-          if (std::unique_ptr<Record> first = replay(c)) return std::move(*first);
+          CRM_ASSIGN_OR_RETURN(std::unique_ptr<Record> first, replay(c));
+          if (first) return std::move(*first);
         }
         absl::StatusOr<int64_t> id = insert(c, key);
         if (!id.ok()) return id.status();
@@ -92,7 +106,8 @@ absl::StatusOr<Record> CreateOnceLocked(Database& db, const CallContext& call,
   if (created.status().code() != absl::StatusCode::kAlreadyExists || key.empty()) return created;
   return db.Run(operation + ".replay", call.deadline,
                 [&](MySqlConnection& c) -> absl::StatusOr<Record> {
-                  if (std::unique_ptr<Record> first = replay(c)) return std::move(*first);
+                  CRM_ASSIGN_OR_RETURN(std::unique_ptr<Record> first, replay(c));
+                  if (first) return std::move(*first);
                   return created.status();
                 });
 }

@@ -4,6 +4,7 @@
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 
+#include <algorithm>
 #include <map>
 
 #include "absl/strings/str_cat.h"
@@ -80,6 +81,26 @@ std::unique_ptr<v1::Customer> LoadCustomer(MySqlConnection& c, const Caller& cal
   auto customer = std::make_unique<v1::Customer>(ReadCustomer(*rs));
   FillShares(c, {customer.get()});
   return customer;
+}
+
+std::set<int64_t> VisibleAmong(MySqlConnection& c, const Caller& caller,
+                               const std::vector<int64_t>& ids) {
+  constexpr size_t kPerStatement = 500;
+  std::set<int64_t> visible;
+  for (size_t done = 0; done < ids.size(); done += kPerStatement) {
+    const size_t count = std::min(ids.size() - done, kPerStatement);
+    SqlWhere where;
+    std::vector<SqlWhere::Value> values;
+    for (size_t i = 0; i < PaddedInSize(count); ++i) values.push_back(ids[done + std::min(i, count - 1)]);
+    where.And(absl::StrCat("c.id IN (", InPlaceholders(count), ")"), std::move(values));
+    where.And("c.deleted_at IS NULL");
+    RestrictCustomers(where, caller, Access::kRead);
+    sql::PreparedStatement& stmt = c.Prepare("SELECT c.id FROM customers c" + where.Sql());
+    where.Bind(stmt);
+    std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
+    while (rs->next()) visible.insert(rs->getInt64(1));
+  }
+  return visible;
 }
 
 std::unique_ptr<v1::Customer> LoadCustomerRow(MySqlConnection& c, int64_t id, bool for_update) {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,11 @@ bool CallerHasShares(MySqlConnection& connection, const Caller& caller);
 // is none (or it is out of sight). Locks the row when `for_update`.
 std::unique_ptr<v1::Customer> LoadCustomer(MySqlConnection& connection, const Caller& caller,
                                            int64_t id, Access access, bool for_update);
+
+// Which of `ids` (live customers) the caller may see, in a few queries: what
+// an error may name (a duplicate out of sight is only said to exist).
+std::set<int64_t> VisibleAmong(MySqlConnection& connection, const Caller& caller,
+                               const std::vector<int64_t>& ids);
 
 // The customer whatever its state and whoever asks (after an access check
 // done otherwise), with its shares; nullptr when there is no such row.

@@ -29,13 +29,23 @@ using v1::ListCustomersRequest;
 // Customers as the versioned-row helpers see them: a change is made only to a
 // customer the caller may write (others are NOT_FOUND).
 RecordTable<Customer> CustomerTable(const CallContext& call) {
-  return {"customers", "customer", [&call](MySqlConnection& c, int64_t id, bool for_update) {
+  return {"customers", "customer",
+          [&call](MySqlConnection& c, int64_t id, bool for_update) {
             return for_update ? LoadCustomer(c, call.caller, id, Access::kWrite, true)
                               : LoadCustomerRow(c, id, false);
+          },
+          [&call](MySqlConnection& c, int64_t id) {
+            return LoadCustomer(c, call.caller, id, Access::kRead, false) != nullptr;
           }};
 }
 
-absl::Status DuplicateError(const Duplicate& duplicate) {
+// Names the customer it clashes with only when the caller may see it: of one
+// out of sight, only that it exists.
+absl::Status DuplicateError(MySqlConnection& c, const Caller& caller, const Duplicate& duplicate) {
+  if (LoadCustomer(c, caller, duplicate.id, Access::kRead, false) == nullptr) {
+    return absl::AlreadyExistsError(absl::StrCat("a customer with the ", duplicate.reason,
+                                                 " already exists (not one you can see)"));
+  }
   return absl::AlreadyExistsError(absl::StrCat("a customer with the ", duplicate.reason,
                                                " already exists (", duplicate.code, ")"));
 }
@@ -43,8 +53,8 @@ absl::Status DuplicateError(const Duplicate& duplicate) {
 // Checks references and duplicates of a customer about to be written and
 // returns its city id (0: none). The province defaults to the city's, and
 // follows a change of city unless it was set to something else.
-absl::StatusOr<int64_t> CheckForWrite(MySqlConnection& c, Customer& customer,
-                                      const Customer* before) {
+absl::StatusOr<int64_t> CheckForWrite(MySqlConnection& c, const Caller& caller,
+                                      Customer& customer, const Customer* before) {
   const ReferenceData reference = ReferenceData::Load(c);
   CRM_RETURN_IF_ERROR(reference.CheckCustomer(customer, before, "customer"));
   const v1::City* city = customer.city().empty()
@@ -67,7 +77,7 @@ absl::StatusOr<int64_t> CheckForWrite(MySqlConnection& c, Customer& customer,
   if (identity_changed) {
     if (std::optional<Duplicate> duplicate = FindDuplicate(
             c, customer.tax_id(), customer.name(), city_id, before == nullptr ? 0 : before->id())) {
-      return DuplicateError(*duplicate);
+      return DuplicateError(c, caller, *duplicate);
     }
   }
   return city_id;
@@ -193,7 +203,7 @@ absl::StatusOr<Customer> CustomerRepository::Create(const CallContext& call,
                                                     const std::string& request_id, bool to_pool) {
   auto insert = [&](MySqlConnection& c, const std::string& request_key) -> absl::StatusOr<int64_t> {
     Customer created = customer;
-    CRM_ASSIGN_OR_RETURN(const int64_t city_id, CheckForWrite(c, created, nullptr));
+    CRM_ASSIGN_OR_RETURN(const int64_t city_id, CheckForWrite(c, call.caller, created, nullptr));
     const std::string prefix = CodePrefix(created.importance(), AreaCodeOf(c, city_id));
     created.set_code(FormatCustomerCode(prefix, ReserveCodeSequence(c, prefix, 1)));
     const Owner owner = to_pool ? Owner{} : OwnerOf(call.caller);
@@ -255,7 +265,7 @@ absl::StatusOr<Customer> CustomerRepository::Update(
   auto edit = [&](MySqlConnection& c, Customer& customer) -> absl::Status {
     const Customer before = customer;
     CRM_RETURN_IF_ERROR(change(customer));
-    CRM_ASSIGN_OR_RETURN(city_id, CheckForWrite(c, customer, &before));
+    CRM_ASSIGN_OR_RETURN(city_id, CheckForWrite(c, call.caller, customer, &before));
     return absl::OkStatus();
   };
   auto write = [&](MySqlConnection& c, const Customer& customer) {

@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -17,6 +18,7 @@
 #include "common/db/sql_where.h"
 #include "common/text/text_checks.h"
 #include "services/customer/contact_validation.h"
+#include "services/customer/customer_access.h"
 #include "services/customer/customer_repository.h"
 
 namespace crm::customer {
@@ -149,10 +151,19 @@ ImportPlan ImportChecks::Check(MySqlConnection& c, const std::vector<ImportCandi
     if (!k.tax_id.empty()) tax_ids.push_back(k.tax_id);
     name_cities.push_back(k.name_city);
   }
-  const auto by_code = FindLive(c, "code", codes, "same code");
-  const auto by_tax_id = FindLive(c, "live_tax_id", tax_ids, "same tax ID");
-  const auto by_name_city =
-      FindLive(c, "live_name_city", name_cities, "same name in the same city");
+  auto by_code = FindLive(c, "code", codes, "same code");
+  auto by_tax_id = FindLive(c, "live_tax_id", tax_ids, "same tax ID");
+  auto by_name_city = FindLive(c, "live_name_city", name_cities, "same name in the same city");
+  {
+    std::vector<int64_t> matched;
+    for (const auto* found : {&by_code, &by_tax_id, &by_name_city}) {
+      for (const auto& [key, match] : *found) matched.push_back(match.id);
+    }
+    const std::set<int64_t> visible = VisibleAmong(c, call_.caller, matched);
+    for (auto* found : {&by_code, &by_tax_id, &by_name_city}) {
+      for (auto& [key, match] : *found) match.visible = visible.count(match.id) > 0;
+    }
+  }
 
   for (size_t i = 0; i < batch.size(); ++i) {
     const ImportCandidate& candidate = batch[i];
@@ -197,8 +208,8 @@ ImportPlan ImportChecks::Check(MySqlConnection& c, const std::vector<ImportCandi
       if (!upsert) {
         plan.errors.push_back(RowError(
             row, "",
-            absl::StrCat("a customer with the ", first.reason, " exists (", first.code, ")"),
-            first.code));
+            absl::StrCat("a customer with the ", first.reason, " exists (", first.described(), ")"),
+            first.shown_code()));
         fail();
         continue;
       }
@@ -207,9 +218,10 @@ ImportPlan ImportChecks::Check(MySqlConnection& c, const std::vector<ImportCandi
         if (other->id != first.id) {
           plan.errors.push_back(
               RowError(row, "",
-                       absl::StrCat("matches two customers: ", first.code, " (", first.reason,
-                                    ") and ", other->code, " (", other->reason, ")"),
-                       first.code));
+                       absl::StrCat("matches two customers: ", first.described(), " (",
+                                    first.reason, ") and ", other->described(), " (",
+                                    other->reason, ")"),
+                       first.shown_code()));
           ambiguous = true;
           break;
         }

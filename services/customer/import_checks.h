@@ -44,6 +44,11 @@ struct ImportMatch {
   int64_t id = 0;
   std::string code;
   std::string reason;  // "same code", "same tax ID", "same name in the same city"
+  bool visible = true;  // whether the importer may see it (else errors only say it exists)
+
+  // The code, where the importer may see it.
+  std::string shown_code() const { return visible ? code : ""; }
+  std::string described() const { return visible ? code : "one you cannot see"; }
 };
 
 // What a batch becomes.

@@ -178,7 +178,7 @@ void ImportWriter::UpdateMatches(ImportPlan& plan, ImportTally& tally) {
     } else {
       ++tally.failed;
       for (auto& e : errors) {
-        if (e.duplicate_of_code().empty()) e.set_duplicate_of_code(u.match.code);
+        if (e.duplicate_of_code().empty()) e.set_duplicate_of_code(u.match.shown_code());
         plan.errors.push_back(std::move(e));
       }
     }

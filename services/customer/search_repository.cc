@@ -295,6 +295,19 @@ int64_t TierCount(MySqlConnection& c, const Asker& asker, const Tier& tier) {
   return total;
 }
 
+// How many customers the caller sees at all: an upper bound on any search's
+// matches that says nothing about customers out of their sight.
+int64_t CountVisible(MySqlConnection& c, const Asker& asker) {
+  SqlWhere where;
+  where.And("c.deleted_at IS NULL");
+  RestrictToActiveView(where, asker.caller, asker.has_shares);
+  sql::PreparedStatement& stmt = c.Prepare("SELECT COUNT(*) FROM customers c" + where.Sql());
+  where.Bind(stmt);
+  std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
+  rs->next();
+  return rs->getInt64(1);
+}
+
 std::map<int64_t, v1::Customer> LoadCustomers(MySqlConnection& c, const std::vector<int64_t>& ids) {
   std::map<int64_t, v1::Customer> customers;
   if (ids.empty()) return customers;
@@ -361,8 +374,14 @@ absl::StatusOr<SearchPage> SearchRepository::Search(const CallContext& call,
                      return page;
                    }
                    // Every match of any tier is among the substring tier's
-                   // candidates (the last tier's source), an upper bound.
-                   const int64_t bound = tiers.back().source.candidates;
+                   // candidates (the last tier's source), an upper bound. It
+                   // counts customers of every owner, so a caller who sees
+                   // only some is given the number they see instead: a
+                   // bound that tells nothing about the others.
+                   int64_t bound = tiers.back().source.candidates;
+                   if (scope.kind != VisibilityScope::Kind::kAll && bound > limits_.exact_count) {
+                     bound = CountVisible(c, asker);
+                   }
                    if (bound > limits_.exact_count) {
                      page.total_size = bound;
                      page.total_size_exact = false;

@@ -91,6 +91,28 @@ constexpr char kHeader[] =
     "name,region_code,city,tax_id,importance,status,annual_revenue,employee_count,"
     "contact_name,contact_mobile\n";
 
+// A department head importing rows that clash with a customer outside their
+// subtree learns that it exists, never its code.
+TEST_F(BulkTest, AClashWithACustomerOutOfSightIsNotNamed) {
+  CallContext other_department = As(103, Bit(Role::kSales), 9, "/1/3/");
+  v1::Customer theirs = Sample("别处的客户", "north");
+  theirs.set_city("北京");
+  theirs.set_tax_id("91110000MA1FL0003Z");
+  auto created = repo_->Create(other_department, theirs, "", false);
+  ASSERT_TRUE(created.ok()) << created.status();
+  for (auto mode : {v1::ImportOptions::MODE_CREATE, v1::ImportOptions::MODE_UPSERT}) {
+    auto result = ImportCsv(absl::StrCat(kHeader, "新名字,north,北京,91110000MA1FL0003Z,,,,,,\n"),
+                            mode);
+    ASSERT_TRUE(result.ok()) << result.status();
+    EXPECT_EQ(result->failed(), 1);
+    for (const auto& e : result->errors()) {
+      EXPECT_EQ(e.duplicate_of_code(), "") << e.message();
+      EXPECT_EQ(e.message().find(created->code()), std::string::npos) << e.message();
+    }
+  }
+  EXPECT_EQ(repo_->Get(As(1, Bit(Role::kAdministrator)), created->id())->name(), "别处的客户");
+}
+
 TEST_F(BulkTest, GoodRowsLandBadRowsAreReportedWithTheirRowNumbers) {
   const std::string csv =
       absl::StrCat(kHeader,

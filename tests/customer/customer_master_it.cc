@@ -56,6 +56,40 @@ TEST_F(CustomerRepositoryTest, DuplicatesByTaxIdOrNameInCityAreRefused) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM customers"), 2);
 }
 
+// A duplicate names the customer it clashes with only to a caller who may see
+// it; to others it only says one exists.
+TEST_F(CustomerRepositoryTest, ADuplicateOutOfSightIsNotNamed) {
+  CallContext sales_b = As(102, Bit(Role::kSales), 8, "/1/3/");
+  v1::Customer first = Sample("杭州远方贸易有限公司");
+  first.set_tax_id("91330100MA2FL0002Y");
+  auto created = repo_->Create(call_, first, "", false);
+  ASSERT_TRUE(created.ok()) << created.status();
+
+  v1::Customer again = Sample("另一家公司");
+  again.set_tax_id("91330100MA2FL0002Y");
+  absl::Status hidden = repo_->Create(sales_b, again, "", false).status();
+  EXPECT_EQ(hidden.code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(std::string(hidden.message()).find(created->code()), std::string::npos) << hidden;
+  absl::Status named = repo_->Create(As(1, Bit(Role::kAdministrator)), again, "", false).status();
+  EXPECT_NE(std::string(named.message()).find(created->code()), std::string::npos) << named;
+}
+
+// A retried create returns the first call's customer, unless it has since
+// moved out of the caller's sight: then nothing of it is shown.
+TEST_F(CustomerRepositoryTest, ARetriedCreateShowsNothingOfACustomerNowOutOfSight) {
+  auto created = repo_->Create(call_, Sample("转走的客户"), "create-1", false);
+  ASSERT_TRUE(created.ok()) << created.status();
+  ASSERT_TRUE(
+      pool_repository_->Give(As(1, Bit(Role::kAdministrator)), created->id(), "",
+                             Owner{8, 0, "/1/3/"}, false)
+          .ok());
+  auto retried = repo_->Create(call_, Sample("转走的客户"), "create-1", false);
+  EXPECT_EQ(retried.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(std::string(retried.status().message()).find(created->code()), std::string::npos);
+  EXPECT_EQ(std::string(retried.status().message()).find("转走"), std::string::npos);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM customers"), 1);
+}
+
 TEST_F(CustomerRepositoryTest, TheProvinceDefaultsToTheCitysAndFollowsAMove) {
   v1::Customer c = Sample("苏州精密机械");
   c.set_city("杭州");

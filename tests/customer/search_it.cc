@@ -170,6 +170,29 @@ TEST_F(SearchTest, SeesOnlyWhatTheCallerMay) {
   EXPECT_TRUE(All("机械", As(300, Bit(Role::kSales))).empty());  // no employee: nothing
 }
 
+// A broad query's total is a bound when counting would cost too much; the
+// index's bound counts every owner's customers, so a caller who sees only
+// some must get one from what they see: here the exact count.
+TEST_F(SearchTest, TheTotalNeverCountsCustomersOutOfTheCallersSight) {
+  CallContext sales_a = As(201, Bit(Role::kSales), 21, "/1/2/5/");
+  CallContext sales_b = As(202, Bit(Role::kSales), 22, "/1/3/");
+  CallContext head_of_2 = As(203, Bit(Role::kDepartmentHead), 23, "/1/2/");
+  for (int i = 0; i < 2; ++i) Make("甲方机械厂" + std::to_string(i), "", &sales_a);
+  for (int i = 0; i < 9; ++i) Make("乙方机械厂" + std::to_string(i), "", &sales_b);
+  Index();
+  SearchLimits small;
+  small.exact_count = 5;  // 11 candidates: too many to count exactly
+  SearchRepository search(*db_, small);
+  int64_t total = 0;
+  EXPECT_EQ(All("机械", head_of_2, 1, &total, false, &search).size(), 2u);
+  EXPECT_EQ(total, 2);
+  EXPECT_EQ(All("机械", sales_a, 1, &total, false, &search).size(), 2u);
+  EXPECT_EQ(total, 2);
+  // Everyone's customers: the index's bound is all there is to say.
+  All("机械", As(1, Bit(Role::kAdministrator)), 1, &total, false, &search);
+  EXPECT_EQ(total, 11);
+}
+
 TEST_F(SearchTest, TheIndexerWaitsWhileABulkImportRuns) {
   BulkLoads loads;
   SearchIndexer background(*db_, Clock::System(), std::chrono::milliseconds(20), &loads);
