@@ -109,6 +109,7 @@ class ImportSession : public ImportHandler {
       case Request::kRows:
         if (kind_ == Kind::kCsv) return MixedKinds();
         kind_ = Kind::kMessages;
+        if (running_) running_->Progress();
         for (const v1::ImportRow& row : message.rows().rows()) {
           ImportCandidate candidate;
           candidate.row = ++rows_read_;
@@ -119,6 +120,7 @@ class ImportSession : public ImportHandler {
       case Request::kCsvChunk:
         if (kind_ == Kind::kMessages) return MixedKinds();
         kind_ = Kind::kCsv;
+        if (running_) running_->Progress();
         return reader_.Feed(message.csv_chunk());
       case Request::kEnd:
         if (kind_ == Kind::kCsv) CRM_RETURN_IF_ERROR(reader_.Finish());

@@ -1,32 +1,61 @@
-// Which bulk imports are running in this process. The search indexer holds
+// Which bulk imports are loading in this process. The search indexer holds
 // back while one is (the import's new customers are indexed right after it,
 // as databases build an index after a bulk load rather than row by row), so
 // a long import has the machine to itself; searches meanwhile miss what the
 // import and other writes added since it began.
+//
+// Only an import that is moving holds the indexer back: one whose stream has
+// brought nothing for kIdleAfter (a client that sent its options and went
+// quiet, or drips a byte now and then) does not, and no import holds it back
+// longer than kLongestHold at a time. Nothing a caller keeps open stops the
+// index for everyone.
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <cstdint>
 
 namespace crm::customer {
 
 class BulkLoads {
  public:
-  // Marks one import running for its lifetime.
+  static constexpr std::chrono::milliseconds kIdleAfter{1000};
+  static constexpr std::chrono::seconds kLongestHold{30};
+
+  // Marks one import running for its lifetime; Progress() each time its
+  // stream brings rows.
   class Running {
    public:
-    explicit Running(BulkLoads& loads) : loads_(loads) { ++loads_.running_; }
+    explicit Running(BulkLoads& loads) : loads_(loads) {
+      ++loads_.running_;
+      Progress();
+    }
     ~Running() { --loads_.running_; }
     Running(const Running&) = delete;
     Running& operator=(const Running&) = delete;
+
+    void Progress() { loads_.last_progress_ns_.store(NowNanos(), std::memory_order_relaxed); }
 
    private:
     BulkLoads& loads_;
   };
 
-  bool AnyRunning() const { return running_.load(std::memory_order_relaxed) > 0; }
+  // Whether an import is running and brought rows within kIdleAfter.
+  bool AnyLoading() const {
+    return running_.load(std::memory_order_relaxed) > 0 &&
+           NowNanos() - last_progress_ns_.load(std::memory_order_relaxed) <
+               std::chrono::nanoseconds(kIdleAfter).count();
+  }
 
  private:
+  static int64_t NowNanos() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+  }
+
   std::atomic<int> running_{0};
+  std::atomic<int64_t> last_progress_ns_{0};
 };
 
 }  // namespace crm::customer

@@ -258,13 +258,25 @@ SearchIndexer::~SearchIndexer() { thread_.Stop(); }
 
 void SearchIndexer::Start() {
   thread_.Start(interval_, [this] {
-    if (loads_ != nullptr && loads_->AnyRunning()) return;
+    if (HeldBackByAnImport()) return;
     absl::StatusOr<int64_t> indexed = CatchUp();
     if (!indexed.ok()) {
       progress_.Failed();
       log::Warn("cannot update the search index", {{"error", indexed.status().message()}});
     }
   });
+}
+
+bool SearchIndexer::HeldBackByAnImport() {
+  const auto now = std::chrono::steady_clock::now();
+  if (loads_ == nullptr || !loads_->AnyLoading()) {
+    held_since_.reset();
+    return false;
+  }
+  if (!held_since_) held_since_ = now;
+  if (now - *held_since_ < BulkLoads::kLongestHold) return true;
+  held_since_ = now;  // one batch now, then hold back again
+  return false;
 }
 
 absl::StatusOr<int64_t> SearchIndexer::CatchUp() {
@@ -274,7 +286,7 @@ absl::StatusOr<int64_t> SearchIndexer::CatchUp() {
     if (!indexed.ok()) return indexed.status();
     total += *indexed;
     if (more) {
-      if (loads_ != nullptr && loads_->AnyRunning()) break;
+      if (HeldBackByAnImport()) break;
       if (thread_.stopping()) break;
     }
   }

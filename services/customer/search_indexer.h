@@ -11,6 +11,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 
 #include "absl/status/statusor.h"
 #include "common/base/background_worker.h"
@@ -28,7 +29,8 @@ class BulkLoads;
 
 class SearchIndexer : public BackgroundWorker {
  public:
-  // With `loads`, the indexer waits while a bulk import runs (bulk_loads.h).
+  // With `loads`, the indexer waits while a bulk import is loading, within
+  // the bounds bulk_loads.h names.
   // `clock` stamps the cursors' updated_at.
   SearchIndexer(Database& db, const Clock& clock, std::chrono::milliseconds interval,
                 const BulkLoads* loads = nullptr);
@@ -41,11 +43,15 @@ class SearchIndexer : public BackgroundWorker {
 
  private:
   absl::StatusOr<int64_t> RunBatch(bool* more);
+  // Whether to wait for a loading import now (never longer than
+  // BulkLoads::kLongestHold at a time). Called from the indexing thread only.
+  bool HeldBackByAnImport();
 
   Database& db_;
   const Clock& clock_;
   const std::chrono::milliseconds interval_;
   const BulkLoads* loads_;
+  std::optional<std::chrono::steady_clock::time_point> held_since_;
   FeedProgress progress_{"search-index"};
   PeriodicThread thread_;  // last: stopped before what its work uses
 };

@@ -3,6 +3,7 @@
 // pages, respects visibility, and agrees with a brute-force scan under every
 // plan the planner may choose.
 #include <algorithm>
+#include <atomic>
 #include <functional>
 #include <map>
 #include <random>
@@ -206,11 +207,27 @@ TEST_F(SearchTest, TheIndexerWaitsWhileABulkImportRuns) {
     return false;
   };
   {
+    // A client streaming rows all along.
     BulkLoads::Running import(loads);
+    std::atomic<bool> streaming{true};
+    std::thread client([&] {
+      while (streaming) {
+        import.Progress();
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+    });
     Make("导入期间新建");
     EXPECT_FALSE(found_within("导入期间", std::chrono::milliseconds(400)));
+    streaming = false;
+    client.join();
   }
   EXPECT_TRUE(found_within("导入期间", std::chrono::seconds(5)));
+
+  // An import that brings nothing more (a stream left open after its
+  // options) holds the index back no longer than BulkLoads::kIdleAfter.
+  BulkLoads::Running idle(loads);
+  Make("空闲导入期间新建");
+  EXPECT_TRUE(found_within("空闲导入期间", BulkLoads::kIdleAfter + std::chrono::seconds(5)));
 }
 
 // A release before the owners' copies indexed some changes (it moved only
