@@ -89,9 +89,10 @@ class WriterThreads {
 
 class ImportSession : public ImportHandler {
  public:
-  ImportSession(const CallContext& call, std::unique_ptr<ImportWriter> importer, BulkLoads* loads)
+  ImportSession(const CallContext& call, std::unique_ptr<ImportWriter> importer,
+                std::unique_ptr<BulkLoads::Running> running)
       : call_(call),
-        running_(loads ? std::make_unique<BulkLoads::Running>(*loads) : nullptr),
+        running_(std::move(running)),
         importer_(std::move(importer)),
         reader_([this](CsvReader::Record& record) { return OnRecord(record); }),
         started_(std::chrono::steady_clock::now()) {}
@@ -183,8 +184,12 @@ class ImportSession : public ImportHandler {
   }
 
   absl::Status Add(ImportCandidate candidate) {
+    pending_bytes_ += candidate.data.ByteSizeLong();
     pending_.push_back(std::move(candidate));
-    if (pending_.size() >= static_cast<size_t>(kImportBatchRows)) return Flush();
+    if (pending_.size() >= static_cast<size_t>(kImportBatchRows) ||
+        pending_bytes_ >= kImportBatchBytes) {
+      return Flush();
+    }
     return absl::OkStatus();
   }
 
@@ -201,6 +206,7 @@ class ImportSession : public ImportHandler {
     auto write = std::make_unique<Write>();
     write->batch = std::move(pending_);
     pending_.clear();
+    pending_bytes_ = 0;
     Write* w = write.get();
     const int64_t number = ++batches_;
     w->done = writers_.Run([this, w, number] {
@@ -246,6 +252,7 @@ class ImportSession : public ImportHandler {
   CsvReader reader_;
   std::optional<CustomerCsvLayout> layout_;
   std::vector<ImportCandidate> pending_;
+  size_t pending_bytes_ = 0;  // of pending_'s rows as read
   // A batch being written on its own thread.
   struct Write {
     std::vector<ImportCandidate> batch;
@@ -270,8 +277,9 @@ class ImportSession : public ImportHandler {
 class DeferredImport : public ImportHandler {
  public:
   using MakeImporter = std::function<std::unique_ptr<ImportWriter>(const v1::ImportOptions&)>;
-  DeferredImport(const CallContext& call, MakeImporter make, BulkLoads* loads)
-      : call_(call), make_(std::move(make)), loads_(loads) {}
+  DeferredImport(const CallContext& call, MakeImporter make,
+                 std::unique_ptr<BulkLoads::Running> running)
+      : call_(call), make_(std::move(make)), running_(std::move(running)) {}
 
   absl::Status OnMessage(const v1::ImportCustomersRequest& message) override {
     if (!session_) {
@@ -282,7 +290,7 @@ class DeferredImport : public ImportHandler {
       if (!v1::ImportOptions::Mode_IsValid(options.mode())) {
         return InvalidField("options.mode", "is not an import mode");
       }
-      session_ = std::make_unique<ImportSession>(call_, make_(options), loads_);
+      session_ = std::make_unique<ImportSession>(call_, make_(options), std::move(running_));
       session_->SetDryRun(options.dry_run());
     }
     return session_->OnMessage(message);
@@ -295,7 +303,7 @@ class DeferredImport : public ImportHandler {
  private:
   const CallContext& call_;
   MakeImporter make_;
-  BulkLoads* loads_;
+  std::unique_ptr<BulkLoads::Running> running_;  // handed to the session
   std::unique_ptr<ImportSession> session_;
 };
 
@@ -375,6 +383,15 @@ class ExportStream : public ExportHandler {
 
 absl::StatusOr<std::unique_ptr<ImportHandler>> BulkHandlers::ImportCustomers(
     const CallContext& call) {
+  std::unique_ptr<BulkLoads::Running> running;
+  if (loads_ != nullptr) {
+    running = loads_->TryStart();
+    if (!running) {
+      return absl::ResourceExhaustedError(
+          absl::StrCat(BulkLoads::kMaxRunning,
+                       " imports are running in this service; retry when one has finished"));
+    }
+  }
   return std::make_unique<DeferredImport>(
       call,
       [this, &call](const v1::ImportOptions& options) {
@@ -383,7 +400,7 @@ absl::StatusOr<std::unique_ptr<ImportHandler>> BulkHandlers::ImportCustomers(
         return std::make_unique<ImportWriter>(db_, customers_, contacts_, call, options,
                                               std::move(defaults));
       },
-      loads_);
+      std::move(running));
 }
 
 absl::StatusOr<std::unique_ptr<ExportHandler>> BulkHandlers::ExportCustomers(

@@ -23,6 +23,9 @@ class CustomerRepository;
 class GradePolicy;
 
 inline constexpr int kImportBatchRows = 1024;
+// A batch is also written once its rows hold this many bytes: an import's
+// memory stays bounded whatever its rows' size (a CSV record may be 1 MiB).
+inline constexpr size_t kImportBatchBytes = 4 << 20;
 inline constexpr int kExportPageRows = 500;
 
 using ImportHandler = ClientStreamHandler<v1::ImportCustomersRequest, v1::ImportCustomersResponse>;
@@ -30,7 +33,8 @@ using ExportHandler = ServerStreamHandler<v1::ExportCustomersResponse>;
 
 class BulkHandlers {
  public:
-  // `loads` (optional) is told while each import runs.
+  // `loads` (optional) is told while each import runs, and bounds how many
+  // run at once (BulkLoads::kMaxRunning; more: RESOURCE_EXHAUSTED).
   BulkHandlers(Database& db, CustomerRepository& customers, ContactRepository& contacts,
                const GradePolicy& grades, absl::TimeZone zone, BulkLoads* loads = nullptr)
       : db_(db),

@@ -14,6 +14,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 
 namespace crm::customer {
 
@@ -21,15 +22,15 @@ class BulkLoads {
  public:
   static constexpr std::chrono::milliseconds kIdleAfter{1000};
   static constexpr std::chrono::seconds kLongestHold{30};
+  // Imports a process runs at once: each holds up to three batches in memory
+  // (kImportBatchBytes each) and two writer threads.
+  static constexpr int kMaxRunning = 2;
 
   // Marks one import running for its lifetime; Progress() each time its
   // stream brings rows.
   class Running {
    public:
-    explicit Running(BulkLoads& loads) : loads_(loads) {
-      ++loads_.running_;
-      Progress();
-    }
+    explicit Running(BulkLoads& loads) : Running(loads, /*counted=*/false) {}
     ~Running() { --loads_.running_; }
     Running(const Running&) = delete;
     Running& operator=(const Running&) = delete;
@@ -37,8 +38,23 @@ class BulkLoads {
     void Progress() { loads_.last_progress_ns_.store(NowNanos(), std::memory_order_relaxed); }
 
    private:
+    friend class BulkLoads;
+    Running(BulkLoads& loads, bool counted) : loads_(loads) {
+      if (!counted) ++loads_.running_;
+      Progress();
+    }
     BulkLoads& loads_;
   };
+
+  // A place for one more import, or null when kMaxRunning are running.
+  std::unique_ptr<Running> TryStart() {
+    int running = running_.load(std::memory_order_relaxed);
+    do {
+      if (running >= kMaxRunning) return nullptr;
+    } while (!running_.compare_exchange_weak(running, running + 1, std::memory_order_relaxed));
+    std::unique_ptr<Running> started(new Running(*this, /*counted=*/true));
+    return started;
+  }
 
   // Whether an import is running and brought rows within kIdleAfter.
   bool AnyLoading() const {

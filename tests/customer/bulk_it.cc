@@ -9,6 +9,7 @@
 #include "common/db/record_helpers.h"
 #include "common/text/csv.h"
 #include "services/customer/bulk_handlers.h"
+#include "services/customer/bulk_loads.h"
 #include "services/customer/contact_repository.h"
 #include "services/customer/grade_policy.h"
 #include "tests/customer/customer_fixture.h"
@@ -90,6 +91,37 @@ class BulkTest : public CustomerRepositoryTest {
 constexpr char kHeader[] =
     "name,region_code,city,tax_id,importance,status,annual_revenue,employee_count,"
     "contact_name,contact_mobile\n";
+
+// Two imports at a time per process: a third is refused at once, and may
+// start once one has finished.
+TEST_F(BulkTest, AtMostTwoImportsRunAtOnce) {
+  BulkLoads loads;
+  BulkHandlers limited(*db_, *repo_, *contacts_, grades_, absl::FixedTimeZone(8 * 3600), &loads);
+  auto first = limited.ImportCustomers(head_);
+  auto second = limited.ImportCustomers(head_);
+  ASSERT_TRUE(first.ok() && second.ok());
+  auto third = limited.ImportCustomers(head_);
+  EXPECT_EQ(third.status().code(), absl::StatusCode::kResourceExhausted) << third.status();
+  first->reset();
+  EXPECT_TRUE(limited.ImportCustomers(head_).ok());
+}
+
+// Rows are written in batches bounded in bytes as well as in rows: six rows
+// of 900 KiB make a batch of five (over 4 MiB) and leave one pending, so an
+// import's memory stays bounded whatever its rows' size.
+TEST_F(BulkTest, ABatchIsWrittenOnceItsRowsHoldFourMebibytes) {
+  std::string csv = "name,region_code,city,remarks\n";
+  for (int i = 0; i < 6; ++i) {
+    absl::StrAppend(&csv, "大行客户", i, ",east,上海,", std::string(900 * 1024, 'x'), "\n");
+  }
+  std::vector<Request> messages{Options()};
+  for (size_t i = 0; i < csv.size(); i += 512 * 1024) messages.push_back(Chunk(csv.substr(i, 512 * 1024)));
+  auto cut = Import(messages);  // no end: what was written is reported
+  EXPECT_EQ(cut.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(std::string(cut.status().message()).find("rows up to 5 were imported, the 1 rows"),
+            std::string::npos)
+      << cut.status();
+}
 
 // A department head importing rows that clash with a customer outside their
 // subtree learns that it exists, never its code.
