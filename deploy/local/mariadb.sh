@@ -23,9 +23,11 @@ server_user() { if [ "$(id -u)" = 0 ]; then echo root; else id -un; fi; }
 # so a failure on a machine we cannot log in to still says why.
 install_db() {
   local dir=$1 attempt
+  mkdir -p "$dir/tmp"
   for attempt in 1 2; do
     if mariadb-install-db --no-defaults --datadir="$dir/data" --user="$(server_user)" \
       --auth-root-authentication-method=normal --skip-test-db --skip-name-resolve \
+      --tmpdir="$dir/tmp" \
       >"$dir/install.log" 2>&1; then
       return 0
     fi
@@ -45,11 +47,15 @@ cmd_start() {
   if [ -S "$dir/mysqld.sock" ] && mariadb-admin --no-defaults --socket="$dir/mysqld.sock" -uroot ping >/dev/null 2>&1; then
     return 0  # already running
   fi
+  # A private tmpdir (install_db's too): at start-up a server deletes every
+  # '#sql*' file in its tmpdir, so servers sharing /tmp (each test binary's,
+  # a local stack's) deleted each other's temporary tables mid-query.
+  mkdir -p "$dir/tmp"
   [ -d "$dir/data/mysql" ] || install_db "$dir"
   local network=(--port="$port" --bind-address=127.0.0.1)
   [ "$port" = socket-only ] && network=(--skip-networking)
   mariadbd --no-defaults --datadir="$dir/data" --socket="$dir/mysqld.sock" "${network[@]}" \
-    --user="$(server_user)" --pid-file="$dir/mysqld.pid" \
+    --user="$(server_user)" --pid-file="$dir/mysqld.pid" --tmpdir="$dir/tmp" \
     --log-error="$dir/error.log" --skip-name-resolve \
     --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
     --max-connections=1000 --local-infile=1 \

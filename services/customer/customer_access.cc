@@ -137,8 +137,19 @@ absl::Status CustomerNotFound(int64_t id) {
   return absl::NotFoundError(absl::StrCat("customer ", id, " not found"));
 }
 
-Owner OwnerOf(const Caller& caller) {
-  return Owner{caller.employee_id, caller.department_id, caller.department_path};
+Owner CurrentOwner(MySqlConnection& c, const Caller& caller) {
+  Owner owner{caller.employee_id, caller.department_id, caller.department_path};
+  if (caller.employee_id == 0) return owner;
+  sql::PreparedStatement& stmt =
+      c.Prepare("SELECT department_id, department_path FROM owner_departments"
+                " WHERE employee_id = ? LOCK IN SHARE MODE");
+  stmt.setInt64(1, caller.employee_id);
+  std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
+  if (rs->next()) {
+    owner.department_id = rs->getInt64(1);
+    owner.department_path = rs->getString(2);
+  }
+  return owner;
 }
 
 }  // namespace crm::customer

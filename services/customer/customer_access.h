@@ -61,6 +61,13 @@ struct Owner {
   int64_t department_id = 0;
   std::string department_path;
 };
-Owner OwnerOf(const Caller& caller);
+
+// The caller as the owner of a customer they create, import or claim, with
+// the department the org feed last said they are in (owner_departments), not
+// the one in their token, which may predate a transfer; the token's only
+// when the feed has not told of them yet. Locks that row (or its gap) in
+// share mode: a transfer being applied waits for this write to commit, then
+// moves its customer too. Throws sql::SQLException.
+Owner CurrentOwner(MySqlConnection& connection, const Caller& caller);
 
 }  // namespace crm::customer

@@ -206,7 +206,7 @@ absl::StatusOr<Customer> CustomerRepository::Create(const CallContext& call,
     CRM_ASSIGN_OR_RETURN(const int64_t city_id, CheckForWrite(c, call.caller, created, nullptr));
     const std::string prefix = CodePrefix(created.importance(), AreaCodeOf(c, city_id));
     created.set_code(FormatCustomerCode(prefix, ReserveCodeSequence(c, prefix, 1)));
-    const Owner owner = to_pool ? Owner{} : OwnerOf(call.caller);
+    const Owner owner = to_pool ? Owner{} : CurrentOwner(c, call.caller);
     RowExtras extras{city_id,
                      owner.employee_id,
                      owner.department_id,

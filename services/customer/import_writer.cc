@@ -96,7 +96,7 @@ void ImportWriter::PassInsertTurn(int64_t number) {
 void ImportWriter::InsertNew(MySqlConnection& c, int64_t number, ImportPlan& plan) {
   if (plan.creates.empty()) return;
   AwaitInsertTurn(number);
-  const Owner owner = options_.to_pool() ? Owner{} : OwnerOf(call_.caller);
+  const Owner owner = options_.to_pool() ? Owner{} : CurrentOwner(c, call_.caller);
   const RowExtras extras{0,
                          owner.employee_id,
                          owner.department_id,

@@ -1,6 +1,7 @@
 // Keeps each customer's owner department (id and path, used for visibility) in
 // step with the org service: a department that moves, an employee who changes
-// department. It follows the org service's change feed.
+// department. It follows the org service's change feed, and keeps where each
+// employee works (owner_departments) for the customers created next.
 #pragma once
 
 #include "common/feed/feed_consumer.h"

@@ -62,7 +62,7 @@ absl::StatusOr<Customer> PoolRepository::Claim(const CallContext& call, int64_t 
   CRM_RETURN_IF_ERROR(NeedsEmployee(call.caller));
   return db_.RunInTransaction(
       "customer.claim", call.deadline, [&](MySqlConnection& c) -> absl::StatusOr<Customer> {
-        const Owner owner = OwnerOf(call.caller);
+        const Owner owner = CurrentOwner(c, call.caller);
         sql::PreparedStatement& stmt = c.Prepare(
             "UPDATE customers SET owner_id = ?, owner_department_id = ?,"
             " owner_department_path = ?, version = version + 1, updated_at = ?,"

@@ -6,6 +6,9 @@
 
 #include <thread>
 
+#include "crm/common/v1/changes.pb.h"
+#include "crm/org/v1/structure.pb.h"
+#include "services/customer/owner_department_sync.h"
 #include "tests/customer/customer_fixture.h"
 
 namespace crm::customer {
@@ -176,6 +179,50 @@ TEST_F(CustomerRepositoryTest, ListFiltersPagesAndCounts) {
   ASSERT_EQ(page->customers.size(), 1u);
   EXPECT_EQ(page->customers[0].name(), "已签约");
   EXPECT_EQ(page->total_size, 1);
+}
+
+// A sales person transferred a minute ago still carries the old department
+// in their token (valid 15 minutes): what they create now takes the
+// department the org feed says, so their new head sees it and the old one
+// does not.
+TEST_F(CustomerRepositoryTest, ANewCustomerTakesTheOwnersDepartmentFromTheOrgFeedNotTheToken) {
+  const CallContext stale_token = As(101, Bit(Role::kSales), 7, "/1/2/");
+  org::v1::Employee moved;
+  moved.set_id(7);
+  moved.set_department_id(3);
+  moved.set_department_path("/1/3/");
+  common::v1::Change change;
+  change.set_entity_type("crm.org.v1.Employee");
+  change.mutable_state()->PackFrom(moved);
+  {
+    auto c = pool_->Acquire();
+    ASSERT_TRUE(c.ok());
+    ApplyOrgChange(**c, change);
+  }
+  auto created = repo_->Create(stale_token, Sample("调岗后新建的客户"), "", false);
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM customers WHERE owner_id = 7 AND owner_department_id = 3"
+                  " AND owner_department_path = '/1/3/'"),
+            1);
+  EXPECT_TRUE(repo_->Get(As(300, Bit(Role::kDepartmentHead), 30, "/1/3/"), created->id()).ok());
+  EXPECT_EQ(repo_->Get(As(200, Bit(Role::kDepartmentHead), 20, "/1/2/"), created->id())
+                .status()
+                .code(),
+            absl::StatusCode::kNotFound);
+
+  // A department that moves carries its members' next customers along.
+  org::v1::Department department;
+  department.set_id(3);
+  department.set_path("/1/9/3/");
+  change.set_entity_type("crm.org.v1.Department");
+  change.mutable_state()->PackFrom(department);
+  {
+    auto c = pool_->Acquire();
+    ASSERT_TRUE(c.ok());
+    ApplyOrgChange(**c, change);
+  }
+  ASSERT_TRUE(repo_->Create(stale_token, Sample("部门迁移后新建的客户"), "", false).ok());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM customers WHERE owner_department_path = '/1/9/3/'"), 2);
 }
 
 }  // namespace
