@@ -21,6 +21,7 @@
 #include "services/gateway/backend_router.h"
 #include "services/gateway/call_authorizer.h"
 #include "services/gateway/proxy_call.h"
+#include "services/gateway/rate_limiter.h"
 
 namespace {
 
@@ -84,6 +85,12 @@ int main(int argc, char** argv) {
       "max-calls-in-flight", 1000,
       "calls proxied at once; more are refused with RESOURCE_EXHAUSTED (bounds memory)")));
   settings.call_limit = &call_limit;
+  gateway::RateLimiter rate_limiter(
+      static_cast<double>(config.GetInt("rate-limit-per-s", 2000,
+                       "calls a second each caller (user, API key; anonymous: client address) "
+                       "may make on average; more get RESOURCE_EXHAUSTED with retry advice; 0: off")),
+      static_cast<double>(config.GetInt("rate-limit-burst", 4000, "calls a caller may make at once")));
+  settings.rate_limiter = &rate_limiter;
   const bool unary_fast_path = config.GetBool(
       "unary-fast-path", true,
       "proxy unary methods as one request and one response (off: every call as a stream)");

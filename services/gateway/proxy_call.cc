@@ -21,6 +21,7 @@
 #include "common/rpc/trace_context.h"
 #include "services/gateway/backend_router.h"
 #include "services/gateway/call_authorizer.h"
+#include "services/gateway/rate_limiter.h"
 
 namespace crm::gateway {
 namespace {
@@ -157,6 +158,21 @@ void ProxyCall::OnAccepted() {
   }
   absl::StatusOr<VerifiedCaller> caller =
       settings_.authorizer->Authorize(method, credentials, UnixNow());
+  // Each verified caller has a budget of its own; anonymous calls and
+  // refused credentials share their client address's.
+  if (settings_.rate_limiter != nullptr && settings_.rate_limiter->enabled()) {
+    const std::string key = caller.ok() && caller->subject != "anonymous"
+                                ? caller->subject
+                                : "peer:" + PeerHost(server_context_.peer());
+    const std::chrono::milliseconds wait =
+        settings_.rate_limiter->Take(key, std::chrono::steady_clock::now());
+    if (wait.count() > 0) {
+      server_context_.AddTrailingMetadata("retry-after-ms", std::to_string(wait.count()));
+      return FinishServer(grpc::Status(
+          grpc::StatusCode::RESOURCE_EXHAUSTED,
+          absl::StrCat("too many calls from this caller; retry in ", wait.count(), " ms")));
+    }
+  }
   if (!caller.ok()) return FinishServer(ToGrpcStatus(caller.status()));
   caller_ = caller->subject;
   const Backend* backend = settings_.router->Route(method);

@@ -29,6 +29,7 @@ namespace crm::gateway {
 
 class BackendRouter;
 class CallAuthorizer;
+class RateLimiter;
 
 struct ProxySettings {
   const BackendRouter* router = nullptr;
@@ -41,6 +42,8 @@ struct ProxySettings {
   std::chrono::milliseconds stream_default_deadline{3600000};
   // Calls proxied at once, across every queue; past it RESOURCE_EXHAUSTED.
   CallLimit* call_limit = nullptr;
+  // Calls per caller and second; past it RESOURCE_EXHAUSTED with advice.
+  RateLimiter* rate_limiter = nullptr;
 };
 
 class ProxyCall : public crm::AsyncCall {

@@ -129,5 +129,51 @@ TEST_F(LimitsTest, PastTheLimitOfCallsInFlightTheGatewayRefusesAtOnce) {
   }
 }
 
+// Calls per caller and second: one client flooding the gateway is refused,
+// with advice on when to retry, while another client at the same time is
+// served every call.
+TEST(RateLimitTest, OneClientFloodingIsSlowedAndAnotherIsStillServed) {
+  testing::StackOptions options;
+  options.gateway_flags = {"--rate-limit-per-s=1", "--rate-limit-burst=10"};
+  testing::Stack stack(options);
+  stack.Start();
+  auto gateway = testing::Connect(stack.gateway_address());
+  auto admin = testing::Login(gateway, "admin", testing::kTestAdminPassword);
+  ASSERT_TRUE(admin.ok()) << admin.status();
+  testing::OrgBuilder org(gateway, *admin);
+  const Session other = org.User("other.client", 0, {"sales"});
+  auto stub = cv1::CustomerService::NewStub(gateway);
+  auto list_regions = [&](const Session& as, grpc::ClientContext* context) {
+    cv1::ListRegionsResponse regions;
+    return stub->ListRegions(context, cv1::ListRegionsRequest(), &regions);
+  };
+  int refused = 0, other_served = 0;
+  std::string advice;
+  for (int i = 0; i < 60; ++i) {
+    auto context = AuthContext(*admin);
+    grpc::Status status = list_regions(*admin, context.get());
+    if (status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) {
+      ++refused;
+      EXPECT_NE(status.error_message().find("retry in"), std::string::npos);
+      auto trailing = context->GetServerTrailingMetadata().find("retry-after-ms");
+      if (trailing != context->GetServerTrailingMetadata().end()) {
+        advice = std::string(trailing->second.data(), trailing->second.size());
+      }
+    } else {
+      EXPECT_TRUE(status.ok()) << status.error_message();
+    }
+    if (i % 10 == 0) {
+      auto other_context = AuthContext(other);
+      grpc::Status served = list_regions(other, other_context.get());
+      EXPECT_TRUE(served.ok()) << served.error_message();
+      other_served += served.ok();
+    }
+  }
+  EXPECT_GE(refused, 20);
+  EXPECT_FALSE(advice.empty());
+  EXPECT_GT(std::stoi(advice.empty() ? "0" : advice), 0);
+  EXPECT_EQ(other_served, 6);
+}
+
 }  // namespace
 }  // namespace crm
