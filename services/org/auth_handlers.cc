@@ -17,6 +17,7 @@
 #include "common/base/status_util.h"
 #include "common/db/migrations.h"
 #include "common/db/record_helpers.h"
+#include "common/rpc/call_limit.h"
 #include "common/rpc/paging.h"
 #include "common/rpc/update_mask.h"
 #include "common/text/text_checks.h"
@@ -147,14 +148,21 @@ absl::Status AuthHandlers::Login(const CallContext& call, const v1::LoginRequest
   CRM_RETURN_IF_ERROR(violations.ToStatus());
   const std::string username = NormalizeUsername(request.username());
 
-  CRM_ASSIGN_OR_RETURN(LoginThrottle throttle, login_throttle_.Get(call, username));
   const absl::Time now = call.Now();
-  if (throttle.locked_until > now) return LoginFailed();
-  if (throttle.failures >= settings_.slow_down_after) {
-    const double seconds = std::pow(2.0, throttle.failures - settings_.slow_down_after);
-    const absl::Duration backoff = std::min(absl::Seconds(seconds), settings_.max_backoff);
-    if (now < throttle.last_failed + backoff) return LoginFailed();
+  // Taken before the throttle counts the attempt: a refusal here costs the
+  // name nothing.
+  struct PasswordCheckPlace {
+    CallLimit* limit;
+    ~PasswordCheckPlace() {
+      if (limit != nullptr) limit->Leave();
+    }
+  } place{settings_.password_checks};
+  if (place.limit != nullptr && !place.limit->TryEnter()) {
+    place.limit = nullptr;
+    return absl::ResourceExhaustedError("too many log-ins at once; retry in a second");
   }
+  CRM_ASSIGN_OR_RETURN(const bool admitted, login_throttle_.Admit(call, username, settings_.login));
+  if (!admitted) return LoginFailed();
 
   absl::StatusOr<UserRecord> record = users_.FindByUsername(call, username);
   if (!record.ok() && record.status().code() != absl::StatusCode::kNotFound) {
@@ -167,13 +175,11 @@ absl::Status AuthHandlers::Login(const CallContext& call, const v1::LoginRequest
   } else {
     hasher_.VerifyAgainstNothing(request.password());
   }
-  if (!accepted) {
-    CRM_RETURN_IF_ERROR(
-        login_throttle_.RecordFailure(call, username, settings_.lock_after, settings_.lock_for));
+  if (!accepted) {  // already counted by Admit
     log::Info("log-in refused", {{"username_sha256", Sha256Hex(username).substr(0, 16)}});
     return LoginFailed();
   }
-  if (throttle.failures > 0) CRM_RETURN_IF_ERROR(login_throttle_.Clear(call, username));
+  CRM_RETURN_IF_ERROR(login_throttle_.Clear(call, username));
   CRM_RETURN_IF_ERROR(IssueTokens(call, record->user, response));
   const std::string refresh = RandomSecret("crmr_");
   CRM_RETURN_IF_ERROR(refresh_tokens_.Store(call, record->user.id(), Sha256Hex(refresh),

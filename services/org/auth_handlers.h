@@ -8,8 +8,13 @@
 #include "absl/time/time.h"
 #include "common/auth/access_token.h"
 #include "common/rpc/call_context.h"
+#include "services/org/login_throttle_repository.h"
 #include "crm/org/v1/auth.pb.h"
 #include "google/protobuf/empty.pb.h"
+
+namespace crm {
+class CallLimit;
+}
 
 namespace crm::org {
 
@@ -33,13 +38,13 @@ struct AuthSettings {
   TokenSecret token_secret;
   absl::Duration access_token_ttl = absl::Minutes(15);
   absl::Duration refresh_token_ttl = absl::Hours(24 * 14);
-  // From this many failures on, each attempt must wait 1, 2, 4 ... seconds
-  // (at most max_backoff) after the last failure; at lock_after failures the
-  // name is locked for lock_for.
-  int slow_down_after = 3;
-  absl::Duration max_backoff = absl::Seconds(30);
-  int lock_after = 10;
-  absl::Duration lock_for = absl::Minutes(15);
+  // Failed log-ins slow down, then lock, the name (login_throttle_repository.h).
+  LoginRules login;
+  // Password checks running at once (each argon2id hash takes a thread and
+  // its memory); more log-ins are refused at once with RESOURCE_EXHAUSTED, so
+  // a flood of log-ins, to unknown names too, leaves the service's other
+  // threads free. Null: unbounded (tests that do not need it).
+  CallLimit* password_checks = nullptr;
 };
 
 class AuthHandlers {

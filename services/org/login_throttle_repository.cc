@@ -4,6 +4,8 @@
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 
+#include <algorithm>
+#include <cmath>
 #include <memory>
 
 #include "common/db/database.h"
@@ -17,51 +19,66 @@ void ClearLoginFailures(MySqlConnection& c, const std::string& username) {
   clear.executeUpdate();
 }
 
-absl::StatusOr<LoginThrottle> LoginThrottleRepository::Get(const CallContext& call,
-                                                           const std::string& username) {
-  return db_.Run(
-      "login.throttle", call.deadline, [&](MySqlConnection& c) -> absl::StatusOr<LoginThrottle> {
-        sql::PreparedStatement& stmt = c.Prepare(
-            "SELECT failures, last_failed_at, locked_until FROM login_throttle"
-            " WHERE username = ?");
-        stmt.setString(1, username);
-        std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
-        LoginThrottle throttle;
-        if (!rs->next()) return throttle;
-        throttle.failures = rs->getInt(1);
-        throttle.last_failed = ParseSqlDateTime(rs->getString(2)).value_or(call.Now());
-        if (!rs->isNull(3)) {
-          throttle.locked_until = ParseSqlDateTime(rs->getString(3)).value_or(absl::InfinitePast());
-        }
-        return throttle;
-      });
-}
+absl::StatusOr<bool> LoginThrottleRepository::Admit(const CallContext& call,
+                                                   const std::string& username,
+                                                   const LoginRules& rules) {
+  return db_.RunInTransaction(
+      "login.admit", call.deadline, [&](MySqlConnection& c) -> absl::StatusOr<bool> {
+        const absl::Time now = call.Now();
+        const std::string now_text = FormatSqlDateTime(now);
+        // A few names idle long enough are forgotten on every attempt: the
+        // table stays as small as the recent attempts.
+        sql::PreparedStatement& forget = c.Prepare(
+            "DELETE FROM login_throttle WHERE last_failed_at < ? AND"
+            " (locked_until IS NULL OR locked_until < ?) AND username <> ? LIMIT 100");
+        forget.setDateTime(1, FormatSqlDateTime(now - rules.forget_after));
+        forget.setDateTime(2, now_text);
+        forget.setString(3, username);
+        forget.executeUpdate();
 
-absl::Status LoginThrottleRepository::RecordFailure(const CallContext& call,
-                                                    const std::string& username, int lock_after,
-                                                    absl::Duration lock_for) {
-  return db_.RunInTransaction("login.failure", call.deadline, [&](MySqlConnection& c) {
-    const absl::Time now = call.Now();
-    // A lock expired: start counting again.
-    sql::PreparedStatement& reset = c.Prepare(
-        "DELETE FROM login_throttle WHERE username = ? AND locked_until IS NOT NULL"
-        " AND locked_until <= ?");
-    reset.setString(1, username);
-    reset.setDateTime(2, FormatSqlDateTime(now));
-    reset.executeUpdate();
-    sql::PreparedStatement& upsert = c.Prepare(
-        "INSERT INTO login_throttle (username, failures, last_failed_at, locked_until)"
-        " VALUES (?, 1, ?, NULL) ON DUPLICATE KEY UPDATE failures = failures + 1,"
-        " last_failed_at = VALUES(last_failed_at),"
-        " locked_until = IF(failures >= ?, ?, locked_until)");
-    upsert.setString(1, username);
-    upsert.setDateTime(2, FormatSqlDateTime(now));
-    // In ON DUPLICATE KEY UPDATE, "failures" already holds the new count here.
-    upsert.setInt(3, lock_after);
-    upsert.setDateTime(4, FormatSqlDateTime(now + lock_for));
-    upsert.executeUpdate();
-    return absl::OkStatus();
-  });
+        sql::PreparedStatement& create = c.Prepare(
+            "INSERT IGNORE INTO login_throttle (username, failures, last_failed_at, locked_until)"
+            " VALUES (?, 0, ?, NULL)");
+        create.setString(1, username);
+        create.setDateTime(2, now_text);
+        create.executeUpdate();
+        sql::PreparedStatement& load = c.Prepare(
+            "SELECT failures, last_failed_at, locked_until FROM login_throttle"
+            " WHERE username = ? FOR UPDATE");
+        load.setString(1, username);
+        std::unique_ptr<sql::ResultSet> rs(load.executeQuery());
+        if (!rs->next()) return absl::InternalError("the log-in throttle row vanished");
+        int failures = rs->getInt(1);
+        const absl::Time last_failed = ParseSqlDateTime(rs->getString(2)).value_or(now);
+        absl::Time locked_until =
+            rs->isNull(3) ? absl::InfinitePast()
+                          : ParseSqlDateTime(rs->getString(3)).value_or(absl::InfinitePast());
+        if (locked_until > now) return false;
+        if (locked_until != absl::InfinitePast()) {  // a lock expired: count afresh
+          failures = 0;
+          locked_until = absl::InfinitePast();
+        }
+        if (failures >= rules.slow_down_after) {
+          const double seconds = std::pow(2.0, failures - rules.slow_down_after);
+          const absl::Duration backoff = std::min(absl::Seconds(seconds), rules.max_backoff);
+          if (now < last_failed + backoff) return false;
+        }
+        ++failures;
+        if (failures >= rules.lock_after) locked_until = now + rules.lock_for;
+        sql::PreparedStatement& count = c.Prepare(
+            "UPDATE login_throttle SET failures = ?, last_failed_at = ?, locked_until = ?"
+            " WHERE username = ?");
+        count.setInt(1, failures);
+        count.setDateTime(2, now_text);
+        if (locked_until == absl::InfinitePast()) {
+          count.setNull(3, 0);
+        } else {
+          count.setDateTime(3, FormatSqlDateTime(locked_until));
+        }
+        count.setString(4, username);
+        count.executeUpdate();
+        return true;
+      });
 }
 
 absl::Status LoginThrottleRepository::Clear(const CallContext& call, const std::string& username) {

@@ -25,6 +25,9 @@ absl::StatusOr<crm::org::OrgSettings> ReadSettings(crm::Config& config) {
       static_cast<size_t>(config.GetInt("password-hash-memory-kib", 64 * 1024,
                                         "argon2id memory per password hash, KiB")) *
       1024;
+  settings.max_password_checks = static_cast<int>(config.GetInt(
+      "max-concurrent-password-checks", settings.max_password_checks,
+      "log-in password checks at once (keep below threads); more: RESOURCE_EXHAUSTED"));
   const std::string zone = config.GetString(
       "time-zone", "Asia/Shanghai", "the company's time zone (whose days work logs belong to)");
   absl::StatusOr<crm::TokenSecret> token_secret = crm::TokenSecret::FromString(secret);

@@ -5,6 +5,15 @@
 #include "common/rpc/service_methods.h"
 
 namespace crm::org {
+namespace {
+
+AuthSettings WithPasswordChecks(AuthSettings settings, CallLimit& limit) {
+  settings.password_checks = &limit;
+  return settings;
+}
+
+}  // namespace
+
 OrgServiceImpl::OrgServiceImpl(Database& db, AsyncMethods& methods, OrgSettings settings)
     : users_(db),
       login_throttle_(db),
@@ -14,8 +23,9 @@ OrgServiceImpl::OrgServiceImpl(Database& db, AsyncMethods& methods, OrgSettings 
       positions_(db),
       employees_(db),
       hasher_(settings.password_ops_limit, settings.password_memory_limit),
+      password_checks_(settings.max_password_checks),
       auth_({users_, login_throttle_, refresh_tokens_, service_accounts_, employees_}, hasher_,
-            std::move(settings.auth)),
+            WithPasswordChecks(std::move(settings.auth), password_checks_)),
       structure_handlers_(departments_, positions_, employees_, settings.zone),
       announcements_(db),
       announcement_handlers_(announcements_),

@@ -7,6 +7,7 @@
 #include "absl/time/time.h"
 #include "common/feed/change_feed.h"
 #include "common/rpc/async_methods.h"
+#include "common/rpc/call_limit.h"
 #include "crm/org/v1/org_service.grpc.pb.h"
 #include "services/org/announcement_handlers.h"
 #include "services/org/announcement_repository.h"
@@ -36,6 +37,9 @@ struct OrgSettings {
   AuthSettings auth;
   uint64_t password_ops_limit = 2;
   size_t password_memory_limit = 64 << 20;
+  // Password checks at once (AuthSettings::password_checks): fewer than the
+  // service's threads, so log-ins never hold them all.
+  int max_password_checks = 2;
   absl::TimeZone zone;  // the company's days (work logs, leave dates)
 };
 
@@ -55,6 +59,7 @@ class OrgServiceImpl : public v1::OrgService::AsyncService {
   PositionRepository positions_;
   EmployeeRepository employees_;
   PasswordHasher hasher_;
+  CallLimit password_checks_;
   AuthHandlers auth_;
   StructureHandlers structure_handlers_;
   AnnouncementRepository announcements_;

@@ -8,6 +8,8 @@
 #include "common/auth/digest.h"
 #include "common/auth/identity.h"
 #include "common/db/migrations.h"
+#include "common/db/sql_time.h"
+#include "common/rpc/call_limit.h"
 #include "services/org/auth_handlers.h"
 #include "services/org/login_throttle_repository.h"
 #include "services/org/password_hasher.h"
@@ -138,8 +140,8 @@ TEST_F(UsersTest, FailuresNeverSayWhetherTheUserExists) {
 
 TEST_F(UsersTest, RepeatedFailuresSlowDown) {
   AuthSettings settings;
-  settings.slow_down_after = 2;
-  settings.max_backoff = absl::Seconds(1);
+  settings.login.slow_down_after = 2;
+  settings.login.max_backoff = absl::Seconds(1);
   Build(settings);
   CreateUser("slow.user", {"sales"});
   EXPECT_FALSE(Login("slow.user", "bad-one").ok());
@@ -153,15 +155,65 @@ TEST_F(UsersTest, RepeatedFailuresSlowDown) {
 
 TEST_F(UsersTest, ManyFailuresLockTheNameForAWhile) {
   AuthSettings settings;
-  settings.slow_down_after = 100;  // only the lock here
-  settings.lock_after = 3;
-  settings.lock_for = absl::Seconds(1);
+  settings.login.slow_down_after = 100;  // only the lock here
+  settings.login.lock_after = 3;
+  settings.login.lock_for = absl::Seconds(1);
   Build(settings);
   CreateUser("locked.user", {"sales"});
   for (int i = 0; i < 3; ++i) EXPECT_FALSE(Login("locked.user", "bad").ok());
   EXPECT_EQ(Login("locked.user").status().code(), absl::StatusCode::kUnauthenticated);
   clock_.Advance(absl::Milliseconds(1100));
   EXPECT_TRUE(Login("locked.user").ok());
+}
+
+// Guesses made at the same moment take turns at the name's row: with a lock
+// after 3 failures, eight racing wrong guesses check exactly three passwords
+// (counted) and the other five are refused unchecked.
+TEST_F(UsersTest, RacingGuessesCannotGetPastTheCount) {
+  AuthSettings settings;
+  settings.login.slow_down_after = 100;
+  settings.login.lock_after = 3;
+  settings.login.lock_for = absl::Minutes(5);
+  Build(settings);
+  CreateUser("raced.user", {"sales"});
+  testing::Barrier start(8);
+  std::vector<std::thread> guesses;
+  for (int i = 0; i < 8; ++i) {
+    guesses.emplace_back([&, i] {
+      start.ArriveAndWait();
+      EXPECT_FALSE(Login("raced.user", "guess-" + std::to_string(i)).ok());
+    });
+  }
+  for (std::thread& t : guesses) t.join();
+  EXPECT_EQ(Query("SELECT failures FROM login_throttle WHERE username = 'raced.user'"), "3");
+  EXPECT_FALSE(Login("raced.user").ok());  // locked
+}
+
+// Password checks are bounded: with every place taken, a log-in is refused at
+// once (RESOURCE_EXHAUSTED) without counting against the name.
+TEST_F(UsersTest, LogInsPastThePasswordCheckLimitAreRefusedAtOnce) {
+  CallLimit checks(1);
+  AuthSettings settings;
+  settings.password_checks = &checks;
+  Build(settings);
+  CreateUser("busy.user", {"sales"});
+  ASSERT_TRUE(checks.TryEnter());  // another log-in is hashing
+  EXPECT_EQ(Login("busy.user").status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM login_throttle WHERE username = 'busy.user'"), "0");
+  checks.Leave();
+  EXPECT_TRUE(Login("busy.user").ok());
+  EXPECT_EQ(checks.in_flight(), 0);
+}
+
+// Names idle for a day are forgotten as attempts go on: the table holds only
+// recent attempts, not every name ever tried.
+TEST_F(UsersTest, OldThrottleRowsAreForgotten) {
+  const std::string two_days_ago = FormatSqlDateTime(clock_.Now() - absl::Hours(48));
+  Exec("INSERT INTO login_throttle (username, failures, last_failed_at) VALUES ('gone.user', 2, '" +
+       two_days_ago + "')");
+  EXPECT_FALSE(Login("someone.else", "wrong").ok());
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM login_throttle WHERE username = 'gone.user'"), "0");
+  EXPECT_EQ(Query("SELECT failures FROM login_throttle WHERE username = 'someone.else'"), "1");
 }
 
 TEST_F(UsersTest, RefreshTokensAreSingleUseAndLogoutRevokesThem) {
