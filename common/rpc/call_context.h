@@ -27,9 +27,16 @@ struct Caller {
   bool Has(Role role) const { return (roles & Bit(role)) != 0; }
 };
 
+// The client's address as the gateway saw it, passed to backends (client-sent
+// x-crm-* headers never pass the gateway).
+inline constexpr char kClientAddressHeader[] = "x-crm-client-address";
+
 struct CallContext {
   std::string method;      // e.g. "CreateCustomer"
   std::string request_id;  // from x-request-id (the gateway always sets one)
+  // The client's address through the gateway ("10.0.0.7"); empty for a call
+  // made to a backend directly.
+  std::string client_address;
   Caller caller;
   // Recorded in change rows: the caller's subject, or "anonymous".
   std::string actor = "anonymous";

@@ -75,6 +75,7 @@ absl::StatusOr<CallContext> MakeCallContext(const grpc::ServerContextBase& conte
   call.clock = method.clock;
   absl::string_view id = Header(context, kRequestIdHeader);
   call.request_id = IsAcceptableRequestId(id) ? std::string(id) : NewRequestId();
+  call.client_address = std::string(Header(context, kClientAddressHeader).substr(0, 64));
   call.deadline = ToSteadyDeadline(context.deadline());
   std::optional<TraceParent> trace = ParseTraceParent(Header(context, kTraceParentHeader));
   call.trace = trace ? *std::move(trace) : NewTrace();

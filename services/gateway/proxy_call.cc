@@ -16,6 +16,7 @@
 #include "common/base/metrics.h"
 #include "common/base/request_id.h"
 #include "common/base/status_util.h"
+#include "common/rpc/call_context.h"
 #include "common/rpc/call_limit.h"
 #include "common/rpc/call_metrics.h"
 #include "common/rpc/trace_context.h"
@@ -197,6 +198,7 @@ void ProxyCall::OnAccepted() {
   }
   backend_context_.AddMetadata(kRequestIdHeader, request_id_);
   backend_context_.AddMetadata(kTraceParentHeader, backend_trace_.Format());
+  backend_context_.AddMetadata(kClientAddressHeader, PeerHost(server_context_.peer()));
   for (const auto& [key, value] : caller->headers) backend_context_.AddMetadata(key, value);
 
   if (unary_) {

@@ -179,7 +179,7 @@ absl::Status AuthHandlers::Login(const CallContext& call, const v1::LoginRequest
     log::Info("log-in refused", {{"username_sha256", Sha256Hex(username).substr(0, 16)}});
     return LoginFailed();
   }
-  CRM_RETURN_IF_ERROR(login_throttle_.Clear(call, username));
+  CRM_RETURN_IF_ERROR(login_throttle_.Succeeded(call, username, settings_.login));
   CRM_RETURN_IF_ERROR(IssueTokens(call, record->user, response));
   const std::string refresh = RandomSecret("crmr_");
   CRM_RETURN_IF_ERROR(refresh_tokens_.Store(call, record->user.id(), Sha256Hex(refresh),

@@ -38,8 +38,9 @@ struct AuthSettings {
   TokenSecret token_secret;
   absl::Duration access_token_ttl = absl::Minutes(15);
   absl::Duration refresh_token_ttl = absl::Hours(24 * 14);
-  // Failed log-ins slow down, then lock, the name (login_throttle_repository.h).
-  LoginRules login;
+  // Failed log-ins slow down, then lock, the name and the client address
+  // (login_throttle_repository.h).
+  LoginThrottleRules login;
   // Password checks running at once (each argon2id hash takes a thread and
   // its memory); more log-ins are refused at once with RESOURCE_EXHAUSTED, so
   // a flood of log-ins, to unknown names too, leaves the service's other

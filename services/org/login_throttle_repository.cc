@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <optional>
 
 #include "common/db/database.h"
 #include "common/db/sql_time.h"
@@ -19,71 +20,140 @@ void ClearLoginFailures(MySqlConnection& c, const std::string& username) {
   clear.executeUpdate();
 }
 
+namespace {
+
+constexpr absl::Duration kForgetAfter = absl::Hours(24);
+
+// One throttle row (a name, or "addr:<address>"), locked for the attempt.
+struct ThrottleRow {
+  std::string key;
+  int failures = 0;
+  absl::Time last_failed = absl::InfinitePast();
+  absl::Time locked_until = absl::InfinitePast();
+};
+
+ThrottleRow LockRow(MySqlConnection& c, const std::string& key, absl::Time now,
+                    const LoginRules& rules) {
+  sql::PreparedStatement& create = c.Prepare(
+      "INSERT IGNORE INTO login_throttle (username, failures, last_failed_at, locked_until)"
+      " VALUES (?, 0, ?, NULL)");
+  create.setString(1, key);
+  create.setDateTime(2, FormatSqlDateTime(now));
+  create.executeUpdate();
+  sql::PreparedStatement& load = c.Prepare(
+      "SELECT failures, last_failed_at, locked_until FROM login_throttle"
+      " WHERE username = ? FOR UPDATE");
+  load.setString(1, key);
+  std::unique_ptr<sql::ResultSet> rs(load.executeQuery());
+  ThrottleRow row{key};
+  if (!rs->next()) return row;
+  row.failures = rs->getInt(1);
+  row.last_failed = ParseSqlDateTime(rs->getString(2)).value_or(now);
+  if (!rs->isNull(3)) {
+    row.locked_until = ParseSqlDateTime(rs->getString(3)).value_or(absl::InfinitePast());
+  }
+  // A lock that expired, or failures gone stale, count afresh.
+  if ((row.locked_until != absl::InfinitePast() && row.locked_until <= now) ||
+      now - row.last_failed > rules.reset_after) {
+    row.failures = 0;
+    row.locked_until = absl::InfinitePast();
+  }
+  return row;
+}
+
+bool MustWait(const ThrottleRow& row, absl::Time now, const LoginRules& rules) {
+  if (row.locked_until > now) return true;
+  if (row.failures < rules.slow_down_after) return false;
+  const double seconds = std::pow(2.0, row.failures - rules.slow_down_after);
+  const absl::Duration backoff = std::min(absl::Seconds(seconds), rules.max_backoff);
+  return now < row.last_failed + backoff;
+}
+
+void CountFailure(MySqlConnection& c, ThrottleRow& row, absl::Time now, const LoginRules& rules) {
+  ++row.failures;
+  if (row.failures >= rules.lock_after && row.locked_until <= now) {
+    row.locked_until = now + rules.lock_for;
+  }
+  sql::PreparedStatement& count = c.Prepare(
+      "UPDATE login_throttle SET failures = ?, last_failed_at = ?, locked_until = ?"
+      " WHERE username = ?");
+  count.setInt(1, row.failures);
+  count.setDateTime(2, FormatSqlDateTime(now));
+  if (row.locked_until == absl::InfinitePast()) {
+    count.setNull(3, 0);
+  } else {
+    count.setDateTime(3, FormatSqlDateTime(row.locked_until));
+  }
+  count.setString(4, row.key);
+  count.executeUpdate();
+}
+
+bool KnownAddress(MySqlConnection& c, const std::string& username, const std::string& address) {
+  if (address.empty()) return false;
+  sql::PreparedStatement& stmt =
+      c.Prepare("SELECT 1 FROM login_known_addresses WHERE username = ? AND address = ?");
+  stmt.setString(1, username);
+  stmt.setString(2, address);
+  return std::unique_ptr<sql::ResultSet>(stmt.executeQuery())->next();
+}
+
+}  // namespace
+
 absl::StatusOr<bool> LoginThrottleRepository::Admit(const CallContext& call,
                                                    const std::string& username,
-                                                   const LoginRules& rules) {
+                                                   const LoginThrottleRules& rules) {
   return db_.RunInTransaction(
       "login.admit", call.deadline, [&](MySqlConnection& c) -> absl::StatusOr<bool> {
         const absl::Time now = call.Now();
-        const std::string now_text = FormatSqlDateTime(now);
-        // A few names idle long enough are forgotten on every attempt: the
-        // table stays as small as the recent attempts.
+        // A few keys idle for a day are forgotten on every attempt: the table
+        // stays as small as the recent attempts.
         sql::PreparedStatement& forget = c.Prepare(
             "DELETE FROM login_throttle WHERE last_failed_at < ? AND"
             " (locked_until IS NULL OR locked_until < ?) AND username <> ? LIMIT 100");
-        forget.setDateTime(1, FormatSqlDateTime(now - rules.forget_after));
-        forget.setDateTime(2, now_text);
+        forget.setDateTime(1, FormatSqlDateTime(now - kForgetAfter));
+        forget.setDateTime(2, FormatSqlDateTime(now));
         forget.setString(3, username);
         forget.executeUpdate();
 
-        sql::PreparedStatement& create = c.Prepare(
-            "INSERT IGNORE INTO login_throttle (username, failures, last_failed_at, locked_until)"
-            " VALUES (?, 0, ?, NULL)");
-        create.setString(1, username);
-        create.setDateTime(2, now_text);
-        create.executeUpdate();
-        sql::PreparedStatement& load = c.Prepare(
-            "SELECT failures, last_failed_at, locked_until FROM login_throttle"
-            " WHERE username = ? FOR UPDATE");
-        load.setString(1, username);
-        std::unique_ptr<sql::ResultSet> rs(load.executeQuery());
-        if (!rs->next()) return absl::InternalError("the log-in throttle row vanished");
-        int failures = rs->getInt(1);
-        const absl::Time last_failed = ParseSqlDateTime(rs->getString(2)).value_or(now);
-        absl::Time locked_until =
-            rs->isNull(3) ? absl::InfinitePast()
-                          : ParseSqlDateTime(rs->getString(3)).value_or(absl::InfinitePast());
-        if (locked_until > now) return false;
-        if (locked_until != absl::InfinitePast()) {  // a lock expired: count afresh
-          failures = 0;
-          locked_until = absl::InfinitePast();
+        // Always the name's row first, then the address's: no two attempts
+        // wait for each other's rows in opposite orders.
+        ThrottleRow name = LockRow(c, username, now, rules.name);
+        std::optional<ThrottleRow> address;
+        if (!call.client_address.empty()) {
+          address = LockRow(c, "addr:" + call.client_address, now, rules.address);
         }
-        if (failures >= rules.slow_down_after) {
-          const double seconds = std::pow(2.0, failures - rules.slow_down_after);
-          const absl::Duration backoff = std::min(absl::Seconds(seconds), rules.max_backoff);
-          if (now < last_failed + backoff) return false;
-        }
-        ++failures;
-        if (failures >= rules.lock_after) locked_until = now + rules.lock_for;
-        sql::PreparedStatement& count = c.Prepare(
-            "UPDATE login_throttle SET failures = ?, last_failed_at = ?, locked_until = ?"
-            " WHERE username = ?");
-        count.setInt(1, failures);
-        count.setDateTime(2, now_text);
-        if (locked_until == absl::InfinitePast()) {
-          count.setNull(3, 0);
-        } else {
-          count.setDateTime(3, FormatSqlDateTime(locked_until));
-        }
-        count.setString(4, username);
-        count.executeUpdate();
+        const bool known = KnownAddress(c, username, call.client_address);
+        if (!known && MustWait(name, now, rules.name)) return false;
+        if (address && MustWait(*address, now, rules.address)) return false;
+        CountFailure(c, name, now, rules.name);
+        if (address) CountFailure(c, *address, now, rules.address);
         return true;
       });
 }
 
-absl::Status LoginThrottleRepository::Clear(const CallContext& call, const std::string& username) {
-  return db_.Run("login.clear", call.deadline, [&](MySqlConnection& c) {
+absl::Status LoginThrottleRepository::Succeeded(const CallContext& call,
+                                                const std::string& username,
+                                                const LoginThrottleRules& rules) {
+  return db_.RunInTransaction("login.succeeded", call.deadline, [&](MySqlConnection& c) {
     ClearLoginFailures(c, username);
+    if (!call.client_address.empty()) {
+      // Admit counted this attempt against the address too: it was no
+      // failure. (Assignments run left to right: the lock test sees the new
+      // count.)
+      sql::PreparedStatement& uncount = c.Prepare(
+          "UPDATE login_throttle SET failures = GREATEST(failures - 1, 0),"
+          " locked_until = IF(failures < ?, NULL, locked_until) WHERE username = ?");
+      uncount.setInt(1, rules.address.lock_after);
+      uncount.setString(2, "addr:" + call.client_address);
+      uncount.executeUpdate();
+      sql::PreparedStatement& known = c.Prepare(
+          "INSERT INTO login_known_addresses (username, address, last_success_at)"
+          " VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE last_success_at = VALUES(last_success_at)");
+      known.setString(1, username);
+      known.setString(2, call.client_address);
+      known.setDateTime(3, FormatSqlDateTime(call.Now()));
+      known.executeUpdate();
+    }
     return absl::OkStatus();
   });
 }

@@ -17,14 +17,22 @@ namespace crm::org {
 
 // After slow_down_after failures each attempt waits 2^(n - slow_down_after)
 // seconds (at most max_backoff) after the last failure; at lock_after
-// failures the name is locked for lock_for. A name idle for forget_after is
-// forgotten (its row deleted), so the table holds only recent attempts.
+// failures the key is locked for lock_for. Failures older than reset_after
+// no longer count. A key idle for a day is forgotten (its row deleted), so
+// the table holds only recent attempts.
 struct LoginRules {
   int slow_down_after = 3;
   absl::Duration max_backoff = absl::Seconds(30);
   int lock_after = 10;
   absl::Duration lock_for = absl::Minutes(15);
-  absl::Duration forget_after = absl::Hours(24);
+  absl::Duration reset_after = absl::InfiniteDuration();
+};
+
+// The rules per user name, and per client address across every name (looser:
+// an office shares one address; its failures fade after 15 minutes).
+struct LoginThrottleRules {
+  LoginRules name;
+  LoginRules address{20, absl::Seconds(30), 100, absl::Minutes(15), absl::Minutes(15)};
 };
 
 // Forgets the user name's failures, within a caller's transaction (a new
@@ -35,14 +43,21 @@ class LoginThrottleRepository {
  public:
   explicit LoginThrottleRepository(Database& db) : db_(db) {}
 
-  // Decides whether an attempt for `username` may check its password now,
-  // and if so counts it as a failure at once, in one transaction holding the
-  // name's row: attempts made at the same moment take turns, so none gets
-  // past the count by racing another (a success then calls Clear). False:
-  // locked or backing off. Also forgets a few names idle past forget_after.
+  // Decides whether an attempt for `username` from the call's client address
+  // may check its password now, and if so counts it as a failure at once
+  // against the name and the address, in one transaction holding their rows:
+  // attempts made at the same moment take turns, so none gets past the count
+  // by racing another (a success then calls Succeeded). The name's lock and
+  // back-off do not apply from an address the user has logged in from
+  // before, so failures elsewhere cannot keep its owner out; the address's
+  // always apply. False: locked or backing off. Also forgets a few keys idle
+  // for a day.
   absl::StatusOr<bool> Admit(const CallContext& call, const std::string& username,
-                             const LoginRules& rules);
-  absl::Status Clear(const CallContext& call, const std::string& username);
+                             const LoginThrottleRules& rules);
+  // Clears the name's failures, takes back the address's count of this
+  // attempt, and remembers the address as one the user logs in from.
+  absl::Status Succeeded(const CallContext& call, const std::string& username,
+                         const LoginThrottleRules& rules);
 
  private:
   Database& db_;

@@ -169,6 +169,16 @@ TEST_F(AccessTest, LoginNeverSaysWhetherTheUserExistsAndStoresArgon2id) {
   const std::string hash = testing::MariaDbServer::Get().Sql(
       "SELECT password_hash FROM crm_org.users WHERE username = 'sales.a'");
   EXPECT_EQ(hash.rfind("$argon2id$", 0), 0u) << hash;
+  // The gateway passes the client's address on: failures count against it,
+  // and a success remembers it as one the user logs in from.
+  EXPECT_GE(std::stoi(testing::MariaDbServer::Get().Sql(
+                "SELECT COALESCE(MAX(failures), 0) FROM crm_org.login_throttle"
+                " WHERE username = 'addr:127.0.0.1'")),
+            2);
+  EXPECT_EQ(std::stoi(testing::MariaDbServer::Get().Sql(
+                "SELECT COUNT(*) FROM crm_org.login_known_addresses"
+                " WHERE username = 'sales.a' AND address = '127.0.0.1'")),
+            1);
 }
 
 TEST_F(AccessTest, OneSalesPersonCannotReadListCountChangeOrDeleteAnothersCustomer) {

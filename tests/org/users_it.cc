@@ -62,7 +62,8 @@ class UsersTest : public testing::OrgDatabaseTest {
   }
 
   absl::StatusOr<v1::TokenResponse> Login(const std::string& username,
-                                          const std::string& password = kPassword) {
+                                          const std::string& password = kPassword,
+                                          const std::string& client_address = "") {
     v1::LoginRequest request;
     request.set_username(username);
     request.set_password(password);
@@ -70,6 +71,7 @@ class UsersTest : public testing::OrgDatabaseTest {
     CallContext anonymous;
     anonymous.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     anonymous.clock = &clock_;
+    anonymous.client_address = client_address;
     absl::Status status = auth_->Login(anonymous, request, &response);
     if (!status.ok()) return status;
     return response;
@@ -140,8 +142,8 @@ TEST_F(UsersTest, FailuresNeverSayWhetherTheUserExists) {
 
 TEST_F(UsersTest, RepeatedFailuresSlowDown) {
   AuthSettings settings;
-  settings.login.slow_down_after = 2;
-  settings.login.max_backoff = absl::Seconds(1);
+  settings.login.name.slow_down_after = 2;
+  settings.login.name.max_backoff = absl::Seconds(1);
   Build(settings);
   CreateUser("slow.user", {"sales"});
   EXPECT_FALSE(Login("slow.user", "bad-one").ok());
@@ -155,9 +157,9 @@ TEST_F(UsersTest, RepeatedFailuresSlowDown) {
 
 TEST_F(UsersTest, ManyFailuresLockTheNameForAWhile) {
   AuthSettings settings;
-  settings.login.slow_down_after = 100;  // only the lock here
-  settings.login.lock_after = 3;
-  settings.login.lock_for = absl::Seconds(1);
+  settings.login.name.slow_down_after = 100;  // only the lock here
+  settings.login.name.lock_after = 3;
+  settings.login.name.lock_for = absl::Seconds(1);
   Build(settings);
   CreateUser("locked.user", {"sales"});
   for (int i = 0; i < 3; ++i) EXPECT_FALSE(Login("locked.user", "bad").ok());
@@ -171,9 +173,9 @@ TEST_F(UsersTest, ManyFailuresLockTheNameForAWhile) {
 // (counted) and the other five are refused unchecked.
 TEST_F(UsersTest, RacingGuessesCannotGetPastTheCount) {
   AuthSettings settings;
-  settings.login.slow_down_after = 100;
-  settings.login.lock_after = 3;
-  settings.login.lock_for = absl::Minutes(5);
+  settings.login.name.slow_down_after = 100;
+  settings.login.name.lock_after = 3;
+  settings.login.name.lock_for = absl::Minutes(5);
   Build(settings);
   CreateUser("raced.user", {"sales"});
   testing::Barrier start(8);
@@ -203,6 +205,44 @@ TEST_F(UsersTest, LogInsPastThePasswordCheckLimitAreRefusedAtOnce) {
   checks.Leave();
   EXPECT_TRUE(Login("busy.user").ok());
   EXPECT_EQ(checks.in_flight(), 0);
+}
+
+// Someone who knows an administrator's name and fails from their own address
+// until the name locks cannot keep the administrator out: from an address
+// the administrator logged in from before, the right password still works.
+// A new address waits out the lock.
+TEST_F(UsersTest, FailuresFromElsewhereCannotLockTheOwnerOut) {
+  CreateUser("boss.admin", {"administrator"});
+  ASSERT_TRUE(Login("boss.admin", kPassword, "10.0.0.1").ok());  // the office
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_FALSE(Login("boss.admin", "guess-" + std::to_string(i), "203.0.113.9").ok());
+    clock_.Advance(absl::Seconds(31));  // past each back-off, so every guess counts
+  }
+  EXPECT_FALSE(Login("boss.admin", kPassword, "198.51.100.4").ok());  // locked elsewhere
+  EXPECT_FALSE(Login("boss.admin", kPassword, "203.0.113.9").ok());
+  EXPECT_TRUE(Login("boss.admin", kPassword, "10.0.0.1").ok());
+}
+
+// One address guessing across many names is slowed and then locked as a
+// whole, even for a name it has not tried, and with the right password.
+TEST_F(UsersTest, OneAddressGuessingManyNamesIsThrottledAcrossThem) {
+  AuthSettings settings;
+  settings.login.address.slow_down_after = 100;
+  settings.login.address.lock_after = 5;
+  Build(settings);
+  CreateUser("next.victim", {"sales"});
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_FALSE(Login("user" + std::to_string(i), "wrong", "203.0.113.9").ok());
+  }
+  EXPECT_FALSE(Login("next.victim", kPassword, "203.0.113.9").ok());
+  EXPECT_TRUE(Login("next.victim", kPassword, "10.0.0.1").ok());  // others are not affected
+  // Successes from an address are no failures: many log-ins from one office
+  // never add up to a lock.
+  for (int i = 0; i < 30; ++i) ASSERT_TRUE(Login("next.victim", kPassword, "10.0.0.1").ok()) << i;
+  EXPECT_EQ(Query("SELECT failures FROM login_throttle WHERE username = 'addr:10.0.0.1'"), "0");
+  // The address's failures fade: after its lock and quiet time it may try again.
+  clock_.Advance(absl::Minutes(16));
+  EXPECT_TRUE(Login("next.victim", kPassword, "203.0.113.9").ok());
 }
 
 // Names idle for a day are forgotten as attempts go on: the table holds only
