@@ -35,14 +35,14 @@ RecordTable<Customer> CustomerTable(const CallContext& call) {
                               : LoadCustomerRow(c, id, false);
           },
           [&call](MySqlConnection& c, int64_t id) {
-            return LoadCustomer(c, call.caller, id, Access::kRead, false) != nullptr;
+            return VisibleAmong(c, call.caller, {id}).count(id) > 0;
           }};
 }
 
 // Names the customer it clashes with only when the caller may see it: of one
 // out of sight, only that it exists.
 absl::Status DuplicateError(MySqlConnection& c, const Caller& caller, const Duplicate& duplicate) {
-  if (LoadCustomer(c, caller, duplicate.id, Access::kRead, false) == nullptr) {
+  if (VisibleAmong(c, caller, {duplicate.id}).count(duplicate.id) == 0) {
     return absl::AlreadyExistsError(absl::StrCat("a customer with the ", duplicate.reason,
                                                  " already exists (not one you can see)"));
   }

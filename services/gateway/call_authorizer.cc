@@ -45,7 +45,7 @@ absl::StatusOr<VerifiedCaller> CallAuthorizer::Authorize(absl::string_view metho
     return absl::UnimplementedError(absl::StrCat("unknown method ", method));
   }
   const MethodPolicy& policy = policy_it->second;
-  if (policy.open) return VerifiedCaller{"anonymous", {}};
+  if (policy.open) return VerifiedCaller{kAnonymousSubject, {}};
 
   absl::string_view credential = credentials.api_key;
   bool api_key = !credential.empty();

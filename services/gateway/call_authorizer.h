@@ -25,9 +25,12 @@ struct Credentials {
   absl::string_view api_key;        // x-api-key
 };
 
+// The subject of calls to open methods (no credential).
+inline constexpr char kAnonymousSubject[] = "anonymous";
+
 // What the gateway tells a backend about the caller.
 struct VerifiedCaller {
-  std::string subject;  // for the access log; "anonymous" for open methods
+  std::string subject;  // for the access log; kAnonymousSubject for open methods
   // Metadata added to the backend call (the signed identity).
   std::vector<std::pair<std::string, std::string>> headers;
 };

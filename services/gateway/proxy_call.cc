@@ -162,7 +162,7 @@ void ProxyCall::OnAccepted() {
   // Each verified caller has a budget of its own; anonymous calls and
   // refused credentials share their client address's.
   if (settings_.rate_limiter != nullptr && settings_.rate_limiter->enabled()) {
-    const std::string key = caller.ok() && caller->subject != "anonymous"
+    const std::string key = caller.ok() && caller->subject != kAnonymousSubject
                                 ? caller->subject
                                 : "peer:" + PeerHost(server_context_.peer());
     const std::chrono::milliseconds wait =

@@ -43,16 +43,14 @@ void RateLimiter::Prune(Clock::time_point now) {
 
 std::string PeerHost(const std::string& peer) {
   // ipv4:1.2.3.4:5  ipv6:[::1]:5  unix:/path
-  std::string host = peer;
-  if (const size_t colon = host.find(':'); colon != std::string::npos) host = host.substr(colon + 1);
-  if (!host.empty() && host.front() == '[') {
-    const size_t close = host.find(']');
-    return close == std::string::npos ? host : host.substr(1, close - 1);
+  const size_t colon = peer.find(':');
+  const std::string scheme = colon == std::string::npos ? "" : peer.substr(0, colon);
+  const std::string address = colon == std::string::npos ? peer : peer.substr(colon + 1);
+  if (scheme == "ipv6" && !address.empty() && address.front() == '[') {
+    return address.substr(1, address.find(']') - 1);
   }
-  if (const size_t port = host.rfind(':'); port != std::string::npos && peer.rfind("ipv4:", 0) == 0) {
-    host = host.substr(0, port);
-  }
-  return host;
+  if (scheme == "ipv4") return address.substr(0, address.rfind(':'));
+  return address;
 }
 
 }  // namespace crm::gateway
