@@ -62,6 +62,7 @@ absl::StatusOr<std::string> IssueAccessToken(const common::v1::Identity& identit
       jwt_add_grant_int(jwt.get(), "uid", identity.user_id()) != 0 ||
       jwt_add_grant_int(jwt.get(), "eid", identity.employee_id()) != 0 ||
       jwt_add_grant_int(jwt.get(), "did", identity.department_id()) != 0 ||
+      jwt_add_grant_int(jwt.get(), "ver", identity.token_version()) != 0 ||
       jwt_add_grant_int(jwt.get(), "iat", now_unix) != 0 ||
       jwt_add_grant_int(jwt.get(), "exp", identity.expires_at()) != 0 ||
       jwt_add_grants_json(jwt.get(), roles.c_str()) != 0 ||
@@ -105,6 +106,7 @@ absl::StatusOr<common::v1::Identity> VerifyAccessToken(absl::string_view token,
   identity.set_user_id(jwt_get_grant_int(jwt.get(), "uid"));
   identity.set_employee_id(jwt_get_grant_int(jwt.get(), "eid"));
   identity.set_department_id(jwt_get_grant_int(jwt.get(), "did"));
+  identity.set_token_version(jwt_get_grant_int(jwt.get(), "ver"));
   if (const char* path = jwt_get_grant(jwt.get(), "dpath")) identity.set_department_path(path);
   if (const char* name = jwt_get_grant(jwt.get(), "name")) identity.set_display_name(name);
   identity.set_expires_at(expires);

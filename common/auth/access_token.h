@@ -29,8 +29,8 @@ class TokenSecret {
   std::string also_accepted_;
 };
 
-// A JWT with sub, uid, eid, roles, did, dpath, name, iat, exp and a random jti;
-// `identity.expires_at` becomes exp.
+// A JWT with sub, uid, eid, roles, did, dpath, name, ver (token_version),
+// iat, exp and a random jti; `identity.expires_at` becomes exp.
 absl::StatusOr<std::string> IssueAccessToken(const common::v1::Identity& identity,
                                              const TokenSecret& secret, int64_t now_unix);
 

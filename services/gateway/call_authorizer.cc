@@ -3,12 +3,15 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "services/gateway/api_key_store.h"
+#include "common/base/status_util.h"
+#include "services/gateway/credential_store.h"
 
 namespace crm::gateway {
 CallAuthorizer::CallAuthorizer(TokenSecret token_secret, const IdentityKey& identity_key,
-                               const ApiKeyStore& api_keys)
-    : token_secret_(std::move(token_secret)), identity_key_(identity_key), api_keys_(api_keys) {}
+                               const CredentialStore& credentials)
+    : token_secret_(std::move(token_secret)),
+      identity_key_(identity_key),
+      credentials_(credentials) {}
 
 void CallAuthorizer::AddMethod(std::string path, MethodPolicy policy) {
   policies_[std::move(path)] = std::move(policy);
@@ -19,8 +22,8 @@ absl::StatusOr<CallAuthorizer::Verified> CallAuthorizer::VerifyCredential(
   common::v1::Identity identity;
   Verified verified;
   if (api_key) {
-    verified.key_generation = api_keys_.generation();
-    std::optional<common::v1::Identity> account = api_keys_.Find(credential);
+    verified.key_generation = credentials_.key_generation();
+    std::optional<common::v1::Identity> account = credentials_.FindApiKey(credential);
     if (!account) return absl::UnauthenticatedError("the API key is not valid");
     identity = *std::move(account);
     identity.set_expires_at(now_unix + kApiKeyIdentitySeconds);
@@ -29,6 +32,8 @@ absl::StatusOr<CallAuthorizer::Verified> CallAuthorizer::VerifyCredential(
         VerifyAccessToken(credential, token_secret_, now_unix);
     if (!token.ok()) return token.status();
     identity = *std::move(token);
+    verified.user_id = identity.user_id();
+    verified.token_version = identity.token_version();
   }
   verified.subject = identity.subject();
   verified.roles = ParseKnownRoles(identity.roles()) & ~Bit(Role::kSystem);
@@ -67,7 +72,7 @@ absl::StatusOr<VerifiedCaller> CallAuthorizer::Authorize(absl::string_view metho
     std::lock_guard<std::mutex> lock(mu_);
     auto it = cache_.find(key);
     if (it != cache_.end() && it->second.expires_at > now_unix &&
-        (!api_key || it->second.key_generation == api_keys_.generation())) {
+        (!api_key || it->second.key_generation == credentials_.key_generation())) {
       verified = it->second;
       cached = true;
     }
@@ -80,6 +85,8 @@ absl::StatusOr<VerifiedCaller> CallAuthorizer::Authorize(absl::string_view metho
     if (cache_.size() >= kMaxCached) cache_.clear();  // rare; verifying again is cheap enough
     cache_[key] = verified;
   }
+  // On every call, cached or not: a revocation takes effect at once.
+  CRM_RETURN_IF_ERROR(credentials_.Check(verified.user_id, verified.token_version));
   if ((verified.roles & policy.allowed) == 0) {
     return absl::PermissionDeniedError(absl::StrCat("the caller may not ", policy.permission));
   }

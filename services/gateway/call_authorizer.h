@@ -17,7 +17,7 @@
 
 namespace crm::gateway {
 
-class ApiKeyStore;
+class CredentialStore;
 
 // The credential headers of a call.
 struct Credentials {
@@ -38,7 +38,7 @@ struct VerifiedCaller {
 class CallAuthorizer {
  public:
   CallAuthorizer(TokenSecret token_secret, const IdentityKey& identity_key,
-                 const ApiKeyStore& api_keys);
+                 const CredentialStore& credentials);
 
   // Declares a method the gateway serves (its path and policy); calls to
   // other methods are UNIMPLEMENTED.
@@ -46,8 +46,9 @@ class CallAuthorizer {
 
   // Open methods pass as "anonymous". Others need "authorization: Bearer
   // <access token>" or an API key ("x-api-key: <key>", or as the bearer):
-  // UNAUTHENTICATED when missing, invalid or expired; PERMISSION_DENIED when
-  // the caller's roles lack the method's permission.
+  // UNAUTHENTICATED when missing, invalid, expired or revoked; UNAVAILABLE
+  // while revocations cannot be known (credential_store.h); PERMISSION_DENIED
+  // when the caller's roles lack the method's permission.
   absl::StatusOr<VerifiedCaller> Authorize(absl::string_view method, const Credentials& credentials,
                                            int64_t now_unix);
 
@@ -55,6 +56,8 @@ class CallAuthorizer {
   // A credential already verified: its signed identity, reused until expiry.
   struct Verified {
     std::string subject;
+    int64_t user_id = 0;  // access tokens: whose, and under which token version
+    int64_t token_version = 0;
     RoleSet roles = 0;
     int64_t expires_at = 0;
     uint64_t key_generation = 0;  // API keys: the store's generation when looked up
@@ -68,7 +71,7 @@ class CallAuthorizer {
 
   const TokenSecret token_secret_;
   const IdentityKey& identity_key_;
-  const ApiKeyStore& api_keys_;
+  const CredentialStore& credentials_;
   std::unordered_map<std::string, MethodPolicy> policies_;
   std::mutex mu_;
   std::unordered_map<std::string, Verified> cache_;  // by credential

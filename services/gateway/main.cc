@@ -16,10 +16,10 @@
 #include "common/rpc/call_limit.h"
 #include "common/rpc/grpc_server.h"
 #include "common/rpc/tls_credentials.h"
-#include "services/gateway/api_key_store.h"
 #include "services/gateway/backend_health_monitor.h"
 #include "services/gateway/backend_router.h"
 #include "services/gateway/call_authorizer.h"
+#include "services/gateway/credential_store.h"
 #include "services/gateway/proxy_call.h"
 #include "services/gateway/rate_limiter.h"
 
@@ -71,9 +71,14 @@ int main(int argc, char** argv) {
   const std::string token_also_accepted =
       config.GetString("token-secret-also-accepted", "",
                        "during a rotation: a second token secret whose tokens are accepted too");
-  const auto api_key_refresh = std::chrono::milliseconds(
-      config.GetInt("api-key-refresh-ms", 10000,
-                    "how often API keys are fetched (a revoked key works at most this long)"));
+  const auto credential_refresh = std::chrono::milliseconds(config.GetInt(
+      "credential-refresh-ms", 2000,
+      "how often API keys and token revocations are fetched (a revoked key or token works at "
+      "most this long)"));
+  const auto credential_max_staleness = absl::Milliseconds(
+      config.GetInt("credential-max-staleness-ms", 30000,
+                    "when keys and revocations could not be fetched for this long, calls needing a "
+                    "credential are refused with UNAVAILABLE (fail closed)"));
   gateway::ProxySettings settings;
   settings.router = &router;
   settings.unary_default_deadline = std::chrono::milliseconds(config.GetInt(
@@ -86,10 +91,12 @@ int main(int argc, char** argv) {
       "calls proxied at once; more are refused with RESOURCE_EXHAUSTED (bounds memory)")));
   settings.call_limit = &call_limit;
   gateway::RateLimiter rate_limiter(
-      static_cast<double>(config.GetInt("rate-limit-per-s", 2000,
-                       "calls a second each caller (user, API key; anonymous: client address) "
-                       "may make on average; more get RESOURCE_EXHAUSTED with retry advice; 0: off")),
-      static_cast<double>(config.GetInt("rate-limit-burst", 4000, "calls a caller may make at once")));
+      static_cast<double>(config.GetInt(
+          "rate-limit-per-s", 2000,
+          "calls a second each caller (user, API key; anonymous: client address) "
+          "may make on average; more get RESOURCE_EXHAUSTED with retry advice; 0: off")),
+      static_cast<double>(
+          config.GetInt("rate-limit-burst", 4000, "calls a caller may make at once")));
   settings.rate_limiter = &rate_limiter;
   const bool unary_fast_path = config.GetBool(
       "unary-fast-path", true,
@@ -124,11 +131,13 @@ int main(int argc, char** argv) {
   for (size_t i = 0; i < std::size(kBackends); ++i) {
     router.AddBackend(kBackends[i].name, backend_addresses[i], channels, *backend_tls);
   }
-  gateway::ApiKeyStore api_keys;
-  gateway::CallAuthorizer authorizer(*token_secret, *identity_key, api_keys);
+  gateway::CredentialStore credentials(Clock::System(), credential_max_staleness);
+  gateway::CallAuthorizer authorizer(*token_secret, *identity_key, credentials);
   settings.authorizer = &authorizer;
 
   GrpcServer server(server_options);
+  // Not ready (health NOT_SERVING) until it knows keys and revocations.
+  server.health().SetReady(false);
   std::vector<std::string> service_names;
   for (const BackendDefault& b : kBackends) {
     const auto* descriptor =
@@ -156,14 +165,16 @@ int main(int argc, char** argv) {
       gateway::ProxyCall::Accept(proxy_service, cq, settings);
     }
   });
+  // The first fetch happens before the port is served, so that when org is
+  // up no call meets a gateway that knows no credentials yet.
+  gateway::CredentialRefresher credential_refresher(
+      router.Route("/crm.org.v1.OrgService/")->channels.front(), *identity_key, credentials,
+      credential_refresh, [&server] { server.health().SetReady(true); });
+  credential_refresher.Start();
   if (absl::Status status = server.Start(); !status.ok()) {
     return StartupFailed("cannot serve", status);
   }
   gateway::BackendHealthMonitor monitor(router, service_names, server.health(), health_interval);
   monitor.Start();
-  gateway::ApiKeyRefresher api_key_refresher(
-      router.Route("/crm.org.v1.OrgService/")->channels.front(), *identity_key, api_keys,
-      api_key_refresh);
-  api_key_refresher.Start();
   return server.ServeUntilShutdownSignal();
 }

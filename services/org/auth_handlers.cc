@@ -26,6 +26,7 @@
 #include "services/org/password_hasher.h"
 #include "services/org/refresh_token_repository.h"
 #include "services/org/service_account_repository.h"
+#include "services/org/token_revocations.h"
 #include "services/org/user_repository.h"
 
 namespace crm::org {
@@ -106,15 +107,18 @@ AuthHandlers::AuthHandlers(AuthRepositories repositories, const PasswordHasher& 
     : users_(repositories.users),
       login_throttle_(repositories.login_throttle),
       refresh_tokens_(repositories.refresh_tokens),
+      token_revocations_(repositories.token_revocations),
       service_accounts_(repositories.service_accounts),
       employees_(repositories.employees),
       hasher_(hasher),
       settings_(std::move(settings)) {}
 
-absl::Status AuthHandlers::IssueTokens(const CallContext& call, const v1::User& user,
+absl::Status AuthHandlers::IssueTokens(const CallContext& call, const UserRecord& record,
                                        v1::TokenResponse* response) {
+  const v1::User& user = record.user;
   const int64_t now = absl::ToUnixSeconds(call.Now());
   common::v1::Identity identity;
+  identity.set_token_version(record.token_version);
   identity.set_subject(absl::StrCat("user:", user.id()));
   identity.set_user_id(user.id());
   identity.set_display_name(user.username());
@@ -180,7 +184,7 @@ absl::Status AuthHandlers::Login(const CallContext& call, const v1::LoginRequest
     return LoginFailed();
   }
   CRM_RETURN_IF_ERROR(login_throttle_.Succeeded(call, username, settings_.login));
-  CRM_RETURN_IF_ERROR(IssueTokens(call, record->user, response));
+  CRM_RETURN_IF_ERROR(IssueTokens(call, *record, response));
   const std::string refresh = RandomSecret("crmr_");
   CRM_RETURN_IF_ERROR(refresh_tokens_.Store(call, record->user.id(), Sha256Hex(refresh),
                                             now + settings_.refresh_token_ttl));
@@ -206,8 +210,8 @@ absl::Status AuthHandlers::RefreshToken(const CallContext& call,
   if (used.expires_at <= call.Now()) {
     return absl::UnauthenticatedError("the refresh token has expired; log in again");
   }
-  absl::StatusOr<v1::User> user = users_.Get(call, used.user_id);
-  absl::Status issued = user.ok() && !user->disabled()
+  absl::StatusOr<UserRecord> user = users_.GetRecord(call, used.user_id);
+  absl::Status issued = user.ok() && !user->user.disabled()
                             ? IssueTokens(call, *user, response)
                             : absl::UnauthenticatedError("the account is disabled");
   if (!issued.ok()) {
@@ -222,7 +226,9 @@ absl::Status AuthHandlers::Logout(const CallContext& call, const v1::LogoutReque
                                   google::protobuf::Empty*) {
   if (request.refresh_token().empty()) return InvalidField("refresh_token", "is required");
   if (call.caller.user_id == 0) return absl::OkStatus();  // service accounts hold none
-  return refresh_tokens_.Revoke(call, call.caller.user_id, Sha256Hex(request.refresh_token()));
+  // Every access token of the user stops working too (a version per user, not
+  // per token): the user's other sessions refresh theirs.
+  return refresh_tokens_.LogOut(call, call.caller.user_id, Sha256Hex(request.refresh_token()));
 }
 
 absl::Status AuthHandlers::ChangePassword(const CallContext& call,
@@ -374,6 +380,16 @@ absl::Status AuthHandlers::ListActiveApiKeys(const CallContext& call,
                                              v1::ListActiveApiKeysResponse* response) {
   CRM_ASSIGN_OR_RETURN(std::vector<v1::ActiveApiKey> keys, service_accounts_.ActiveKeys(call));
   for (v1::ActiveApiKey& k : keys) *response->add_keys() = std::move(k);
+  return absl::OkStatus();
+}
+
+absl::Status AuthHandlers::ListTokenRevocations(const CallContext& call,
+                                                const v1::ListTokenRevocationsRequest&,
+                                                v1::ListTokenRevocationsResponse* response) {
+  const absl::Time since = call.Now() - settings_.access_token_ttl - absl::Minutes(1);
+  CRM_ASSIGN_OR_RETURN(std::vector<v1::TokenRevocation> revocations,
+                       token_revocations_.Since(call, since));
+  for (v1::TokenRevocation& r : revocations) *response->add_revocations() = std::move(r);
   return absl::OkStatus();
 }
 

@@ -8,9 +8,9 @@
 #include "absl/time/time.h"
 #include "common/auth/access_token.h"
 #include "common/rpc/call_context.h"
-#include "services/org/login_throttle_repository.h"
 #include "crm/org/v1/auth.pb.h"
 #include "google/protobuf/empty.pb.h"
+#include "services/org/login_throttle_repository.h"
 
 namespace crm {
 class CallLimit;
@@ -23,13 +23,16 @@ class LoginThrottleRepository;
 class PasswordHasher;
 class RefreshTokenRepository;
 class ServiceAccountRepository;
+class TokenRevocations;
 class UserRepository;
+struct UserRecord;
 
 // The tables log-in and account management read and write.
 struct AuthRepositories {
   UserRepository& users;
   LoginThrottleRepository& login_throttle;
   RefreshTokenRepository& refresh_tokens;
+  TokenRevocations& token_revocations;
   ServiceAccountRepository& service_accounts;
   EmployeeRepository& employees;  // where a user who is an employee sits
 };
@@ -87,18 +90,24 @@ class AuthHandlers {
   absl::Status ListActiveApiKeys(const CallContext& call,
                                  const v1::ListActiveApiKeysRequest& request,
                                  v1::ListActiveApiKeysResponse* response);
+  // The users whose tokens were revoked within the access-token lifetime
+  // (and a minute for clocks apart).
+  absl::Status ListTokenRevocations(const CallContext& call,
+                                    const v1::ListTokenRevocationsRequest& request,
+                                    v1::ListTokenRevocationsResponse* response);
 
   // On a first start (no user at all), creates the user "admin" with the
   // administrator role and this password, at `clock`'s time.
   absl::Status BootstrapAdministrator(const std::string& password, const Clock& clock);
 
  private:
-  absl::Status IssueTokens(const CallContext& call, const v1::User& user,
+  absl::Status IssueTokens(const CallContext& call, const UserRecord& user,
                            v1::TokenResponse* response);
 
   UserRepository& users_;
   LoginThrottleRepository& login_throttle_;
   RefreshTokenRepository& refresh_tokens_;
+  TokenRevocations& token_revocations_;
   ServiceAccountRepository& service_accounts_;
   EmployeeRepository& employees_;
   const PasswordHasher& hasher_;

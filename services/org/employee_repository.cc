@@ -16,6 +16,7 @@
 #include "common/feed/versioned_rows.h"
 #include "services/org/department_repository.h"
 #include "services/org/position_repository.h"
+#include "services/org/token_revocations.h"
 #include "services/org/user_repository.h"
 
 namespace crm::org {
@@ -109,10 +110,12 @@ absl::StatusOr<Employee> EmployeeRepository::Create(const CallContext& call,
 absl::StatusOr<Employee> EmployeeRepository::Update(
     const CallContext& call, int64_t id, const std::string& etag,
     const std::function<absl::Status(Employee&)>& change) {
+  bool transferred = false;
   auto edit = [&](MySqlConnection& c, Employee& e) -> absl::Status {
     const Employee before = e;
     CRM_RETURN_IF_ERROR(change(e));
-    if (e.department_id() != before.department_id() || e.position_id() != before.position_id()) {
+    transferred = e.department_id() != before.department_id();
+    if (transferred || e.position_id() != before.position_id()) {
       CRM_RETURN_IF_ERROR(CheckPlacement(c, e));
     }
     return absl::OkStatus();
@@ -129,6 +132,8 @@ absl::StatusOr<Employee> EmployeeRepository::Update(
     SetStringOrNull(update, 6, e.hire_date());
     update.setInt64(7, id);
     update.executeUpdate();
+    // Their access tokens carry the old department (what they may see).
+    if (transferred) RevokeAccessTokensOfEmployee(c, id, FormatSqlDateTime(call.Now()));
   };
   return UpdateVersioned(db_, call, kEmployees, id, etag, edit, write);
 }

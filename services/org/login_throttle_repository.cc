@@ -34,9 +34,12 @@ struct ThrottleRow {
 
 ThrottleRow LockRow(MySqlConnection& c, const std::string& key, absl::Time now,
                     const LoginRules& rules) {
+  // Not INSERT IGNORE: on an existing row that takes a shared lock, and
+  // racing attempts that all hold it deadlock upgrading it for FOR UPDATE.
+  // ON DUPLICATE KEY UPDATE takes the exclusive lock at once, so they queue.
   sql::PreparedStatement& create = c.Prepare(
-      "INSERT IGNORE INTO login_throttle (username, failures, last_failed_at, locked_until)"
-      " VALUES (?, 0, ?, NULL)");
+      "INSERT INTO login_throttle (username, failures, last_failed_at, locked_until)"
+      " VALUES (?, 0, ?, NULL) ON DUPLICATE KEY UPDATE failures = failures");
   create.setString(1, key);
   create.setDateTime(2, FormatSqlDateTime(now));
   create.executeUpdate();
@@ -100,8 +103,8 @@ bool KnownAddress(MySqlConnection& c, const std::string& username, const std::st
 }  // namespace
 
 absl::StatusOr<bool> LoginThrottleRepository::Admit(const CallContext& call,
-                                                   const std::string& username,
-                                                   const LoginThrottleRules& rules) {
+                                                    const std::string& username,
+                                                    const LoginThrottleRules& rules) {
   return db_.RunInTransaction(
       "login.admit", call.deadline, [&](MySqlConnection& c) -> absl::StatusOr<bool> {
         const absl::Time now = call.Now();

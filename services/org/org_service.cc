@@ -18,14 +18,16 @@ OrgServiceImpl::OrgServiceImpl(Database& db, AsyncMethods& methods, OrgSettings 
     : users_(db),
       login_throttle_(db),
       refresh_tokens_(db),
+      token_revocations_(db),
       service_accounts_(db),
       departments_(db),
       positions_(db),
       employees_(db),
       hasher_(settings.password_ops_limit, settings.password_memory_limit),
       password_checks_(settings.max_password_checks),
-      auth_({users_, login_throttle_, refresh_tokens_, service_accounts_, employees_}, hasher_,
-            WithPasswordChecks(std::move(settings.auth), password_checks_)),
+      auth_({users_, login_throttle_, refresh_tokens_, token_revocations_, service_accounts_,
+             employees_},
+            hasher_, WithPasswordChecks(std::move(settings.auth), password_checks_)),
       structure_handlers_(departments_, positions_, employees_, settings.zone),
       announcements_(db),
       announcement_handlers_(announcements_),
@@ -52,6 +54,7 @@ OrgServiceImpl::OrgServiceImpl(Database& db, AsyncMethods& methods, OrgSettings 
   CRM_METHOD(m, ListServiceAccounts, a);
   CRM_METHOD(m, RevokeServiceAccount, a);
   CRM_METHOD(m, ListActiveApiKeys, a);
+  CRM_METHOD(m, ListTokenRevocations, a);
   // Departments, positions, employees.
   StructureHandlers* s = &structure_handlers_;
   CRM_METHOD(m, CreateDepartment, s);

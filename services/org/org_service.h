@@ -22,6 +22,7 @@
 #include "services/org/settings_handlers.h"
 #include "services/org/settings_repository.h"
 #include "services/org/structure_handlers.h"
+#include "services/org/token_revocations.h"
 #include "services/org/user_repository.h"
 #include "services/org/weekly_plan_repository.h"
 #include "services/org/work_handlers.h"
@@ -54,6 +55,7 @@ class OrgServiceImpl : public v1::OrgService::AsyncService {
   UserRepository users_;
   LoginThrottleRepository login_throttle_;
   RefreshTokenRepository refresh_tokens_;
+  TokenRevocations token_revocations_;
   ServiceAccountRepository service_accounts_;
   DepartmentRepository departments_;
   PositionRepository positions_;

@@ -8,6 +8,7 @@
 
 #include "common/db/database.h"
 #include "common/db/sql_time.h"
+#include "services/org/token_revocations.h"
 
 namespace crm::org {
 namespace {
@@ -22,6 +23,17 @@ void InsertToken(MySqlConnection& c, int64_t user_id, const std::string& token_s
   insert.setDateTime(3, now);
   insert.setDateTime(4, FormatSqlDateTime(expires_at));
   insert.executeUpdate();
+}
+
+void RevokeOne(MySqlConnection& c, int64_t user_id, const std::string& token_sha256,
+               const std::string& now) {
+  sql::PreparedStatement& revoke = c.Prepare(
+      "UPDATE refresh_tokens SET revoked_at = ? WHERE token_sha256 = ? AND user_id = ?"
+      " AND revoked_at IS NULL");
+  revoke.setDateTime(1, now);
+  revoke.setString(2, token_sha256);
+  revoke.setInt64(3, user_id);
+  revoke.executeUpdate();
 }
 
 }  // namespace
@@ -63,7 +75,7 @@ absl::StatusOr<RefreshTokenRecord> RefreshTokenRepository::Rotate(const CallCont
         const absl::Time now = call.Now();
         const std::string now_text = FormatSqlDateTime(now);
         if (record.revoked) {
-          RevokeAllRefreshTokens(c, record.user_id, now_text);  // reuse: assume the token leaked
+          RevokeAllTokens(c, record.user_id, now_text);  // reuse: assume the token leaked
           return record;
         }
         if (record.expires_at <= now) return record;
@@ -77,16 +89,20 @@ absl::StatusOr<RefreshTokenRecord> RefreshTokenRepository::Rotate(const CallCont
       });
 }
 
+absl::Status RefreshTokenRepository::LogOut(const CallContext& call, int64_t user_id,
+                                            const std::string& token_sha256) {
+  return db_.RunInTransaction("refresh.logout", call.deadline, [&](MySqlConnection& c) {
+    const std::string now = FormatSqlDateTime(call.Now());
+    RevokeOne(c, user_id, token_sha256, now);
+    RevokeAccessTokens(c, user_id, now);
+    return absl::OkStatus();
+  });
+}
+
 absl::Status RefreshTokenRepository::Revoke(const CallContext& call, int64_t user_id,
                                             const std::string& token_sha256) {
   return db_.Run("refresh.revoke", call.deadline, [&](MySqlConnection& c) {
-    sql::PreparedStatement& revoke = c.Prepare(
-        "UPDATE refresh_tokens SET revoked_at = ? WHERE token_sha256 = ? AND user_id = ?"
-        " AND revoked_at IS NULL");
-    revoke.setDateTime(1, FormatSqlDateTime(call.Now()));
-    revoke.setString(2, token_sha256);
-    revoke.setInt64(3, user_id);
-    revoke.executeUpdate();
+    RevokeOne(c, user_id, token_sha256, FormatSqlDateTime(call.Now()));
     return absl::OkStatus();
   });
 }

@@ -23,7 +23,8 @@ struct RefreshTokenRecord {
 };
 
 // Revokes every live refresh token of the user at `now` (a SQL DATETIME),
-// within a caller's transaction. Throws sql::SQLException.
+// within a caller's transaction. Throws sql::SQLException. (Callers revoking
+// for security reasons want RevokeAllTokens, token_revocations.h.)
 void RevokeAllRefreshTokens(MySqlConnection& connection, int64_t user_id, const std::string& now);
 
 class RefreshTokenRepository {
@@ -40,6 +41,9 @@ class RefreshTokenRepository {
                                             const std::string& new_sha256,
                                             absl::Time new_expires_at);
   absl::Status Revoke(const CallContext& call, int64_t user_id, const std::string& token_sha256);
+  // Revokes the refresh token `token_sha256` (if it is the user's) and every
+  // access token of the user, in one transaction.
+  absl::Status LogOut(const CallContext& call, int64_t user_id, const std::string& token_sha256);
 
  private:
   Database& db_;

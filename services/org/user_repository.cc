@@ -19,7 +19,7 @@
 #include "common/feed/change_log.h"
 #include "common/feed/versioned_rows.h"
 #include "services/org/login_throttle_repository.h"
-#include "services/org/refresh_token_repository.h"
+#include "services/org/token_revocations.h"
 
 namespace crm::org {
 namespace {
@@ -28,7 +28,7 @@ using v1::User;
 
 constexpr char kUserColumns[] =
     "u.id, u.username, u.employee_id, u.roles, u.disabled, u.version, u.created_at,"
-    " u.updated_at, u.password_hash, t.locked_until";
+    " u.updated_at, u.password_hash, t.locked_until, u.token_version";
 // Lock state lives with the throttle, by user name.
 constexpr char kUserFrom[] = " FROM users u LEFT JOIN login_throttle t ON t.username = u.username";
 
@@ -52,6 +52,7 @@ UserRecord ReadUser(sql::ResultSet& rs, absl::Time now) {
     auto until = ParseSqlDateTime(rs.getString(10));
     if (until.ok() && *until > now) SetTimestamp(*until, u.mutable_locked_until());
   }
+  record.token_version = rs.getInt64(11);
   return record;
 }
 
@@ -107,9 +108,9 @@ absl::Status KeepAnEnabledAdministrator(MySqlConnection& c, const std::vector<in
 // gets those among them who are administrators.
 std::vector<int64_t> LockEnabledUsersOfEmployee(MySqlConnection& c, int64_t employee_id,
                                                 std::vector<int64_t>* administrators) {
-  sql::PreparedStatement& stmt =
-      c.Prepare("SELECT id, FIND_IN_SET('administrator', roles) > 0 FROM users"
-                " WHERE employee_id = ? AND disabled = 0 FOR UPDATE");
+  sql::PreparedStatement& stmt = c.Prepare(
+      "SELECT id, FIND_IN_SET('administrator', roles) > 0 FROM users"
+      " WHERE employee_id = ? AND disabled = 0 FOR UPDATE");
   stmt.setInt64(1, employee_id);
   std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
   std::vector<int64_t> ids;
@@ -170,10 +171,15 @@ absl::StatusOr<User> UserRepository::Create(const CallContext& call, const User&
 }
 
 absl::StatusOr<User> UserRepository::Get(const CallContext& call, int64_t id) {
-  return db_.Run("user.get", call.deadline, [&](MySqlConnection& c) -> absl::StatusOr<User> {
+  CRM_ASSIGN_OR_RETURN(UserRecord record, GetRecord(call, id));
+  return std::move(record.user);
+}
+
+absl::StatusOr<UserRecord> UserRepository::GetRecord(const CallContext& call, int64_t id) {
+  return db_.Run("user.get", call.deadline, [&](MySqlConnection& c) -> absl::StatusOr<UserRecord> {
     std::unique_ptr<UserRecord> record = LoadUser(c, id, false, call.Now());
     if (!record) return absl::NotFoundError(absl::StrCat("user ", id, " not found"));
-    return record->user;
+    return std::move(*record);
   });
 }
 
@@ -219,7 +225,10 @@ absl::StatusOr<User> UserRepository::Update(const CallContext& call, int64_t id,
     update.setInt(3, u.disabled() ? 1 : 0);
     update.setInt64(4, id);
     update.executeUpdate();
-    if (u.disabled()) RevokeAllRefreshTokens(c, id, FormatSqlDateTime(call.Now()));
+    // Tokens carry roles and department: tokens issued before the change
+    // stop working (a disabled user's refresh tokens too).
+    const std::string now = FormatSqlDateTime(call.Now());
+    u.disabled() ? RevokeAllTokens(c, id, now) : RevokeAccessTokens(c, id, now);
   };
   return UpdateVersioned(db_, call, UsersAsOf(call), id, etag, edit, write);
 }
@@ -250,7 +259,7 @@ absl::Status UserRepository::SetPassword(const CallContext& call, int64_t user_i
     update.setInt64(3, user_id);
     update.executeUpdate();
     TouchVersion(c, "users", user_id, call.Now());
-    RevokeAllRefreshTokens(c, user_id, now);
+    RevokeAllTokens(c, user_id, now);
     ClearLoginFailures(c, record->user.username());
     // The change row says the password changed, and by whom; never the hash.
     User changed = LoadUser(c, user_id, false, call.Now())->user;
@@ -286,7 +295,7 @@ void DisableUsersOfEmployee(MySqlConnection& c, const CallContext& call, int64_t
     sql::PreparedStatement& disable = c.Prepare("UPDATE users SET disabled = 1 WHERE id = ?");
     disable.setInt64(1, id);
     disable.executeUpdate();
-    RevokeAllRefreshTokens(c, id, now);
+    RevokeAllTokens(c, id, now);
     TouchVersion(c, "users", id, call.Now());
     AppendChange(c, call, ChangeOp::kUpdate, id, *users.load(c, id, /*for_update=*/false));
   }

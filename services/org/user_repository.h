@@ -23,6 +23,7 @@ namespace crm::org {
 struct UserRecord {
   v1::User user;
   std::string password_hash;
+  int64_t token_version = 0;  // token_revocations.h
 };
 
 using UserPage = Page<v1::User>;
@@ -39,18 +40,20 @@ class UserRepository {
   absl::StatusOr<v1::User> Create(const CallContext& call, const v1::User& user,
                                   const std::string& password_hash, const std::string& request_id);
   absl::StatusOr<v1::User> Get(const CallContext& call, int64_t id);
+  // NOT_FOUND when there is no such user.
+  absl::StatusOr<UserRecord> GetRecord(const CallContext& call, int64_t id);
   // NOT_FOUND when there is no such user name.
   absl::StatusOr<UserRecord> FindByUsername(const CallContext& call, const std::string& username);
   // Locks the user, checks `etag`, lets `change` edit roles, disabled and
   // employee_id, and writes them back when they changed. Refuses a change
-  // that would leave no enabled administrator; disabling revokes the user's
-  // refresh tokens.
+  // that would leave no enabled administrator. Any change revokes the user's
+  // access tokens (they carry roles); disabling revokes refresh tokens too.
   absl::StatusOr<v1::User> Update(const CallContext& call, int64_t id, const std::string& etag,
                                   const std::function<absl::Status(v1::User&)>& change);
   // By id, after `after_id` (nullopt: the first page).
   absl::StatusOr<UserPage> List(const CallContext& call, int page_size,
                                 std::optional<int64_t> after_id);
-  // Sets a new hash, revokes every refresh token of the user, clears failures.
+  // Sets a new hash, revokes every token of the user, clears failures.
   absl::Status SetPassword(const CallContext& call, int64_t user_id,
                            const std::string& password_hash);
   // True when no user exists yet (first start).
@@ -64,9 +67,9 @@ class UserRepository {
 // First: the employee's enabled users, locked, may be disabled by the caller:
 // PERMISSION_DENIED when one is an administrator and the caller is not;
 // FAILED_PRECONDITION when no enabled administrator would remain.
-absl::Status CheckUsersOfEmployeeMayBeDisabled(MySqlConnection& connection,
-                                               const CallContext& call, int64_t employee_id);
-// Then: disables them as UpdateUser would (refresh tokens revoked, version
+absl::Status CheckUsersOfEmployeeMayBeDisabled(MySqlConnection& connection, const CallContext& call,
+                                               int64_t employee_id);
+// Then: disables them as UpdateUser would (every token revoked, version
 // moved on, a change row each).
 void DisableUsersOfEmployee(MySqlConnection& connection, const CallContext& call,
                             int64_t employee_id);

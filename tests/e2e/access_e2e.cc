@@ -299,7 +299,9 @@ TEST_F(AccessTest, ABackendCalledDirectlyRefusesMissingAndForgedIdentities) {
 
 TEST_F(AccessTest, TokensRefreshOnceAndLogoutEndsTheSession) {
   auto org = ov1::OrgService::NewStub(*gateway_);
-  Session session = *testing::Login(*gateway_, "sales.a", testing::kTestUserPassword);
+  testing::OrgBuilder builder(*gateway_, *admin_);
+  builder.User("logout.user", builder.Employee("登出者", builder.Department("登出部")), {"sales"});
+  Session session = *testing::Login(*gateway_, "logout.user", testing::kTestUserPassword);
   grpc::ClientContext context;
   ov1::RefreshTokenRequest refresh;
   refresh.set_refresh_token(session.refresh_token);
@@ -309,20 +311,65 @@ TEST_F(AccessTest, TokensRefreshOnceAndLogoutEndsTheSession) {
   ov1::TokenResponse replay;
   EXPECT_EQ(org->RefreshToken(&again, refresh, &replay).error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
-  Session fresh = *testing::Login(*gateway_, "sales.a", testing::kTestUserPassword);
+
+  // Two sessions of one user; the first logs out.
+  Session leaving = *testing::Login(*gateway_, "logout.user", testing::kTestUserPassword);
+  Session other = *testing::Login(*gateway_, "logout.user", testing::kTestUserPassword);
+  auto current_user = [&](const Session& as) {
+    ov1::CurrentUser me;
+    return org->GetCurrentUser(AuthContext(as).get(), ov1::GetCurrentUserRequest(), &me);
+  };
+  ASSERT_TRUE(current_user(leaving).ok());
   ov1::LogoutRequest logout;
-  logout.set_refresh_token(fresh.refresh_token);
+  logout.set_refresh_token(leaving.refresh_token);
   google::protobuf::Empty empty;
-  ASSERT_TRUE(org->Logout(AuthContext(fresh).get(), logout, &empty).ok());
+  ASSERT_TRUE(org->Logout(AuthContext(leaving).get(), logout, &empty).ok());
+  const auto logged_out = std::chrono::steady_clock::now();
+  // Its access token, unexpired, stops working within the gateway's refresh
+  // interval (200 ms here; 2 s by default), and so do the user's others.
+  grpc::Status refused;
+  ASSERT_TRUE(testing::Eventually([&] {
+    refused = current_user(leaving);
+    return refused.error_code() == grpc::StatusCode::UNAUTHENTICATED;
+  })) << refused.error_message();
+  EXPECT_LT(std::chrono::steady_clock::now() - logged_out, std::chrono::seconds(5));
+  EXPECT_NE(refused.error_message().find("revoked"), std::string::npos) << refused.error_message();
+  EXPECT_EQ(current_user(other).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  // The other session refreshes its token and goes on.
+  grpc::ClientContext renew;
+  refresh.set_refresh_token(other.refresh_token);
+  grpc::Status renewal = org->RefreshToken(&renew, refresh, &renewed);
+  ASSERT_TRUE(renewal.ok()) << renewal.error_message();
+  other.access_token = renewed.access_token();
+  EXPECT_TRUE(current_user(other).ok());
+  // The logged-out refresh token is dead (presented again, it is taken for a
+  // stolen one and ends every session of the user).
   grpc::ClientContext after;
-  refresh.set_refresh_token(fresh.refresh_token);
+  refresh.set_refresh_token(leaving.refresh_token);
   EXPECT_EQ(org->RefreshToken(&after, refresh, &replay).error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
-  ov1::CurrentUser me;
-  ASSERT_TRUE(
-      org->GetCurrentUser(AuthContext(fresh).get(), ov1::GetCurrentUserRequest(), &me).ok());
-  EXPECT_EQ(me.user().username(), "sales.a");
-  EXPECT_EQ(me.identity().department_path(), sales_a_->identity.department_path());
+}
+
+// Disabling a user ends their access at once, not when their token expires.
+TEST_F(AccessTest, ADisabledUsersTokenIsRefusedWithinSeconds) {
+  auto org = ov1::OrgService::NewStub(*gateway_);
+  testing::OrgBuilder builder(*gateway_, *admin_);
+  Session leaver = builder.User(
+      "disabled.user", builder.Employee("停用者", builder.Department("停用部")), {"sales"});
+  ASSERT_EQ(VisibleTotal(leaver), 0);
+  ov1::UpdateUserRequest disable;
+  disable.mutable_user()->set_id(leaver.identity.user_id());
+  disable.mutable_user()->set_disabled(true);
+  disable.mutable_update_mask()->add_paths("disabled");
+  ov1::User disabled;
+  ASSERT_TRUE(org->UpdateUser(AuthContext(*admin_).get(), disable, &disabled).ok());
+  auto stub = cv1::CustomerService::NewStub(*gateway_);
+  grpc::Status status;
+  EXPECT_TRUE(testing::Eventually([&] {
+    cv1::ListCustomersResponse page;
+    status = stub->ListCustomers(AuthContext(leaver).get(), cv1::ListCustomersRequest(), &page);
+    return status.error_code() == grpc::StatusCode::UNAUTHENTICATED;
+  })) << status.error_message();
 }
 
 // Visibility follows the organisation: when a department moves out of a
@@ -366,7 +413,12 @@ TEST_F(AccessTest, VisibilityFollowsDepartmentMovesAndTransfers) {
   ASSERT_TRUE(stub->UpdateEmployee(AuthContext(*admin_).get(), transfer, &transferred).ok());
   EXPECT_TRUE(wait_for(region_head, grpc::StatusCode::OK));
   EXPECT_TRUE(wait_for(other_head, grpc::StatusCode::NOT_FOUND));
-  EXPECT_EQ(GetCode(mover, customer.id()), grpc::StatusCode::OK);  // still the owner
+  // A transfer revokes the mover's tokens (they carry the old department);
+  // logged in again, they still own the customer.
+  EXPECT_TRUE(wait_for(mover, grpc::StatusCode::UNAUTHENTICATED));
+  mover = *testing::Login(*gateway_, "mover", testing::kTestUserPassword);
+  EXPECT_EQ(mover.identity.department_id(), region);
+  EXPECT_EQ(GetCode(mover, customer.id()), grpc::StatusCode::OK);
 }
 
 // The OA system's key pulls announcements, in commit order, never missing or

@@ -15,6 +15,7 @@
 #include "services/org/password_hasher.h"
 #include "services/org/refresh_token_repository.h"
 #include "services/org/service_account_repository.h"
+#include "services/org/token_revocations.h"
 #include "services/org/user_repository.h"
 #include "tests/org/org_fixture.h"
 #include "tests/org/org_structure.h"
@@ -33,6 +34,7 @@ class UsersTest : public testing::OrgDatabaseTest {
     users_ = std::make_unique<UserRepository>(*db_);
     login_throttle_ = std::make_unique<LoginThrottleRepository>(*db_);
     refresh_tokens_ = std::make_unique<RefreshTokenRepository>(*db_);
+    token_revocations_ = std::make_unique<TokenRevocations>(*db_);
     service_accounts_ = std::make_unique<ServiceAccountRepository>(*db_);
     structure_ = std::make_unique<testing::OrgStructure>(*db_);
     // argon2id with small limits: the tests hash many passwords.
@@ -42,10 +44,10 @@ class UsersTest : public testing::OrgDatabaseTest {
 
   void Build(AuthSettings settings) {
     settings.token_secret = *TokenSecret::FromString(kSecret);
-    auth_ =
-        std::make_unique<AuthHandlers>(AuthRepositories{*users_, *login_throttle_, *refresh_tokens_,
-                                                        *service_accounts_, structure_->employees},
-                                       *hasher_, settings);
+    auth_ = std::make_unique<AuthHandlers>(
+        AuthRepositories{*users_, *login_throttle_, *refresh_tokens_, *token_revocations_,
+                         *service_accounts_, structure_->employees},
+        *hasher_, settings);
   }
 
   v1::User CreateUser(const std::string& username, std::vector<std::string> roles,
@@ -86,6 +88,7 @@ class UsersTest : public testing::OrgDatabaseTest {
   std::unique_ptr<UserRepository> users_;
   std::unique_ptr<LoginThrottleRepository> login_throttle_;
   std::unique_ptr<RefreshTokenRepository> refresh_tokens_;
+  std::unique_ptr<TokenRevocations> token_revocations_;
   std::unique_ptr<ServiceAccountRepository> service_accounts_;
   std::unique_ptr<testing::OrgStructure> structure_;
   std::unique_ptr<PasswordHasher> hasher_;
@@ -286,6 +289,102 @@ TEST_F(UsersTest, RefreshTokensAreSingleUseAndLogoutRevokesThem) {
             absl::StatusCode::kUnauthenticated);
 }
 
+// What the gateway learns (ListTokenRevocations) to refuse access tokens
+// before they expire: every event that must end a user's tokens moves their
+// version on, and a new log-in carries the new version.
+TEST_F(UsersTest, LogOutRoleChangesPasswordsAndDisablingRevokeAccessTokens) {
+  v1::User user = CreateUser("revoked.user", {"sales"});
+  CallContext as_user = As(user.id(), Bit(Role::kSales));
+  auto version_in_a_new_token = [&](const std::string& password) -> int64_t {
+    auto tokens = Login("revoked.user", password);
+    EXPECT_TRUE(tokens.ok()) << tokens.status();
+    if (!tokens.ok()) return -1;
+    // The version travels in the token itself, not only in the response.
+    auto verified = VerifyAccessToken(tokens->access_token(), *TokenSecret::FromString(kSecret),
+                                      absl::ToUnixSeconds(clock_.Now()));
+    EXPECT_TRUE(verified.ok());
+    EXPECT_EQ(verified->token_version(), tokens->identity().token_version());
+    return tokens->identity().token_version();
+  };
+  auto listed_version = [&](const CallContext& call) -> int64_t {
+    v1::ListTokenRevocationsResponse response;
+    EXPECT_TRUE(auth_->ListTokenRevocations(call, {}, &response).ok());
+    for (const auto& r : response.revocations()) {
+      if (r.user_id() == user.id()) return r.token_version();
+    }
+    return -1;  // not listed
+  };
+  const int64_t first = version_in_a_new_token(kPassword);
+  EXPECT_EQ(listed_version(Admin()), -1);
+
+  auto tokens = Login("revoked.user");
+  v1::LogoutRequest logout;
+  logout.set_refresh_token(tokens->refresh_token());
+  google::protobuf::Empty empty;
+  ASSERT_TRUE(auth_->Logout(as_user, logout, &empty).ok());
+  EXPECT_EQ(listed_version(Admin()), first + 1);
+  EXPECT_EQ(version_in_a_new_token(kPassword), first + 1);
+
+  v1::UpdateUserRequest promote;
+  promote.mutable_user()->set_id(user.id());
+  promote.mutable_user()->add_roles("department_head");
+  promote.mutable_update_mask()->add_paths("roles");
+  v1::User updated;
+  ASSERT_TRUE(auth_->UpdateUser(Admin(), promote, &updated).ok());
+  EXPECT_EQ(listed_version(Admin()), first + 2);
+
+  v1::ResetPasswordRequest reset;
+  reset.set_user_id(user.id());
+  reset.set_new_password("Res3t-password");
+  ASSERT_TRUE(auth_->ResetPassword(Admin(), reset, &empty).ok());
+  EXPECT_EQ(listed_version(Admin()), first + 3);
+
+  v1::UpdateUserRequest disable;
+  disable.mutable_user()->set_id(user.id());
+  disable.mutable_user()->set_disabled(true);
+  disable.mutable_update_mask()->add_paths("disabled");
+  ASSERT_TRUE(auth_->UpdateUser(Admin(), disable, &updated).ok());
+  EXPECT_EQ(listed_version(Admin()), first + 4);
+
+  // Once every token issued before the last revocation has expired, the
+  // user is no longer listed (the list stays as short as recent events).
+  ManualClock later(absl::Now() + AuthSettings().access_token_ttl + absl::Minutes(2));
+  CallContext after_expiry = Admin();
+  after_expiry.clock = &later;
+  EXPECT_EQ(listed_version(after_expiry), -1);
+}
+
+TEST_F(UsersTest, AnEmployeeMovedToAnotherDepartmentGetsTokensWithTheNewOne) {
+  v1::Department department;
+  department.set_name("Before move");
+  const v1::Department from = *structure_->departments.Create(Admin(), department, "");
+  department.set_name("After move");
+  const v1::Department to = *structure_->departments.Create(Admin(), department, "");
+  v1::Employee employee;
+  employee.set_name("Moved person");
+  employee.set_department_id(from.id());
+  const v1::Employee e = *structure_->employees.Create(Admin(), employee, "");
+  v1::User user = CreateUser("moved.user", {"sales"}, e.id());
+  auto before = Login("moved.user");
+  ASSERT_TRUE(before.ok());
+  ASSERT_TRUE(structure_->employees
+                  .Update(Admin(), e.id(), e.etag(),
+                          [&](v1::Employee& edited) {
+                            edited.set_department_id(to.id());
+                            return absl::OkStatus();
+                          })
+                  .ok());
+  v1::ListTokenRevocationsResponse revoked;
+  ASSERT_TRUE(auth_->ListTokenRevocations(Admin(), {}, &revoked).ok());
+  ASSERT_EQ(revoked.revocations_size(), 1);
+  EXPECT_EQ(revoked.revocations(0).user_id(), user.id());
+  EXPECT_GT(revoked.revocations(0).token_version(), before->identity().token_version());
+  auto after = Login("moved.user");
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->identity().department_id(), to.id());
+  EXPECT_EQ(after->identity().token_version(), revoked.revocations(0).token_version());
+}
+
 TEST_F(UsersTest, ChangingAndResettingPasswords) {
   v1::User user = CreateUser("pw.user", {"sales"});
   CallContext as_user = As(user.id(), Bit(Role::kSales));
@@ -426,17 +525,19 @@ TEST_F(UsersTest, AnAdministratorWhoLeavesIsDisabledOnlyByAnAdministratorAndNeve
   };
   const LinkedUser boss = linked("钱总", "qian.zong");
   const auto user_changes = [&](int64_t user_id) {
-    return Query("SELECT COUNT(*) FROM change_log WHERE entity_type = 'crm.org.v1.User'"
-                 " AND entity_id = " + std::to_string(user_id));
+    return Query(
+        "SELECT COUNT(*) FROM change_log WHERE entity_type = 'crm.org.v1.User'"
+        " AND entity_id = " +
+        std::to_string(user_id));
   };
   const std::string changes_before = user_changes(boss.user.id());
 
   // Management may record that people left, but not an administrator: that
   // would let it lock the administrators out.
   const CallContext management = As(7, Bit(Role::kManagement));
-  EXPECT_EQ(structure_->employees.Leave(management, boss.employee_id, "2026-12-01", "").status()
-                .code(),
-            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(
+      structure_->employees.Leave(management, boss.employee_id, "2026-12-01", "").status().code(),
+      absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(structure_->employees.Get(Admin(), boss.employee_id)->status(),
             v1::EMPLOYEE_STATUS_ACTIVE);
   EXPECT_TRUE(Login("qian.zong").ok());
@@ -464,9 +565,9 @@ TEST_F(UsersTest, AnAdministratorWhoLeavesIsDisabledOnlyByAnAdministratorAndNeve
     v1::User updated;
     ASSERT_TRUE(auth_->UpdateUser(Admin(), disable, &updated).ok());
   }
-  EXPECT_EQ(structure_->employees.Leave(Admin(), last.employee_id, "2026-12-02", "").status()
-                .code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(
+      structure_->employees.Leave(Admin(), last.employee_id, "2026-12-02", "").status().code(),
+      absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(structure_->employees.Get(Admin(), last.employee_id)->status(),
             v1::EMPLOYEE_STATUS_ACTIVE);
   EXPECT_TRUE(Login("sun.zong").ok());
@@ -501,7 +602,8 @@ TEST_F(UsersTest, TwoConcurrentRemovalsOfTheLastTwoAdministratorsCannotBothSucce
     });
     std::thread leave([&] {
       start.ArriveAndWait();
-      leave_status = structure_->employees.Leave(Admin(), leaving_employee, "2026-12-03", "").status();
+      leave_status =
+          structure_->employees.Leave(Admin(), leaving_employee, "2026-12-03", "").status();
     });
     demote.join();
     leave.join();
@@ -510,8 +612,9 @@ TEST_F(UsersTest, TwoConcurrentRemovalsOfTheLastTwoAdministratorsCannotBothSucce
                     " FIND_IN_SET('administrator', roles) > 0"),
               "1");
     // Put both back for the next round.
-    Exec("UPDATE users SET roles = 'administrator', disabled = 0 WHERE username IN"
-         " ('li.gong', 'zhao.gong')");
+    Exec(
+        "UPDATE users SET roles = 'administrator', disabled = 0 WHERE username IN"
+        " ('li.gong', 'zhao.gong')");
     Exec("UPDATE employees SET status = 1, leave_date = NULL WHERE id = " +
          std::to_string(leaving_employee));
   }

@@ -11,8 +11,8 @@
 #include "common/auth/permissions.h"
 #include "common/db/migrations.h"
 #include "crm/customer/v1/customer_service.pb.h"
-#include "services/gateway/api_key_store.h"
 #include "services/gateway/call_authorizer.h"
+#include "services/gateway/credential_store.h"
 
 namespace crm {
 namespace {
@@ -41,7 +41,7 @@ common::v1::Identity SalesPerson(int64_t id) {
 }
 
 struct Gateway {
-  gateway::ApiKeyStore keys;
+  gateway::CredentialStore keys{Clock::System(), absl::Minutes(10)};
   gateway::CallAuthorizer authorizer{Secret(), Key(), keys};
   Gateway() {
     authorizer.AddMethod(kMethod, PolicyForPath(kMethod));
@@ -50,7 +50,10 @@ struct Gateway {
     oa.set_subject("service:1");
     oa.add_roles("read_only");
     accounts[Sha256Hex("crmk_benchmark-key")] = oa;
-    keys.Replace(std::move(accounts));
+    // A few users revoked recently, as the gateway usually knows.
+    std::unordered_map<int64_t, int64_t> revoked;
+    for (int64_t user = 1000; user < 1100; ++user) revoked[user] = 3;
+    keys.Replace(std::move(accounts), std::move(revoked));
   }
 };
 

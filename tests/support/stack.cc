@@ -72,7 +72,7 @@ void Stack::StartProcess(const std::string& process) {
       if (backend != "gateway") argv.push_back("--" + backend + "-addr=" + Address(backend));
     }
     argv.push_back("--health-poll-ms=200");
-    argv.push_back("--api-key-refresh-ms=200");
+    argv.push_back("--credential-refresh-ms=200");
     for (const std::string& flag : options_.gateway_flags) argv.push_back(flag);
     env["CRM_TOKEN_SECRET"] = kTestTokenSecret;
   } else {

@@ -1,0 +1,56 @@
+// Token versions on crm_org.users.
+#include "services/org/token_revocations.h"
+
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+
+#include <memory>
+
+#include "common/db/database.h"
+#include "common/db/sql_time.h"
+#include "services/org/refresh_token_repository.h"
+
+namespace crm::org {
+
+void RevokeAccessTokens(MySqlConnection& c, int64_t user_id, const std::string& now) {
+  sql::PreparedStatement& revoke = c.Prepare(
+      "UPDATE users SET token_version = token_version + 1, tokens_revoked_at = ? WHERE id = ?");
+  revoke.setDateTime(1, now);
+  revoke.setInt64(2, user_id);
+  revoke.executeUpdate();
+}
+
+void RevokeAccessTokensOfEmployee(MySqlConnection& c, int64_t employee_id, const std::string& now) {
+  sql::PreparedStatement& revoke = c.Prepare(
+      "UPDATE users SET token_version = token_version + 1, tokens_revoked_at = ?"
+      " WHERE employee_id = ?");
+  revoke.setDateTime(1, now);
+  revoke.setInt64(2, employee_id);
+  revoke.executeUpdate();
+}
+
+void RevokeAllTokens(MySqlConnection& c, int64_t user_id, const std::string& now) {
+  RevokeAllRefreshTokens(c, user_id, now);
+  RevokeAccessTokens(c, user_id, now);
+}
+
+absl::StatusOr<std::vector<v1::TokenRevocation>> TokenRevocations::Since(const CallContext& call,
+                                                                         absl::Time since) {
+  return db_.Run(
+      "token.revocations", call.deadline,
+      [&](MySqlConnection& c) -> absl::StatusOr<std::vector<v1::TokenRevocation>> {
+        sql::PreparedStatement& list = c.Prepare(
+            "SELECT id, token_version FROM users WHERE tokens_revoked_at >= ? ORDER BY id");
+        list.setDateTime(1, FormatSqlDateTime(since));
+        std::unique_ptr<sql::ResultSet> rs(list.executeQuery());
+        std::vector<v1::TokenRevocation> revocations;
+        while (rs->next()) {
+          v1::TokenRevocation& revocation = revocations.emplace_back();
+          revocation.set_user_id(rs->getInt64(1));
+          revocation.set_token_version(rs->getInt64(2));
+        }
+        return revocations;
+      });
+}
+
+}  // namespace crm::org
