@@ -1,7 +1,10 @@
 // The verified caller as passed between the CRM's processes: a serialized
-// crm.common.v1.Identity and its HMAC-SHA256, in two binary headers. The key
-// is shared by the gateway and the services (CRM_IDENTITY_KEY) and by nobody
-// else, so a caller that bypasses the gateway cannot claim an identity.
+// crm.common.v1.Identity in one binary header, and in another its HMAC-SHA256
+// bound to the call: the method it is sent to and the moment it was signed.
+// The key is shared by the gateway and the services (CRM_IDENTITY_KEY, one
+// per environment) and by nobody else, so a caller that bypasses the gateway
+// cannot claim an identity, and a signed identity seen in one call cannot be
+// replayed to another method or more than a minute later.
 #pragma once
 
 #include <cstdint>
@@ -21,6 +24,11 @@ namespace crm {
 inline constexpr char kIdentityHeader[] = "x-crm-identity-bin";
 inline constexpr char kIdentitySignatureHeader[] = "x-crm-identity-sig-bin";
 
+// How far a signature's time may lie behind the verifier's clock (a call's
+// queueing plus clock skew between machines), and ahead of it (skew).
+inline constexpr int64_t kIdentityMaxAgeSeconds = 60;
+inline constexpr int64_t kIdentityMaxAheadSeconds = 10;
+
 class IdentityKey {
  public:
   // An unset key: signs nothing usable and verifies nothing.
@@ -28,31 +36,47 @@ class IdentityKey {
   // A secret of at least 32 characters (from the environment); INVALID_ARGUMENT otherwise.
   // `also_accepted`, when not empty, is a second such secret whose signatures
   // verify too: during a rotation every process accepts both keys while they
-  // switch, one by one, to signing with the new one.
+  // switch, one by one, to signing with the new one (README, "Rotating
+  // secrets").
   static absl::StatusOr<IdentityKey> FromSecret(absl::string_view secret,
                                                 absl::string_view also_accepted = {});
 
-  // Signs with the first secret.
-  std::string Sign(absl::string_view message) const;
-  bool Verify(absl::string_view message, absl::string_view signature) const;
+  bool empty() const { return keys_.empty(); }
+
+  struct Key {
+    std::string id;  // 8 bytes naming the key in signatures (not secret)
+    // libsodium's HMAC state right after keying with the 32 bytes derived
+    // from the secret, copied for each signature: half of an HMAC's hashing
+    // is keying, the same every time.
+    std::string keyed_state;
+  };
 
  private:
-  std::vector<std::string> keys_;  // 32 bytes derived from each secret; the signing one first
+  friend struct IdentitySigning;
+  std::vector<Key> keys_;  // the signing one first
 };
 
 struct SignedIdentity {
   std::string identity;   // serialized crm.common.v1.Identity
-  std::string signature;  // HMAC-SHA256 of `identity`
+  std::string signature;  // key id, signing time and HMAC-SHA256 (identity.cc)
 };
 
-SignedIdentity SignIdentity(const common::v1::Identity& identity, const IdentityKey& key);
+// Signs `serialized` (a crm.common.v1.Identity) for a call to `method`
+// ("/crm.customer.v1.CustomerService/GetCustomer") at `now_unix`.
+SignedIdentity SignIdentity(std::string serialized, const IdentityKey& key,
+                            absl::string_view method, int64_t now_unix);
+SignedIdentity SignIdentity(const common::v1::Identity& identity, const IdentityKey& key,
+                            absl::string_view method, int64_t now_unix);
 
-// Checks the headers' signature and expiry: UNAUTHENTICATED when they are
-// missing, forged or expired; NOT_FOUND when there are none at all (the caller
-// decides whether that is acceptable).
+// Checks the headers for a call to `method` at `now_unix`: UNAUTHENTICATED
+// when they are missing one part, forged, signed by a key not accepted here,
+// for another method, too old or too far ahead, or when the identity has
+// expired; NOT_FOUND when there are none at all (the caller decides whether
+// that is acceptable).
 absl::StatusOr<common::v1::Identity> VerifyIdentity(absl::string_view identity,
                                                     absl::string_view signature,
-                                                    const IdentityKey& key, int64_t now_unix);
+                                                    const IdentityKey& key,
+                                                    absl::string_view method, int64_t now_unix);
 
 // Adds the signed identity to an outgoing call.
 void AttachIdentity(const SignedIdentity& signed_identity, grpc::ClientContext* context);

@@ -10,8 +10,9 @@ namespace crm {
 
 MethodSpec AsyncMethods::Register(const std::string& service, const char* method) {
   ++registered_[service][method];
-  MethodSpec spec{method, PolicyForPath(absl::StrCat("/", service, "/", method)),
-                  &MethodMetrics::For(service, method), &ready_, &clock_};
+  const std::string path = absl::StrCat("/", service, "/", method);
+  MethodSpec spec{
+      method, PolicyForPath(path), &MethodMetrics::For(service, method), &ready_, &clock_, path};
   // A method unknown to the descriptor pool would refuse every call; that is a
   // build mistake (its proto file not linked), not something to serve.
   if (!spec.policy.declared) {

@@ -46,9 +46,9 @@ struct CallContext {
   const Clock* clock = &Clock::System();
   // The caller's trace (traceparent), or one started here for a direct call.
   TraceParent trace;
-  // The signed identity headers as received, passed on to downstream calls.
+  // The caller's identity as received (verified), passed on to downstream
+  // calls, where it is signed again for the method they call.
   std::string identity_header;
-  std::string identity_signature;
 
   absl::Time Now() const { return clock->Now(); }
 };

@@ -81,9 +81,8 @@ absl::StatusOr<CallContext> MakeCallContext(const grpc::ServerContextBase& conte
   call.trace = trace ? *std::move(trace) : NewTrace();
 
   call.identity_header = std::string(Header(context, kIdentityHeader));
-  call.identity_signature = std::string(Header(context, kIdentitySignatureHeader));
-  absl::StatusOr<common::v1::Identity> identity =
-      VerifyIdentity(call.identity_header, call.identity_signature, key, UnixNow());
+  absl::StatusOr<common::v1::Identity> identity = VerifyIdentity(
+      call.identity_header, Header(context, kIdentitySignatureHeader), key, method.path, UnixNow());
   if (identity.ok()) {
     Caller& caller = call.caller;
     caller.subject = identity->subject();

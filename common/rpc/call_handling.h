@@ -30,6 +30,9 @@ struct MethodSpec {
   const std::atomic<bool>* ready = nullptr;
   // The wall clock the call's handlers read (CallContext::Now).
   const Clock* clock = &Clock::System();
+  // "/crm.customer.v1.CustomerService/GetCustomer": what the caller's
+  // identity must be signed for.
+  std::string path;
 };
 
 // Builds the call's context and checks access again, as the gateway did: the

@@ -7,6 +7,7 @@
 #include <grpcpp/support/channel_arguments.h>
 
 #include "common/base/request_id.h"
+#include "common/rpc/identity_signing.h"
 #include "common/rpc/tls_credentials.h"
 
 namespace crm {
@@ -30,8 +31,14 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target,
   if (options.tls != nullptr && !options.tls->server_name.empty()) {
     args.SetSslTargetNameOverride(options.tls->server_name);
   }
-  return grpc::CreateCustomChannel(WithScheme(target), MakeChannelCredentials(options.tls.get()),
-                                   args);
+  if (options.sign_identities == nullptr) {
+    return grpc::CreateCustomChannel(WithScheme(target), MakeChannelCredentials(options.tls.get()),
+                                     args);
+  }
+  std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> signers;
+  signers.push_back(MakeIdentitySigner(*options.sign_identities));
+  return grpc::experimental::CreateCustomChannelWithInterceptors(
+      WithScheme(target), MakeChannelCredentials(options.tls.get()), args, std::move(signers));
 }
 
 std::string WithScheme(const std::string& target) {

@@ -13,6 +13,7 @@ class ClientContext;
 
 namespace crm {
 
+class IdentityKey;
 struct ChannelTls;
 
 struct ChannelOptions {
@@ -29,6 +30,9 @@ struct ChannelOptions {
   // TLS to the target (internal-tls); nullptr: plaintext. Shared by every
   // channel of a process, read once at start-up (LoadChannelTls).
   std::shared_ptr<const ChannelTls> tls;
+  // Signs the identity header of every call for its method (identity_signing.h);
+  // null: calls carry what their caller attached (the gateway signs itself).
+  const IdentityKey* sign_identities = nullptr;
 };
 
 // A target without a scheme ("customer:50061") is resolved with dns:///, and

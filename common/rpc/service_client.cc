@@ -16,14 +16,18 @@ namespace {
 // every call signs a fresh one.
 constexpr int64_t kSelfIdentityLifetimeS = 60;
 
+ChannelOptions Signing(ChannelOptions options, const IdentityKey& key) {
+  options.sign_identities = &key;
+  return options;
+}
+
 }  // namespace
 
-ServiceClient::ServiceClient(std::string target, std::shared_ptr<grpc::Channel> channel,
+ServiceClient::ServiceClient(std::string target, const std::string& address, ChannelOptions options,
                              const IdentityKey& key, std::string self,
                              std::chrono::milliseconds default_timeout)
     : target_(std::move(target)),
-      channel_(std::move(channel)),
-      key_(key),
+      channel_(MakeChannel(address, Signing(std::move(options), key))),
       self_subject_(absl::StrCat("system:", self)),
       default_timeout_(default_timeout) {}
 
@@ -35,19 +39,19 @@ void ServiceClient::Prepare(grpc::ClientContext& context, const As& as) const {
           : std::min<std::chrono::steady_clock::duration>(as.deadline - now, default_timeout_);
   context.set_deadline(std::chrono::system_clock::now() +
                        std::chrono::duration_cast<std::chrono::system_clock::duration>(remaining));
+  // Only the identity: the channel signs it for the method (identity_signing.h).
   if (as.caller != nullptr) {
-    // The identity exactly as the gateway signed it: the called service
+    // The identity exactly as the gateway sent it: the called service
     // verifies it again and applies the caller's own permissions.
     if (!as.caller->identity_header.empty()) {
-      AttachIdentity(SignedIdentity{as.caller->identity_header, as.caller->identity_signature},
-                     &context);
+      context.AddMetadata(kIdentityHeader, as.caller->identity_header);
     }
   } else {
     common::v1::Identity self;
     self.set_subject(self_subject_);
     self.add_roles("system");
     self.set_expires_at(UnixNow() + kSelfIdentityLifetimeS);
-    AttachIdentity(SignIdentity(self, key_), &context);
+    context.AddMetadata(kIdentityHeader, self.SerializeAsString());
   }
   AttachTraceParent(&context);
 }

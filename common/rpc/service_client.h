@@ -1,6 +1,7 @@
 // Calls from one CRM service to another. A call is made either on behalf of
-// the caller being served (their signed identity passed on as received, so the
-// called service applies the caller's own permissions and visibility), or as
+// the caller being served (their identity passed on as received and signed
+// for the method called, so the called service applies the caller's own
+// permissions and visibility), or as
 // the calling service itself ("system:<name>") for work nobody asked for
 // (following a feed, reading settings). Either way the deadline is the
 // caller's, capped, and the trace goes along. Errors are mapped once:
@@ -23,6 +24,7 @@
 #include "absl/strings/string_view.h"
 #include "common/base/deadline.h"
 #include "common/rpc/call_context.h"
+#include "common/rpc/channel_factory.h"
 
 namespace grpc {
 class Channel;
@@ -44,10 +46,12 @@ class ServiceClient {
   // As this service, within `deadline` (none: the default timeout).
   static As Self(Deadline deadline = Deadline::max()) { return As{nullptr, deadline}; }
 
-  // `target`: the called service's name for messages ("org"); `self`: the
+  // `target`: the called service's name for messages ("org"); `address`
+  // and `options`: where it is and how to reach it (channel_factory.h); every
+  // call's identity is signed with `key` for the method called; `self`: the
   // calling service's name from its own configuration ("customer").
-  ServiceClient(std::string target, std::shared_ptr<grpc::Channel> channel, const IdentityKey& key,
-                std::string self,
+  ServiceClient(std::string target, const std::string& address, ChannelOptions options,
+                const IdentityKey& key, std::string self,
                 std::chrono::milliseconds default_timeout = std::chrono::seconds(10));
 
   const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
@@ -75,7 +79,6 @@ class ServiceClient {
  private:
   const std::string target_;
   const std::shared_ptr<grpc::Channel> channel_;
-  const IdentityKey& key_;
   const std::string self_subject_;
   const std::chrono::milliseconds default_timeout_;
 };

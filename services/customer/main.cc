@@ -44,8 +44,8 @@ int main(int argc, char** argv) {
 
     crm::ChannelOptions org_channel;
     org_channel.tls = *org_tls;
-    auto org = std::make_shared<OrgClient>(crm::MakeChannel(org_address, org_channel),
-                                           context.identity_key, context.name);
+    auto org =
+        std::make_shared<OrgClient>(org_address, org_channel, context.identity_key, context.name);
     auto grades = std::make_shared<GradePolicy>(
         [org = org.get()] { return org->ListSystemParameters(); }, settings_interval);
     auto loads = std::make_shared<crm::customer::BulkLoads>();

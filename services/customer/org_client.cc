@@ -7,9 +7,10 @@
 
 namespace crm::customer {
 
-OrgClient::OrgClient(std::shared_ptr<grpc::Channel> channel, const IdentityKey& key,
+OrgClient::OrgClient(const std::string& address, ChannelOptions options, const IdentityKey& key,
                      std::string self)
-    : client_("org", channel, key, std::move(self)), stub_(org::v1::OrgService::NewStub(channel)) {}
+    : client_("org", address, std::move(options), key, std::move(self)),
+      stub_(org::v1::OrgService::NewStub(client_.channel())) {}
 
 absl::StatusOr<org::v1::Employee> OrgClient::GetEmployee(const CallContext& call,
                                                          int64_t id) const {

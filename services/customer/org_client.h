@@ -16,8 +16,10 @@ namespace crm::customer {
 
 class OrgClient {
  public:
-  // `self`: this service's name (signed into the calls it makes as itself).
-  OrgClient(std::shared_ptr<grpc::Channel> channel, const IdentityKey& key, std::string self);
+  // `address`, `options`: where org is and how to reach it; `self`: this
+  // service's name (signed into the calls it makes as itself).
+  OrgClient(const std::string& address, ChannelOptions options, const IdentityKey& key,
+            std::string self);
 
   // NOT_FOUND when there is no such employee; UNAVAILABLE when org cannot answer.
   absl::StatusOr<org::v1::Employee> GetEmployee(const CallContext& call, int64_t id) const;

@@ -38,7 +38,7 @@ absl::StatusOr<CallAuthorizer::Verified> CallAuthorizer::VerifyCredential(
   verified.subject = identity.subject();
   verified.roles = ParseKnownRoles(identity.roles()) & ~Bit(Role::kSystem);
   verified.expires_at = identity.expires_at();
-  verified.signed_identity = SignIdentity(identity, identity_key_);
+  verified.identity = identity.SerializeAsString();
   return verified;
 }
 
@@ -90,9 +90,11 @@ absl::StatusOr<VerifiedCaller> CallAuthorizer::Authorize(absl::string_view metho
   if ((verified.roles & policy.allowed) == 0) {
     return absl::PermissionDeniedError(absl::StrCat("the caller may not ", policy.permission));
   }
+  SignedIdentity signed_identity =
+      SignIdentity(std::move(verified.identity), identity_key_, method, now_unix);
   VerifiedCaller caller{verified.subject, {}};
-  caller.headers.emplace_back(kIdentityHeader, verified.signed_identity.identity);
-  caller.headers.emplace_back(kIdentitySignatureHeader, verified.signed_identity.signature);
+  caller.headers.emplace_back(kIdentityHeader, std::move(signed_identity.identity));
+  caller.headers.emplace_back(kIdentitySignatureHeader, std::move(signed_identity.signature));
   return caller;
 }
 

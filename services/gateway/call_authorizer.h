@@ -53,7 +53,8 @@ class CallAuthorizer {
                                            int64_t now_unix);
 
  private:
-  // A credential already verified: its signed identity, reused until expiry.
+  // A credential already verified: its identity, reused until expiry (signed
+  // again for each call: the signature names the method and the time).
   struct Verified {
     std::string subject;
     int64_t user_id = 0;  // access tokens: whose, and under which token version
@@ -61,7 +62,7 @@ class CallAuthorizer {
     RoleSet roles = 0;
     int64_t expires_at = 0;
     uint64_t key_generation = 0;  // API keys: the store's generation when looked up
-    SignedIdentity signed_identity;
+    std::string identity;         // serialized crm.common.v1.Identity
   };
   absl::StatusOr<Verified> VerifyCredential(absl::string_view credential, bool api_key,
                                             int64_t now_unix) const;

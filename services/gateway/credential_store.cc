@@ -111,23 +111,23 @@ void CredentialRefresher::Start() {
 
 bool CredentialRefresher::RefreshOnce() {
   auto stub = org::v1::OrgService::NewStub(org_);
-  auto prepare = [&](grpc::ClientContext& context) {
-    common::v1::Identity system;
-    system.set_subject("system:gateway");
-    system.add_roles("system");
-    system.set_expires_at(UnixNow() + 60);
+  common::v1::Identity system;
+  system.set_subject("system:gateway");
+  system.add_roles("system");
+  system.set_expires_at(UnixNow() + 60);
+  auto prepare = [&](grpc::ClientContext& context, absl::string_view method) {
     context.set_deadline(std::chrono::system_clock::now() + kFetchTimeout);
-    AttachIdentity(SignIdentity(system, identity_key_), &context);
+    AttachIdentity(SignIdentity(system, identity_key_, method, UnixNow()), &context);
   };
   org::v1::ListActiveApiKeysResponse keys_response;
   org::v1::ListTokenRevocationsResponse revocations_response;
   grpc::ClientContext keys_context;
-  prepare(keys_context);
+  prepare(keys_context, "/crm.org.v1.OrgService/ListActiveApiKeys");
   grpc::Status status =
       stub->ListActiveApiKeys(&keys_context, org::v1::ListActiveApiKeysRequest(), &keys_response);
   if (status.ok()) {
     grpc::ClientContext revocations_context;
-    prepare(revocations_context);
+    prepare(revocations_context, "/crm.org.v1.OrgService/ListTokenRevocations");
     status = stub->ListTokenRevocations(
         &revocations_context, org::v1::ListTokenRevocationsRequest(), &revocations_response);
   }

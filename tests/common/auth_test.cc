@@ -99,33 +99,65 @@ common::v1::Identity SampleIdentity(int64_t expires_at) {
   return identity;
 }
 
+constexpr char kGet[] = "/crm.customer.v1.CustomerService/GetCustomer";
+
 TEST(IdentityTest, SignedIdentityVerifiesAndForgeriesDoNot) {
   IdentityKey key = *IdentityKey::FromSecret(std::string(40, 'k'));
   IdentityKey other = *IdentityKey::FromSecret(std::string(40, 'x'));
   const int64_t now = UnixNow();
-  SignedIdentity signed_identity = SignIdentity(SampleIdentity(now + 60), key);
-  auto verified = VerifyIdentity(signed_identity.identity, signed_identity.signature, key, now);
+  SignedIdentity signed_identity = SignIdentity(SampleIdentity(now + 60), key, kGet, now);
+  auto verify = [&](absl::string_view identity, absl::string_view signature,
+                    const IdentityKey& with, absl::string_view method = kGet, int64_t at = 0) {
+    return VerifyIdentity(identity, signature, with, method, at == 0 ? now : at).status().code();
+  };
+  auto verified =
+      VerifyIdentity(signed_identity.identity, signed_identity.signature, key, kGet, now);
   ASSERT_TRUE(verified.ok()) << verified.status();
   EXPECT_EQ(verified->display_name(), "李雷");
 
-  EXPECT_EQ(VerifyIdentity(signed_identity.identity, signed_identity.signature, other, now)
-                .status()
-                .code(),
+  EXPECT_EQ(verify(signed_identity.identity, signed_identity.signature, other),
             absl::StatusCode::kUnauthenticated);
   common::v1::Identity promoted = SampleIdentity(now + 60);
   promoted.add_roles("administrator");
-  EXPECT_EQ(VerifyIdentity(promoted.SerializeAsString(), signed_identity.signature, key, now)
-                .status()
-                .code(),
+  EXPECT_EQ(verify(promoted.SerializeAsString(), signed_identity.signature, key),
             absl::StatusCode::kUnauthenticated);
-  EXPECT_EQ(VerifyIdentity(signed_identity.identity, "", key, now).status().code(),
-            absl::StatusCode::kUnauthenticated);
-  EXPECT_EQ(VerifyIdentity("", "", key, now).status().code(), absl::StatusCode::kNotFound);
-  SignedIdentity expired = SignIdentity(SampleIdentity(now - 1), key);
-  EXPECT_EQ(VerifyIdentity(expired.identity, expired.signature, key, now).status().code(),
-            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(verify(signed_identity.identity, "", key), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(verify("", "", key), absl::StatusCode::kNotFound);
+  // Any byte of the signature changed (key id, time or MAC) fails.
+  for (size_t i = 0; i < signed_identity.signature.size(); ++i) {
+    std::string changed = signed_identity.signature;
+    changed[i] = static_cast<char>(changed[i] ^ 1);
+    EXPECT_EQ(verify(signed_identity.identity, changed, key), absl::StatusCode::kUnauthenticated)
+        << "byte " << i;
+  }
+  SignedIdentity expired = SignIdentity(SampleIdentity(now - 1), key, kGet, now);
+  EXPECT_EQ(verify(expired.identity, expired.signature, key), absl::StatusCode::kUnauthenticated);
   EXPECT_FALSE(IdentityKey::FromSecret("short").ok());
-  EXPECT_FALSE(IdentityKey().Verify(signed_identity.identity, signed_identity.signature));
+  EXPECT_TRUE(IdentityKey().empty());
+  EXPECT_EQ(verify(signed_identity.identity, signed_identity.signature, IdentityKey()),
+            absl::StatusCode::kUnauthenticated);
+}
+
+// A signature is for one method, within a minute of when it was made: one
+// seen on a call cannot be replayed to another method, or much later.
+TEST(IdentityTest, ASignatureIsBoundToItsMethodAndTime) {
+  IdentityKey key = *IdentityKey::FromSecret(std::string(40, 'k'));
+  const int64_t now = UnixNow();
+  const SignedIdentity signed_identity = SignIdentity(SampleIdentity(now + 600), key, kGet, now);
+  auto code = [&](absl::string_view method, int64_t at) {
+    return VerifyIdentity(signed_identity.identity, signed_identity.signature, key, method, at)
+        .status()
+        .code();
+  };
+  EXPECT_EQ(code(kGet, now), absl::StatusCode::kOk);
+  EXPECT_EQ(code("/crm.customer.v1.CustomerService/DeleteCustomer", now),
+            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(code("/crm.customer.v1.CustomerService/GetCustomerX", now),
+            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(code(kGet, now + kIdentityMaxAgeSeconds), absl::StatusCode::kOk);
+  EXPECT_EQ(code(kGet, now + kIdentityMaxAgeSeconds + 1), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(code(kGet, now - kIdentityMaxAheadSeconds), absl::StatusCode::kOk);
+  EXPECT_EQ(code(kGet, now - kIdentityMaxAheadSeconds - 1), absl::StatusCode::kUnauthenticated);
 }
 
 TEST(AccessTokenTest, RoundTripsTheIdentity) {
@@ -177,16 +209,22 @@ TEST(IdentityTest, DuringARotationBothKeysVerify) {
   IdentityKey switched = *IdentityKey::FromSecret(new_secret, old_secret);
   IdentityKey new_only = *IdentityKey::FromSecret(new_secret);
   const int64_t now = UnixNow();
-  SignedIdentity by_old = SignIdentity(SampleIdentity(now + 60), accepting_new);
-  SignedIdentity by_new = SignIdentity(SampleIdentity(now + 60), switched);
-  EXPECT_TRUE(VerifyIdentity(by_old.identity, by_old.signature, old_only, now).ok());
-  EXPECT_TRUE(VerifyIdentity(by_new.identity, by_new.signature, accepting_new, now).ok());
-  EXPECT_TRUE(VerifyIdentity(by_old.identity, by_old.signature, switched, now).ok());
-  EXPECT_TRUE(VerifyIdentity(by_new.identity, by_new.signature, new_only, now).ok());
-  EXPECT_FALSE(VerifyIdentity(by_new.identity, by_new.signature, old_only, now).ok());
-  EXPECT_FALSE(VerifyIdentity(by_old.identity, by_old.signature, new_only, now).ok());
+  SignedIdentity by_old = SignIdentity(SampleIdentity(now + 60), accepting_new, kGet, now);
+  SignedIdentity by_new = SignIdentity(SampleIdentity(now + 60), switched, kGet, now);
+  auto ok = [&](const SignedIdentity& s, const IdentityKey& key) {
+    return VerifyIdentity(s.identity, s.signature, key, kGet, now).ok();
+  };
+  EXPECT_TRUE(ok(by_old, old_only));
+  EXPECT_TRUE(ok(by_new, accepting_new));
+  EXPECT_TRUE(ok(by_old, switched));
+  EXPECT_TRUE(ok(by_new, new_only));
+  EXPECT_FALSE(ok(by_new, old_only));
+  EXPECT_FALSE(ok(by_old, new_only));
+  auto refused = VerifyIdentity(by_new.identity, by_new.signature, old_only, kGet, now);
+  EXPECT_NE(refused.status().message().find("does not accept"), absl::string_view::npos)
+      << refused.status();  // a rotation's mismatch is named as such
   IdentityKey stranger = *IdentityKey::FromSecret(std::string(40, 's'), std::string(40, 't'));
-  EXPECT_FALSE(VerifyIdentity(by_old.identity, by_old.signature, stranger, now).ok());
+  EXPECT_FALSE(ok(by_old, stranger));
   EXPECT_FALSE(IdentityKey::FromSecret(new_secret, "short").ok());
 }
 

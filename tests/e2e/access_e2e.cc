@@ -270,26 +270,31 @@ TEST_F(AccessTest, ABackendCalledDirectlyRefusesMissingAndForgedIdentities) {
   claim.set_subject("user:1");
   claim.add_roles("administrator");
   claim.set_expires_at(UnixNow() + 600);
+  const IdentityKey key = *IdentityKey::FromSecret(testing::kTestIdentityKey);
+  auto call_with = [&](const std::string& to, const SignedIdentity& signed_identity) {
+    return CallRaw(customer, to,
+                   {{kIdentityHeader, signed_identity.identity},
+                    {kIdentitySignatureHeader, signed_identity.signature}})
+        .error_code();
+  };
   SignedIdentity forged =
-      SignIdentity(claim, *IdentityKey::FromSecret("not-the-key-the-services-use-0123456789"));
-  EXPECT_EQ(
-      CallRaw(customer, method,
-              {{kIdentityHeader, forged.identity}, {kIdentitySignatureHeader, forged.signature}})
-          .error_code(),
-      grpc::StatusCode::UNAUTHENTICATED);
+      SignIdentity(claim, *IdentityKey::FromSecret("not-the-key-the-services-use-0123456789"),
+                   method, UnixNow());
+  EXPECT_EQ(call_with(method, forged), grpc::StatusCode::UNAUTHENTICATED);
   // The same claim with no signature, and a valid signature on another claim.
-  SignedIdentity real = SignIdentity(claim, *IdentityKey::FromSecret(testing::kTestIdentityKey));
+  SignedIdentity real = SignIdentity(claim, key, method, UnixNow());
   claim.add_roles("management");
-  EXPECT_EQ(CallRaw(customer, method,
-                    {{kIdentityHeader, claim.SerializeAsString()},
-                     {kIdentitySignatureHeader, real.signature}})
-                .error_code(),
+  EXPECT_EQ(call_with(method, SignedIdentity{claim.SerializeAsString(), real.signature}),
             grpc::StatusCode::UNAUTHENTICATED);
-  EXPECT_EQ(CallRaw(customer, method,
-                    {{kIdentityHeader, real.identity}, {kIdentitySignatureHeader, real.signature}})
-                .error_code(),
-            grpc::StatusCode::OK)
+  EXPECT_EQ(call_with(method, real), grpc::StatusCode::OK)
       << "with the real key the call gets through";
+  // A signature is bound to its method and its time: seen on one call, it
+  // opens no other method, and not later on.
+  const std::string other_method = "/crm.customer.v1.CustomerService/DeleteCustomer";
+  EXPECT_EQ(call_with(other_method, real), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(call_with(method, SignIdentity(real.identity, key, method,
+                                           UnixNow() - kIdentityMaxAgeSeconds - 5)),
+            grpc::StatusCode::UNAUTHENTICATED);
   // A client cannot smuggle identity headers through the gateway either.
   EXPECT_EQ(CallRaw(*gateway_, method,
                     {{kIdentityHeader, real.identity}, {kIdentitySignatureHeader, real.signature}})

@@ -104,10 +104,10 @@ BENCHMARK(BM_GatewayApiKey);
 
 // What every backend does again with the identity the gateway signed.
 void BM_BackendVerifiesIdentity(benchmark::State& state) {
-  SignedIdentity signed_identity = SignIdentity(SalesPerson(7), Key());
+  SignedIdentity signed_identity = SignIdentity(SalesPerson(7), Key(), kMethod, UnixNow());
   for (auto _ : state) {
-    auto identity =
-        VerifyIdentity(signed_identity.identity, signed_identity.signature, Key(), UnixNow());
+    auto identity = VerifyIdentity(signed_identity.identity, signed_identity.signature, Key(),
+                                   kMethod, UnixNow());
     benchmark::DoNotOptimize(identity);
   }
 }

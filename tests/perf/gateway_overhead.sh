@@ -37,10 +37,16 @@ USER_PASSWORD=${BENCH_PASSWORD:-Demo-passw0rd}
 id=$("$CRMCTL" list-customers --target="$GATEWAY" --username="$USER_NAME" \
   --password="$USER_PASSWORD" --page-size=1 | cut -f1)
 [ -n "$id" ] || { echo "no customer to read" >&2; exit 1; }
-mapfile -t credentials < <("$CRMCTL" token --target="$GATEWAY" --username="$USER_NAME" \
-  --password="$USER_PASSWORD")
-GATEWAY_HEADERS=(-H "authorization: Bearer ${credentials[0]}")
-DIRECT_HEADERS=(-H "x-crm-identity-bin: ${credentials[1]}" -H "x-crm-identity-sig-bin: ${credentials[2]}")
+# A token for the gateway, and identity headers for the direct path: those
+# are signed for GetCustomer and valid for a minute, so each direct run gets
+# fresh ones.
+sign() {
+  mapfile -t credentials < <("$CRMCTL" token --target="$GATEWAY" --username="$USER_NAME" \
+    --password="$USER_PASSWORD" --method="$METHOD")
+  GATEWAY_HEADERS=(-H "authorization: Bearer ${credentials[0]}")
+  DIRECT_HEADERS=(-H "x-crm-identity-bin: ${credentials[1]}" -H "x-crm-identity-sig-bin: ${credentials[2]}")
+}
+sign
 
 # The gRPC frame h2load sends: flag byte, big-endian length, GetCustomerRequest{id}.
 /usr/bin/python3 "$CRM_ROOT/tests/perf/get_customer_frame.py" "$id" "$work/body.bin"
@@ -89,6 +95,7 @@ median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 echo "GetCustomer as $USER_NAME, h2load $CONCURRENCY, $ROUNDS rounds of ${RUN_SECONDS}s each way (customer id $id)"
 : >"$work/direct" ; : >"$work/gateway"
 for round in $(seq 1 "$ROUNDS"); do
+  sign
   run "$CUSTOMER" "${DIRECT_HEADERS[@]}" >>"$work/direct"
   run "$GATEWAY" "${GATEWAY_HEADERS[@]}" >>"$work/gateway"
   printf 'round %d: direct %s req/s, gateway %s req/s\n' "$round" \

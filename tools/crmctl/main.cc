@@ -5,10 +5,10 @@
 //       creates the demo organisation, users and customers (idempotent)
 //   crmctl list-customers --target=HOST:PORT --username=U --password=P [--page-size=N]
 //       prints "id<TAB>region<TAB>name" for the first page the user may see
-//   crmctl token --target=HOST:PORT --username=U --password=P
+//   crmctl token --target=HOST:PORT --username=U --password=P [--method=/pkg.Svc/M]
 //       prints an access token, then the user's identity signed with
-//       CRM_IDENTITY_KEY as two base64 header values (for calling a backend
-//       directly, e.g. in benchmarks)
+//       CRM_IDENTITY_KEY for that method, valid for a minute, as two base64
+//       header values (for calling a backend directly, e.g. in benchmarks)
 #include <grpcpp/channel.h>
 #include <grpcpp/client_context.h>
 #include <grpcpp/create_channel.h>
@@ -74,7 +74,8 @@ bool Login(const std::shared_ptr<grpc::Channel>& channel, const std::string& use
 }
 
 int PrintToken(const std::shared_ptr<grpc::Channel>& channel, const std::string& username,
-               const std::string& password, const std::string& identity_secret) {
+               const std::string& password, const std::string& identity_secret,
+               const std::string& method) {
   crm::org::v1::TokenResponse tokens;
   if (!Login(channel, username, password, &tokens)) return 1;
   std::cout << tokens.access_token() << "\n";
@@ -83,7 +84,8 @@ int PrintToken(const std::shared_ptr<grpc::Channel>& channel, const std::string&
     std::cerr << "crmctl: --identity-key (CRM_IDENTITY_KEY): " << key.status().message() << "\n";
     return 1;
   }
-  crm::SignedIdentity signed_identity = crm::SignIdentity(tokens.identity(), *key);
+  crm::SignedIdentity signed_identity =
+      crm::SignIdentity(tokens.identity(), *key, method, crm::UnixNow());
   std::cout << absl::Base64Escape(signed_identity.identity) << "\n"
             << absl::Base64Escape(signed_identity.signature) << "\n";
   return 0;
@@ -132,6 +134,9 @@ int main(int argc, char** argv) {
       config.GetString("admin-password", "", "the administrator's password (for load-demo)");
   const std::string identity_key =
       config.GetString("identity-key", "", "the services' identity key (for token)");
+  const std::string method = config.GetString(
+      "method", "/crm.customer.v1.CustomerService/GetCustomer",
+      "the method the printed identity headers are signed for (token; valid for a minute)");
   if (absl::Status status = config.Finish(); !status.ok()) {
     std::cerr << "crmctl: " << status.message() << "\n";
     return 2;
@@ -146,7 +151,7 @@ int main(int argc, char** argv) {
   }
   if (command == "load-demo") return crm::tools::LoadDemo(channel, admin_password);
   if (command == "list-customers") return ListCustomers(channel, username, password, page_size);
-  if (command == "token") return PrintToken(channel, username, password, identity_key);
+  if (command == "token") return PrintToken(channel, username, password, identity_key, method);
   std::cerr << "crmctl: unknown command '" << command << "'\n";
   return 2;
 }
