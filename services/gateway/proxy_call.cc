@@ -27,6 +27,14 @@
 namespace crm::gateway {
 namespace {
 
+// What the server side of every gRPC C++ service answers when it cannot
+// deserialize a request (grpcpp/impl/codegen/server_interface.h); the handler
+// never sees such a call, so nothing was done.
+bool IsUnparsableRequest(const grpc::Status& status) {
+  return status.error_code() == grpc::StatusCode::INTERNAL &&
+         status.error_message() == "Unable to parse request";
+}
+
 absl::string_view View(grpc::string_ref s) { return {s.data(), s.size()}; }
 
 // Client metadata that must not reach a backend as sent: transport headers the
@@ -142,10 +150,10 @@ void ProxyCall::OnAccepted() {
   // not, is refused here at no cost.
   if (settings_.call_limit != nullptr) {
     if (!settings_.call_limit->TryEnter()) {
-      return FinishServer(grpc::Status(
-          grpc::StatusCode::RESOURCE_EXHAUSTED,
-          absl::StrCat("the gateway is at its limit of ", settings_.call_limit->max(),
-                       " calls in flight; retry in a second")));
+      return FinishServer(
+          grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                       absl::StrCat("the gateway is at its limit of ", settings_.call_limit->max(),
+                                    " calls in flight; retry in a second")));
     }
     holds_call_place_ = true;
   }
@@ -262,6 +270,13 @@ void ProxyCall::OnBackendFinish() {
     if (!absl::StartsWith(View(key), "grpc-")) {
       server_context_.AddTrailingMetadata(std::string(View(key)), std::string(View(value)));
     }
+  }
+  if (IsUnparsableRequest(backend_status_)) {
+    // gRPC answers a request it cannot parse with INTERNAL, which pages
+    // whoever watches server errors; it is the caller's mistake.
+    backend_status_ = grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                                   "the request message cannot be parsed (truncated, not this "
+                                   "method's message, or a string field that is not UTF-8)");
   }
   if (!backend_status_.ok()) CountBackendError(backend_name_, backend_status_.error_code());
   if (backend_status_.error_code() == grpc::StatusCode::UNAVAILABLE) {

@@ -28,26 +28,12 @@ namespace {
 namespace cv1 = customer::v1;
 namespace ov1 = org::v1;
 using testing::AuthContext;
+using testing::CallRaw;
 using testing::Session;
 
 const char* const kServices[] = {"crm.customer.v1.CustomerService", "crm.sales.v1.SalesService",
                                  "crm.feedback.v1.FeedbackService", "crm.org.v1.OrgService",
                                  "crm.reporting.v1.ReportingService"};
-
-// Calls `method` with an empty request and the given metadata.
-grpc::Status CallRaw(const std::shared_ptr<grpc::Channel>& channel, const std::string& method,
-                     const std::vector<std::pair<std::string, std::string>>& metadata) {
-  grpc::GenericStub stub(channel);
-  grpc::Slice empty("");
-  grpc::ByteBuffer request(&empty, 1), response;
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-  for (const auto& [key, value] : metadata) context.AddMetadata(key, value);
-  std::promise<grpc::Status> done;
-  stub.UnaryCall(&context, method, grpc::StubOptions(), &request, &response,
-                 [&](grpc::Status status) { done.set_value(status); });
-  return done.get_future().get();
-}
 
 // Every method of the five services, as "/pkg.Service/Method".
 std::vector<std::pair<std::string, bool>> AllMethods() {

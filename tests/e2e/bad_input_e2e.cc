@@ -1,0 +1,164 @@
+// Requests that are not their method's message at all, sent through the
+// gateway to every unary method of every service (the table grows with the
+// services: it is read from the descriptors): each is refused with
+// INVALID_ARGUMENT, never INTERNAL (which pages whoever watches server
+// errors), nothing is written, and every service still serves.
+#include <google/protobuf/descriptor.h>
+#include <gtest/gtest.h>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "crm/common/v1/changes.pb.h"
+#include "tests/support/clients.h"
+#include "tests/support/session.h"
+#include "tests/support/stack.h"
+
+namespace crm {
+namespace {
+
+using google::protobuf::Descriptor;
+using google::protobuf::FieldDescriptor;
+
+const char* const kServices[] = {"crm.customer.v1.CustomerService", "crm.sales.v1.SalesService",
+                                 "crm.feedback.v1.FeedbackService", "crm.org.v1.OrgService",
+                                 "crm.reporting.v1.ReportingService"};
+
+std::string Varint(uint64_t value) {
+  std::string bytes;
+  while (value >= 0x80) {
+    bytes.push_back(static_cast<char>((value & 0x7f) | 0x80));
+    value >>= 7;
+  }
+  bytes.push_back(static_cast<char>(value));
+  return bytes;
+}
+
+std::string LengthDelimited(int field_number, const std::string& payload) {
+  return Varint(static_cast<uint64_t>(field_number) << 3 | 2) + Varint(payload.size()) + payload;
+}
+
+// The wire bytes of a message whose first string field (at any depth up to
+// three messages down) holds bytes that are not UTF-8; nullopt when the
+// message has no string field within reach.
+std::optional<std::string> WithInvalidUtf8(const Descriptor& message, int depth = 0) {
+  for (int i = 0; i < message.field_count(); ++i) {
+    const FieldDescriptor& field = *message.field(i);
+    if (field.type() == FieldDescriptor::TYPE_STRING) {
+      return LengthDelimited(field.number(), "\xff\xfe not UTF-8");
+    }
+  }
+  if (depth == 3) return std::nullopt;
+  for (int i = 0; i < message.field_count(); ++i) {
+    const FieldDescriptor& field = *message.field(i);
+    if (field.type() != FieldDescriptor::TYPE_MESSAGE) continue;
+    if (std::optional<std::string> inner = WithInvalidUtf8(*field.message_type(), depth + 1)) {
+      return LengthDelimited(field.number(), *inner);
+    }
+  }
+  return std::nullopt;
+}
+
+struct Method {
+  std::string path;
+  const Descriptor* input;
+};
+
+std::vector<Method> UnaryMethods() {
+  std::vector<Method> methods;
+  for (const char* name : kServices) {
+    const auto* service =
+        google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(name);
+    for (int i = 0; i < service->method_count(); ++i) {
+      const auto* m = service->method(i);
+      if (m->client_streaming() || m->server_streaming()) continue;
+      methods.push_back({absl::StrCat("/", name, "/", m->name()), m->input_type()});
+    }
+  }
+  return methods;
+}
+
+class BadInputTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    stack_ = new testing::Stack();
+    stack_->Start();
+    gateway_ = new std::shared_ptr<grpc::Channel>(testing::Connect(stack_->gateway_address()));
+    auto admin = testing::Login(*gateway_, "admin", testing::kTestAdminPassword);
+    ASSERT_TRUE(admin.ok()) << admin.status();
+    bearer_ = new std::string("Bearer " + admin->access_token);
+  }
+  static void TearDownTestSuite() {
+    delete stack_;
+    stack_ = nullptr;
+  }
+
+  // Each service's change feed position: every write appends a change.
+  static std::map<std::string, int64_t> LastChanges() {
+    std::map<std::string, int64_t> last;
+    for (const char* service : kServices) {
+      common::v1::ListChangesRequest request;
+      request.set_page_size(1000);
+      common::v1::ListChangesResponse page;
+      do {
+        request.set_after_sequence(page.last_sequence());
+        std::string bytes;
+        grpc::Status status =
+            testing::CallRaw(*gateway_, absl::StrCat("/", service, "/ListChanges"),
+                             {{"authorization", *bearer_}}, request.SerializeAsString(), &bytes);
+        EXPECT_TRUE(status.ok()) << service << ": " << status.error_message();
+        if (!status.ok() || !page.ParseFromString(bytes)) break;
+      } while (page.has_more());
+      last[service] = page.last_sequence();
+    }
+    return last;
+  }
+
+  static testing::Stack* stack_;
+  static std::shared_ptr<grpc::Channel>* gateway_;
+  static std::string* bearer_;
+};
+
+testing::Stack* BadInputTest::stack_ = nullptr;
+std::shared_ptr<grpc::Channel>* BadInputTest::gateway_ = nullptr;
+std::string* BadInputTest::bearer_ = nullptr;
+
+TEST_F(BadInputTest, UnparsableMessagesAreInvalidArgumentEverywhereAndWriteNothing) {
+  const std::map<std::string, int64_t> before = LastChanges();
+  // Field 1, length 5, then only two bytes: cut off mid-field.
+  const std::string truncated(
+      "\x0a\x05"
+      "ab",
+      4);
+  int with_strings = 0;
+  const std::vector<Method> methods = UnaryMethods();
+  ASSERT_GT(methods.size(), 50u);
+  for (const Method& method : methods) {
+    std::vector<std::pair<std::string, std::string>> bodies = {{"truncated", truncated}};
+    if (std::optional<std::string> bad = WithInvalidUtf8(*method.input)) {
+      bodies.emplace_back("invalid UTF-8", *bad);
+      ++with_strings;
+    }
+    for (const auto& [what, body] : bodies) {
+      const bool open = method.path == "/crm.org.v1.OrgService/Login" ||
+                        method.path == "/crm.org.v1.OrgService/RefreshToken";
+      grpc::Status status = testing::CallRaw(
+          *gateway_, method.path,
+          open ? std::vector<std::pair<std::string, std::string>>{}
+               : std::vector<std::pair<std::string, std::string>>{{"authorization", *bearer_}},
+          body);
+      EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+          << method.path << " (" << what << "): " << status.error_message();
+      EXPECT_EQ(status.error_message().find("Unable to parse"), std::string::npos);
+    }
+  }
+  EXPECT_GT(with_strings, 30);
+  EXPECT_EQ(LastChanges(), before) << "a refused call wrote something";
+  EXPECT_TRUE(stack_->WaitAllServing(5000));
+}
+
+}  // namespace
+}  // namespace crm
