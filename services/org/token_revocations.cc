@@ -6,27 +6,33 @@
 
 #include <memory>
 
+#include "absl/strings/str_cat.h"
 #include "common/db/database.h"
 #include "common/db/sql_time.h"
 #include "services/org/refresh_token_repository.h"
 
 namespace crm::org {
 
-void RevokeAccessTokens(MySqlConnection& c, int64_t user_id, const std::string& now) {
-  sql::PreparedStatement& revoke = c.Prepare(
-      "UPDATE users SET token_version = token_version + 1, tokens_revoked_at = ? WHERE id = ?");
+namespace {
+
+// Moves on the token version of the users `which` ("id = ?", "employee_id =
+// ?", a constant) selects with `key`.
+void MoveTokenVersions(MySqlConnection& c, const char* which, int64_t key, const std::string& now) {
+  sql::PreparedStatement& revoke = c.Prepare(absl::StrCat(
+      "UPDATE users SET token_version = token_version + 1, tokens_revoked_at = ? WHERE ", which));
   revoke.setDateTime(1, now);
-  revoke.setInt64(2, user_id);
+  revoke.setInt64(2, key);
   revoke.executeUpdate();
 }
 
+}  // namespace
+
+void RevokeAccessTokens(MySqlConnection& c, int64_t user_id, const std::string& now) {
+  MoveTokenVersions(c, "id = ?", user_id, now);
+}
+
 void RevokeAccessTokensOfEmployee(MySqlConnection& c, int64_t employee_id, const std::string& now) {
-  sql::PreparedStatement& revoke = c.Prepare(
-      "UPDATE users SET token_version = token_version + 1, tokens_revoked_at = ?"
-      " WHERE employee_id = ?");
-  revoke.setDateTime(1, now);
-  revoke.setInt64(2, employee_id);
-  revoke.executeUpdate();
+  MoveTokenVersions(c, "employee_id = ?", employee_id, now);
 }
 
 void RevokeAllTokens(MySqlConnection& c, int64_t user_id, const std::string& now) {

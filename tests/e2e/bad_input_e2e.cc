@@ -23,10 +23,6 @@ namespace {
 using google::protobuf::Descriptor;
 using google::protobuf::FieldDescriptor;
 
-const char* const kServices[] = {"crm.customer.v1.CustomerService", "crm.sales.v1.SalesService",
-                                 "crm.feedback.v1.FeedbackService", "crm.org.v1.OrgService",
-                                 "crm.reporting.v1.ReportingService"};
-
 std::string Varint(uint64_t value) {
   std::string bytes;
   while (value >= 0x80) {
@@ -69,7 +65,7 @@ struct Method {
 
 std::vector<Method> UnaryMethods() {
   std::vector<Method> methods;
-  for (const char* name : kServices) {
+  for (const std::string& name : testing::CrmServiceNames()) {
     const auto* service =
         google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(name);
     for (int i = 0; i < service->method_count(); ++i) {
@@ -99,7 +95,7 @@ class BadInputTest : public ::testing::Test {
   // Each service's change feed position: every write appends a change.
   static std::map<std::string, int64_t> LastChanges() {
     std::map<std::string, int64_t> last;
-    for (const char* service : kServices) {
+    for (const std::string& service : testing::CrmServiceNames()) {
       common::v1::ListChangesRequest request;
       request.set_page_size(1000);
       common::v1::ListChangesResponse page;
