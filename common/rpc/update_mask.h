@@ -62,6 +62,20 @@ MaskField<Message> ScalarField(T (Message::*get)() const, void (Message::*set)(T
           [get](const Message& m) { return (m.*get)() != T{}; }};
 }
 
+// A message field (a Money, say), copied whole; set when present.
+template <typename Message, typename Field>
+MaskField<Message> MessageField(bool (Message::*has)() const, const Field& (Message::*get)() const,
+                                Field* (Message::*mutable_field)()) {
+  return {[has, get, mutable_field](const Message& from, Message& to) {
+            if ((from.*has)()) {
+              *(to.*mutable_field)() = (from.*get)();
+            } else {
+              (to.*mutable_field)()->Clear();
+            }
+          },
+          [has](const Message& m) { return (m.*has)(); }};
+}
+
 // Copies the fields named by `mask` from `patch` into `target`: an empty mask
 // means every field the patch sets, "*" every mutable field. A path that is
 // not in `fields` is INVALID_ARGUMENT naming update_mask (output-only and

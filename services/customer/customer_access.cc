@@ -91,7 +91,8 @@ std::set<int64_t> VisibleAmong(MySqlConnection& c, const Caller& caller,
     const size_t count = std::min(ids.size() - done, kPerStatement);
     SqlWhere where;
     std::vector<SqlWhere::Value> values;
-    for (size_t i = 0; i < PaddedInSize(count); ++i) values.push_back(ids[done + std::min(i, count - 1)]);
+    for (size_t i = 0; i < PaddedInSize(count); ++i)
+      values.push_back(ids[done + std::min(i, count - 1)]);
     where.And(absl::StrCat("c.id IN (", InPlaceholders(count), ")"), std::move(values));
     where.And("c.deleted_at IS NULL");
     RestrictCustomers(where, caller, Access::kRead);
@@ -135,21 +136,6 @@ void FillShares(MySqlConnection& c, const std::vector<v1::Customer*>& customers)
 
 absl::Status CustomerNotFound(int64_t id) {
   return absl::NotFoundError(absl::StrCat("customer ", id, " not found"));
-}
-
-Owner CurrentOwner(MySqlConnection& c, const Caller& caller) {
-  Owner owner{caller.employee_id, caller.department_id, caller.department_path};
-  if (caller.employee_id == 0) return owner;
-  sql::PreparedStatement& stmt =
-      c.Prepare("SELECT department_id, department_path FROM owner_departments"
-                " WHERE employee_id = ? LOCK IN SHARE MODE");
-  stmt.setInt64(1, caller.employee_id);
-  std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
-  if (rs->next()) {
-    owner.department_id = rs->getInt64(1);
-    owner.department_path = rs->getString(2);
-  }
-  return owner;
 }
 
 }  // namespace crm::customer

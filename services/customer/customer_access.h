@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "common/feed/owner_departments.h"
 #include "common/rpc/call_context.h"
 #include "crm/customer/v1/customer.pb.h"
 
@@ -54,20 +55,5 @@ std::unique_ptr<v1::Customer> LoadCustomerRow(MySqlConnection& connection, int64
 void FillShares(MySqlConnection& connection, const std::vector<v1::Customer*>& customers);
 
 absl::Status CustomerNotFound(int64_t id);
-
-// The owner fields a customer takes from an employee.
-struct Owner {
-  int64_t employee_id = 0;  // 0: the pool
-  int64_t department_id = 0;
-  std::string department_path;
-};
-
-// The caller as the owner of a customer they create, import or claim, with
-// the department the org feed last said they are in (owner_departments), not
-// the one in their token, which may predate a transfer; the token's only
-// when the feed has not told of them yet. Locks that row (or its gap) in
-// share mode: a transfer being applied waits for this write to commit, then
-// moves its customer too. Throws sql::SQLException.
-Owner CurrentOwner(MySqlConnection& connection, const Caller& caller);
 
 }  // namespace crm::customer

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "absl/time/time.h"
+#include "common/clients/org_client.h"
 #include "common/feed/change_feed.h"
 #include "common/rpc/async_methods.h"
 #include "crm/customer/v1/customer_service.grpc.pb.h"
@@ -19,7 +20,6 @@
 #include "services/customer/event_handlers.h"
 #include "services/customer/event_repository.h"
 #include "services/customer/grade_policy.h"
-#include "services/customer/org_client.h"
 #include "services/customer/pool_handlers.h"
 #include "services/customer/pool_repository.h"
 #include "services/customer/reference_handlers.h"

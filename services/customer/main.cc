@@ -2,10 +2,10 @@
 #include "common/backend/backend_main.h"
 #include "common/base/config.h"
 #include "common/base/dates.h"
+#include "common/clients/org_client.h"
 #include "common/rpc/channel_factory.h"
 #include "common/rpc/tls_credentials.h"
 #include "services/customer/customer_service.h"
-#include "services/customer/org_client.h"
 #include "services/customer/owner_department_sync.h"
 #include "services/customer/search_indexer.h"
 
@@ -14,8 +14,8 @@ std::vector<MigrationFile> CustomerMigrations();  // generated from migrations/
 }
 
 int main(int argc, char** argv) {
+  using crm::OrgClient;
   using crm::customer::GradePolicy;
-  using crm::customer::OrgClient;
   crm::BackendSpec spec;
   spec.name = "customer";
   spec.default_port = 50061;

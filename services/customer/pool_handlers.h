@@ -1,11 +1,11 @@
 // Handlers of the pool, ownership, sharing and recycle-bin methods (R7).
 #pragma once
 
+#include "common/clients/org_client.h"
 #include "common/rpc/call_context.h"
 #include "crm/customer/v1/customer_requests.pb.h"
 #include "google/protobuf/empty.pb.h"
 #include "services/customer/grade_policy.h"
-#include "services/customer/org_client.h"
 #include "services/customer/pool_repository.h"
 
 namespace crm::customer {

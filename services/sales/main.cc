@@ -1,14 +1,83 @@
-// crm-sales: the sales service process. It serves its change feed; the business
-// methods arrive with their issues.
-#include "common/feed/change_feed.h"
-#include "crm/sales/v1/sales_service.grpc.pb.h"
+// crm-sales: the sales service process.
+#include "common/backend/backend_main.h"
+#include "common/base/config.h"
+#include "common/base/dates.h"
+#include "common/clients/customer_client.h"
+#include "common/clients/org_client.h"
+#include "common/feed/owner_departments.h"
+#include "common/rpc/channel_factory.h"
+#include "common/rpc/tls_credentials.h"
+#include "services/sales/sales_service.h"
 
 namespace crm {
 std::vector<MigrationFile> SalesMigrations();  // generated from migrations/
 }
 
+namespace {
+
+// The tables whose owner department follows the org feed.
+void ApplyOrgChange(crm::MySqlConnection& c, const crm::common::v1::Change& change) {
+  crm::ApplyOwnerDepartmentChange(c, change, {{"orders"}});
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
-  return crm::RunBackend(
-      argc, argv,
-      crm::ChangeLogOnlySpec<crm::sales::v1::SalesService>("sales", 50062, &crm::SalesMigrations));
+  crm::BackendSpec spec;
+  spec.name = "sales";
+  spec.default_port = 50062;
+  spec.migrations = &crm::SalesMigrations;
+  spec.make_services =
+      [](crm::BackendContext& context) -> absl::StatusOr<std::vector<crm::BackendService>> {
+    crm::Config& config = context.config;
+    const std::string customer_address = config.GetString(
+        "customer-addr", "127.0.0.1:50061",
+        "the customer service: the customers and contacts orders name, as the caller sees them");
+    const std::string org_address = config.GetString(
+        "org-addr", "127.0.0.1:50064", "the org service: its change feed (where each owner works)");
+    const auto feed_interval = std::chrono::milliseconds(
+        config.GetInt("org-feed-interval-ms", 2000, "how often the org feed is read (0: never)"));
+    absl::StatusOr<absl::TimeZone> zone = crm::LoadZone(config.GetString(
+        "time-zone", "Asia/Shanghai", "the company's time zone (order numbers and dates)"));
+    const crm::InternalTlsSettings internal_tls = crm::ReadInternalTlsSettings(config);
+    if (!zone.ok()) return zone.status();
+    absl::StatusOr<std::shared_ptr<const crm::ChannelTls>> tls = crm::LoadChannelTls(internal_tls);
+    if (!tls.ok()) return tls.status();
+
+    crm::ChannelOptions channel;
+    channel.tls = *tls;
+    auto customers = std::make_shared<crm::CustomerClient>(customer_address, channel,
+                                                           context.identity_key, context.name);
+    auto org =
+        std::make_shared<crm::OrgClient>(org_address, channel, context.identity_key, context.name);
+    context.resources.push_back(customers);
+    context.resources.push_back(org);
+    if (feed_interval.count() > 0) {
+      context.workers.push_back(std::make_unique<crm::FeedConsumer>(
+          "org", context.db, org->Feed(), &ApplyOrgChange, feed_interval, context.clock));
+    }
+    crm::sales::CustomerCheck check_customer =
+        [customers = customers.get()](const crm::CallContext& call, int64_t customer_id,
+                                      int64_t contact_id) -> absl::Status {
+      absl::StatusOr<crm::customer::v1::Customer> customer =
+          customers->GetCustomer(call, customer_id);
+      if (!customer.ok()) return customer.status();
+      if (contact_id == 0) return absl::OkStatus();
+      absl::StatusOr<crm::customer::v1::Contact> contact = customers->GetContact(call, contact_id);
+      if (!contact.ok()) return contact.status();
+      if (contact->customer_id() != customer_id) {
+        return absl::InvalidArgumentError(absl::StrCat("order.contact_id: contact ", contact_id,
+                                                       " is not a contact of customer ",
+                                                       customer_id));
+      }
+      return absl::OkStatus();
+    };
+    std::vector<crm::BackendService> services;
+    services.push_back({std::make_unique<crm::sales::SalesServiceImpl>(
+                            context.db, context.methods,
+                            crm::sales::SalesServiceDeps{std::move(check_customer), *zone}),
+                        crm::sales::v1::SalesService::service_full_name()});
+    return services;
+  };
+  return crm::RunBackend(argc, argv, spec);
 }

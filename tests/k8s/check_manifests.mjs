@@ -22,12 +22,14 @@ const BACKENDS = ["customer", "sales", "feedback", "org", "reporting"];
 const REQUIRED_CALLS = [
   ...BACKENDS.map((to) => ["gateway", to]),
   ["customer", "org"],
+  ["sales", "customer"],
+  ["sales", "org"],
   ...["customer", "sales", "feedback", "org"].map((to) => ["reporting", to]),
 ];
 // A sample of calls nobody makes, which must stay blocked.
 const FORBIDDEN_CALLS = [
   ["customer", "sales"],
-  ["sales", "org"],
+  ["sales", "feedback"],
   ["feedback", "customer"],
   ["org", "reporting"],
 ];

@@ -80,10 +80,11 @@ void Stack::StartProcess(const std::string& process) {
             "--readiness-interval-ms=200"};
     env["CRM_DB_PASSWORD"] = db.ServicePassword(process);
   }
-  if (process == "customer") {
+  if (process == "customer" || process == "sales") {
     argv.push_back("--org-addr=" + Address("org"));
     argv.push_back("--org-feed-interval-ms=200");
   }
+  if (process == "sales") argv.push_back("--customer-addr=" + Address("customer"));
   if (process == "org") {
     env["CRM_TOKEN_SECRET"] = kTestTokenSecret;
     env["CRM_ADMIN_PASSWORD"] = kTestAdminPassword;

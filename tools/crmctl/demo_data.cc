@@ -80,4 +80,15 @@ const std::vector<DemoCustomer>& DemoCustomers() {
   return *customers;
 }
 
+const std::vector<DemoProduct>& DemoProducts() {
+  static const auto* products = new std::vector<DemoProduct>{
+      {"demo-product-1", "低压配电柜", "GGD-2", "800×600×2200", "台", 1288000, 820000, 13, 12000,
+       3000},
+      {"demo-product-2", "断路器", "NXM-125S", "125A 3P", "只", 36800, 21000, 13, 200000, 20000},
+      {"demo-product-3", "铜芯电缆", "YJV-4×25", "每米", "米", 8650, 6100, 13, 1500500, 100000},
+      {"demo-product-4", "安装调试服务", "SVC-01", "按天计", "天", 150000, 60000, 6, 0, 0},
+  };
+  return *products;
+}
+
 }  // namespace crm::tools

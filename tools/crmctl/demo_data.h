@@ -1,7 +1,9 @@
 // Demo data for the local stack: an organisation with two departments' worth
-// of users, and customers across the five regions owned by the sales people.
+// of users, customers across the five regions owned by the sales people, and
+// a small product catalogue with stock.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -34,9 +36,18 @@ struct DemoCustomer {
   customer::v1::CustomerGrade grade;
 };
 
+struct DemoProduct {
+  std::string request_id;  // fixed, like the customers'; the stock receipt's is derived
+  std::string name, model, specification, unit;
+  int64_t list_price_fen, cost_price_fen;
+  int32_t vat_rate_percent;
+  int64_t stock_milli, low_stock_threshold_milli;
+};
+
 const std::vector<DemoDepartment>& DemoDepartments();
 const std::vector<DemoUser>& DemoUsers();
 const std::vector<DemoCustomer>& DemoCustomers();
+const std::vector<DemoProduct>& DemoProducts();
 
 // Every demo user's password (printed by up.sh; local use only).
 inline constexpr char kDemoPassword[] = "Demo-passw0rd";

@@ -1,4 +1,5 @@
-// Demo data loading: departments, employees, users, customers, an announcement.
+// Demo data loading: departments, employees, users, customers, products and
+// their stock, an announcement.
 #include "tools/crmctl/demo_loader.h"
 
 #include <grpcpp/channel.h>
@@ -9,6 +10,7 @@
 
 #include "crm/customer/v1/customer_service.grpc.pb.h"
 #include "crm/org/v1/org_service.grpc.pb.h"
+#include "crm/sales/v1/sales_service.grpc.pb.h"
 #include "tools/crmctl/demo_data.h"
 
 namespace crm::tools {
@@ -107,6 +109,38 @@ int LoadDemo(const std::shared_ptr<grpc::Channel>& gateway, const std::string& a
     }
   }
 
+  auto sales_stub = sales::v1::SalesService::NewStub(gateway);
+  for (const DemoProduct& demo : DemoProducts()) {
+    sales::v1::CreateProductRequest request;
+    request.set_request_id(demo.request_id);
+    sales::v1::Product& p = *request.mutable_product();
+    p.set_name(demo.name);
+    p.set_model(demo.model);
+    p.set_specification(demo.specification);
+    p.set_unit(demo.unit);
+    p.mutable_list_price()->set_minor_units(demo.list_price_fen);
+    p.mutable_cost_price()->set_minor_units(demo.cost_price_fen);
+    p.set_vat_rate_percent(demo.vat_rate_percent);
+    p.set_low_stock_threshold_milli(demo.low_stock_threshold_milli);
+    sales::v1::Product product;
+    if (Failed(sales_stub->CreateProduct(As(admin).get(), request, &product),
+               "product " + demo.name)) {
+      return 1;
+    }
+    if (demo.stock_milli == 0) continue;
+    sales::v1::RecordStockMovementRequest receipt;
+    receipt.set_request_id(demo.request_id + "-opening-stock");
+    receipt.mutable_movement()->set_product_id(product.id());
+    receipt.mutable_movement()->set_kind(sales::v1::RECEIPT);
+    receipt.mutable_movement()->set_quantity_milli(demo.stock_milli);
+    receipt.mutable_movement()->set_reason("期初库存");
+    sales::v1::StockMovement movement;
+    if (Failed(sales_stub->RecordStockMovement(As(admin).get(), receipt, &movement),
+               "stock of " + demo.name)) {
+      return 1;
+    }
+  }
+
   org::v1::PublishAnnouncementRequest announcement;
   announcement.set_request_id("demo-announcement-welcome");
   announcement.mutable_announcement()->set_title("欢迎使用 CRM");
@@ -120,7 +154,7 @@ int LoadDemo(const std::shared_ptr<grpc::Channel>& gateway, const std::string& a
 
   std::cout << "demo data: " << DemoDepartments().size() << " departments, " << DemoUsers().size()
             << " users (password " << kDemoPassword << "), " << DemoCustomers().size()
-            << " customers\n  users:";
+            << " customers, " << DemoProducts().size() << " products\n  users:";
   for (const DemoUser& u : DemoUsers()) std::cout << " " << u.username;
   std::cout << "\n";
   return 0;

@@ -1,11 +1,11 @@
 // OrgClient on ServiceClient.
-#include "services/customer/org_client.h"
+#include "common/clients/org_client.h"
 
 #include <grpcpp/channel.h>
 
 #include "common/feed/service_feed.h"
 
-namespace crm::customer {
+namespace crm {
 
 OrgClient::OrgClient(const std::string& address, ChannelOptions options, const IdentityKey& key,
                      std::string self)
@@ -31,4 +31,4 @@ absl::StatusOr<std::vector<org::v1::SystemParameter>> OrgClient::ListSystemParam
 
 FeedConsumer::Fetch OrgClient::Feed() const { return ServiceFeed(client_, stub_); }
 
-}  // namespace crm::customer
+}  // namespace crm

@@ -1,6 +1,5 @@
-// What the customer service asks the org service: employees for assignments
-// and shares (on behalf of the caller), system parameters for the grade
-// thresholds and the org change feed (as the customer service itself).
+// What services ask the org service: employees (on behalf of the caller),
+// system parameters and the org change feed (as the calling service itself).
 #pragma once
 
 #include <memory>
@@ -12,7 +11,7 @@
 #include "common/rpc/service_client.h"
 #include "crm/org/v1/org_service.grpc.pb.h"
 
-namespace crm::customer {
+namespace crm {
 
 class OrgClient {
  public:
@@ -32,4 +31,4 @@ class OrgClient {
   std::shared_ptr<org::v1::OrgService::Stub> stub_;
 };
 
-}  // namespace crm::customer
+}  // namespace crm

@@ -1,0 +1,34 @@
+// What services ask the customer service: whether the caller can see a
+// customer (orders, opportunities, service requests name one), always on the
+// caller's behalf, so its row-level visibility decides.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "common/rpc/call_context.h"
+#include "common/rpc/service_client.h"
+#include "crm/customer/v1/customer_service.grpc.pb.h"
+
+namespace crm {
+
+class CustomerClient {
+ public:
+  // `address`, `options`: where customer is and how to reach it; `self`: this
+  // service's name.
+  CustomerClient(const std::string& address, ChannelOptions options, const IdentityKey& key,
+                 std::string self);
+
+  // The customer as the caller sees it: NOT_FOUND when there is none or the
+  // caller may not see it; UNAVAILABLE when the customer service cannot answer.
+  absl::StatusOr<customer::v1::Customer> GetCustomer(const CallContext& call, int64_t id) const;
+  // The contact, likewise under the caller's visibility of its customer.
+  absl::StatusOr<customer::v1::Contact> GetContact(const CallContext& call, int64_t id) const;
+
+ private:
+  ServiceClient client_;
+  std::shared_ptr<customer::v1::CustomerService::Stub> stub_;
+};
+
+}  // namespace crm

@@ -1,0 +1,23 @@
+// Document numbers per type and company day: SO20261205-0001 (orders), and
+// the quotes and contracts to come. Taken inside the creating transaction,
+// so a number is given once; a create that rolls back gives its number back
+// with it, a committed document is never deleted, so no number is reused.
+// The counter row is held until commit: creates of one type serialise on it,
+// as they already do on the change log's sequence.
+#pragma once
+
+#include <string>
+
+#include "absl/time/civil_time.h"
+
+namespace crm {
+class MySqlConnection;
+}
+
+namespace crm::sales {
+
+// The next number of `prefix` ("SO") on `day` (the company's date):
+// "<prefix><yyyymmdd>-<n>", n at least four digits. Throws sql::SQLException.
+std::string NextDocumentNumber(MySqlConnection& connection, const char* prefix, absl::CivilDay day);
+
+}  // namespace crm::sales

@@ -1,0 +1,23 @@
+// Money on the wire (crm.common.v1.Money) and in the tables (BIGINT fen).
+#pragma once
+
+#include <cstdint>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "crm/common/v1/money.pb.h"
+
+namespace crm::sales {
+
+inline common::v1::Money Fen(int64_t fen) {
+  common::v1::Money money;
+  money.set_minor_units(fen);
+  money.set_currency_code("CNY");
+  return money;
+}
+
+// INVALID_ARGUMENT naming `field` unless `money` is CNY (or unset) and
+// between 0 and `max_fen`.
+absl::Status CheckPrice(absl::string_view field, const common::v1::Money& money, int64_t max_fen);
+
+}  // namespace crm::sales

@@ -1,0 +1,267 @@
+// OrderHandlers: the order field rules and the status machine.
+#include "services/sales/order_handlers.h"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "common/base/dates.h"
+#include "common/base/status_util.h"
+#include "common/db/record_helpers.h"
+#include "common/rpc/paging.h"
+#include "common/rpc/update_mask.h"
+#include "common/text/text_checks.h"
+#include "services/sales/money.h"
+#include "services/sales/order_lines.h"
+#include "services/sales/order_pricing.h"
+#include "services/sales/product_repository.h"
+#include "services/sales/stock_repository.h"
+
+namespace crm::sales {
+namespace {
+
+using v1::Order;
+using v1::OrderLine;
+
+constexpr int kMaxLines = 200;
+
+// The lines as a caller writes them: product, unit price, quantity, discount.
+void CopyLineTerms(const Order& from, Order& to) {
+  to.clear_lines();
+  for (const OrderLine& given : from.lines()) {
+    OrderLine& line = *to.add_lines();
+    line.set_product_id(given.product_id());
+    if (given.has_unit_price()) *line.mutable_unit_price() = given.unit_price();
+    line.set_quantity_milli(given.quantity_milli());
+    line.set_discount_bp(given.discount_bp());
+  }
+}
+
+const MaskFields<Order>& MutableFields() {
+  static const auto* fields = new MaskFields<Order>{
+      {"lines", {&CopyLineTerms, [](const Order& o) { return o.lines_size() > 0; }}},
+      {"order_discount_bp", ScalarField(&Order::order_discount_bp, &Order::set_order_discount_bp)},
+      {"contact_id", ScalarField(&Order::contact_id, &Order::set_contact_id)},
+      {"order_date", VerbatimTextField(&Order::order_date, &Order::mutable_order_date)},
+      {"delivery_date", VerbatimTextField(&Order::delivery_date, &Order::mutable_delivery_date)},
+      {"remarks", TextField(&Order::remarks, &Order::mutable_remarks)},
+  };
+  return *fields;
+}
+
+// Everything that can be checked without the database.
+absl::Status ValidateOrder(const Order& o) {
+  FieldViolations v;
+  if (o.customer_id() <= 0) v.Add("order.customer_id", "must be a positive customer id");
+  if (o.contact_id() < 0) v.Add("order.contact_id", "must be a contact id, or 0 for none");
+  if (o.lines_size() == 0 || o.lines_size() > kMaxLines) {
+    v.Add("order.lines", absl::StrCat("an order has 1 to ", kMaxLines, " lines"));
+  }
+  for (int i = 0; i < o.lines_size(); ++i) {
+    const OrderLine& line = o.lines(i);
+    const std::string at = absl::StrCat("order.lines[", i, "].");
+    if (line.product_id() <= 0) v.Add(at + "product_id", "must be a positive product id");
+    if (line.has_unit_price()) {
+      if (absl::Status bad = CheckPrice(at + "unit_price", line.unit_price(), kMaxUnitPriceFen);
+          !bad.ok()) {
+        for (auto& [name, description] : FieldViolationsOf(bad)) v.Add(name, description);
+      }
+    }
+    if (line.quantity_milli() <= 0 || line.quantity_milli() > kMaxQuantityMilli) {
+      v.Add(at + "quantity_milli",
+            absl::StrCat("must be 1 to ", kMaxQuantityMilli, " (thousandths of the unit)"));
+    }
+    if (line.discount_bp() < 0 || line.discount_bp() > kBasisPoints) {
+      v.Add(at + "discount_bp", "must be 0 to 10000 basis points");
+    }
+  }
+  if (o.order_discount_bp() < 0 || o.order_discount_bp() > kBasisPoints) {
+    v.Add("order.order_discount_bp", "must be 0 to 10000 basis points");
+  }
+  for (auto [field, date] :
+       {std::pair<const char*, const std::string*>{"order.order_date", &o.order_date()},
+        {"order.delivery_date", &o.delivery_date()}}) {
+    if (!date->empty() && !ParseIsoDate(*date).ok()) v.Add(field, "must be a date, YYYY-MM-DD");
+  }
+  CheckText(v, "order.remarks", o.remarks(), 2000, Presence::kOptional, /*multiline=*/true);
+  return v.ToStatus();
+}
+
+absl::Status CheckOrderId(int64_t id) {
+  return id > 0 ? absl::OkStatus() : InvalidField("id", "must be a positive order id");
+}
+
+absl::Status WrongStatus(const Order& order, absl::string_view step, absl::string_view allowed) {
+  return absl::FailedPreconditionError(absl::StrCat("order ", order.number(), " is ",
+                                                    v1::OrderStatus_Name(order.status()), ": only ",
+                                                    allowed, " orders can be ", step));
+}
+
+absl::Status CheckRequestIdField(const std::string& request_id) {
+  FieldViolations v;
+  CheckRequestId(v, request_id);
+  return v.ToStatus();
+}
+
+}  // namespace
+
+absl::Status OrderHandlers::CreateOrder(const CallContext& call,
+                                        const v1::CreateOrderRequest& request, Order* response) {
+  CRM_RETURN_IF_ERROR(CheckRequestIdField(request.request_id()));
+  if (!request.has_order()) return InvalidField("order", "is required");
+  Order order;  // only what a caller may set
+  order.set_customer_id(request.order().customer_id());
+  for (const auto& [path, field] : MutableFields()) field.copy(request.order(), order);
+  CRM_RETURN_IF_ERROR(ValidateOrder(order));
+  CRM_RETURN_IF_ERROR(check_customer_(call, order.customer_id(), order.contact_id()));
+  CRM_ASSIGN_OR_RETURN(*response, orders_.Create(call, order, request.request_id()));
+  return absl::OkStatus();
+}
+
+absl::Status OrderHandlers::GetOrder(const CallContext& call, const v1::GetOrderRequest& request,
+                                     Order* response) {
+  CRM_RETURN_IF_ERROR(CheckOrderId(request.id()));
+  CRM_ASSIGN_OR_RETURN(*response, orders_.Get(call, request.id()));
+  return absl::OkStatus();
+}
+
+absl::Status OrderHandlers::UpdateOrder(const CallContext& call,
+                                        const v1::UpdateOrderRequest& request, Order* response) {
+  const Order& patch = request.order();
+  if (patch.id() <= 0) return InvalidField("order.id", "must be a positive order id");
+  Order scratch;  // the mask checked before the database is touched
+  CRM_RETURN_IF_ERROR(ApplyMask(request.update_mask(), MutableFields(), patch, scratch));
+  const bool new_lines = scratch.lines_size() > 0;
+  if (scratch.contact_id() > 0) {
+    // The customer is fixed: its contacts can be checked before the update.
+    CRM_ASSIGN_OR_RETURN(const Order stored, orders_.Get(call, patch.id()));
+    CRM_RETURN_IF_ERROR(check_customer_(call, stored.customer_id(), scratch.contact_id()));
+  }
+  auto edit = [&](MySqlConnection& c, Order& stored) -> absl::Status {
+    if (stored.status() != v1::DRAFT) return WrongStatus(stored, "edited", "DRAFT");
+    CRM_RETURN_IF_ERROR(ApplyMask(request.update_mask(), MutableFields(), patch, stored));
+    CRM_RETURN_IF_ERROR(ValidateOrder(stored));
+    if (!new_lines) return PriceOrderLines(stored);
+    std::vector<int64_t> product_ids;
+    for (const OrderLine& line : stored.lines()) product_ids.push_back(line.product_id());
+    return CompleteOrderLines(LoadProducts(c, product_ids), stored);
+  };
+  CRM_ASSIGN_OR_RETURN(*response, orders_.Update(call, patch.id(), patch.etag(), edit, new_lines));
+  return absl::OkStatus();
+}
+
+absl::Status OrderHandlers::ListOrders(const CallContext& call,
+                                       const v1::ListOrdersRequest& request,
+                                       v1::ListOrdersResponse* response) {
+  FieldViolations v;
+  if (request.customer_id() < 0) v.Add("customer_id", "must be a customer id, or 0 for all");
+  if (request.owner_employee_id() < 0) {
+    v.Add("owner_employee_id", "must be an employee id, or 0 for all");
+  }
+  if (!v1::OrderStatus_IsValid(request.status())) v.Add("status", "is not an order status");
+  CRM_ASSIGN_OR_RETURN(PageRequest page, PageRequest::ForRequest(request, "orders", {}, &v));
+  CRM_ASSIGN_OR_RETURN(auto before, (page.After<int64_t>()));
+  const OrderFilter filter{request.customer_id(), request.status(), request.owner_employee_id()};
+  CRM_ASSIGN_OR_RETURN(
+      Page<Order> listed,
+      orders_.List(call, filter, page.size(),
+                   before ? std::optional<int64_t>(std::get<0>(*before)) : std::nullopt));
+  for (Order& o : listed.rows) *response->add_orders() = std::move(o);
+  response->set_total_size(listed.total_size);
+  if (listed.has_more) {
+    const Order& last = response->orders(response->orders_size() - 1);
+    response->set_next_page_token(page.NextToken(listed.has_more, {absl::StrCat(last.id())}));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status OrderHandlers::ConfirmOrder(const CallContext& call,
+                                         const v1::ConfirmOrderRequest& request, Order* response) {
+  CRM_RETURN_IF_ERROR(CheckOrderId(request.id()));
+  auto edit = [&](MySqlConnection& c, Order& order) -> absl::Status {
+    if (order.status() != v1::DRAFT) return WrongStatus(order, "confirmed", "DRAFT");
+    CRM_RETURN_IF_ERROR(ReserveStock(c, Undelivered(order)));
+    order.set_status(v1::CONFIRMED);
+    return absl::OkStatus();
+  };
+  CRM_ASSIGN_OR_RETURN(*response, orders_.Update(call, request.id(), request.etag(), edit));
+  return absl::OkStatus();
+}
+
+absl::Status OrderHandlers::DeliverOrder(const CallContext& call,
+                                         const v1::DeliverOrderRequest& request, Order* response) {
+  CRM_RETURN_IF_ERROR(CheckOrderId(request.id()));
+  CRM_RETURN_IF_ERROR(CheckRequestIdField(request.request_id()));
+  FieldViolations v;
+  if (request.lines_size() == 0) v.Add("lines", "name at least one line to deliver");
+  std::map<int64_t, int64_t> by_line;  // line id -> quantity, repeats summed
+  for (int i = 0; i < request.lines_size(); ++i) {
+    const v1::DeliveryLine& line = request.lines(i);
+    const std::string at = absl::StrCat("lines[", i, "].");
+    if (line.line_id() <= 0) v.Add(at + "line_id", "must be a positive order line id");
+    if (line.quantity_milli() <= 0 || line.quantity_milli() > kMaxQuantityMilli) {
+      v.Add(at + "quantity_milli",
+            absl::StrCat("must be 1 to ", kMaxQuantityMilli, " (thousandths of the unit)"));
+    }
+    by_line[line.line_id()] += line.quantity_milli();
+  }
+  CRM_RETURN_IF_ERROR(v.ToStatus());
+  const std::string request_key = CallerRequestKey(call, request.request_id());
+  auto edit = [&](MySqlConnection& c, Order& order) -> absl::Status {
+    // A retry of a delivery that committed: nothing more to ship.
+    if (!request_key.empty() && DeliveryRecorded(c, request_key)) return absl::OkStatus();
+    if (order.status() != v1::CONFIRMED && order.status() != v1::PARTIALLY_DELIVERED) {
+      return WrongStatus(order, "delivered", "CONFIRMED or PARTIALLY_DELIVERED");
+    }
+    ProductQuantities shipped;
+    for (const auto& [line_id, quantity] : by_line) {
+      OrderLine* line = nullptr;
+      for (OrderLine& l : *order.mutable_lines()) {
+        if (l.id() == line_id) line = &l;
+      }
+      if (line == nullptr) {
+        return InvalidField(
+            "lines", absl::StrCat("line ", line_id, " is not a line of order ", order.number()));
+      }
+      const int64_t left = line->quantity_milli() - line->delivered_milli();
+      if (quantity > left) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("line ", line_id, " (", line->product_name(), ") has ",
+                         FormatQuantity(left), " left to deliver, not ", FormatQuantity(quantity)));
+      }
+      line->set_delivered_milli(line->delivered_milli() + quantity);
+      shipped[line->product_id()] += quantity;
+    }
+    ShipStock(c, call, order.id(), shipped);
+    order.set_status(Undelivered(order).empty() ? v1::COMPLETED : v1::PARTIALLY_DELIVERED);
+    if (!request_key.empty()) RecordDelivery(c, order.id(), request_key, call.Now());
+    return absl::OkStatus();
+  };
+  CRM_ASSIGN_OR_RETURN(*response, orders_.Update(call, request.id(), "", edit));
+  return absl::OkStatus();
+}
+
+absl::Status OrderHandlers::CancelOrder(const CallContext& call,
+                                        const v1::CancelOrderRequest& request, Order* response) {
+  CRM_RETURN_IF_ERROR(CheckOrderId(request.id()));
+  const std::string reason = TrimText(request.reason());
+  FieldViolations v;
+  CheckText(v, "reason", reason, 500, Presence::kRequired);
+  CRM_RETURN_IF_ERROR(v.ToStatus());
+  auto edit = [&](MySqlConnection& c, Order& order) -> absl::Status {
+    if (order.status() == v1::CONFIRMED) {
+      ReleaseStock(c, Undelivered(order));
+    } else if (order.status() != v1::DRAFT) {
+      return WrongStatus(order, "cancelled", "DRAFT or CONFIRMED");
+    }
+    order.set_status(v1::CANCELLED);
+    order.set_cancel_reason(reason);
+    return absl::OkStatus();
+  };
+  CRM_ASSIGN_OR_RETURN(*response, orders_.Update(call, request.id(), request.etag(), edit));
+  return absl::OkStatus();
+}
+
+}  // namespace crm::sales

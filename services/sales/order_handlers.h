@@ -1,0 +1,45 @@
+// Handlers of the order methods (R14): validation, the customer check, the
+// status steps, and the repository.
+#pragma once
+
+#include <functional>
+
+#include "common/rpc/call_context.h"
+#include "crm/sales/v1/order.pb.h"
+#include "services/sales/order_repository.h"
+
+namespace crm::sales {
+
+// Whether the caller can see customer `customer_id` and, when
+// `contact_id` is not 0, that contact is one of its: NOT_FOUND when not,
+// UNAVAILABLE when the customer service cannot answer. In the process it
+// asks the customer service on the caller's behalf (main.cc).
+using CustomerCheck =
+    std::function<absl::Status(const CallContext& call, int64_t customer_id, int64_t contact_id)>;
+
+class OrderHandlers {
+ public:
+  OrderHandlers(OrderRepository& orders, CustomerCheck check_customer)
+      : orders_(orders), check_customer_(std::move(check_customer)) {}
+
+  absl::Status CreateOrder(const CallContext& call, const v1::CreateOrderRequest& request,
+                           v1::Order* response);
+  absl::Status GetOrder(const CallContext& call, const v1::GetOrderRequest& request,
+                        v1::Order* response);
+  absl::Status UpdateOrder(const CallContext& call, const v1::UpdateOrderRequest& request,
+                           v1::Order* response);
+  absl::Status ListOrders(const CallContext& call, const v1::ListOrdersRequest& request,
+                          v1::ListOrdersResponse* response);
+  absl::Status ConfirmOrder(const CallContext& call, const v1::ConfirmOrderRequest& request,
+                            v1::Order* response);
+  absl::Status DeliverOrder(const CallContext& call, const v1::DeliverOrderRequest& request,
+                            v1::Order* response);
+  absl::Status CancelOrder(const CallContext& call, const v1::CancelOrderRequest& request,
+                           v1::Order* response);
+
+ private:
+  OrderRepository& orders_;
+  CustomerCheck check_customer_;
+};
+
+}  // namespace crm::sales

@@ -1,0 +1,69 @@
+// CompleteOrderLines: product snapshot, then PriceOrder.
+#include "services/sales/order_lines.h"
+
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "common/base/status_util.h"
+#include "services/sales/money.h"
+#include "services/sales/order_pricing.h"
+
+namespace crm::sales {
+
+absl::Status CompleteOrderLines(const std::map<int64_t, v1::Product>& products, v1::Order& order) {
+  for (int i = 0; i < order.lines_size(); ++i) {
+    v1::OrderLine& line = *order.mutable_lines(i);
+    const auto found = products.find(line.product_id());
+    const std::string field = absl::StrCat("order.lines[", i, "].product_id");
+    if (found == products.end()) {
+      return absl::NotFoundError(
+          absl::StrCat(field, ": product ", line.product_id(), " not found"));
+    }
+    const v1::Product& product = found->second;
+    if (product.discontinued()) {
+      return absl::FailedPreconditionError(absl::StrCat(field, ": product ", product.id(), " (",
+                                                        product.name(), ") is discontinued"));
+    }
+    line.set_product_name(product.name());
+    line.set_model(product.model());
+    line.set_specification(product.specification());
+    line.set_unit(product.unit());
+    *line.mutable_cost_price() = product.cost_price();
+    line.set_vat_rate_percent(product.vat_rate_percent());
+    if (!line.has_unit_price()) *line.mutable_unit_price() = product.list_price();
+  }
+  return PriceOrderLines(order);
+}
+
+absl::Status PriceOrderLines(v1::Order& order) {
+  std::vector<LineTerms> terms;
+  terms.reserve(order.lines_size());
+  for (const v1::OrderLine& line : order.lines()) {
+    terms.push_back(LineTerms{line.unit_price().minor_units(), line.quantity_milli(),
+                              line.discount_bp(), line.vat_rate_percent()});
+  }
+  CRM_ASSIGN_OR_RETURN(const OrderPrice price, PriceOrder(terms, order.order_discount_bp()));
+  for (int i = 0; i < order.lines_size(); ++i) {
+    v1::OrderLine& line = *order.mutable_lines(i);
+    const LinePrice& p = price.lines[i];
+    *line.mutable_unit_price() = Fen(line.unit_price().minor_units());
+    *line.mutable_amount_before_order_discount() = Fen(p.amount_before_order_discount_fen);
+    *line.mutable_order_discount_share() = Fen(p.order_discount_share_fen);
+    *line.mutable_amount() = Fen(p.amount_fen);
+    *line.mutable_tax() = Fen(p.tax_fen);
+  }
+  *order.mutable_total_amount() = Fen(price.total_amount_fen);
+  *order.mutable_total_tax() = Fen(price.total_tax_fen);
+  return absl::OkStatus();
+}
+
+ProductQuantities Undelivered(const v1::Order& order) {
+  ProductQuantities quantities;
+  for (const v1::OrderLine& line : order.lines()) {
+    const int64_t left = line.quantity_milli() - line.delivered_milli();
+    if (left > 0) quantities[line.product_id()] += left;
+  }
+  return quantities;
+}
+
+}  // namespace crm::sales

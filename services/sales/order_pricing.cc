@@ -1,0 +1,107 @@
+// PriceOrder: per-line rounding, then the order discount spread by largest
+// remainder.
+#include "services/sales/order_pricing.h"
+
+#include <algorithm>
+#include <numeric>
+
+#include "absl/strings/str_cat.h"
+#include "common/base/status_util.h"
+
+namespace crm::sales {
+namespace {
+
+absl::Status CheckTerms(const std::vector<LineTerms>& lines, int32_t order_discount_bp) {
+  FieldViolations v;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const LineTerms& t = lines[i];
+    const std::string at = absl::StrCat("order.lines[", i, "].");
+    if (t.unit_price_fen < 0 || t.unit_price_fen > kMaxUnitPriceFen) {
+      v.Add(at + "unit_price", absl::StrCat("must be 0 to ", kMaxUnitPriceFen, " fen"));
+    }
+    if (t.quantity_milli <= 0 || t.quantity_milli > kMaxQuantityMilli) {
+      v.Add(at + "quantity_milli",
+            absl::StrCat("must be 1 to ", kMaxQuantityMilli, " (thousandths of the unit)"));
+    }
+    if (t.discount_bp < 0 || t.discount_bp > kBasisPoints) {
+      v.Add(at + "discount_bp", "must be 0 to 10000 basis points");
+    }
+    if (!IsVatRate(t.vat_rate_percent)) {
+      v.Add(at + "vat_rate_percent", "must be 13, 9, 6, 3, 1 or 0");
+    }
+  }
+  if (order_discount_bp < 0 || order_discount_bp > kBasisPoints) {
+    v.Add("order.order_discount_bp", "must be 0 to 10000 basis points");
+  }
+  return v.ToStatus();
+}
+
+}  // namespace
+
+bool IsVatRate(int32_t percent) {
+  for (int32_t rate : {13, 9, 6, 3, 1, 0}) {
+    if (percent == rate) return true;
+  }
+  return false;
+}
+
+int64_t DivideRoundingHalfUp(__int128 numerator, __int128 denominator) {
+  return static_cast<int64_t>((2 * numerator + denominator) / (2 * denominator));
+}
+
+absl::StatusOr<OrderPrice> PriceOrder(const std::vector<LineTerms>& lines,
+                                      int32_t order_discount_bp) {
+  CRM_RETURN_IF_ERROR(CheckTerms(lines, order_discount_bp));
+  OrderPrice price;
+  price.lines.resize(lines.size());
+  __int128 gross = 0;  // Σ amounts before the order discount
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const LineTerms& t = lines[i];
+    // price × quantity / 1000 × (10000 − discount) / 10000, rounded once.
+    const __int128 exact =
+        static_cast<__int128>(t.unit_price_fen) * t.quantity_milli * (kBasisPoints - t.discount_bp);
+    price.lines[i].amount_before_order_discount_fen =
+        DivideRoundingHalfUp(exact, static_cast<__int128>(kMilli) * kBasisPoints);
+    gross += price.lines[i].amount_before_order_discount_fen;
+  }
+  if (gross > kMaxOrderTotalFen) {
+    return InvalidField("order.lines", absl::StrCat("the order's total is past the limit of ",
+                                                    kMaxOrderTotalFen, " fen"));
+  }
+  const int64_t total =
+      DivideRoundingHalfUp(gross * (kBasisPoints - order_discount_bp), kBasisPoints);
+  const int64_t discount = static_cast<int64_t>(gross) - total;
+
+  // Each line's exact share is amount × discount / gross: the floors first,
+  // then one fen more to the lines with the largest remainders until the
+  // shares add up to the discount (ties: the earlier line).
+  std::vector<__int128> remainders(lines.size(), 0);
+  int64_t given = 0;
+  for (size_t i = 0; i < lines.size() && gross > 0; ++i) {
+    const __int128 exact =
+        static_cast<__int128>(price.lines[i].amount_before_order_discount_fen) * discount;
+    price.lines[i].order_discount_share_fen = static_cast<int64_t>(exact / gross);
+    remainders[i] = exact % gross;
+    given += price.lines[i].order_discount_share_fen;
+  }
+  std::vector<size_t> by_remainder(lines.size());
+  std::iota(by_remainder.begin(), by_remainder.end(), 0);
+  std::stable_sort(by_remainder.begin(), by_remainder.end(),
+                   [&](size_t a, size_t b) { return remainders[a] > remainders[b]; });
+  for (size_t k = 0; given < discount; ++k) {
+    ++price.lines[by_remainder[k]].order_discount_share_fen;
+    ++given;
+  }
+
+  for (size_t i = 0; i < lines.size(); ++i) {
+    LinePrice& line = price.lines[i];
+    line.amount_fen = line.amount_before_order_discount_fen - line.order_discount_share_fen;
+    const int32_t rate = lines[i].vat_rate_percent;
+    line.tax_fen = DivideRoundingHalfUp(static_cast<__int128>(line.amount_fen) * rate, 100 + rate);
+    price.total_amount_fen += line.amount_fen;
+    price.total_tax_fen += line.tax_fen;
+  }
+  return price;
+}
+
+}  // namespace crm::sales

@@ -1,0 +1,38 @@
+// SalesServiceImpl: method registration.
+#include "services/sales/sales_service.h"
+
+#include "common/rpc/service_methods.h"
+
+namespace crm::sales {
+
+SalesServiceImpl::SalesServiceImpl(Database& db, AsyncMethods& methods, SalesServiceDeps deps)
+    : products_(db),
+      stock_(db),
+      orders_(db, deps.zone),
+      product_handlers_(products_, stock_),
+      order_handlers_(orders_, std::move(deps.check_customer)),
+      change_log_(db) {
+  ServiceMethods<SalesServiceImpl> m(methods, this, v1::SalesService::service_full_name());
+  // Products and stock (R11).
+  ProductHandlers* p = &product_handlers_;
+  CRM_METHOD(m, CreateProduct, p);
+  CRM_METHOD(m, GetProduct, p);
+  CRM_METHOD(m, UpdateProduct, p);
+  CRM_METHOD(m, ListProducts, p);
+  CRM_METHOD(m, RecordStockMovement, p);
+  CRM_METHOD(m, ListStockMovements, p);
+  CRM_METHOD(m, GetInventory, p);
+  CRM_METHOD(m, ListLowStock, p);
+  // Orders (R14).
+  OrderHandlers* o = &order_handlers_;
+  CRM_METHOD(m, CreateOrder, o);
+  CRM_METHOD(m, GetOrder, o);
+  CRM_METHOD(m, UpdateOrder, o);
+  CRM_METHOD(m, ListOrders, o);
+  CRM_METHOD(m, ConfirmOrder, o);
+  CRM_METHOD(m, DeliverOrder, o);
+  CRM_METHOD(m, CancelOrder, o);
+  AddChangeLogMethods(m, &change_log_);
+}
+
+}  // namespace crm::sales

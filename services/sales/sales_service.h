@@ -1,0 +1,40 @@
+// crm.sales.v1.SalesService: wires each method to its handler.
+#pragma once
+
+#include "absl/time/time.h"
+#include "common/feed/change_feed.h"
+#include "common/rpc/async_methods.h"
+#include "crm/sales/v1/sales_service.grpc.pb.h"
+#include "services/sales/order_handlers.h"
+#include "services/sales/order_repository.h"
+#include "services/sales/product_handlers.h"
+#include "services/sales/product_repository.h"
+#include "services/sales/stock_repository.h"
+
+namespace crm {
+class Database;
+}
+
+namespace crm::sales {
+
+// What the service needs besides the database.
+struct SalesServiceDeps {
+  CustomerCheck check_customer;  // customers and contacts, as the caller sees them
+  absl::TimeZone zone;           // the company's days (order numbers and dates)
+};
+
+class SalesServiceImpl : public v1::SalesService::AsyncService {
+ public:
+  // Registers every method's handler in `methods`.
+  SalesServiceImpl(Database& db, AsyncMethods& methods, SalesServiceDeps deps);
+
+ private:
+  ProductRepository products_;
+  StockRepository stock_;
+  OrderRepository orders_;
+  ProductHandlers product_handlers_;
+  OrderHandlers order_handlers_;
+  ChangeLogHandlers change_log_;
+};
+
+}  // namespace crm::sales

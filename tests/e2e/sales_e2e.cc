@@ -1,0 +1,402 @@
+// The sales service end to end, through the gateway, with the customer and
+// org services it asks: stock never sold twice by concurrent clients, order
+// totals against an independent computation, the status machine, the
+// customer check under the caller's visibility, and the customer service
+// going away mid-flight.
+#include <grpcpp/create_channel.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <random>
+#include <thread>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "crm/customer/v1/customer_service.grpc.pb.h"
+#include "crm/sales/v1/sales_service.grpc.pb.h"
+#include "tests/sales/pricing_reference.h"
+#include "tests/support/clients.h"
+#include "tests/support/sales_org.h"
+#include "tests/support/session.h"
+#include "tests/support/stack.h"
+#include "tests/support/waiting.h"
+
+namespace crm {
+namespace {
+
+namespace v1 = sales::v1;
+using testing::AuthContext;
+using testing::Session;
+
+// A channel of its own (not sharing a connection with other channels to the
+// same address), as a separate client would have.
+std::shared_ptr<grpc::Channel> SeparateClient(const std::string& address) {
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+}
+
+class SalesE2eTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    stack_ = new testing::Stack();
+    stack_->Start();
+    gateway_ = new std::shared_ptr<grpc::Channel>(testing::Connect(stack_->gateway_address()));
+    org_ = new testing::SalesOrg(testing::SalesOrg::Build(*gateway_));
+    customer_a_ = MustCreateCustomer(org_->sales_a, "华东电气有限公司");
+    customer_b_ = MustCreateCustomer(org_->sales_b, "华南机电有限公司");
+  }
+  static void TearDownTestSuite() {
+    delete stack_;
+    stack_ = nullptr;
+  }
+
+  void SetUp() override { stub_ = v1::SalesService::NewStub(*gateway_); }
+
+  static int64_t MustCreateCustomer(const Session& as, const std::string& name) {
+    auto customers = customer::v1::CustomerService::NewStub(*gateway_);
+    customer::v1::CreateCustomerRequest request;
+    request.mutable_customer()->set_name(name);
+    request.mutable_customer()->set_region_code("east");
+    request.mutable_customer()->set_city("上海");
+    customer::v1::Customer created;
+    const grpc::Status status = customers->CreateCustomer(AuthContext(as).get(), request, &created);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return created.id();
+  }
+
+  v1::Product MustCreateProduct(const std::string& name, int64_t price_fen, int32_t vat,
+                                int64_t stock_milli) {
+    v1::CreateProductRequest request;
+    request.mutable_product()->set_name(name);
+    request.mutable_product()->set_unit("台");
+    request.mutable_product()->mutable_list_price()->set_minor_units(price_fen);
+    request.mutable_product()->mutable_cost_price()->set_minor_units(price_fen / 2);
+    request.mutable_product()->set_vat_rate_percent(vat);
+    v1::Product product;
+    grpc::Status status = stub_->CreateProduct(AuthContext(org_->admin).get(), request, &product);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    if (stock_milli > 0) {
+      v1::RecordStockMovementRequest receipt;
+      receipt.mutable_movement()->set_product_id(product.id());
+      receipt.mutable_movement()->set_kind(v1::RECEIPT);
+      receipt.mutable_movement()->set_quantity_milli(stock_milli);
+      receipt.mutable_movement()->set_reason("期初入库");
+      v1::StockMovement movement;
+      status = stub_->RecordStockMovement(AuthContext(org_->admin).get(), receipt, &movement);
+      EXPECT_TRUE(status.ok()) << status.error_message();
+    }
+    return product;
+  }
+
+  static v1::Order OrderOf(int64_t customer_id,
+                           const std::vector<std::pair<int64_t, int64_t>>& product_quantities) {
+    v1::Order order;
+    order.set_customer_id(customer_id);
+    for (const auto& [product_id, quantity] : product_quantities) {
+      v1::OrderLine& line = *order.add_lines();
+      line.set_product_id(product_id);
+      line.set_quantity_milli(quantity);
+    }
+    return order;
+  }
+
+  grpc::Status CreateOrder(const Session& as, const v1::Order& order, v1::Order* created,
+                           const std::string& request_id = "") {
+    v1::CreateOrderRequest request;
+    *request.mutable_order() = order;
+    request.set_request_id(request_id);
+    return stub_->CreateOrder(AuthContext(as).get(), request, created);
+  }
+
+  v1::Order MustCreateOrder(const Session& as, const v1::Order& order) {
+    v1::Order created;
+    const grpc::Status status = CreateOrder(as, order, &created);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return created;
+  }
+
+  v1::Inventory InventoryOf(int64_t product_id) {
+    v1::GetInventoryRequest request;
+    request.set_product_id(product_id);
+    v1::Inventory inventory;
+    const grpc::Status status =
+        stub_->GetInventory(AuthContext(org_->admin).get(), request, &inventory);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return inventory;
+  }
+
+  // The sum of every movement of the product's ledger, read page by page.
+  int64_t LedgerSum(int64_t product_id) {
+    v1::ListStockMovementsRequest request;
+    request.set_product_id(product_id);
+    request.set_page_size(7);
+    int64_t sum = 0;
+    for (int pages = 0; pages < 1000; ++pages) {
+      v1::ListStockMovementsResponse response;
+      const grpc::Status status =
+          stub_->ListStockMovements(AuthContext(org_->admin).get(), request, &response);
+      EXPECT_TRUE(status.ok()) << status.error_message();
+      for (const v1::StockMovement& m : response.movements()) sum += m.quantity_milli();
+      if (!status.ok() || response.next_page_token().empty()) break;
+      request.set_page_token(response.next_page_token());
+    }
+    return sum;
+  }
+
+  int64_t OrderCount() {
+    v1::ListOrdersRequest request;
+    request.set_page_size(1);
+    v1::ListOrdersResponse response;
+    const grpc::Status status =
+        stub_->ListOrders(AuthContext(org_->admin).get(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response.total_size();
+  }
+
+  static testing::Stack* stack_;
+  static std::shared_ptr<grpc::Channel>* gateway_;
+  static testing::SalesOrg* org_;
+  static int64_t customer_a_, customer_b_;
+  std::unique_ptr<v1::SalesService::Stub> stub_;
+};
+
+testing::Stack* SalesE2eTest::stack_ = nullptr;
+std::shared_ptr<grpc::Channel>* SalesE2eTest::gateway_ = nullptr;
+testing::SalesOrg* SalesE2eTest::org_ = nullptr;
+int64_t SalesE2eTest::customer_a_ = 0;
+int64_t SalesE2eTest::customer_b_ = 0;
+
+TEST_F(SalesE2eTest, TwoClientsConfirmingFiftyOrdersEachSellExactlyTheTenInStock) {
+  const v1::Product hot = MustCreateProduct("爆款断路器", 19900, 13, 10'000);
+  std::vector<int64_t> orders;
+  for (int i = 0; i < 100; ++i) {
+    orders.push_back(
+        MustCreateOrder(org_->sales_a, OrderOf(customer_a_, {{hot.id(), 1'000}})).id());
+  }
+  std::atomic<int> confirmed{0}, refused{0};
+  testing::Barrier start(100);
+  std::vector<std::thread> callers;
+  for (int client = 0; client < 2; ++client) {
+    auto stub = v1::SalesService::NewStub(SeparateClient(stack_->gateway_address()));
+    std::shared_ptr<v1::SalesService::Stub> shared(std::move(stub));
+    for (int i = 0; i < 50; ++i) {
+      const int64_t id = orders[client * 50 + i];
+      callers.emplace_back([&, shared, id] {
+        v1::ConfirmOrderRequest request;
+        request.set_id(id);
+        v1::Order order;
+        start.ArriveAndWait();
+        const grpc::Status status = shared->ConfirmOrder(
+            AuthContext(org_->sales_a, std::chrono::seconds(60)).get(), request, &order);
+        if (status.ok()) {
+          ++confirmed;
+        } else {
+          EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION)
+              << status.error_message();
+          EXPECT_TRUE(absl::StrContains(status.error_message(), "爆款断路器"))
+              << status.error_message();
+          ++refused;
+        }
+      });
+    }
+  }
+  for (auto& t : callers) t.join();
+  EXPECT_EQ(confirmed, 10);
+  EXPECT_EQ(refused, 90);
+  const v1::Inventory inventory = InventoryOf(hot.id());
+  EXPECT_EQ(inventory.available_milli(), 0);
+  EXPECT_EQ(inventory.reserved_milli(), 10'000);
+  EXPECT_EQ(inventory.on_hand_milli(), LedgerSum(hot.id()));
+}
+
+TEST_F(SalesE2eTest, OrdersTakingProductsInOppositeOrderAllConfirm) {
+  const v1::Product a = MustCreateProduct("甲型柜", 5000, 13, 1'000'000);
+  const v1::Product b = MustCreateProduct("乙型柜", 7000, 9, 1'000'000);
+  std::vector<int64_t> orders;
+  for (int i = 0; i < 40; ++i) {
+    orders.push_back(MustCreateOrder(org_->sales_a,
+                                     i % 2
+                                         ? OrderOf(customer_a_, {{a.id(), 1'000}, {b.id(), 2'000}})
+                                         : OrderOf(customer_a_, {{b.id(), 2'000}, {a.id(), 1'000}}))
+                         .id());
+  }
+  testing::Barrier start(40);
+  std::vector<std::thread> callers;
+  std::vector<std::shared_ptr<grpc::Channel>> clients = {SeparateClient(stack_->gateway_address()),
+                                                         SeparateClient(stack_->gateway_address())};
+  for (int i = 0; i < 40; ++i) {
+    callers.emplace_back([&, i] {
+      auto stub = v1::SalesService::NewStub(clients[i % 2]);
+      v1::ConfirmOrderRequest request;
+      request.set_id(orders[i]);
+      v1::Order order;
+      start.ArriveAndWait();
+      const grpc::Status status = stub->ConfirmOrder(
+          AuthContext(org_->sales_a, std::chrono::seconds(60)).get(), request, &order);
+      EXPECT_TRUE(status.ok()) << status.error_message();
+    });
+  }
+  for (auto& t : callers) t.join();
+  EXPECT_EQ(InventoryOf(a.id()).reserved_milli(), 40'000);
+  EXPECT_EQ(InventoryOf(b.id()).reserved_milli(), 80'000);
+}
+
+TEST_F(SalesE2eTest, AThousandRandomOrdersAddUpToTheIndependentComputation) {
+  const int32_t rates[] = {13, 9, 6, 3, 1, 0};
+  std::vector<v1::Product> products;
+  for (int32_t rate : rates) {
+    products.push_back(MustCreateProduct(absl::StrCat("税率", rate, "%产品"), 10000, rate, 0));
+  }
+  std::mt19937_64 random(1205);
+  for (int n = 0; n < 1000; ++n) {
+    v1::Order order;
+    order.set_customer_id(customer_a_);
+    std::vector<sales::testing::ReferenceLine> reference;
+    const int count = 1 + static_cast<int>(random() % 5);
+    for (int i = 0; i < count; ++i) {
+      const v1::Product& product = products[random() % products.size()];
+      v1::OrderLine& line = *order.add_lines();
+      line.set_product_id(product.id());
+      line.mutable_unit_price()->set_minor_units(1 + static_cast<int64_t>(random() % 5'000'000));
+      line.set_quantity_milli(1 + static_cast<int64_t>(random() % 20'000));
+      line.set_discount_bp(random() % 2 ? 0 : static_cast<int32_t>(random() % 10001));
+      reference.push_back({line.unit_price().minor_units(), line.quantity_milli(),
+                           line.discount_bp(), product.vat_rate_percent()});
+    }
+    order.set_order_discount_bp(random() % 3 ? static_cast<int32_t>(random() % 10001) : 0);
+    v1::Order created;
+    const grpc::Status status = CreateOrder(org_->sales_a, order, &created);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    const sales::testing::ReferencePrice expected =
+        sales::testing::ReferencePriceOrder(reference, order.order_discount_bp());
+    ASSERT_EQ(created.total_amount().minor_units(), expected.total) << "order " << n;
+    ASSERT_EQ(created.total_tax().minor_units(), expected.total_tax) << "order " << n;
+    for (int i = 0; i < count; ++i) {
+      ASSERT_EQ(created.lines(i).amount().minor_units(), expected.amount[i]) << n << "/" << i;
+      ASSERT_EQ(created.lines(i).tax().minor_units(), expected.tax[i]) << n << "/" << i;
+    }
+  }
+}
+
+TEST_F(SalesE2eTest, TheNamedMoneyCases) {
+  const v1::Product p = MustCreateProduct("标准件", 3333, 13, 0);
+  struct Case {
+    const char* name;
+    int64_t price_fen, quantity_milli;
+    int lines;
+    int32_t line_discount_bp, order_discount_bp;
+    int64_t total_fen;
+  } cases[] = {
+      {"three lines of 33.33 with 10% off the order", 3333, 1000, 3, 0, 1000, 8999},
+      {"0.01 x 3 at 50% off", 1, 3000, 1, 5000, 0, 2},
+      {"a 100% discount", 3333, 1000, 2, 0, 10000, 0},
+      {"a quantity of 0.001", 9999, 1, 1, 0, 0, 10},
+  };
+  for (const Case& c : cases) {
+    v1::Order order;
+    order.set_customer_id(customer_a_);
+    order.set_order_discount_bp(c.order_discount_bp);
+    for (int i = 0; i < c.lines; ++i) {
+      v1::OrderLine& line = *order.add_lines();
+      line.set_product_id(p.id());
+      line.mutable_unit_price()->set_minor_units(c.price_fen);
+      line.set_quantity_milli(c.quantity_milli);
+      line.set_discount_bp(c.line_discount_bp);
+    }
+    v1::Order created;
+    const grpc::Status status = CreateOrder(org_->sales_a, order, &created);
+    ASSERT_TRUE(status.ok()) << c.name << ": " << status.error_message();
+    EXPECT_EQ(created.total_amount().minor_units(), c.total_fen) << c.name;
+    int64_t sum = 0;
+    for (const v1::OrderLine& line : created.lines()) sum += line.amount().minor_units();
+    EXPECT_EQ(sum, c.total_fen) << c.name;
+  }
+}
+
+TEST_F(SalesE2eTest, RefusedStepsChangeNothingAndACancelledOrdersStockComesBack) {
+  const v1::Product p = MustCreateProduct("接触器", 1200, 13, 5'000);
+  const v1::Order order = MustCreateOrder(org_->sales_a, OrderOf(customer_a_, {{p.id(), 3'000}}));
+  v1::ConfirmOrderRequest confirm;
+  confirm.set_id(order.id());
+  v1::Order confirmed;
+  ASSERT_TRUE(stub_->ConfirmOrder(AuthContext(org_->sales_a).get(), confirm, &confirmed).ok());
+  EXPECT_EQ(InventoryOf(p.id()).available_milli(), 2'000);
+  v1::Order again;
+  grpc::Status status = stub_->ConfirmOrder(AuthContext(org_->sales_a).get(), confirm, &again);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  v1::GetOrderRequest get;
+  get.set_id(order.id());
+  v1::Order read;
+  ASSERT_TRUE(stub_->GetOrder(AuthContext(org_->sales_a).get(), get, &read).ok());
+  EXPECT_EQ(read.etag(), confirmed.etag());
+  EXPECT_EQ(InventoryOf(p.id()).available_milli(), 2'000);
+
+  v1::CancelOrderRequest cancel;
+  cancel.set_id(order.id());
+  cancel.set_reason("客户改单");
+  v1::Order cancelled;
+  status = stub_->CancelOrder(AuthContext(org_->sales_a).get(), cancel, &cancelled);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(cancelled.status(), v1::CANCELLED);
+  EXPECT_EQ(InventoryOf(p.id()).available_milli(), 5'000);
+  status = stub_->ConfirmOrder(AuthContext(org_->sales_a).get(), confirm, &again);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(InventoryOf(p.id()).available_milli(), 5'000);
+}
+
+TEST_F(SalesE2eTest, ACustomerOutOfTheCallersSightIsNotFoundAndNothingIsWritten) {
+  const v1::Product p = MustCreateProduct("配电箱", 8800, 13, 0);
+  const int64_t before = OrderCount();
+  v1::Order created;
+  // sales.a cannot see sales.b's customer; the head of the east team neither.
+  grpc::Status status =
+      CreateOrder(org_->sales_a, OrderOf(customer_b_, {{p.id(), 1'000}}), &created);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND) << status.error_message();
+  status = CreateOrder(org_->head_east, OrderOf(customer_b_, {{p.id(), 1'000}}), &created);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND) << status.error_message();
+  EXPECT_EQ(OrderCount(), before);
+  // The head of the centre sees both teams' customers, and then the order.
+  ASSERT_TRUE(
+      CreateOrder(org_->head_centre, OrderOf(customer_b_, {{p.id(), 1'000}}), &created).ok());
+  v1::GetOrderRequest get;
+  get.set_id(created.id());
+  v1::Order read;
+  EXPECT_EQ(stub_->GetOrder(AuthContext(org_->sales_a).get(), get, &read).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  EXPECT_TRUE(stub_->GetOrder(AuthContext(org_->auditor).get(), get, &read).ok());
+  // Read-only callers read, never write.
+  status = CreateOrder(org_->auditor, OrderOf(customer_a_, {{p.id(), 1'000}}), &created);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(SalesE2eTest, WithTheCustomerServiceDownOrdersAreUnavailableAndNothingIsHalfWritten) {
+  const v1::Product p = MustCreateProduct("应急灯", 3500, 13, 0);
+  const int64_t before = OrderCount();
+  stack_->Process("customer").Signal(SIGKILL);
+  stack_->Process("customer").Wait(std::chrono::seconds(5));
+  v1::Order created;
+  const grpc::Status status =
+      CreateOrder(org_->sales_a, OrderOf(customer_a_, {{p.id(), 1'000}}), &created, "down-1");
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << status.error_message();
+  EXPECT_EQ(OrderCount(), before);
+  stack_->StartProcess("customer");
+  ASSERT_TRUE(stack_->WaitServing("crm.customer.v1.CustomerService"));
+  // The client's retry with the same request id goes through, once.
+  grpc::Status retried;
+  ASSERT_TRUE(testing::Eventually([&] {
+    retried =
+        CreateOrder(org_->sales_a, OrderOf(customer_a_, {{p.id(), 1'000}}), &created, "down-1");
+    return retried.error_code() != grpc::StatusCode::UNAVAILABLE;
+  }));
+  ASSERT_TRUE(retried.ok()) << retried.error_message();
+  v1::Order again;
+  ASSERT_TRUE(
+      CreateOrder(org_->sales_a, OrderOf(customer_a_, {{p.id(), 1'000}}), &again, "down-1").ok());
+  EXPECT_EQ(again.id(), created.id());
+  EXPECT_EQ(again.number(), created.number());
+  EXPECT_EQ(OrderCount(), before + 1);
+}
+
+}  // namespace
+}  // namespace crm
