@@ -27,7 +27,7 @@ if [ -n "$CRM_SANITIZE" ]; then
   export ASAN_OPTIONS="halt_on_error=1:detect_leaks=1:log_path=$reports/asan"
   export LSAN_OPTIONS="suppressions=$suppressions/lsan.supp:print_suppressions=0"
   export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:log_path=$reports/ubsan"
-  export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:log_path=$reports/tsan:suppressions=$suppressions/tsan.supp"
+  export TSAN_OPTIONS="halt_on_error=1:ignore_noninstrumented_modules=1:second_deadlock_stack=1:log_path=$reports/tsan:suppressions=$suppressions/tsan.supp"
 fi
 
 status=0

@@ -4,11 +4,17 @@
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 
+#include <google/protobuf/util/message_differencer.h>
+
+#include <algorithm>
 #include <memory>
+#include <set>
 #include <sstream>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "common/base/status_util.h"
 #include "common/db/database.h"
@@ -25,7 +31,7 @@ constexpr PageLimits kChangePages{100, 1000};
 constexpr char kTypeUrlPrefix[] = "type.googleapis.com/";
 constexpr char kColumns[] =
     "sequence, entity_type, entity_id, operation, actor, request_id, change_time, state_type, "
-    "state";
+    "state, previous_state, changed_fields";
 
 void ReadChange(sql::ResultSet& rs, common::v1::Change* change) {
   change->set_sequence(rs.getInt64(1));
@@ -37,7 +43,39 @@ void ReadChange(sql::ResultSet& rs, common::v1::Change* change) {
   SqlDateTimeToTimestamp(rs.getString(7), change->mutable_change_time());
   change->mutable_state()->set_type_url(kTypeUrlPrefix + std::string(rs.getString(8)));
   change->mutable_state()->set_value(rs.getString(9));
+  if (!rs.isNull(10)) {
+    change->mutable_previous_state()->set_type_url(change->state().type_url());
+    change->mutable_previous_state()->set_value(rs.getString(10));
+  }
+  const std::string changed = rs.getString(11);
+  for (absl::string_view field : absl::StrSplit(changed, ',', absl::SkipEmpty())) {
+    change->add_changed_fields(std::string(field));
+  }
 }
+
+// Collects the first field of each difference's path: a top-level field.
+class TopLevelFields : public google::protobuf::util::MessageDifferencer::Reporter {
+ public:
+  using Path = std::vector<google::protobuf::util::MessageDifferencer::SpecificField>;
+  void ReportAdded(const google::protobuf::Message&, const google::protobuf::Message&,
+                   const Path& path) override {
+    Add(path);
+  }
+  void ReportDeleted(const google::protobuf::Message&, const google::protobuf::Message&,
+                     const Path& path) override {
+    Add(path);
+  }
+  void ReportModified(const google::protobuf::Message&, const google::protobuf::Message&,
+                      const Path& path) override {
+    Add(path);
+  }
+  std::set<const google::protobuf::FieldDescriptor*> fields;
+
+ private:
+  void Add(const Path& path) {
+    if (!path.empty() && path[0].field != nullptr) fields.insert(path[0].field);
+  }
+};
 
 std::string ToSqlTime(const google::protobuf::Timestamp& t) {
   return FormatSqlDateTime(absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos()));
@@ -45,8 +83,25 @@ std::string ToSqlTime(const google::protobuf::Timestamp& t) {
 
 }  // namespace
 
+std::vector<std::string> ChangedFields(const google::protobuf::Message& before,
+                                       const google::protobuf::Message& after) {
+  TopLevelFields reporter;
+  google::protobuf::util::MessageDifferencer differencer;
+  differencer.ReportDifferencesTo(&reporter);
+  differencer.Compare(before, after);
+  std::vector<const google::protobuf::FieldDescriptor*> fields(reporter.fields.begin(),
+                                                               reporter.fields.end());
+  std::sort(fields.begin(), fields.end(), [](auto* a, auto* b) { return a->index() < b->index(); });
+  std::vector<std::string> names;
+  for (const google::protobuf::FieldDescriptor* field : fields) {
+    if (field->name() != "etag" && field->name() != "update_time") names.push_back(field->name());
+  }
+  return names;
+}
+
 void AppendChange(MySqlConnection& c, const CallContext& call, ChangeOp op, int64_t entity_id,
-                  const google::protobuf::Message& state) {
+                  const google::protobuf::Message& state,
+                  const google::protobuf::Message* previous) {
   // LAST_INSERT_ID(expr) hands the new value to the next statement on this
   // session without a SELECT round trip.
   c.Prepare(
@@ -55,10 +110,11 @@ void AppendChange(MySqlConnection& c, const CallContext& call, ChangeOp op, int6
       .executeUpdate();
   const std::string& type = state.GetDescriptor()->full_name();
   std::istringstream blob(state.SerializeAsString());
+  std::istringstream previous_blob(previous ? previous->SerializeAsString() : "");
   sql::PreparedStatement& insert = c.Prepare(
       "INSERT INTO change_log (sequence, entity_type, entity_id, operation, actor, request_id,"
-      " change_time, state_type, state)"
-      " VALUES (LAST_INSERT_ID(), ?, ?, ?, ?, ?, UTC_TIMESTAMP(6), ?, ?)");
+      " change_time, state_type, state, previous_state, changed_fields)"
+      " VALUES (LAST_INSERT_ID(), ?, ?, ?, ?, ?, UTC_TIMESTAMP(6), ?, ?, ?, ?)");
   insert.setString(1, type);
   insert.setInt64(2, entity_id);
   insert.setInt(3, static_cast<int>(op));
@@ -66,6 +122,13 @@ void AppendChange(MySqlConnection& c, const CallContext& call, ChangeOp op, int6
   insert.setString(5, call.request_id);
   insert.setString(6, type);
   insert.setBlob(7, &blob);
+  if (previous != nullptr) {
+    insert.setBlob(8, &previous_blob);
+    insert.setString(9, absl::StrJoin(ChangedFields(*previous, state), ","));
+  } else {
+    insert.setNull(8, 0);
+    insert.setString(9, "");
+  }
   insert.executeUpdate();
 }
 

@@ -27,11 +27,19 @@ class MySqlConnection;
 enum class ChangeOp { kCreate = 1, kUpdate = 2, kDelete = 3 };
 
 // Records that `state` (the entity after the change) was created, updated or
-// deleted by the call. Must run inside the caller's open transaction, as its
-// last statement: it locks the feed's sequence counter until commit, which is
-// what keeps sequence order equal to commit order. Throws sql::SQLException.
+// deleted by the call; `previous`, when given, is the entity before it (same
+// type), kept with the names of the top-level fields that differ. Must run
+// inside the caller's open transaction, as its last statement: it locks the
+// feed's sequence counter until commit, which is what keeps sequence order
+// equal to commit order. Throws sql::SQLException.
 void AppendChange(MySqlConnection& connection, const CallContext& call, ChangeOp op,
-                  int64_t entity_id, const google::protobuf::Message& state);
+                  int64_t entity_id, const google::protobuf::Message& state,
+                  const google::protobuf::Message* previous = nullptr);
+
+// The top-level fields of `after` that differ from `before` (same type), by
+// name, in field order; etag and update_time (which every edit moves) left out.
+std::vector<std::string> ChangedFields(const google::protobuf::Message& before,
+                                       const google::protobuf::Message& after);
 
 // One change of a batch (AppendChanges); `state` must outlive the call.
 struct ChangeRecord {

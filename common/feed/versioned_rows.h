@@ -143,7 +143,7 @@ absl::StatusOr<Record> UpdateVersioned(Database& db, const CallContext& call,
         write(c, *record);
         TouchVersion(c, table.table, id, call.Now());
         std::unique_ptr<Record> stored = table.load(c, id, /*for_update=*/false);
-        AppendChange(c, call, op, id, *stored);
+        AppendChange(c, call, op, id, *stored, &before);
         return std::move(*stored);
       });
 }

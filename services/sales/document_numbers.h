@@ -2,8 +2,8 @@
 // the quotes and contracts to come. Taken inside the creating transaction,
 // so a number is given once; a create that rolls back gives its number back
 // with it, a committed document is never deleted, so no number is reused.
-// The counter row is held until commit: creates of one type serialise on it,
-// as they already do on the change log's sequence.
+// The counter row is held until commit: creates of one type and day queue on
+// it, so take the number as late in the transaction as possible.
 #pragma once
 
 #include <string>

@@ -12,6 +12,7 @@
 #include "common/base/dates.h"
 #include "common/base/status_util.h"
 #include "common/db/database.h"
+#include "common/db/multi_row.h"
 #include "common/db/record_helpers.h"
 #include "common/db/sql_time.h"
 #include "common/db/sql_where.h"
@@ -133,33 +134,36 @@ RecordTable<Order> OrderTable(const CallContext& call) {
           }};
 }
 
+// The lines in a few multi-row statements (an order of 5 lines is 2).
 void InsertLines(MySqlConnection& c, int64_t order_id, const Order& order) {
-  sql::PreparedStatement& stmt = c.Prepare(
+  InsertRowsExactly(
+      c,
       "INSERT INTO order_lines (order_id, line_no, product_id, product_name, model,"
       " specification, unit, cost_price_fen, vat_rate_percent, unit_price_fen, quantity_milli,"
       " discount_bp, amount_before_order_discount_fen, order_discount_share_fen, amount_fen,"
-      " tax_fen, delivered_milli) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  for (int i = 0; i < order.lines_size(); ++i) {
-    const OrderLine& l = order.lines(i);
-    stmt.setInt64(1, order_id);
-    stmt.setInt(2, i + 1);
-    stmt.setInt64(3, l.product_id());
-    stmt.setString(4, l.product_name());
-    stmt.setString(5, l.model());
-    stmt.setString(6, l.specification());
-    stmt.setString(7, l.unit());
-    stmt.setInt64(8, l.cost_price().minor_units());
-    stmt.setInt(9, l.vat_rate_percent());
-    stmt.setInt64(10, l.unit_price().minor_units());
-    stmt.setInt64(11, l.quantity_milli());
-    stmt.setInt(12, l.discount_bp());
-    stmt.setInt64(13, l.amount_before_order_discount().minor_units());
-    stmt.setInt64(14, l.order_discount_share().minor_units());
-    stmt.setInt64(15, l.amount().minor_units());
-    stmt.setInt64(16, l.tax().minor_units());
-    stmt.setInt64(17, l.delivered_milli());
-    stmt.executeUpdate();
-  }
+      " tax_fen, delivered_milli) VALUES ",
+      "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", "", order.lines_size(),
+      [&](sql::PreparedStatement& stmt, int i, size_t row, bool) {
+        const OrderLine& l = order.lines(static_cast<int>(row));
+        stmt.setInt64(i++, order_id);
+        stmt.setInt(i++, static_cast<int>(row) + 1);
+        stmt.setInt64(i++, l.product_id());
+        stmt.setString(i++, l.product_name());
+        stmt.setString(i++, l.model());
+        stmt.setString(i++, l.specification());
+        stmt.setString(i++, l.unit());
+        stmt.setInt64(i++, l.cost_price().minor_units());
+        stmt.setInt(i++, l.vat_rate_percent());
+        stmt.setInt64(i++, l.unit_price().minor_units());
+        stmt.setInt64(i++, l.quantity_milli());
+        stmt.setInt(i++, l.discount_bp());
+        stmt.setInt64(i++, l.amount_before_order_discount().minor_units());
+        stmt.setInt64(i++, l.order_discount_share().minor_units());
+        stmt.setInt64(i++, l.amount().minor_units());
+        stmt.setInt64(i++, l.tax().minor_units());
+        stmt.setInt64(i++, l.delivered_milli());
+        return i;
+      });
 }
 
 // Parameters 1–9 of the insert and the update: the header columns an edit
@@ -191,26 +195,30 @@ absl::StatusOr<Order> OrderRepository::Create(const CallContext& call, const Ord
         if (draft.order_date().empty()) draft.set_order_date(FormatIsoDate(today));
         draft.set_status(v1::DRAFT);
         const Owner owner = CurrentOwner(c, call.caller);
-        const std::string number = NextDocumentNumber(c, "SO", today);
         const std::string now = FormatSqlDateTime(call.Now());
         sql::PreparedStatement& stmt = c.Prepare(
             "INSERT INTO orders (contact_id, status, order_discount_bp, total_amount_fen,"
-            " total_tax_fen, order_date, delivery_date, remarks, cancel_reason, number,"
+            " total_tax_fen, order_date, delivery_date, remarks, cancel_reason,"
             " customer_id, owner_id, owner_department_id, owner_department_path,"
             " create_request_id, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         BindHeaderColumns(stmt, draft);
-        stmt.setString(10, number);
-        stmt.setInt64(11, draft.customer_id());
-        stmt.setInt64(12, owner.employee_id);
-        stmt.setInt64(13, owner.department_id);
-        stmt.setString(14, owner.department_path);
-        SetStringOrNull(stmt, 15, request_key);
+        stmt.setInt64(10, draft.customer_id());
+        stmt.setInt64(11, owner.employee_id);
+        stmt.setInt64(12, owner.department_id);
+        stmt.setString(13, owner.department_path);
+        SetStringOrNull(stmt, 14, request_key);
+        stmt.setDateTime(15, now);
         stmt.setDateTime(16, now);
-        stmt.setDateTime(17, now);
         stmt.executeUpdate();
         const int64_t id = c.LastInsertId();
         InsertLines(c, id, draft);
+        // Last, so the day's counter row is locked only until the commit
+        // that follows (creates of a day queue on it).
+        sql::PreparedStatement& number = c.Prepare("UPDATE orders SET number = ? WHERE id = ?");
+        number.setString(1, NextDocumentNumber(c, "SO", today));
+        number.setInt64(2, id);
+        number.executeUpdate();
         return id;
       });
 }
@@ -225,7 +233,7 @@ absl::StatusOr<Order> OrderRepository::Get(const CallContext& call, int64_t id) 
 
 absl::StatusOr<Order> OrderRepository::Update(const CallContext& call, int64_t id,
                                               const std::string& etag, const OrderEdit& edit,
-                                              bool replace_lines) {
+                                              LineWrite lines) {
   auto write = [&](MySqlConnection& c, const Order& order) {
     sql::PreparedStatement& header = c.Prepare(
         "UPDATE orders SET contact_id = ?, status = ?, order_discount_bp = ?,"
@@ -234,7 +242,8 @@ absl::StatusOr<Order> OrderRepository::Update(const CallContext& call, int64_t i
     BindHeaderColumns(header, order);
     header.setInt64(10, id);
     header.executeUpdate();
-    if (replace_lines) {
+    if (lines == LineWrite::kNone) return;
+    if (lines == LineWrite::kReplaceAll) {
       sql::PreparedStatement& remove = c.Prepare("DELETE FROM order_lines WHERE order_id = ?");
       remove.setInt64(1, id);
       remove.executeUpdate();

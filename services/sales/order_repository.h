@@ -29,6 +29,14 @@ struct OrderFilter {
   int64_t owner_employee_id = 0;
 };
 
+// What an edit changes besides the header, so the write touches no more rows
+// than it must.
+enum class LineWrite {
+  kNone,                // a status step that ships nothing (confirm, cancel)
+  kDeliveredQuantities, // deliveries
+  kReplaceAll,          // a draft's lines replaced (re-priced by the edit)
+};
+
 // Lets an order step edit the order (loaded and locked) inside its
 // transaction, e.g. reserve its stock; an error rolls everything back.
 using OrderEdit = std::function<absl::Status(MySqlConnection&, v1::Order&)>;
@@ -48,11 +56,10 @@ class OrderRepository {
   // NOT_FOUND when missing or out of the caller's sight.
   absl::StatusOr<v1::Order> Get(const CallContext& call, int64_t id);
   // Locks the order (one the caller may change), checks `etag` (when not
-  // empty), lets `edit` change it, and writes it back: its header, the
-  // lines' delivered quantities, and, when `replace_lines`, the lines as a
-  // whole (re-priced by the caller's edit).
+  // empty), lets `edit` change it, and writes it back: its header, and its
+  // lines as `lines` says.
   absl::StatusOr<v1::Order> Update(const CallContext& call, int64_t id, const std::string& etag,
-                                   const OrderEdit& edit, bool replace_lines = false);
+                                   const OrderEdit& edit, LineWrite lines);
   // Newest first.
   absl::StatusOr<Page<v1::Order>> List(const CallContext& call, const OrderFilter& filter,
                                        int page_size, std::optional<int64_t> before_id);

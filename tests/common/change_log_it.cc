@@ -83,6 +83,37 @@ TEST_F(ChangeLogTest, ChangeRowsCarryTheStateActorAndRequest) {
   EXPECT_FALSE(page.has_more());
 }
 
+TEST_F(ChangeLogTest, AnUpdateKeepsThePreviousStateAndNamesWhatChanged) {
+  ASSERT_TRUE(Write(8).ok());
+  customer::v1::Customer before;
+  before.set_id(8);
+  before.set_name("客户 8");
+  before.set_status(customer::v1::CUSTOMER_STATUS_FOLLOWING_UP);
+  before.set_etag("1");
+  customer::v1::Customer after = before;
+  after.set_status(customer::v1::CUSTOMER_STATUS_SIGNED);
+  after.add_shared_with_employee_ids(5);
+  after.set_etag("2");  // every edit moves it: not named
+  CallContext call;
+  call.actor = "tester";
+  ASSERT_TRUE(db_->RunInTransaction("update", Soon(), [&](MySqlConnection& c) -> absl::Status {
+                   AppendChange(c, call, ChangeOp::kUpdate, 8, after, &before);
+                   return absl::OkStatus();
+                 }).ok());
+  auto page = List(0, 10);
+  ASSERT_EQ(page.changes_size(), 2);
+  EXPECT_FALSE(page.changes(0).has_previous_state()) << "a create has none";
+  EXPECT_EQ(page.changes(0).changed_fields_size(), 0);
+  const common::v1::Change& update = page.changes(1);
+  customer::v1::Customer previous, state;
+  ASSERT_TRUE(update.previous_state().UnpackTo(&previous));
+  ASSERT_TRUE(update.state().UnpackTo(&state));
+  EXPECT_EQ(previous.status(), customer::v1::CUSTOMER_STATUS_FOLLOWING_UP);
+  EXPECT_EQ(state.status(), customer::v1::CUSTOMER_STATUS_SIGNED);
+  EXPECT_EQ(std::vector<std::string>(update.changed_fields().begin(), update.changed_fields().end()),
+            (std::vector<std::string>{"status", "shared_with_employee_ids"}));
+}
+
 TEST_F(ChangeLogTest, ARolledBackWriteLeavesNoChangeAndNoGap) {
   ASSERT_TRUE(Write(1).ok());
   EXPECT_FALSE(Write(2, /*fail=*/true).ok());

@@ -6,6 +6,8 @@
 #include <thread>
 
 #include "absl/strings/match.h"
+#include "common/feed/change_log.h"
+#include "crm/common/v1/changes.pb.h"
 #include "tests/sales/sales_fixture.h"
 
 namespace crm::sales {
@@ -170,6 +172,26 @@ TEST_F(OrdersTest, CancellingAConfirmedOrderGivesItsStockBack) {
   EXPECT_EQ(Inventory(a.id())->available_milli(), 3'000);
   EXPECT_EQ(Inventory(b.id())->available_milli(), 3'000);
   EXPECT_EQ(Inventory(a.id())->reserved_milli(), 0);
+}
+
+TEST_F(OrdersTest, AStatusStepsChangeRowSaysFromAndTo) {
+  const v1::Product p = AddProduct("电缆", 100, 10'000);
+  absl::StatusOr<v1::Order> order = Create(sales_a_, OrderOf(500, {{p.id(), 4'000}}));
+  ASSERT_TRUE(Confirm(sales_a_, order->id()).ok());
+  common::v1::ListChangesRequest request;
+  request.set_page_size(1000);
+  common::v1::ListChangesResponse response;
+  ASSERT_TRUE(ListChanges(*db_, keeper_, request, &response).ok());
+  const common::v1::Change& last = response.changes(response.changes_size() - 1);
+  EXPECT_EQ(last.entity_type(), "crm.sales.v1.Order");
+  EXPECT_EQ(last.entity_id(), order->id());
+  v1::Order before, after;
+  ASSERT_TRUE(last.previous_state().UnpackTo(&before));
+  ASSERT_TRUE(last.state().UnpackTo(&after));
+  EXPECT_EQ(before.status(), v1::DRAFT);
+  EXPECT_EQ(after.status(), v1::CONFIRMED);
+  EXPECT_EQ(std::vector<std::string>(last.changed_fields().begin(), last.changed_fields().end()),
+            std::vector<std::string>{"status"});
 }
 
 TEST_F(OrdersTest, ConcurrentConfirmationsNeverSellStockTwice) {

@@ -3,7 +3,9 @@
 -- 3 partially delivered, 4 completed, 5 cancelled.
 CREATE TABLE orders (
   id                    BIGINT AUTO_INCREMENT PRIMARY KEY,
-  number                VARCHAR(32)  NOT NULL,
+  -- Set by the creating transaction as its last write (NULL until then), so
+  -- the day's number counter is held for as short a time as it can be.
+  number                VARCHAR(32)  NULL,
   customer_id           BIGINT       NOT NULL,
   contact_id            BIGINT       NOT NULL DEFAULT 0,
   status                TINYINT      NOT NULL,
