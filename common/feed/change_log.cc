@@ -3,7 +3,6 @@
 
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
-
 #include <google/protobuf/util/message_differencer.h>
 
 #include <algorithm>

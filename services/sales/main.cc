@@ -17,7 +17,7 @@ namespace {
 
 // The tables whose owner department follows the org feed.
 void ApplyOrgChange(crm::MySqlConnection& c, const crm::common::v1::Change& change) {
-  crm::ApplyOwnerDepartmentChange(c, change, {{"orders"}});
+  crm::ApplyOwnerDepartmentChange(c, change, {{"orders"}, {"opportunities"}});
 }
 
 }  // namespace
@@ -39,6 +39,12 @@ int main(int argc, char** argv) {
         config.GetInt("org-feed-interval-ms", 2000, "how often the org feed is read (0: never)"));
     absl::StatusOr<absl::TimeZone> zone = crm::LoadZone(config.GetString(
         "time-zone", "Asia/Shanghai", "the company's time zone (order numbers and dates)"));
+    const int stale_days = static_cast<int>(config.GetInt(
+        "stale-opportunity-days", 30,
+        "days without a follow-up after which an open opportunity is listed as stale"));
+    if (stale_days < 1) {
+      return absl::InvalidArgumentError("stale-opportunity-days: must be at least 1");
+    }
     const crm::InternalTlsSettings internal_tls = crm::ReadInternalTlsSettings(config);
     if (!zone.ok()) return zone.status();
     absl::StatusOr<std::shared_ptr<const crm::ChannelTls>> tls = crm::LoadChannelTls(internal_tls);
@@ -73,10 +79,11 @@ int main(int argc, char** argv) {
       return absl::OkStatus();
     };
     std::vector<crm::BackendService> services;
-    services.push_back({std::make_unique<crm::sales::SalesServiceImpl>(
-                            context.db, context.methods,
-                            crm::sales::SalesServiceDeps{std::move(check_customer), *zone}),
-                        crm::sales::v1::SalesService::service_full_name()});
+    services.push_back(
+        {std::make_unique<crm::sales::SalesServiceImpl>(
+             context.db, context.methods,
+             crm::sales::SalesServiceDeps{std::move(check_customer), *zone, stale_days}),
+         crm::sales::v1::SalesService::service_full_name()});
     return services;
   };
   return crm::RunBackend(argc, argv, spec);

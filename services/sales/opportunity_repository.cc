@@ -72,8 +72,8 @@ std::unique_ptr<Opportunity> LoadOpportunity(MySqlConnection& c, const Visibilit
 RecordTable<Opportunity> OpportunityTable(const CallContext& call) {
   return {"opportunities", "opportunity",
           [&call](MySqlConnection& c, int64_t id, bool for_update) {
-            return LoadOpportunity(
-                c, for_update ? WriteScopeOf(call.caller) : ScopeOf(call.caller), id, for_update);
+            return LoadOpportunity(c, for_update ? WriteScopeOf(call.caller) : ScopeOf(call.caller),
+                                   id, for_update);
           },
           [&call](MySqlConnection& c, int64_t id) {
             return LoadOpportunity(c, ScopeOf(call.caller), id, false) != nullptr;
@@ -231,7 +231,8 @@ absl::StatusOr<Opportunity> OpportunityRepository::Get(const CallContext& call, 
   return db_.Run("opportunity.get", call.deadline,
                  [&](MySqlConnection& c) -> absl::StatusOr<Opportunity> {
                    auto o = LoadOpportunity(c, ScopeOf(call.caller), id, false);
-                   if (!o) return absl::NotFoundError(absl::StrCat("opportunity ", id, " not found"));
+                   if (!o)
+                     return absl::NotFoundError(absl::StrCat("opportunity ", id, " not found"));
                    return *o;
                  });
 }
@@ -272,22 +273,25 @@ absl::StatusOr<Page<Opportunity>> OpportunityRepository::List(const CallContext&
                                                               const OpportunityFilter& filter,
                                                               int page_size,
                                                               std::optional<int64_t> before_id) {
-  return db_.Run(
-      "opportunity.list", call.deadline,
-      [&](MySqlConnection& c) -> absl::StatusOr<Page<Opportunity>> {
-        SqlWhere where;
-        if (filter.customer_id != 0) where.And("o.customer_id = ?", {filter.customer_id});
-        if (filter.status != v1::OPPORTUNITY_STATUS_UNSPECIFIED) {
-          where.And("o.status = ?", {static_cast<int64_t>(filter.status)});
-        }
-        if (!filter.stage_code.empty()) where.And("o.stage_code = ?", {filter.stage_code});
-        if (filter.owner_employee_id != 0) where.And("o.owner_id = ?", {filter.owner_employee_id});
-        RestrictToScope(where, ScopeOf(call.caller), "o.owner_id", "o.owner_department_path");
-        KeysetQuery q(kOpportunitySelect, "FROM opportunities o", where, " ORDER BY o.id DESC",
-                      page_size);
-        if (before_id) q.After("o.id < ?", {*before_id});
-        return ReadKeysetPage<Opportunity>(c, q, ReadOpportunity);
-      });
+  return db_.Run("opportunity.list", call.deadline,
+                 [&](MySqlConnection& c) -> absl::StatusOr<Page<Opportunity>> {
+                   SqlWhere where;
+                   if (filter.customer_id != 0)
+                     where.And("o.customer_id = ?", {filter.customer_id});
+                   if (filter.status != v1::OPPORTUNITY_STATUS_UNSPECIFIED) {
+                     where.And("o.status = ?", {static_cast<int64_t>(filter.status)});
+                   }
+                   if (!filter.stage_code.empty())
+                     where.And("o.stage_code = ?", {filter.stage_code});
+                   if (filter.owner_employee_id != 0)
+                     where.And("o.owner_id = ?", {filter.owner_employee_id});
+                   RestrictToScope(where, ScopeOf(call.caller), "o.owner_id",
+                                   "o.owner_department_path");
+                   KeysetQuery q(kOpportunitySelect, "FROM opportunities o", where,
+                                 " ORDER BY o.id DESC", page_size);
+                   if (before_id) q.After("o.id < ?", {*before_id});
+                   return ReadKeysetPage<Opportunity>(c, q, ReadOpportunity);
+                 });
 }
 
 absl::StatusOr<Page<v1::OpportunityChange>> OpportunityRepository::History(
@@ -341,8 +345,8 @@ absl::StatusOr<Page<Opportunity>> OpportunityRepository::ListStale(
 }
 
 absl::StatusOr<std::vector<ForecastGroup>> OpportunityRepository::Forecast(
-    const CallContext& call, v1::GetForecastRequest::GroupBy group_by,
-    const std::string& first_day, const std::string& last_day) {
+    const CallContext& call, v1::GetForecastRequest::GroupBy group_by, const std::string& first_day,
+    const std::string& last_day) {
   // The group's key: one of three fixed expressions, never caller text.
   const char* key = group_by == v1::GetForecastRequest::OWNER ? "CAST(o.owner_id AS CHAR)"
                     : group_by == v1::GetForecastRequest::DEPARTMENT
@@ -355,16 +359,17 @@ absl::StatusOr<std::vector<ForecastGroup>> OpportunityRepository::Forecast(
         where.And("o.status = 1")
             .And("o.expected_close_date BETWEEN ? AND ?", {first_day, last_day});
         RestrictToScope(where, ScopeOf(call.caller), "o.owner_id", "o.owner_department_path");
-        sql::PreparedStatement& stmt = c.Prepare(absl::StrCat(
-            "SELECT ", key, " AS k, COUNT(*), SUM(o.amount_fen),"
-            " SUM(o.amount_fen * o.win_probability_percent) FROM opportunities o",
-            where.Sql(), " GROUP BY k ORDER BY k"));
+        sql::PreparedStatement& stmt = c.Prepare(
+            absl::StrCat("SELECT ", key,
+                         " AS k, COUNT(*), SUM(o.amount_fen),"
+                         " SUM(o.amount_fen * o.win_probability_percent) FROM opportunities o",
+                         where.Sql(), " GROUP BY k ORDER BY k"));
         where.Bind(stmt);
         std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
         std::vector<ForecastGroup> groups;
         while (rs->next()) {
-          groups.push_back(ForecastGroup{rs->getString(1), rs->getInt64(2), rs->getInt64(3),
-                                         rs->getInt64(4)});
+          groups.push_back(
+              ForecastGroup{rs->getString(1), rs->getInt64(2), rs->getInt64(3), rs->getInt64(4)});
         }
         return groups;
       });

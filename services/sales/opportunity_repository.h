@@ -51,8 +51,8 @@ class OpportunityRepository {
   // `opportunity` validated; its stage must exist and not be retired; the
   // probability is the stage's unless set (`probability_given`).
   absl::StatusOr<v1::Opportunity> Create(const CallContext& call,
-                                         const v1::Opportunity& opportunity,
-                                         bool probability_given, const std::string& request_id);
+                                         const v1::Opportunity& opportunity, bool probability_given,
+                                         const std::string& request_id);
   absl::StatusOr<v1::Opportunity> Get(const CallContext& call, int64_t id);
   // Locks it (one the caller may change), checks `etag`, lets `edit` change
   // it (`stage` looks a stage up for the edit), writes it and its history.

@@ -148,9 +148,9 @@ absl::Status OrderHandlers::UpdateOrder(const CallContext& call,
     for (const OrderLine& line : stored.lines()) product_ids.push_back(line.product_id());
     return CompleteOrderLines(LoadProducts(c, product_ids), stored);
   };
-  CRM_ASSIGN_OR_RETURN(*response, orders_.Update(call, patch.id(), patch.etag(), edit,
-                                                  new_lines ? LineWrite::kReplaceAll
-                                                            : LineWrite::kNone));
+  CRM_ASSIGN_OR_RETURN(*response,
+                       orders_.Update(call, patch.id(), patch.etag(), edit,
+                                      new_lines ? LineWrite::kReplaceAll : LineWrite::kNone));
   return absl::OkStatus();
 }
 
@@ -242,8 +242,8 @@ absl::Status OrderHandlers::DeliverOrder(const CallContext& call,
     if (!request_key.empty()) RecordDelivery(c, order.id(), request_key, call.Now());
     return absl::OkStatus();
   };
-  CRM_ASSIGN_OR_RETURN(*response, orders_.Update(call, request.id(), "", edit,
-                                                  LineWrite::kDeliveredQuantities));
+  CRM_ASSIGN_OR_RETURN(
+      *response, orders_.Update(call, request.id(), "", edit, LineWrite::kDeliveredQuantities));
   return absl::OkStatus();
 }
 

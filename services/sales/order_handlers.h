@@ -2,20 +2,12 @@
 // status steps, and the repository.
 #pragma once
 
-#include <functional>
-
 #include "common/rpc/call_context.h"
 #include "crm/sales/v1/order.pb.h"
+#include "services/sales/customer_check.h"
 #include "services/sales/order_repository.h"
 
 namespace crm::sales {
-
-// Whether the caller can see customer `customer_id` and, when
-// `contact_id` is not 0, that contact is one of its: NOT_FOUND when not,
-// UNAVAILABLE when the customer service cannot answer. In the process it
-// asks the customer service on the caller's behalf (main.cc).
-using CustomerCheck =
-    std::function<absl::Status(const CallContext& call, int64_t customer_id, int64_t contact_id)>;
 
 class OrderHandlers {
  public:

@@ -32,9 +32,9 @@ struct OrderFilter {
 // What an edit changes besides the header, so the write touches no more rows
 // than it must.
 enum class LineWrite {
-  kNone,                // a status step that ships nothing (confirm, cancel)
-  kDeliveredQuantities, // deliveries
-  kReplaceAll,          // a draft's lines replaced (re-priced by the edit)
+  kNone,                 // a status step that ships nothing (confirm, cancel)
+  kDeliveredQuantities,  // deliveries
+  kReplaceAll,           // a draft's lines replaced (re-priced by the edit)
 };
 
 // Lets an order step edit the order (loaded and locked) inside its

@@ -9,8 +9,10 @@ SalesServiceImpl::SalesServiceImpl(Database& db, AsyncMethods& methods, SalesSer
     : products_(db),
       stock_(db),
       orders_(db, deps.zone),
+      opportunities_(db, deps.zone),
       product_handlers_(products_, stock_),
-      order_handlers_(orders_, std::move(deps.check_customer)),
+      order_handlers_(orders_, deps.check_customer),
+      opportunity_handlers_(opportunities_, deps.check_customer, deps.stale_opportunity_days),
       change_log_(db) {
   ServiceMethods<SalesServiceImpl> m(methods, this, v1::SalesService::service_full_name());
   // Products and stock (R11).
@@ -23,6 +25,18 @@ SalesServiceImpl::SalesServiceImpl(Database& db, AsyncMethods& methods, SalesSer
   CRM_METHOD(m, ListStockMovements, p);
   CRM_METHOD(m, GetInventory, p);
   CRM_METHOD(m, ListLowStock, p);
+  // The pipeline and opportunities (R12).
+  OpportunityHandlers* op = &opportunity_handlers_;
+  CRM_METHOD(m, ListPipelineStages, op);
+  CRM_METHOD(m, SetPipelineStage, op);
+  CRM_METHOD(m, CreateOpportunity, op);
+  CRM_METHOD(m, GetOpportunity, op);
+  CRM_METHOD(m, UpdateOpportunity, op);
+  CRM_METHOD(m, CloseOpportunity, op);
+  CRM_METHOD(m, ListOpportunities, op);
+  CRM_METHOD(m, ListOpportunityHistory, op);
+  CRM_METHOD(m, ListStaleOpportunities, op);
+  CRM_METHOD(m, GetForecast, op);
   // Orders (R14).
   OrderHandlers* o = &order_handlers_;
   CRM_METHOD(m, CreateOrder, o);

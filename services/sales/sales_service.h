@@ -5,6 +5,8 @@
 #include "common/feed/change_feed.h"
 #include "common/rpc/async_methods.h"
 #include "crm/sales/v1/sales_service.grpc.pb.h"
+#include "services/sales/opportunity_handlers.h"
+#include "services/sales/opportunity_repository.h"
 #include "services/sales/order_handlers.h"
 #include "services/sales/order_repository.h"
 #include "services/sales/product_handlers.h"
@@ -19,8 +21,9 @@ namespace crm::sales {
 
 // What the service needs besides the database.
 struct SalesServiceDeps {
-  CustomerCheck check_customer;  // customers and contacts, as the caller sees them
-  absl::TimeZone zone;           // the company's days (order numbers and dates)
+  CustomerCheck check_customer;     // customers and contacts, as the caller sees them
+  absl::TimeZone zone;              // the company's days (order numbers and dates)
+  int stale_opportunity_days = 30;  // no follow-up this long: stale
 };
 
 class SalesServiceImpl : public v1::SalesService::AsyncService {
@@ -32,8 +35,10 @@ class SalesServiceImpl : public v1::SalesService::AsyncService {
   ProductRepository products_;
   StockRepository stock_;
   OrderRepository orders_;
+  OpportunityRepository opportunities_;
   ProductHandlers product_handlers_;
   OrderHandlers order_handlers_;
+  OpportunityHandlers opportunity_handlers_;
   ChangeLogHandlers change_log_;
 };
 

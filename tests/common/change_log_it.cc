@@ -96,10 +96,12 @@ TEST_F(ChangeLogTest, AnUpdateKeepsThePreviousStateAndNamesWhatChanged) {
   after.set_etag("2");  // every edit moves it: not named
   CallContext call;
   call.actor = "tester";
-  ASSERT_TRUE(db_->RunInTransaction("update", Soon(), [&](MySqlConnection& c) -> absl::Status {
-                   AppendChange(c, call, ChangeOp::kUpdate, 8, after, &before);
-                   return absl::OkStatus();
-                 }).ok());
+  ASSERT_TRUE(db_->RunInTransaction("update", Soon(),
+                                    [&](MySqlConnection& c) -> absl::Status {
+                                      AppendChange(c, call, ChangeOp::kUpdate, 8, after, &before);
+                                      return absl::OkStatus();
+                                    })
+                  .ok());
   auto page = List(0, 10);
   ASSERT_EQ(page.changes_size(), 2);
   EXPECT_FALSE(page.changes(0).has_previous_state()) << "a create has none";
@@ -110,8 +112,9 @@ TEST_F(ChangeLogTest, AnUpdateKeepsThePreviousStateAndNamesWhatChanged) {
   ASSERT_TRUE(update.state().UnpackTo(&state));
   EXPECT_EQ(previous.status(), customer::v1::CUSTOMER_STATUS_FOLLOWING_UP);
   EXPECT_EQ(state.status(), customer::v1::CUSTOMER_STATUS_SIGNED);
-  EXPECT_EQ(std::vector<std::string>(update.changed_fields().begin(), update.changed_fields().end()),
-            (std::vector<std::string>{"status", "shared_with_employee_ids"}));
+  EXPECT_EQ(
+      std::vector<std::string>(update.changed_fields().begin(), update.changed_fields().end()),
+      (std::vector<std::string>{"status", "shared_with_employee_ids"}));
 }
 
 TEST_F(ChangeLogTest, ARolledBackWriteLeavesNoChangeAndNoGap) {

@@ -370,6 +370,74 @@ TEST_F(SalesE2eTest, ACustomerOutOfTheCallersSightIsNotFoundAndNothingIsWritten)
   EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
 }
 
+TEST_F(SalesE2eTest, StageHistoryAndForecastMatchWhatWasDone) {
+  // Close dates in a year no other test uses, so the forecast holds only these.
+  struct Deal {
+    const Session* owner;
+    int64_t customer;
+    int64_t amount_fen;
+    const char* close;
+    std::vector<std::string> stages;  // moved through after "lead"
+  } deals[] = {{&org_->sales_a, customer_a_, 1'234'567, "2031-04-10", {"qualified", "proposal"}},
+               {&org_->sales_a, customer_a_, 800'000, "2031-04-30", {}},
+               {&org_->sales_b, customer_b_, 2'500'001, "2031-05-02", {"negotiation"}}};
+  std::vector<int64_t> ids;
+  for (const Deal& d : deals) {
+    v1::CreateOpportunityRequest create;
+    create.mutable_opportunity()->set_customer_id(d.customer);
+    create.mutable_opportunity()->set_title("智能配电项目");
+    create.mutable_opportunity()->set_stage_code("lead");
+    create.mutable_opportunity()->mutable_amount()->set_minor_units(d.amount_fen);
+    create.mutable_opportunity()->set_expected_close_date(d.close);
+    v1::Opportunity o;
+    grpc::Status status = stub_->CreateOpportunity(AuthContext(*d.owner).get(), create, &o);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    for (const std::string& stage : d.stages) {
+      v1::UpdateOpportunityRequest move;
+      move.mutable_opportunity()->set_id(o.id());
+      move.mutable_opportunity()->set_stage_code(stage);
+      move.mutable_update_mask()->add_paths("stage_code");
+      status = stub_->UpdateOpportunity(AuthContext(*d.owner).get(), move, &o);
+      ASSERT_TRUE(status.ok()) << status.error_message();
+    }
+    ids.push_back(o.id());
+  }
+  // The first one's stage moves, in order, from and to.
+  v1::ListOpportunityHistoryRequest history;
+  history.set_opportunity_id(ids[0]);
+  v1::ListOpportunityHistoryResponse changes;
+  ASSERT_TRUE(
+      stub_->ListOpportunityHistory(AuthContext(org_->sales_a).get(), history, &changes).ok());
+  std::vector<std::string> moves;
+  for (const auto& c : changes.changes()) {
+    if (c.field() == "stage_code") moves.push_back(c.from_value() + ">" + c.to_value());
+  }
+  EXPECT_EQ(moves, (std::vector<std::string>{">lead", "lead>qualified", "qualified>proposal"}));
+  // sales.b may not read sales.a's.
+  EXPECT_EQ(stub_->ListOpportunityHistory(AuthContext(org_->sales_b).get(), history, &changes)
+                .error_code(),
+            grpc::StatusCode::NOT_FOUND);
+
+  // Probabilities now: 50% (proposal), 10% (lead), 75% (negotiation).
+  v1::GetForecastRequest forecast;
+  forecast.set_group_by(v1::GetForecastRequest::CLOSE_MONTH);
+  forecast.set_from_month("2031-04");
+  forecast.set_to_month("2031-05");
+  v1::GetForecastResponse centre;
+  ASSERT_TRUE(stub_->GetForecast(AuthContext(org_->head_centre).get(), forecast, &centre).ok());
+  ASSERT_EQ(centre.rows_size(), 2);
+  EXPECT_EQ(centre.rows(0).key(), "2031-04");
+  EXPECT_EQ(centre.rows(0).count(), 2);
+  // 1,234,567 × 0.5 + 800,000 × 0.1 = 617,283.5 + 80,000 → 697,284 (half up)
+  EXPECT_EQ(centre.rows(0).weighted_amount().minor_units(), 697'284);
+  // 2,500,001 × 0.75 = 1,875,000.75 → 1,875,001
+  EXPECT_EQ(centre.rows(1).weighted_amount().minor_units(), 1'875'001);
+  EXPECT_EQ(centre.total().amount().minor_units(), 4'534'568);
+  v1::GetForecastResponse own;
+  ASSERT_TRUE(stub_->GetForecast(AuthContext(org_->sales_a).get(), forecast, &own).ok());
+  EXPECT_EQ(own.total().count(), 2) << "a sales person forecasts only their own";
+}
+
 TEST_F(SalesE2eTest, WithTheCustomerServiceDownOrdersAreUnavailableAndNothingIsHalfWritten) {
   const v1::Product p = MustCreateProduct("应急灯", 3500, 13, 0);
   const int64_t before = OrderCount();

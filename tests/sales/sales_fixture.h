@@ -15,6 +15,8 @@
 #include "common/base/clock.h"
 #include "common/base/status_util.h"
 #include "common/db/database.h"
+#include "services/sales/opportunity_handlers.h"
+#include "services/sales/opportunity_repository.h"
 #include "services/sales/order_handlers.h"
 #include "services/sales/order_repository.h"
 #include "services/sales/product_handlers.h"
@@ -48,13 +50,17 @@ class SalesTest : public testing::ScratchDatabaseTest {
     stock_ = std::make_unique<StockRepository>(*db_);
     orders_ = std::make_unique<OrderRepository>(*db_, Zone());
     product_handlers_ = std::make_unique<ProductHandlers>(*products_, *stock_);
-    order_handlers_ = std::make_unique<OrderHandlers>(
-        *orders_, [this](const CallContext&, int64_t customer_id, int64_t) -> absl::Status {
-          if (known_customers_.count(customer_id) == 0) {
-            return absl::NotFoundError("customer not found");
-          }
-          return absl::OkStatus();
-        });
+    const CustomerCheck check_customer = [this](const CallContext&, int64_t customer_id,
+                                                int64_t) -> absl::Status {
+      if (known_customers_.count(customer_id) == 0) {
+        return absl::NotFoundError("customer not found");
+      }
+      return absl::OkStatus();
+    };
+    order_handlers_ = std::make_unique<OrderHandlers>(*orders_, check_customer);
+    opportunities_ = std::make_unique<OpportunityRepository>(*db_, Zone());
+    opportunity_handlers_ =
+        std::make_unique<OpportunityHandlers>(*opportunities_, check_customer, 30);
     // Department 2 (/1/2/) has sales people 7 and 8 and head 9; 5 is
     // management; 100 the catalogue keeper (a department head elsewhere).
     sales_a_ = Caller(101, Role::kSales, 7, 2, "/1/2/");
@@ -189,6 +195,8 @@ class SalesTest : public testing::ScratchDatabaseTest {
   std::unique_ptr<OrderRepository> orders_;
   std::unique_ptr<ProductHandlers> product_handlers_;
   std::unique_ptr<OrderHandlers> order_handlers_;
+  std::unique_ptr<OpportunityRepository> opportunities_;
+  std::unique_ptr<OpportunityHandlers> opportunity_handlers_;
   CallContext sales_a_, sales_b_, sales_elsewhere_, head_, keeper_;
 };
 
