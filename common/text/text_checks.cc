@@ -100,4 +100,10 @@ void CheckQq(FieldViolations& v, const std::string& field, absl::string_view val
   }
 }
 
+absl::Status ValidateRequestId(absl::string_view request_id) {
+  FieldViolations violations;
+  CheckRequestId(violations, request_id);
+  return violations.ToStatus();
+}
+
 }  // namespace crm

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 
 namespace crm {
@@ -27,6 +28,8 @@ void CheckText(FieldViolations& violations, const std::string& field, absl::stri
 // A create's optional idempotency key (request_id): at most 64 characters,
 // no control characters. The one rule every service applies.
 void CheckRequestId(FieldViolations& violations, absl::string_view request_id);
+// The same alone: INVALID_ARGUMENT naming request_id, or OK.
+absl::Status ValidateRequestId(absl::string_view request_id);
 
 // A plausible e-mail address (one '@', no spaces, a dot in the domain).
 bool LooksLikeEmail(absl::string_view value);

@@ -62,7 +62,7 @@ absl::Status CheckCompetitorId(int64_t id, const char* field) {
 absl::Status CompetitorHandlers::CreateCompetitor(const CallContext& call,
                                                   const v1::CreateCompetitorRequest& request,
                                                   Competitor* response) {
-  CRM_RETURN_IF_ERROR(ValidateCreateRequestId(request.request_id()));
+  CRM_RETURN_IF_ERROR(ValidateRequestId(request.request_id()));
   if (!request.has_competitor()) return InvalidField("competitor", "is required");
   Competitor competitor;  // id, times and etag are output only
   for (const auto& [path, field] : MutableFields()) field.copy(request.competitor(), competitor);

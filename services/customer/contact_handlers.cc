@@ -34,7 +34,7 @@ void DefaultOwner(const CallContext& call, v1::Contact& contact) {
 absl::Status ContactHandlers::CreateContact(const CallContext& call,
                                             const v1::CreateContactRequest& request,
                                             v1::Contact* response) {
-  CRM_RETURN_IF_ERROR(ValidateCreateRequestId(request.request_id()));
+  CRM_RETURN_IF_ERROR(ValidateRequestId(request.request_id()));
   if (!request.has_contact()) return InvalidField("contact", "is required");
   v1::Contact contact = request.contact();
   PrepareContactForCreate(contact);

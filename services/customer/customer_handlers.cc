@@ -9,6 +9,7 @@
 #include "common/base/dates.h"
 #include "common/base/status_util.h"
 #include "common/rpc/paging.h"
+#include "common/text/text_checks.h"
 #include "services/customer/customer_validation.h"
 #include "services/customer/reference_handlers.h"
 
@@ -59,7 +60,7 @@ absl::Status ValidateListRequest(const v1::ListCustomersRequest& r) {
 absl::Status CustomerHandlers::CreateCustomer(const CallContext& call,
                                               const v1::CreateCustomerRequest& request,
                                               v1::Customer* response) {
-  CRM_RETURN_IF_ERROR(ValidateCreateRequestId(request.request_id()));
+  CRM_RETURN_IF_ERROR(ValidateRequestId(request.request_id()));
   if (!request.has_customer()) return InvalidField("customer", "is required");
   const GradeThresholds thresholds = grades_.Current();
   v1::Customer customer = request.customer();

@@ -201,10 +201,4 @@ absl::Status ApplyUpdateMask(const google::protobuf::FieldMask& mask, const Cust
   return ApplyMask(mask, MutableFields(), patch, target);
 }
 
-absl::Status ValidateCreateRequestId(const std::string& request_id) {
-  FieldViolations v;
-  CheckRequestId(v, request_id);
-  return v.ToStatus();
-}
-
 }  // namespace crm::customer

@@ -36,8 +36,6 @@ absl::Status ValidateCustomer(const v1::Customer& customer, const std::string& p
 absl::Status ApplyUpdateMask(const google::protobuf::FieldMask& mask, const v1::Customer& patch,
                              v1::Customer& target);
 
-// For request ids used to make creates idempotent.
-absl::Status ValidateCreateRequestId(const std::string& request_id);
 
 // A tax ID as stored: trimmed, upper case.
 std::string NormalizeTaxId(const std::string& tax_id);

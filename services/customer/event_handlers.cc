@@ -68,7 +68,7 @@ absl::Status ValidateEvent(const v1::CustomerEvent& e) {
 absl::Status EventHandlers::CreateCustomerEvent(const CallContext& call,
                                                 const v1::CreateCustomerEventRequest& request,
                                                 v1::CustomerEvent* response) {
-  CRM_RETURN_IF_ERROR(ValidateCreateRequestId(request.request_id()));
+  CRM_RETURN_IF_ERROR(ValidateRequestId(request.request_id()));
   if (!request.has_event()) return InvalidField("event", "is required");
   const v1::CustomerEvent event = PrepareEvent(request.event(), call);
   CRM_RETURN_IF_ERROR(ValidateEvent(event));

@@ -17,7 +17,7 @@ namespace {
 
 // The tables whose owner department follows the org feed.
 void ApplyOrgChange(crm::MySqlConnection& c, const crm::common::v1::Change& change) {
-  crm::ApplyOwnerDepartmentChange(c, change, {{"orders"}, {"opportunities"}});
+  crm::ApplyOwnerDepartmentChange(c, change, {{"orders"}, {"opportunities"}, {"contact_records"}});
 }
 
 }  // namespace

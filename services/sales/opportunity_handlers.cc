@@ -121,9 +121,7 @@ absl::Status OpportunityHandlers::SetPipelineStage(const CallContext& call,
 absl::Status OpportunityHandlers::CreateOpportunity(const CallContext& call,
                                                     const v1::CreateOpportunityRequest& request,
                                                     Opportunity* response) {
-  FieldViolations request_id;
-  CheckRequestId(request_id, request.request_id());
-  CRM_RETURN_IF_ERROR(request_id.ToStatus());
+  CRM_RETURN_IF_ERROR(ValidateRequestId(request.request_id()));
   if (!request.has_opportunity()) return InvalidField("opportunity", "is required");
   Opportunity o;  // only what a caller may set
   o.set_customer_id(request.opportunity().customer_id());

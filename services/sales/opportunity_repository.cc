@@ -375,4 +375,27 @@ absl::StatusOr<std::vector<ForecastGroup>> OpportunityRepository::Forecast(
       });
 }
 
+absl::Status LockOpenOpportunity(MySqlConnection& c, const CallContext& call, int64_t id,
+                                 int64_t customer_id, const std::string& field) {
+  std::unique_ptr<Opportunity> o = LoadOpportunity(c, WriteScopeOf(call.caller), id, true);
+  if (!o) return absl::NotFoundError(absl::StrCat(field, ": opportunity ", id, " not found"));
+  if (o->customer_id() != customer_id) {
+    return InvalidField(
+        field, absl::StrCat("opportunity ", id, " is not one of customer ", customer_id, "'s"));
+  }
+  if (o->status() != v1::OPEN) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(field, ": opportunity ", id, " is ", v1::OpportunityStatus_Name(o->status())));
+  }
+  return absl::OkStatus();
+}
+
+void TouchOpportunity(MySqlConnection& c, int64_t id, absl::Time when) {
+  sql::PreparedStatement& stmt = c.Prepare(
+      "UPDATE opportunities SET last_activity_at = GREATEST(last_activity_at, ?) WHERE id = ?");
+  stmt.setDateTime(1, FormatSqlDateTime(when));
+  stmt.setInt64(2, id);
+  stmt.executeUpdate();
+}
+
 }  // namespace crm::sales

@@ -84,4 +84,13 @@ class OpportunityRepository {
   absl::TimeZone zone_;
 };
 
+// Inside another record's transaction (a contact record naming an
+// opportunity): locks opportunity `id` if the caller may change it (else
+// NOT_FOUND), and checks it belongs to `customer_id` (INVALID_ARGUMENT
+// naming `field`) and is open (FAILED_PRECONDITION).
+absl::Status LockOpenOpportunity(MySqlConnection& connection, const CallContext& call, int64_t id,
+                                 int64_t customer_id, const std::string& field);
+// Records a follow-up of opportunity `id` at `when` (it is no longer stale).
+void TouchOpportunity(MySqlConnection& connection, int64_t id, absl::Time when);
+
 }  // namespace crm::sales

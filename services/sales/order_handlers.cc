@@ -99,17 +99,11 @@ absl::Status WrongStatus(const Order& order, absl::string_view step, absl::strin
                                                     allowed, " orders can be ", step));
 }
 
-absl::Status CheckRequestIdField(const std::string& request_id) {
-  FieldViolations v;
-  CheckRequestId(v, request_id);
-  return v.ToStatus();
-}
-
 }  // namespace
 
 absl::Status OrderHandlers::CreateOrder(const CallContext& call,
                                         const v1::CreateOrderRequest& request, Order* response) {
-  CRM_RETURN_IF_ERROR(CheckRequestIdField(request.request_id()));
+  CRM_RETURN_IF_ERROR(ValidateRequestId(request.request_id()));
   if (!request.has_order()) return InvalidField("order", "is required");
   Order order;  // only what a caller may set
   order.set_customer_id(request.order().customer_id());
@@ -196,7 +190,7 @@ absl::Status OrderHandlers::ConfirmOrder(const CallContext& call,
 absl::Status OrderHandlers::DeliverOrder(const CallContext& call,
                                          const v1::DeliverOrderRequest& request, Order* response) {
   CRM_RETURN_IF_ERROR(CheckOrderId(request.id()));
-  CRM_RETURN_IF_ERROR(CheckRequestIdField(request.request_id()));
+  CRM_RETURN_IF_ERROR(ValidateRequestId(request.request_id()));
   FieldViolations v;
   if (request.lines_size() == 0) v.Add("lines", "name at least one line to deliver");
   std::map<int64_t, int64_t> by_line;  // line id -> quantity, repeats summed

@@ -64,18 +64,12 @@ absl::Status CheckId(int64_t id, const char* field, const char* what) {
                 : InvalidField(field, absl::StrCat("must be a positive ", what, " id"));
 }
 
-absl::Status CheckRequestIdField(const std::string& request_id) {
-  FieldViolations v;
-  CheckRequestId(v, request_id);
-  return v.ToStatus();
-}
-
 }  // namespace
 
 absl::Status ProductHandlers::CreateProduct(const CallContext& call,
                                             const v1::CreateProductRequest& request,
                                             Product* response) {
-  CRM_RETURN_IF_ERROR(CheckRequestIdField(request.request_id()));
+  CRM_RETURN_IF_ERROR(ValidateRequestId(request.request_id()));
   if (!request.has_product()) return InvalidField("product", "is required");
   Product product;  // id, times and etag are output only
   for (const auto& [path, field] : MutableFields()) field.copy(request.product(), product);
@@ -132,7 +126,7 @@ absl::Status ProductHandlers::ListProducts(const CallContext& call,
 absl::Status ProductHandlers::RecordStockMovement(const CallContext& call,
                                                   const v1::RecordStockMovementRequest& request,
                                                   v1::StockMovement* response) {
-  CRM_RETURN_IF_ERROR(CheckRequestIdField(request.request_id()));
+  CRM_RETURN_IF_ERROR(ValidateRequestId(request.request_id()));
   v1::StockMovement movement;
   movement.set_product_id(request.movement().product_id());
   movement.set_kind(request.movement().kind());

@@ -10,9 +10,11 @@ SalesServiceImpl::SalesServiceImpl(Database& db, AsyncMethods& methods, SalesSer
       stock_(db),
       orders_(db, deps.zone),
       opportunities_(db, deps.zone),
+      contact_records_(db),
       product_handlers_(products_, stock_),
       order_handlers_(orders_, deps.check_customer),
       opportunity_handlers_(opportunities_, deps.check_customer, deps.stale_opportunity_days),
+      contact_record_handlers_(contact_records_, deps.check_customer, deps.zone),
       change_log_(db) {
   ServiceMethods<SalesServiceImpl> m(methods, this, v1::SalesService::service_full_name());
   // Products and stock (R11).
@@ -37,6 +39,13 @@ SalesServiceImpl::SalesServiceImpl(Database& db, AsyncMethods& methods, SalesSer
   CRM_METHOD(m, ListOpportunityHistory, op);
   CRM_METHOD(m, ListStaleOpportunities, op);
   CRM_METHOD(m, GetForecast, op);
+  // Contact records (R13) and reminders (R43).
+  ContactRecordHandlers* cr = &contact_record_handlers_;
+  CRM_METHOD(m, CreateContactRecord, cr);
+  CRM_METHOD(m, GetContactRecord, cr);
+  CRM_METHOD(m, UpdateContactRecord, cr);
+  CRM_METHOD(m, ListContactRecords, cr);
+  CRM_METHOD(m, ListMyReminders, cr);
   // Orders (R14).
   OrderHandlers* o = &order_handlers_;
   CRM_METHOD(m, CreateOrder, o);

@@ -5,6 +5,8 @@
 #include "common/feed/change_feed.h"
 #include "common/rpc/async_methods.h"
 #include "crm/sales/v1/sales_service.grpc.pb.h"
+#include "services/sales/contact_record_handlers.h"
+#include "services/sales/contact_record_repository.h"
 #include "services/sales/opportunity_handlers.h"
 #include "services/sales/opportunity_repository.h"
 #include "services/sales/order_handlers.h"
@@ -36,9 +38,11 @@ class SalesServiceImpl : public v1::SalesService::AsyncService {
   StockRepository stock_;
   OrderRepository orders_;
   OpportunityRepository opportunities_;
+  ContactRecordRepository contact_records_;
   ProductHandlers product_handlers_;
   OrderHandlers order_handlers_;
   OpportunityHandlers opportunity_handlers_;
+  ContactRecordHandlers contact_record_handlers_;
   ChangeLogHandlers change_log_;
 };
 

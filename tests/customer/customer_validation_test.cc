@@ -4,6 +4,7 @@
 #include <google/protobuf/field_mask.pb.h>
 #include <gtest/gtest.h>
 
+#include "common/text/text_checks.h"
 #include "crm/customer/v1/customer.pb.h"
 
 namespace crm::customer {
@@ -129,9 +130,9 @@ TEST(CustomerValidationTest, UnknownAndImmutablePathsAreRefused) {
 }
 
 TEST(CustomerValidationTest, RequestIdLength) {
-  EXPECT_TRUE(ValidateCreateRequestId("").ok());
-  EXPECT_TRUE(ValidateCreateRequestId("6f1c2d").ok());
-  EXPECT_FALSE(ValidateCreateRequestId(std::string(65, 'x')).ok());
+  EXPECT_TRUE(ValidateRequestId("").ok());
+  EXPECT_TRUE(ValidateRequestId("6f1c2d").ok());
+  EXPECT_FALSE(ValidateRequestId(std::string(65, 'x')).ok());
 }
 
 }  // namespace

@@ -438,6 +438,35 @@ TEST_F(SalesE2eTest, StageHistoryAndForecastMatchWhatWasDone) {
   EXPECT_EQ(own.total().count(), 2) << "a sales person forecasts only their own";
 }
 
+TEST_F(SalesE2eTest, AContactRecordIsInTheFeedAndAnUnseenCustomersIsNotFound) {
+  v1::CreateContactRecordRequest request;
+  request.mutable_record()->set_customer_id(customer_b_);
+  request.mutable_record()->set_method(v1::PHONE);
+  request.mutable_record()->set_subject("电话回访");
+  v1::ContactRecord record;
+  grpc::Status status =
+      stub_->CreateContactRecord(AuthContext(org_->sales_a).get(), request, &record);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND) << status.error_message();
+  request.mutable_record()->set_customer_id(customer_a_);
+  status = stub_->CreateContactRecord(AuthContext(org_->sales_a).get(), request, &record);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  // Consumers (customer, reporting) find it in the sales feed.
+  common::v1::ListChangesRequest changes;
+  changes.set_page_size(1000);
+  bool found = false;
+  for (int pages = 0; pages < 100 && !found; ++pages) {
+    common::v1::ListChangesResponse page;
+    ASSERT_TRUE(stub_->ListChanges(AuthContext(org_->admin).get(), changes, &page).ok());
+    for (const common::v1::Change& change : page.changes()) {
+      found = found || (change.entity_type() == "crm.sales.v1.ContactRecord" &&
+                        change.entity_id() == record.id());
+    }
+    if (!page.has_more()) break;
+    changes.set_after_sequence(page.last_sequence());
+  }
+  EXPECT_TRUE(found);
+}
+
 TEST_F(SalesE2eTest, WithTheCustomerServiceDownOrdersAreUnavailableAndNothingIsHalfWritten) {
   const v1::Product p = MustCreateProduct("应急灯", 3500, 13, 0);
   const int64_t before = OrderCount();

@@ -15,6 +15,8 @@
 #include "common/base/clock.h"
 #include "common/base/status_util.h"
 #include "common/db/database.h"
+#include "services/sales/contact_record_handlers.h"
+#include "services/sales/contact_record_repository.h"
 #include "services/sales/opportunity_handlers.h"
 #include "services/sales/opportunity_repository.h"
 #include "services/sales/order_handlers.h"
@@ -61,6 +63,9 @@ class SalesTest : public testing::ScratchDatabaseTest {
     opportunities_ = std::make_unique<OpportunityRepository>(*db_, Zone());
     opportunity_handlers_ =
         std::make_unique<OpportunityHandlers>(*opportunities_, check_customer, 30);
+    contact_records_ = std::make_unique<ContactRecordRepository>(*db_);
+    contact_record_handlers_ =
+        std::make_unique<ContactRecordHandlers>(*contact_records_, check_customer, Zone());
     // Department 2 (/1/2/) has sales people 7 and 8 and head 9; 5 is
     // management; 100 the catalogue keeper (a department head elsewhere).
     sales_a_ = Caller(101, Role::kSales, 7, 2, "/1/2/");
@@ -197,6 +202,8 @@ class SalesTest : public testing::ScratchDatabaseTest {
   std::unique_ptr<OrderHandlers> order_handlers_;
   std::unique_ptr<OpportunityRepository> opportunities_;
   std::unique_ptr<OpportunityHandlers> opportunity_handlers_;
+  std::unique_ptr<ContactRecordRepository> contact_records_;
+  std::unique_ptr<ContactRecordHandlers> contact_record_handlers_;
   CallContext sales_a_, sales_b_, sales_elsewhere_, head_, keeper_;
 };
 
