@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdint>
 #include <random>
 #include <thread>
 
@@ -465,6 +466,57 @@ TEST_F(SalesE2eTest, AContactRecordIsInTheFeedAndAnUnseenCustomersIsNotFound) {
     changes.set_after_sequence(page.last_sequence());
   }
   EXPECT_TRUE(found);
+}
+
+TEST_F(SalesE2eTest, HostileInputIsRefusedByFieldAndChangesNothing) {
+  const v1::Product p = MustCreateProduct("'; DROP TABLE products; --", 100, 13, 0);
+  // Text that looks like SQL is only text.
+  v1::GetProductRequest get;
+  get.set_id(p.id());
+  v1::Product read;
+  ASSERT_TRUE(stub_->GetProduct(AuthContext(org_->sales_a).get(), get, &read).ok());
+  EXPECT_EQ(read.name(), "'; DROP TABLE products; --");
+  const int64_t orders_before = OrderCount();
+
+  auto refused = [&](const v1::Order& order, const std::string& field) {
+    v1::Order created;
+    const grpc::Status status = CreateOrder(org_->sales_a, order, &created);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+        << field << ": " << status.error_message();
+    EXPECT_TRUE(absl::StrContains(status.error_message(), field)) << status.error_message();
+  };
+  v1::Order order = OrderOf(customer_a_, {{p.id(), 1'000}});
+  order.set_remarks(std::string("bell\a and escape\x1b"));
+  refused(order, "order.remarks");
+  order.set_remarks(std::string(100'000, 'x'));
+  refused(order, "order.remarks");
+  order = OrderOf(customer_a_, {{p.id(), INT64_MAX}});
+  refused(order, "order.lines[0].quantity_milli");
+  order = OrderOf(customer_a_, {{p.id(), 1'000}});
+  order.mutable_lines(0)->mutable_unit_price()->set_minor_units(INT64_MIN);
+  refused(order, "order.lines[0].unit_price");
+  order.mutable_lines(0)->mutable_unit_price()->set_minor_units(100);
+  order.set_order_discount_bp(INT32_MAX);
+  refused(order, "order.order_discount_bp");
+  order = OrderOf(customer_a_, std::vector<std::pair<int64_t, int64_t>>(201, {p.id(), 1'000}));
+  refused(order, "order.lines");
+  refused(v1::Order(), "order.customer_id");
+  // Ids that cannot exist are simply not found.
+  v1::GetOrderRequest missing;
+  missing.set_id(INT64_MAX);
+  v1::Order none;
+  EXPECT_EQ(stub_->GetOrder(AuthContext(org_->sales_a).get(), missing, &none).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  // A 5 MB request is refused before anyone buffers it.
+  v1::CreateOpportunityRequest huge;
+  huge.mutable_opportunity()->set_title(std::string(5 << 20, 'y'));
+  v1::Opportunity opportunity;
+  EXPECT_EQ(
+      stub_->CreateOpportunity(AuthContext(org_->sales_a).get(), huge, &opportunity).error_code(),
+      grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(OrderCount(), orders_before);
+  // And the service still serves.
+  EXPECT_TRUE(stub_->GetProduct(AuthContext(org_->sales_a).get(), get, &read).ok());
 }
 
 TEST_F(SalesE2eTest, WithTheCustomerServiceDownOrdersAreUnavailableAndNothingIsHalfWritten) {
