@@ -4,10 +4,46 @@
 #include <grpcpp/completion_queue.h>
 #include <grpcpp/server_builder.h>
 
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+
+#include "common/base/logging.h"
+
 namespace crm {
+namespace {
+
+// Calls alive in this process. A call may still start an operation when an
+// event of its arrives (a watch whose alarm fires sends, a cancelled write
+// finishes); starting one on a queue that is shutting down aborts the process
+// inside gRPC, so the queues are shut down only once every call is gone
+// (every process runs one server; a second one would wait out the timeout).
+struct LiveCalls {
+  std::mutex mu;
+  std::condition_variable none_left;
+  int count = 0;
+};
+
+LiveCalls& Live() {
+  static auto* live = new LiveCalls();
+  return *live;
+}
+
+// After the server has shut down (every call cancelled), its calls finish
+// within milliseconds; this bounds the wait if one never does.
+constexpr auto kCallsEndTimeout = std::chrono::seconds(5);
+
+}  // namespace
 
 AsyncCall::AsyncCall() {
   for (int i = 0; i < kMaxKinds; ++i) tags_[i] = EventTag{this, i};
+  std::lock_guard<std::mutex> lock(Live().mu);
+  ++Live().count;
+}
+
+AsyncCall::~AsyncCall() {
+  std::lock_guard<std::mutex> lock(Live().mu);
+  if (--Live().count == 0) Live().none_left.notify_all();
 }
 
 void* AsyncCall::Tag(int kind) {
@@ -47,6 +83,12 @@ void CompletionQueueThreads::Start(const std::function<void(grpc::ServerCompleti
 }
 
 void CompletionQueueThreads::Stop() {
+  if (!threads_.empty()) {
+    std::unique_lock<std::mutex> lock(Live().mu);
+    if (!Live().none_left.wait_for(lock, kCallsEndTimeout, [] { return Live().count == 0; })) {
+      log::Warn("calls still open when the queues stop", {{"calls", Live().count}});
+    }
+  }
   for (auto& queue : queues_) queue->Shutdown();
   for (auto& thread : threads_) thread.join();
   if (threads_.empty()) {

@@ -30,7 +30,7 @@ class AsyncCall {
   static constexpr int kMaxKinds = 12;
 
   AsyncCall();
-  virtual ~AsyncCall() = default;
+  virtual ~AsyncCall();
 
   // Called by the polling thread for each event.
   void Dispatch(int kind, bool ok);
@@ -62,7 +62,10 @@ class CompletionQueueThreads {
   void AddQueues(grpc::ServerBuilder& builder);
   // After it started: `prime` posts each queue's first accepts, then polling begins.
   void Start(const std::function<void(grpc::ServerCompletionQueue*)>& prime);
-  // After the server shut down: drains the queues and joins the threads.
+  // After the server shut down: waits (a few seconds at most) until every
+  // call has ended, then shuts the queues down, drains them and joins the
+  // threads. A call still starting operations after the shutdown would abort
+  // the process inside gRPC.
   void Stop();
 
  private:
