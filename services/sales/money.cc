@@ -6,15 +6,14 @@
 
 namespace crm::sales {
 
-absl::Status CheckPrice(absl::string_view field, const common::v1::Money& money, int64_t max_fen) {
+void CheckPrice(FieldViolations& violations, absl::string_view field,
+                const common::v1::Money& money, int64_t max_fen) {
   if (!money.currency_code().empty() && money.currency_code() != "CNY") {
-    return InvalidField(absl::StrCat(field, ".currency_code"), "only CNY is supported");
+    violations.Add(absl::StrCat(field, ".currency_code"), "only CNY is supported");
+  } else if (money.minor_units() < 0 || money.minor_units() > max_fen) {
+    violations.Add(absl::StrCat(field, ".minor_units"),
+                   absl::StrCat("must be 0 to ", max_fen, " fen"));
   }
-  if (money.minor_units() < 0 || money.minor_units() > max_fen) {
-    return InvalidField(absl::StrCat(field, ".minor_units"),
-                        absl::StrCat("must be 0 to ", max_fen, " fen"));
-  }
-  return absl::OkStatus();
 }
 
 }  // namespace crm::sales

@@ -3,8 +3,8 @@
 
 #include <cstdint>
 
-#include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "common/base/status_util.h"
 #include "crm/common/v1/money.pb.h"
 
 namespace crm::sales {
@@ -16,8 +16,9 @@ inline common::v1::Money Fen(int64_t fen) {
   return money;
 }
 
-// INVALID_ARGUMENT naming `field` unless `money` is CNY (or unset) and
-// between 0 and `max_fen`.
-absl::Status CheckPrice(absl::string_view field, const common::v1::Money& money, int64_t max_fen);
+// Adds to `violations` (naming `field`.currency_code or .minor_units) unless
+// `money` is CNY (or unset) and between 0 and `max_fen`.
+void CheckPrice(FieldViolations& violations, absl::string_view field,
+                const common::v1::Money& money, int64_t max_fen);
 
 }  // namespace crm::sales

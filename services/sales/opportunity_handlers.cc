@@ -45,10 +45,7 @@ absl::Status ValidateOpportunity(Opportunity& o) {
   if (o.customer_id() <= 0) v.Add("opportunity.customer_id", "must be a positive customer id");
   CheckText(v, "opportunity.title", o.title(), 200, Presence::kRequired);
   CheckText(v, "opportunity.stage_code", o.stage_code(), 32, Presence::kRequired);
-  if (absl::Status bad = CheckPrice("opportunity.amount", o.amount(), kMaxOrderTotalFen);
-      !bad.ok()) {
-    for (auto& [name, description] : FieldViolationsOf(bad)) v.Add(name, description);
-  }
+  CheckPrice(v, "opportunity.amount", o.amount(), kMaxOrderTotalFen);
   *o.mutable_amount() = Fen(o.amount().minor_units());
   if (o.win_probability_percent() < 0 || o.win_probability_percent() > 100) {
     v.Add("opportunity.win_probability_percent", "must be 0 to 100");

@@ -80,20 +80,25 @@ RecordTable<Opportunity> OpportunityTable(const CallContext& call) {
           }};
 }
 
+constexpr char kStageSelect[] =
+    "SELECT code, name, position, win_probability_percent, retired FROM pipeline_stages";
+
+PipelineStage ReadStage(sql::ResultSet& rs) {
+  PipelineStage s;
+  s.set_code(rs.getString(1));
+  s.set_name(rs.getString(2));
+  s.set_position(rs.getInt(3));
+  s.set_win_probability_percent(rs.getInt(4));
+  s.set_retired(rs.getBoolean(5));
+  return s;
+}
+
 std::optional<PipelineStage> LoadStage(MySqlConnection& c, const std::string& code) {
-  sql::PreparedStatement& stmt = c.Prepare(
-      "SELECT code, name, position, win_probability_percent, retired FROM pipeline_stages"
-      " WHERE code = ?");
+  sql::PreparedStatement& stmt = c.Prepare(absl::StrCat(kStageSelect, " WHERE code = ?"));
   stmt.setString(1, code);
   std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
   if (!rs->next()) return std::nullopt;
-  PipelineStage s;
-  s.set_code(rs->getString(1));
-  s.set_name(rs->getString(2));
-  s.set_position(rs->getInt(3));
-  s.set_win_probability_percent(rs->getInt(4));
-  s.set_retired(rs->getBoolean(5));
-  return s;
+  return ReadStage(*rs);
 }
 
 // The tracked fields as history text.
@@ -158,12 +163,10 @@ absl::StatusOr<std::vector<PipelineStage>> OpportunityRepository::ListStages(
   return db_.Run("pipeline.list", call.deadline,
                  [&](MySqlConnection& c) -> absl::StatusOr<std::vector<PipelineStage>> {
                    sql::PreparedStatement& stmt =
-                       c.Prepare("SELECT code FROM pipeline_stages ORDER BY position, code");
+                       c.Prepare(absl::StrCat(kStageSelect, " ORDER BY position, code"));
                    std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
-                   std::vector<std::string> codes;
-                   while (rs->next()) codes.push_back(rs->getString(1));
                    std::vector<PipelineStage> stages;
-                   for (const std::string& code : codes) stages.push_back(*LoadStage(c, code));
+                   while (rs->next()) stages.push_back(ReadStage(*rs));
                    return stages;
                  });
 }

@@ -63,12 +63,8 @@ absl::Status ValidateOrder(const Order& o) {
     const OrderLine& line = o.lines(i);
     const std::string at = absl::StrCat("order.lines[", i, "].");
     if (line.product_id() <= 0) v.Add(at + "product_id", "must be a positive product id");
-    if (line.has_unit_price()) {
-      if (absl::Status bad = CheckPrice(at + "unit_price", line.unit_price(), kMaxUnitPriceFen);
-          !bad.ok()) {
-        for (auto& [name, description] : FieldViolationsOf(bad)) v.Add(name, description);
-      }
-    }
+    if (line.has_unit_price())
+      CheckPrice(v, at + "unit_price", line.unit_price(), kMaxUnitPriceFen);
     if (line.quantity_milli() <= 0 || line.quantity_milli() > kMaxQuantityMilli) {
       v.Add(at + "quantity_milli",
             absl::StrCat("must be 1 to ", kMaxQuantityMilli, " (thousandths of the unit)"));

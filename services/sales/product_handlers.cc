@@ -44,9 +44,7 @@ absl::Status ValidateProduct(Product& p) {
   for (auto [field, money] :
        {std::pair<const char*, common::v1::Money*>{"product.list_price", p.mutable_list_price()},
         {"product.cost_price", p.mutable_cost_price()}}) {
-    if (absl::Status bad = CheckPrice(field, *money, kMaxUnitPriceFen); !bad.ok()) {
-      for (auto& [name, description] : FieldViolationsOf(bad)) v.Add(name, description);
-    }
+    CheckPrice(v, field, *money, kMaxUnitPriceFen);
     *money = Fen(money->minor_units());
   }
   if (!IsVatRate(p.vat_rate_percent())) {
