@@ -165,6 +165,13 @@ void AppendChanges(MySqlConnection& c, const CallContext& call,
       });
 }
 
+int64_t CommittedSequence(MySqlConnection& c) {
+  std::unique_ptr<sql::ResultSet> rs(
+      c.Prepare("SELECT last_sequence FROM change_sequence WHERE id = 1 LOCK IN SHARE MODE")
+          .executeQuery());
+  return rs->next() ? rs->getInt64(1) : 0;
+}
+
 absl::Status ListChanges(Database& db, const CallContext& call,
                          const common::v1::ListChangesRequest& request,
                          common::v1::ListChangesResponse* response,
@@ -176,11 +183,13 @@ absl::Status ListChanges(Database& db, const CallContext& call,
                        PageRequest::Parse(request.page_size(), "", 0, kChangePages, &violations));
   const int page_size = page.size();
   return db.Run("change_log.list", call.deadline, [&](MySqlConnection& c) -> absl::Status {
+    const int64_t committed = CommittedSequence(c);
     sql::PreparedStatement& stmt = c.Prepare(absl::StrCat(
-        "SELECT ", kColumns, " FROM change_log WHERE sequence > ?",
+        "SELECT ", kColumns, " FROM change_log WHERE sequence > ? AND sequence <= ?",
         entity_type.empty() ? "" : " AND entity_type = ?", " ORDER BY sequence LIMIT ?"));
     int index = 1;
     stmt.setInt64(index++, request.after_sequence());
+    stmt.setInt64(index++, committed);
     if (!entity_type.empty()) stmt.setString(index++, entity_type);
     stmt.setInt(index, page_size + 1);  // one extra row tells whether more follow
     std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());

@@ -55,6 +55,17 @@ struct ChangeRecord {
 void AppendChanges(MySqlConnection& connection, const CallContext& call,
                    const std::vector<ChangeRecord>& changes);
 
+// The highest sequence appended so far, read under a shared lock on the
+// sequence counter: it waits for an append in flight to commit. Every change
+// up to it is then visible to any read view created afterwards. Sequence
+// order alone is not enough for a reader: MariaDB builds a read view by
+// walking the active transactions without stopping commits, so a view can
+// see sequence n + 1 and miss n (n committed while the walk was under way);
+// a feed that skipped n would never deliver it. Call it outside a
+// transaction (autocommit), where the lock ends with the statement, and
+// bound the read by it (`sequence <= ?`). Throws sql::SQLException.
+int64_t CommittedSequence(MySqlConnection& connection);
+
 // Serves ListChanges: changes after request.after_sequence, oldest first.
 // With `entity_type`, only changes of that type (sequences keep commit order).
 absl::Status ListChanges(Database& db, const CallContext& call,

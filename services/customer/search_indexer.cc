@@ -11,10 +11,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/base/logging.h"
+#include "common/base/status_util.h"
 #include "common/db/database.h"
 #include "common/db/multi_row.h"
 #include "common/db/sql_time.h"
 #include "common/db/sql_where.h"
+#include "common/feed/change_log.h"
 #include "crm/customer/v1/contact.pb.h"
 #include "services/customer/bulk_loads.h"
 #include "services/customer/search_text.h"
@@ -296,6 +298,12 @@ absl::StatusOr<int64_t> SearchIndexer::CatchUp() {
 absl::StatusOr<int64_t> SearchIndexer::RunBatch(bool* more) {
   const Deadline deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
   int64_t reached = 0;
+  // Read before the transaction, whose read view then holds every change up
+  // to it (see CommittedSequence); inside, the shared lock would stall writers.
+  CRM_ASSIGN_OR_RETURN(
+      const int64_t committed,
+      db_.Run("search.committed", deadline,
+              [](MySqlConnection& c) -> absl::StatusOr<int64_t> { return CommittedSequence(c); }));
   absl::StatusOr<int64_t> indexed = db_.RunInTransaction(
       "search.index", deadline, [&](MySqlConnection& c) -> absl::StatusOr<int64_t> {
         *more = false;
@@ -325,9 +333,10 @@ absl::StatusOr<int64_t> SearchIndexer::RunBatch(bool* more) {
         sql::PreparedStatement& read = c.Prepare(
             "SELECT sequence, entity_type, entity_id,"
             " IF(entity_type = 'crm.customer.v1.Contact', state, '') FROM change_log"
-            " WHERE sequence > ? ORDER BY sequence LIMIT ?");
+            " WHERE sequence > ? AND sequence <= ? ORDER BY sequence LIMIT ?");
         read.setInt64(1, after);
-        read.setInt(2, kChangesPerBatch);
+        read.setInt64(2, committed);
+        read.setInt(3, kChangesPerBatch);
         std::unique_ptr<sql::ResultSet> changes(read.executeQuery());
         int64_t last = after;
         int count = 0;
