@@ -208,6 +208,10 @@ absl::StatusOr<std::vector<v1::Reminder>> ContactRecordRepository::Reminders(
             "SELECT delivery_date, id, customer_id, number FROM orders"
             " WHERE owner_id = ? AND status IN (2, 3) AND delivery_date BETWEEN ? AND ?",
             v1::Reminder::DELIVERY);
+        collect(
+            "SELECT reminder_date, id, customer_id, number FROM orders"
+            " WHERE owner_id = ? AND status <> 5 AND reminder_date BETWEEN ? AND ?",
+            v1::Reminder::ORDER_REMINDER);
         std::sort(reminders.begin(), reminders.end(),
                   [](const v1::Reminder& a, const v1::Reminder& b) {
                     return std::make_tuple(a.date(), static_cast<int>(a.kind()), a.record_id()) <

@@ -17,7 +17,13 @@ namespace {
 
 // The tables whose owner department follows the org feed.
 void ApplyOrgChange(crm::MySqlConnection& c, const crm::common::v1::Change& change) {
-  crm::ApplyOwnerDepartmentChange(c, change, {{"orders"}, {"opportunities"}, {"contact_records"}});
+  crm::ApplyOwnerDepartmentChange(c, change,
+                                  {{"orders"},
+                                   {"opportunities"},
+                                   {"contact_records"},
+                                   {"quotes"},
+                                   {"contracts"},
+                                   {"campaigns"}});
 }
 
 }  // namespace

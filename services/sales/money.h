@@ -2,7 +2,9 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "common/base/status_util.h"
 #include "crm/common/v1/money.pb.h"
@@ -20,5 +22,9 @@ inline common::v1::Money Fen(int64_t fen) {
 // `money` is CNY (or unset) and between 0 and `max_fen`.
 void CheckPrice(FieldViolations& violations, absl::string_view field,
                 const common::v1::Money& money, int64_t max_fen);
+
+// A SUM of fen columns read as text (SQL sums BIGINTs into a DECIMAL that
+// can pass int64): the fen, or OUT_OF_RANGE naming `what` when it does.
+absl::StatusOr<int64_t> SumToFen(const std::string& sum, absl::string_view what);
 
 }  // namespace crm::sales

@@ -124,6 +124,9 @@ absl::Status OpportunityHandlers::CreateOpportunity(const CallContext& call,
   o.set_customer_id(request.opportunity().customer_id());
   for (const auto& [path, field] : MutableFields()) field.copy(request.opportunity(), o);
   CRM_RETURN_IF_ERROR(ValidateOpportunity(o));
+  if (o.campaign_id() > 0) {
+    CRM_RETURN_IF_ERROR(campaigns_.CheckExists(call, o.campaign_id(), "opportunity.campaign_id"));
+  }
   CRM_RETURN_IF_ERROR(check_customer_(call, o.customer_id(), 0));
   CRM_ASSIGN_OR_RETURN(*response, opportunities_.Create(call, o, o.win_probability_percent() != 0,
                                                         request.request_id()));
@@ -151,6 +154,10 @@ absl::Status OpportunityHandlers::UpdateOpportunity(const CallContext& call,
   probe.set_win_probability_percent(-1);
   CRM_RETURN_IF_ERROR(ApplyMask(request.update_mask(), MutableFields(), patch, probe));
   const bool probability_given = probe.win_probability_percent() != -1;
+  if (scratch.campaign_id() > 0) {
+    CRM_RETURN_IF_ERROR(
+        campaigns_.CheckExists(call, scratch.campaign_id(), "opportunity.campaign_id"));
+  }
   auto edit = [&](Opportunity& stored,
                   const OpportunityRepository::StageLookup& stage) -> absl::Status {
     if (stored.status() != v1::OPEN) return NotOpen(stored, "changed");

@@ -4,6 +4,7 @@
 
 #include "common/rpc/call_context.h"
 #include "crm/sales/v1/opportunity.pb.h"
+#include "services/sales/campaign_repository.h"
 #include "services/sales/customer_check.h"
 #include "services/sales/opportunity_repository.h"
 
@@ -13,9 +14,10 @@ class OpportunityHandlers {
  public:
   // `stale_after_days`: how long without a follow-up makes an open
   // opportunity stale when the request does not say.
-  OpportunityHandlers(OpportunityRepository& opportunities, CustomerCheck check_customer,
-                      int stale_after_days)
+  OpportunityHandlers(OpportunityRepository& opportunities, CampaignRepository& campaigns,
+                      CustomerCheck check_customer, int stale_after_days)
       : opportunities_(opportunities),
+        campaigns_(campaigns),
         check_customer_(std::move(check_customer)),
         stale_after_days_(stale_after_days) {}
 
@@ -48,6 +50,7 @@ class OpportunityHandlers {
 
  private:
   OpportunityRepository& opportunities_;
+  CampaignRepository& campaigns_;
   CustomerCheck check_customer_;
   int stale_after_days_;
 };

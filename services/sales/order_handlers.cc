@@ -1,6 +1,8 @@
 // OrderHandlers: the order field rules and the status machine.
 #include "services/sales/order_handlers.h"
 
+#include <google/protobuf/util/message_differencer.h>
+
 #include <map>
 #include <optional>
 #include <string>
@@ -25,28 +27,21 @@ namespace {
 using v1::Order;
 using v1::OrderLine;
 
-constexpr int kMaxLines = 200;
-
-// The lines as a caller writes them: product, unit price, quantity, discount.
-void CopyLineTerms(const Order& from, Order& to) {
-  to.clear_lines();
-  for (const OrderLine& given : from.lines()) {
-    OrderLine& line = *to.add_lines();
-    line.set_product_id(given.product_id());
-    if (given.has_unit_price()) *line.mutable_unit_price() = given.unit_price();
-    line.set_quantity_milli(given.quantity_milli());
-    line.set_discount_bp(given.discount_bp());
-  }
+void CopyOrderLineTerms(const Order& from, Order& to) {
+  CopyLineTerms(from.lines(), *to.mutable_lines());
 }
 
 const MaskFields<Order>& MutableFields() {
   static const auto* fields = new MaskFields<Order>{
-      {"lines", {&CopyLineTerms, [](const Order& o) { return o.lines_size() > 0; }}},
+      {"lines", {&CopyOrderLineTerms, [](const Order& o) { return o.lines_size() > 0; }}},
       {"order_discount_bp", ScalarField(&Order::order_discount_bp, &Order::set_order_discount_bp)},
       {"contact_id", ScalarField(&Order::contact_id, &Order::set_contact_id)},
       {"order_date", VerbatimTextField(&Order::order_date, &Order::mutable_order_date)},
       {"delivery_date", VerbatimTextField(&Order::delivery_date, &Order::mutable_delivery_date)},
       {"remarks", TextField(&Order::remarks, &Order::mutable_remarks)},
+      {"campaign_id", ScalarField(&Order::campaign_id, &Order::set_campaign_id)},
+      {"invoiced", ScalarField(&Order::invoiced, &Order::set_invoiced)},
+      {"reminder_date", VerbatimTextField(&Order::reminder_date, &Order::mutable_reminder_date)},
   };
   return *fields;
 }
@@ -56,29 +51,12 @@ absl::Status ValidateOrder(const Order& o) {
   FieldViolations v;
   if (o.customer_id() <= 0) v.Add("order.customer_id", "must be a positive customer id");
   if (o.contact_id() < 0) v.Add("order.contact_id", "must be a contact id, or 0 for none");
-  if (o.lines_size() == 0 || o.lines_size() > kMaxLines) {
-    v.Add("order.lines", absl::StrCat("an order has 1 to ", kMaxLines, " lines"));
-  }
-  for (int i = 0; i < o.lines_size(); ++i) {
-    const OrderLine& line = o.lines(i);
-    const std::string at = absl::StrCat("order.lines[", i, "].");
-    if (line.product_id() <= 0) v.Add(at + "product_id", "must be a positive product id");
-    if (line.has_unit_price())
-      CheckPrice(v, at + "unit_price", line.unit_price(), kMaxUnitPriceFen);
-    if (line.quantity_milli() <= 0 || line.quantity_milli() > kMaxQuantityMilli) {
-      v.Add(at + "quantity_milli",
-            absl::StrCat("must be 1 to ", kMaxQuantityMilli, " (thousandths of the unit)"));
-    }
-    if (line.discount_bp() < 0 || line.discount_bp() > kBasisPoints) {
-      v.Add(at + "discount_bp", "must be 0 to 10000 basis points");
-    }
-  }
-  if (o.order_discount_bp() < 0 || o.order_discount_bp() > kBasisPoints) {
-    v.Add("order.order_discount_bp", "must be 0 to 10000 basis points");
-  }
+  if (o.campaign_id() < 0) v.Add("order.campaign_id", "must be a campaign id, or 0 for none");
+  CheckLineTerms(v, "order", o.lines(), o.order_discount_bp());
   for (auto [field, date] :
        {std::pair<const char*, const std::string*>{"order.order_date", &o.order_date()},
-        {"order.delivery_date", &o.delivery_date()}}) {
+        {"order.delivery_date", &o.delivery_date()},
+        {"order.reminder_date", &o.reminder_date()}}) {
     if (!date->empty() && !ParseIsoDate(*date).ok()) v.Add(field, "must be a date, YYYY-MM-DD");
   }
   CheckText(v, "order.remarks", o.remarks(), 2000, Presence::kOptional, /*multiline=*/true);
@@ -95,6 +73,26 @@ absl::Status WrongStatus(const Order& order, absl::string_view step, absl::strin
                                                     allowed, " orders can be ", step));
 }
 
+// Invoiced, reminder date and remarks may change until an order is
+// cancelled; everything else only while it is a draft.
+absl::Status CheckEditAllowed(const Order& before, const Order& after) {
+  auto draft_terms = [](Order o) {
+    o.clear_invoiced();
+    o.clear_reminder_date();
+    o.clear_remarks();
+    return o;
+  };
+  if (before.status() != v1::DRAFT && !google::protobuf::util::MessageDifferencer::Equals(
+                                          draft_terms(before), draft_terms(after))) {
+    return WrongStatus(before, "edited beyond invoiced, reminder_date and remarks", "DRAFT");
+  }
+  if (before.status() == v1::CANCELLED &&
+      !google::protobuf::util::MessageDifferencer::Equals(before, after)) {
+    return WrongStatus(before, "edited", "DRAFT, CONFIRMED, PARTIALLY_DELIVERED or COMPLETED");
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status OrderHandlers::CreateOrder(const CallContext& call,
@@ -105,6 +103,9 @@ absl::Status OrderHandlers::CreateOrder(const CallContext& call,
   order.set_customer_id(request.order().customer_id());
   for (const auto& [path, field] : MutableFields()) field.copy(request.order(), order);
   CRM_RETURN_IF_ERROR(ValidateOrder(order));
+  if (order.campaign_id() > 0) {
+    CRM_RETURN_IF_ERROR(campaigns_.CheckExists(call, order.campaign_id(), "order.campaign_id"));
+  }
   CRM_RETURN_IF_ERROR(check_customer_(call, order.customer_id(), order.contact_id()));
   CRM_ASSIGN_OR_RETURN(*response, orders_.Create(call, order, request.request_id()));
   return absl::OkStatus();
@@ -129,9 +130,13 @@ absl::Status OrderHandlers::UpdateOrder(const CallContext& call,
     CRM_ASSIGN_OR_RETURN(const Order stored, orders_.Get(call, patch.id()));
     CRM_RETURN_IF_ERROR(check_customer_(call, stored.customer_id(), scratch.contact_id()));
   }
+  if (scratch.campaign_id() > 0) {
+    CRM_RETURN_IF_ERROR(campaigns_.CheckExists(call, scratch.campaign_id(), "order.campaign_id"));
+  }
   auto edit = [&](MySqlConnection& c, Order& stored) -> absl::Status {
-    if (stored.status() != v1::DRAFT) return WrongStatus(stored, "edited", "DRAFT");
+    const Order before = stored;
     CRM_RETURN_IF_ERROR(ApplyMask(request.update_mask(), MutableFields(), patch, stored));
+    CRM_RETURN_IF_ERROR(CheckEditAllowed(before, stored));
     CRM_RETURN_IF_ERROR(ValidateOrder(stored));
     if (!new_lines) return PriceOrderLines(stored);
     std::vector<int64_t> product_ids;
@@ -153,9 +158,11 @@ absl::Status OrderHandlers::ListOrders(const CallContext& call,
     v.Add("owner_employee_id", "must be an employee id, or 0 for all");
   }
   if (!v1::OrderStatus_IsValid(request.status())) v.Add("status", "is not an order status");
+  if (request.campaign_id() < 0) v.Add("campaign_id", "must be a campaign id, or 0 for all");
   CRM_ASSIGN_OR_RETURN(PageRequest page, PageRequest::ForRequest(request, "orders", {}, &v));
   CRM_ASSIGN_OR_RETURN(auto before, (page.After<int64_t>()));
-  const OrderFilter filter{request.customer_id(), request.status(), request.owner_employee_id()};
+  const OrderFilter filter{request.customer_id(), request.status(), request.owner_employee_id(),
+                           request.campaign_id()};
   CRM_ASSIGN_OR_RETURN(
       Page<Order> listed,
       orders_.List(call, filter, page.size(),

@@ -4,6 +4,7 @@
 
 #include "common/rpc/call_context.h"
 #include "crm/sales/v1/order.pb.h"
+#include "services/sales/campaign_repository.h"
 #include "services/sales/customer_check.h"
 #include "services/sales/order_repository.h"
 
@@ -11,8 +12,9 @@ namespace crm::sales {
 
 class OrderHandlers {
  public:
-  OrderHandlers(OrderRepository& orders, CustomerCheck check_customer)
-      : orders_(orders), check_customer_(std::move(check_customer)) {}
+  OrderHandlers(OrderRepository& orders, CampaignRepository& campaigns,
+                CustomerCheck check_customer)
+      : orders_(orders), campaigns_(campaigns), check_customer_(std::move(check_customer)) {}
 
   absl::Status CreateOrder(const CallContext& call, const v1::CreateOrderRequest& request,
                            v1::Order* response);
@@ -31,6 +33,7 @@ class OrderHandlers {
 
  private:
   OrderRepository& orders_;
+  CampaignRepository& campaigns_;
   CustomerCheck check_customer_;
 };
 

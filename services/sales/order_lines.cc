@@ -10,6 +10,44 @@
 
 namespace crm::sales {
 
+void CopyLineTerms(const Lines& from, Lines& to) {
+  to.Clear();
+  for (const v1::OrderLine& given : from) {
+    v1::OrderLine& line = *to.Add();
+    line.set_product_id(given.product_id());
+    if (given.has_unit_price()) *line.mutable_unit_price() = given.unit_price();
+    line.set_quantity_milli(given.quantity_milli());
+    line.set_discount_bp(given.discount_bp());
+  }
+}
+
+void CheckLineTerms(FieldViolations& v, absl::string_view document, const Lines& lines,
+                    int32_t order_discount_bp) {
+  if (lines.empty() || lines.size() > kMaxLines) {
+    v.Add(absl::StrCat(document, ".lines"),
+          absl::StrCat("a", document == "order" ? "n " : " ", document, " has 1 to ", kMaxLines,
+                       " lines"));
+  }
+  for (int i = 0; i < lines.size(); ++i) {
+    const v1::OrderLine& line = lines.Get(i);
+    const std::string at = absl::StrCat(document, ".lines[", i, "].");
+    if (line.product_id() <= 0) v.Add(at + "product_id", "must be a positive product id");
+    if (line.has_unit_price()) {
+      CheckPrice(v, at + "unit_price", line.unit_price(), kMaxUnitPriceFen);
+    }
+    if (line.quantity_milli() <= 0 || line.quantity_milli() > kMaxQuantityMilli) {
+      v.Add(at + "quantity_milli",
+            absl::StrCat("must be 1 to ", kMaxQuantityMilli, " (thousandths of the unit)"));
+    }
+    if (line.discount_bp() < 0 || line.discount_bp() > kBasisPoints) {
+      v.Add(at + "discount_bp", "must be 0 to 10000 basis points");
+    }
+  }
+  if (order_discount_bp < 0 || order_discount_bp > kBasisPoints) {
+    v.Add(absl::StrCat(document, ".order_discount_bp"), "must be 0 to 10000 basis points");
+  }
+}
+
 absl::Status CompleteOrderLines(const std::map<int64_t, v1::Product>& products, v1::Order& order) {
   for (int i = 0; i < order.lines_size(); ++i) {
     v1::OrderLine& line = *order.mutable_lines(i);

@@ -5,6 +5,8 @@
 #include <map>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "common/base/status_util.h"
 #include "crm/sales/v1/order.pb.h"
 #include "crm/sales/v1/product.pb.h"
 #include "services/sales/stock_repository.h"
@@ -22,6 +24,21 @@ absl::Status CompleteOrderLines(const std::map<int64_t, v1::Product>& products, 
 // discount, VAT rate) and its order discount: line amounts, taxes, totals.
 // INVALID_ARGUMENT for terms out of bounds.
 absl::Status PriceOrderLines(v1::Order& order);
+
+using Lines = google::protobuf::RepeatedPtrField<v1::OrderLine>;
+
+// At most this many lines in an order or a quote.
+inline constexpr int kMaxLines = 200;
+
+// The lines as a caller writes them: product, unit price, quantity,
+// discount (every other field is the server's).
+void CopyLineTerms(const Lines& from, Lines& to);
+
+// Adds to `v` what is wrong with a document's lines as a caller writes them
+// (1..kMaxLines; product, unit price, quantity, discount) and its order
+// discount, naming fields under `document` ("order", "quote").
+void CheckLineTerms(FieldViolations& v, absl::string_view document, const Lines& lines,
+                    int32_t order_discount_bp);
 
 // What the order's lines still hold or need, per product: quantity minus
 // what was delivered.

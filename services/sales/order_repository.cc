@@ -12,13 +12,13 @@
 #include "common/base/dates.h"
 #include "common/base/status_util.h"
 #include "common/db/database.h"
-#include "common/db/multi_row.h"
 #include "common/db/record_helpers.h"
 #include "common/db/sql_time.h"
 #include "common/db/sql_where.h"
 #include "common/db/visibility.h"
 #include "common/feed/owner_departments.h"
 #include "common/feed/versioned_rows.h"
+#include "services/sales/document_lines.h"
 #include "services/sales/document_numbers.h"
 #include "services/sales/money.h"
 #include "services/sales/order_lines.h"
@@ -33,8 +33,8 @@ using v1::OrderLine;
 constexpr char kOrderSelect[] =
     "SELECT o.id, o.number, o.customer_id, o.contact_id, o.status, o.order_discount_bp,"
     " o.total_amount_fen, o.total_tax_fen, o.order_date, o.delivery_date, o.remarks,"
-    " o.cancel_reason, o.owner_id, o.owner_department_id, o.version, o.created_at, o.updated_at"
-    " FROM orders o";
+    " o.cancel_reason, o.owner_id, o.owner_department_id, o.version, o.created_at, o.updated_at,"
+    " o.campaign_id, o.invoiced, o.reminder_date, o.quote_id FROM orders o";
 
 Order ReadOrder(sql::ResultSet& rs) {
   Order o;
@@ -55,54 +55,18 @@ Order ReadOrder(sql::ResultSet& rs) {
   o.set_etag(EtagOf(rs.getInt64(15)));
   SqlDateTimeToTimestamp(rs.getString(16), o.mutable_create_time());
   SqlDateTimeToTimestamp(rs.getString(17), o.mutable_update_time());
+  o.set_campaign_id(rs.getInt64(18));
+  o.set_invoiced(rs.getBoolean(19));
+  if (!rs.isNull(20)) o.set_reminder_date(rs.getString(20));
+  o.set_quote_id(rs.getInt64(21));
   return o;
 }
 
-constexpr char kLineSelect[] =
-    "SELECT l.order_id, l.id, l.product_id, l.product_name, l.model, l.specification, l.unit,"
-    " l.cost_price_fen, l.vat_rate_percent, l.unit_price_fen, l.quantity_milli, l.discount_bp,"
-    " l.amount_before_order_discount_fen, l.order_discount_share_fen, l.amount_fen, l.tax_fen,"
-    " l.delivered_milli FROM order_lines l";
-
-OrderLine ReadLine(sql::ResultSet& rs) {
-  OrderLine l;
-  l.set_id(rs.getInt64(2));
-  l.set_product_id(rs.getInt64(3));
-  l.set_product_name(rs.getString(4));
-  l.set_model(rs.getString(5));
-  l.set_specification(rs.getString(6));
-  l.set_unit(rs.getString(7));
-  *l.mutable_cost_price() = Fen(rs.getInt64(8));
-  l.set_vat_rate_percent(rs.getInt(9));
-  *l.mutable_unit_price() = Fen(rs.getInt64(10));
-  l.set_quantity_milli(rs.getInt64(11));
-  l.set_discount_bp(rs.getInt(12));
-  *l.mutable_amount_before_order_discount() = Fen(rs.getInt64(13));
-  *l.mutable_order_discount_share() = Fen(rs.getInt64(14));
-  *l.mutable_amount() = Fen(rs.getInt64(15));
-  *l.mutable_tax() = Fen(rs.getInt64(16));
-  l.set_delivered_milli(rs.getInt64(17));
-  return l;
-}
-
 // Fills the lines of `orders` (at most a page) in one query.
-void FillLines(MySqlConnection& c, const std::vector<Order*>& orders) {
-  if (orders.empty()) return;
-  std::map<int64_t, Order*> by_id;
-  for (Order* order : orders) {
-    order->clear_lines();
-    by_id[order->id()] = order;
-  }
-  sql::PreparedStatement& stmt =
-      c.Prepare(absl::StrCat(kLineSelect, " WHERE l.order_id IN (", InPlaceholders(by_id.size()),
-                             ") ORDER BY l.order_id, l.line_no"));
-  int index = 1;
-  for (const auto& [id, order] : by_id) stmt.setInt64(index++, id);
-  for (size_t i = by_id.size(); i < PaddedInSize(by_id.size()); ++i) {
-    stmt.setInt64(index++, by_id.rbegin()->first);
-  }
-  std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
-  while (rs->next()) *by_id[rs->getInt64(1)]->add_lines() = ReadLine(*rs);
+void FillOrderLines(MySqlConnection& c, const std::vector<Order*>& orders) {
+  std::map<int64_t, Lines*> lines;
+  for (Order* order : orders) lines[order->id()] = order->mutable_lines();
+  FillLines(c, kOrderLines, lines);
 }
 
 // The order with its lines, if in `scope`; locked when `for_update`.
@@ -117,7 +81,7 @@ std::unique_ptr<Order> LoadOrder(MySqlConnection& c, const VisibilityScope& scop
   std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
   if (!rs->next()) return nullptr;
   auto order = std::make_unique<Order>(ReadOrder(*rs));
-  FillLines(c, {order.get()});
+  FillOrderLines(c, {order.get()});
   return order;
 }
 
@@ -134,39 +98,7 @@ RecordTable<Order> OrderTable(const CallContext& call) {
           }};
 }
 
-// The lines in a few multi-row statements (an order of 5 lines is 2).
-void InsertLines(MySqlConnection& c, int64_t order_id, const Order& order) {
-  InsertRowsExactly(
-      c,
-      "INSERT INTO order_lines (order_id, line_no, product_id, product_name, model,"
-      " specification, unit, cost_price_fen, vat_rate_percent, unit_price_fen, quantity_milli,"
-      " discount_bp, amount_before_order_discount_fen, order_discount_share_fen, amount_fen,"
-      " tax_fen, delivered_milli) VALUES ",
-      "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", "", order.lines_size(),
-      [&](sql::PreparedStatement& stmt, int i, size_t row, bool) {
-        const OrderLine& l = order.lines(static_cast<int>(row));
-        stmt.setInt64(i++, order_id);
-        stmt.setInt(i++, static_cast<int>(row) + 1);
-        stmt.setInt64(i++, l.product_id());
-        stmt.setString(i++, l.product_name());
-        stmt.setString(i++, l.model());
-        stmt.setString(i++, l.specification());
-        stmt.setString(i++, l.unit());
-        stmt.setInt64(i++, l.cost_price().minor_units());
-        stmt.setInt(i++, l.vat_rate_percent());
-        stmt.setInt64(i++, l.unit_price().minor_units());
-        stmt.setInt64(i++, l.quantity_milli());
-        stmt.setInt(i++, l.discount_bp());
-        stmt.setInt64(i++, l.amount_before_order_discount().minor_units());
-        stmt.setInt64(i++, l.order_discount_share().minor_units());
-        stmt.setInt64(i++, l.amount().minor_units());
-        stmt.setInt64(i++, l.tax().minor_units());
-        stmt.setInt64(i++, l.delivered_milli());
-        return i;
-      });
-}
-
-// Parameters 1–9 of the insert and the update: the header columns an edit
+// Parameters 1–12 of the insert and the update: the header columns an edit
 // or a status step may change, in the order both statements name them.
 void BindHeaderColumns(sql::PreparedStatement& stmt, const Order& o) {
   stmt.setInt64(1, o.contact_id());
@@ -178,19 +110,30 @@ void BindHeaderColumns(sql::PreparedStatement& stmt, const Order& o) {
   SetStringOrNull(stmt, 7, o.delivery_date());
   stmt.setString(8, o.remarks());
   stmt.setString(9, o.cancel_reason());
+  stmt.setInt64(10, o.campaign_id());
+  stmt.setBoolean(11, o.invoiced());
+  SetStringOrNull(stmt, 12, o.reminder_date());
 }
 
 }  // namespace
 
 absl::StatusOr<Order> OrderRepository::Create(const CallContext& call, const Order& order,
-                                              const std::string& request_id) {
-  return CreateOnce(
-      db_, call, OrderTable(call), request_id,
+                                              const std::string& request_id,
+                                              const OrderSource* source) {
+  auto lock = [&](MySqlConnection& c) -> absl::Status {
+    return source != nullptr ? source->lock(c) : absl::OkStatus();
+  };
+  return CreateOnceLocked(
+      db_, call, OrderTable(call), request_id, lock,
       [&](MySqlConnection& c, const std::string& request_key) -> absl::StatusOr<int64_t> {
         Order draft = order;
-        std::vector<int64_t> product_ids;
-        for (const OrderLine& line : draft.lines()) product_ids.push_back(line.product_id());
-        CRM_RETURN_IF_ERROR(CompleteOrderLines(LoadProducts(c, product_ids), draft));
+        if (source != nullptr) {
+          CRM_RETURN_IF_ERROR(source->prepare(c, draft));
+        } else {
+          std::vector<int64_t> product_ids;
+          for (const OrderLine& line : draft.lines()) product_ids.push_back(line.product_id());
+          CRM_RETURN_IF_ERROR(CompleteOrderLines(LoadProducts(c, product_ids), draft));
+        }
         const absl::CivilDay today = absl::ToCivilDay(call.Now(), zone_);
         if (draft.order_date().empty()) draft.set_order_date(FormatIsoDate(today));
         draft.set_status(v1::DRAFT);
@@ -198,27 +141,31 @@ absl::StatusOr<Order> OrderRepository::Create(const CallContext& call, const Ord
         const std::string now = FormatSqlDateTime(call.Now());
         sql::PreparedStatement& stmt = c.Prepare(
             "INSERT INTO orders (contact_id, status, order_discount_bp, total_amount_fen,"
-            " total_tax_fen, order_date, delivery_date, remarks, cancel_reason,"
-            " customer_id, owner_id, owner_department_id, owner_department_path,"
-            " create_request_id, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            " total_tax_fen, order_date, delivery_date, remarks, cancel_reason, campaign_id,"
+            " invoiced, reminder_date, customer_id, owner_id, owner_department_id,"
+            " owner_department_path, quote_id, create_request_id, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         BindHeaderColumns(stmt, draft);
-        stmt.setInt64(10, draft.customer_id());
-        stmt.setInt64(11, owner.employee_id);
-        stmt.setInt64(12, owner.department_id);
-        stmt.setString(13, owner.department_path);
-        SetStringOrNull(stmt, 14, request_key);
-        stmt.setDateTime(15, now);
-        stmt.setDateTime(16, now);
+        stmt.setInt64(13, draft.customer_id());
+        stmt.setInt64(14, owner.employee_id);
+        stmt.setInt64(15, owner.department_id);
+        stmt.setString(16, owner.department_path);
+        stmt.setInt64(17, draft.quote_id());
+        SetStringOrNull(stmt, 18, request_key);
+        stmt.setDateTime(19, now);
+        stmt.setDateTime(20, now);
         stmt.executeUpdate();
         const int64_t id = c.LastInsertId();
-        InsertLines(c, id, draft);
-        // Last, so the day's counter row is locked only until the commit
+        InsertLines(c, kOrderLines, id, draft.lines());
+        // Late, so the day's counter row is locked only until the commit
         // that follows (creates of a day queue on it).
         sql::PreparedStatement& number = c.Prepare("UPDATE orders SET number = ? WHERE id = ?");
         number.setString(1, NextDocumentNumber(c, "SO", today));
         number.setInt64(2, id);
         number.executeUpdate();
+        // After the number: a change appended here takes the feed's counter,
+        // which every transaction takes after its number, never before.
+        if (source != nullptr) source->link(c, id);
         return id;
       });
 }
@@ -238,16 +185,15 @@ absl::StatusOr<Order> OrderRepository::Update(const CallContext& call, int64_t i
     sql::PreparedStatement& header = c.Prepare(
         "UPDATE orders SET contact_id = ?, status = ?, order_discount_bp = ?,"
         " total_amount_fen = ?, total_tax_fen = ?, order_date = ?, delivery_date = ?,"
-        " remarks = ?, cancel_reason = ? WHERE id = ?");
+        " remarks = ?, cancel_reason = ?, campaign_id = ?, invoiced = ?, reminder_date = ?"
+        " WHERE id = ?");
     BindHeaderColumns(header, order);
-    header.setInt64(10, id);
+    header.setInt64(13, id);
     header.executeUpdate();
     if (lines == LineWrite::kNone) return;
     if (lines == LineWrite::kReplaceAll) {
-      sql::PreparedStatement& remove = c.Prepare("DELETE FROM order_lines WHERE order_id = ?");
-      remove.setInt64(1, id);
-      remove.executeUpdate();
-      InsertLines(c, id, order);
+      DeleteLines(c, kOrderLines, id);
+      InsertLines(c, kOrderLines, id, order.lines());
       return;
     }
     sql::PreparedStatement& delivered =
@@ -273,13 +219,14 @@ absl::StatusOr<Page<Order>> OrderRepository::List(const CallContext& call,
           where.And("o.status = ?", {static_cast<int64_t>(filter.status)});
         }
         if (filter.owner_employee_id != 0) where.And("o.owner_id = ?", {filter.owner_employee_id});
+        if (filter.campaign_id != 0) where.And("o.campaign_id = ?", {filter.campaign_id});
         RestrictToScope(where, ScopeOf(call.caller), "o.owner_id", "o.owner_department_path");
         KeysetQuery q(kOrderSelect, "FROM orders o", where, " ORDER BY o.id DESC", page_size);
         if (before_id) q.After("o.id < ?", {*before_id});
         Page<Order> page = ReadKeysetPage<Order>(c, q, ReadOrder);
         std::vector<Order*> orders;
         for (Order& order : page.rows) orders.push_back(&order);
-        FillLines(c, orders);
+        FillOrderLines(c, orders);
         return page;
       });
 }

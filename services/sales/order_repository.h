@@ -27,6 +27,19 @@ struct OrderFilter {
   int64_t customer_id = 0;  // 0: any
   v1::OrderStatus status = v1::ORDER_STATUS_UNSPECIFIED;
   int64_t owner_employee_id = 0;
+  int64_t campaign_id = 0;
+};
+
+// An order made from another document in the same transaction (a quote
+// accepted): `lock` runs first and locks the source; `prepare` checks it and
+// fills the draft's lines, already priced; `link` records the new order's
+// id on the source, after the order's number is taken (it may append the
+// source's change). Each throws sql::SQLException or returns an error,
+// which rolls everything back.
+struct OrderSource {
+  std::function<absl::Status(MySqlConnection&)> lock;
+  std::function<absl::Status(MySqlConnection&, v1::Order& draft)> prepare;
+  std::function<void(MySqlConnection&, int64_t order_id)> link;
 };
 
 // What an edit changes besides the header, so the write touches no more rows
@@ -50,9 +63,11 @@ class OrderRepository {
   // Creates a draft from `order` (validated; lines name products): lines are
   // completed from the products and priced (order_lines.h), the caller is
   // the owner, the number the next of the day. A retry with the same request
-  // id returns the first order, number and all.
+  // id returns the first order, number and all. With a `source`, the lines
+  // come from it instead (see OrderSource).
   absl::StatusOr<v1::Order> Create(const CallContext& call, const v1::Order& order,
-                                   const std::string& request_id);
+                                   const std::string& request_id,
+                                   const OrderSource* source = nullptr);
   // NOT_FOUND when missing or out of the caller's sight.
   absl::StatusOr<v1::Order> Get(const CallContext& call, int64_t id);
   // Locks the order (one the caller may change), checks `etag` (when not

@@ -11,10 +11,17 @@ SalesServiceImpl::SalesServiceImpl(Database& db, AsyncMethods& methods, SalesSer
       orders_(db, deps.zone),
       opportunities_(db, deps.zone),
       contact_records_(db),
+      campaigns_(db),
+      quotes_(db, orders_, deps.zone),
+      contracts_(db, deps.zone),
       product_handlers_(products_, stock_),
-      order_handlers_(orders_, deps.check_customer),
-      opportunity_handlers_(opportunities_, deps.check_customer, deps.stale_opportunity_days),
+      order_handlers_(orders_, campaigns_, deps.check_customer),
+      opportunity_handlers_(opportunities_, campaigns_, deps.check_customer,
+                            deps.stale_opportunity_days),
       contact_record_handlers_(contact_records_, deps.check_customer, deps.zone),
+      campaign_handlers_(campaigns_, deps.check_customer),
+      quote_handlers_(quotes_, deps.check_customer),
+      contract_handlers_(contracts_, deps.check_customer),
       change_log_(db) {
   ServiceMethods<SalesServiceImpl> m(methods, this, v1::SalesService::service_full_name());
   // Products and stock (R11).
@@ -55,6 +62,29 @@ SalesServiceImpl::SalesServiceImpl(Database& db, AsyncMethods& methods, SalesSer
   CRM_METHOD(m, ConfirmOrder, o);
   CRM_METHOD(m, DeliverOrder, o);
   CRM_METHOD(m, CancelOrder, o);
+  // Quotes and contracts (R16).
+  QuoteHandlers* q = &quote_handlers_;
+  CRM_METHOD(m, CreateQuote, q);
+  CRM_METHOD(m, GetQuote, q);
+  CRM_METHOD(m, UpdateQuote, q);
+  CRM_METHOD(m, ListQuotes, q);
+  CRM_METHOD(m, SendQuote, q);
+  CRM_METHOD(m, RejectQuote, q);
+  CRM_METHOD(m, ConvertQuoteToOrder, q);
+  ContractHandlers* k = &contract_handlers_;
+  CRM_METHOD(m, CreateContract, k);
+  CRM_METHOD(m, GetContract, k);
+  CRM_METHOD(m, UpdateContract, k);
+  CRM_METHOD(m, ListContracts, k);
+  CRM_METHOD(m, SignContract, k);
+  CRM_METHOD(m, CloseContract, k);
+  // Campaigns (R15).
+  CampaignHandlers* ca = &campaign_handlers_;
+  CRM_METHOD(m, CreateCampaign, ca);
+  CRM_METHOD(m, GetCampaign, ca);
+  CRM_METHOD(m, UpdateCampaign, ca);
+  CRM_METHOD(m, ListCampaigns, ca);
+  CRM_METHOD(m, GetCampaignResults, ca);
   AddChangeLogMethods(m, &change_log_);
 }
 

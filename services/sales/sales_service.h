@@ -5,14 +5,20 @@
 #include "common/feed/change_feed.h"
 #include "common/rpc/async_methods.h"
 #include "crm/sales/v1/sales_service.grpc.pb.h"
+#include "services/sales/campaign_handlers.h"
+#include "services/sales/campaign_repository.h"
 #include "services/sales/contact_record_handlers.h"
 #include "services/sales/contact_record_repository.h"
+#include "services/sales/contract_handlers.h"
+#include "services/sales/contract_repository.h"
 #include "services/sales/opportunity_handlers.h"
 #include "services/sales/opportunity_repository.h"
 #include "services/sales/order_handlers.h"
 #include "services/sales/order_repository.h"
 #include "services/sales/product_handlers.h"
 #include "services/sales/product_repository.h"
+#include "services/sales/quote_handlers.h"
+#include "services/sales/quote_repository.h"
 #include "services/sales/stock_repository.h"
 
 namespace crm {
@@ -24,7 +30,7 @@ namespace crm::sales {
 // What the service needs besides the database.
 struct SalesServiceDeps {
   CustomerCheck check_customer;     // customers and contacts, as the caller sees them
-  absl::TimeZone zone;              // the company's days (order numbers and dates)
+  absl::TimeZone zone;              // the company's days (document numbers and dates)
   int stale_opportunity_days = 30;  // no follow-up this long: stale
 };
 
@@ -39,10 +45,16 @@ class SalesServiceImpl : public v1::SalesService::AsyncService {
   OrderRepository orders_;
   OpportunityRepository opportunities_;
   ContactRecordRepository contact_records_;
+  CampaignRepository campaigns_;
+  QuoteRepository quotes_;
+  ContractRepository contracts_;
   ProductHandlers product_handlers_;
   OrderHandlers order_handlers_;
   OpportunityHandlers opportunity_handlers_;
   ContactRecordHandlers contact_record_handlers_;
+  CampaignHandlers campaign_handlers_;
+  QuoteHandlers quote_handlers_;
+  ContractHandlers contract_handlers_;
   ChangeLogHandlers change_log_;
 };
 

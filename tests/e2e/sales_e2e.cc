@@ -547,5 +547,91 @@ TEST_F(SalesE2eTest, WithTheCustomerServiceDownOrdersAreUnavailableAndNothingIsH
   EXPECT_EQ(OrderCount(), before + 1);
 }
 
+// R15/R16 through the gateway: a campaign, a quote that becomes an order
+// attributed to it, the order's contract, and the campaign's results.
+TEST_F(SalesE2eTest, AQuoteBecomesAnOrderAContractAndACampaignsResult) {
+  const Session& me = org_->sales_a;
+  v1::CreateCampaignRequest campaign_request;
+  v1::Campaign& c = *campaign_request.mutable_campaign();
+  c.set_name("华东渠道研讨会");
+  c.set_type(v1::CAMPAIGN_TYPE_SEMINAR);
+  c.set_start_date("2026-11-10");
+  c.set_end_date("2026-11-10");
+  c.mutable_cost()->set_minor_units(200'000);
+  c.add_target_customer_ids(customer_a_);
+  v1::Campaign campaign;
+  grpc::Status status = stub_->CreateCampaign(AuthContext(me).get(), campaign_request, &campaign);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  // A target out of the caller's sight is NOT_FOUND.
+  c.add_target_customer_ids(customer_b_);
+  v1::Campaign refused;
+  status = stub_->CreateCampaign(AuthContext(me).get(), campaign_request, &refused);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND) << status.error_message();
+
+  const v1::Product p = MustCreateProduct("变频器", 150'000, 13, 5'000);
+  v1::CreateQuoteRequest quote_request;
+  quote_request.mutable_quote()->set_customer_id(customer_a_);
+  *quote_request.mutable_quote()->mutable_lines() = OrderOf(customer_a_, {{p.id(), 2'000}}).lines();
+  quote_request.mutable_quote()->mutable_lines(0)->set_discount_bp(500);
+  quote_request.set_request_id("e2e-quote-1");
+  v1::Quote quote;
+  status = stub_->CreateQuote(AuthContext(me).get(), quote_request, &quote);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(quote.total_amount().minor_units(), 285'000);  // 1,500 元 × 2 × 95%
+  EXPECT_EQ(quote.number().substr(0, 2), "QT");
+
+  v1::ConvertQuoteToOrderRequest convert;
+  convert.set_id(quote.id());
+  convert.set_request_id("e2e-convert-1");
+  v1::Order order, again;
+  status = stub_->ConvertQuoteToOrder(AuthContext(me).get(), convert, &order);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_TRUE(stub_->ConvertQuoteToOrder(AuthContext(me).get(), convert, &again).ok());
+  EXPECT_EQ(again.id(), order.id());
+  EXPECT_EQ(order.total_amount().minor_units(), 285'000);
+  EXPECT_EQ(order.quote_id(), quote.id());
+
+  v1::UpdateOrderRequest attribute;
+  attribute.mutable_order()->set_id(order.id());
+  attribute.mutable_order()->set_campaign_id(campaign.id());
+  ASSERT_TRUE(stub_->UpdateOrder(AuthContext(me).get(), attribute, &order).ok());
+  v1::ConfirmOrderRequest confirm;
+  confirm.set_id(order.id());
+  status = stub_->ConfirmOrder(AuthContext(me).get(), confirm, &order);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+
+  v1::CreateContractRequest contract_request;
+  contract_request.mutable_contract()->set_order_id(order.id());
+  contract_request.mutable_contract()->set_title("变频器供货合同");
+  contract_request.mutable_contract()->set_start_date("2027-01-01");
+  contract_request.mutable_contract()->set_end_date("2027-06-30");
+  v1::Contract contract;
+  status = stub_->CreateContract(AuthContext(me).get(), contract_request, &contract);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(contract.amount().minor_units(), 285'000);
+  EXPECT_EQ(contract.customer_id(), customer_a_);
+  v1::SignContractRequest sign;
+  sign.set_id(contract.id());
+  status = stub_->SignContract(AuthContext(me).get(), sign, &contract);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(contract.status(), v1::CONTRACT_STATUS_SIGNED);
+  // Someone else's sales person sees neither.
+  v1::GetContractRequest get;
+  get.set_id(contract.id());
+  v1::Contract unseen;
+  EXPECT_EQ(stub_->GetContract(AuthContext(org_->sales_b).get(), get, &unseen).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+
+  v1::GetCampaignResultsRequest results_request;
+  results_request.set_id(campaign.id());
+  v1::CampaignResults results;
+  status = stub_->GetCampaignResults(AuthContext(me).get(), results_request, &results);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(results.orders(), 1);
+  EXPECT_EQ(results.order_amount().minor_units(), 285'000);
+  EXPECT_EQ(results.targets_with_orders(), 1);
+  EXPECT_EQ(results.return_on_cost_bp(), 4250);  // (2,850 − 2,000) / 2,000 元
+}
+
 }  // namespace
 }  // namespace crm

@@ -106,7 +106,7 @@ TEST_F(OrdersTest, EveryStepTheStatusMachineRefusesChangesNothing) {
   refused(Confirm(sales_a_, order->id()), "confirm twice");
   v1::UpdateOrderRequest edit;
   edit.mutable_order()->set_id(order->id());
-  edit.mutable_order()->set_remarks("too late");
+  edit.mutable_order()->set_delivery_date("2026-12-31");  // a draft's term
   v1::Order edited;
   EXPECT_EQ(order_handlers_->UpdateOrder(sales_a_, edit, &edited).code(),
             absl::StatusCode::kFailedPrecondition);

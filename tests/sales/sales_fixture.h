@@ -15,14 +15,17 @@
 #include "common/base/clock.h"
 #include "common/base/status_util.h"
 #include "common/db/database.h"
+#include "services/sales/campaign_handlers.h"
 #include "services/sales/contact_record_handlers.h"
 #include "services/sales/contact_record_repository.h"
+#include "services/sales/contract_handlers.h"
 #include "services/sales/opportunity_handlers.h"
 #include "services/sales/opportunity_repository.h"
 #include "services/sales/order_handlers.h"
 #include "services/sales/order_repository.h"
 #include "services/sales/product_handlers.h"
 #include "services/sales/product_repository.h"
+#include "services/sales/quote_handlers.h"
 #include "services/sales/stock_repository.h"
 #include "tests/support/callers.h"
 #include "tests/support/scratch_database.h"
@@ -59,10 +62,16 @@ class SalesTest : public testing::ScratchDatabaseTest {
       }
       return absl::OkStatus();
     };
-    order_handlers_ = std::make_unique<OrderHandlers>(*orders_, check_customer);
+    campaigns_ = std::make_unique<CampaignRepository>(*db_);
+    order_handlers_ = std::make_unique<OrderHandlers>(*orders_, *campaigns_, check_customer);
     opportunities_ = std::make_unique<OpportunityRepository>(*db_, Zone());
     opportunity_handlers_ =
-        std::make_unique<OpportunityHandlers>(*opportunities_, check_customer, 30);
+        std::make_unique<OpportunityHandlers>(*opportunities_, *campaigns_, check_customer, 30);
+    campaign_handlers_ = std::make_unique<CampaignHandlers>(*campaigns_, check_customer);
+    quotes_ = std::make_unique<QuoteRepository>(*db_, *orders_, Zone());
+    quote_handlers_ = std::make_unique<QuoteHandlers>(*quotes_, check_customer);
+    contracts_ = std::make_unique<ContractRepository>(*db_, Zone());
+    contract_handlers_ = std::make_unique<ContractHandlers>(*contracts_, check_customer);
     contact_records_ = std::make_unique<ContactRecordRepository>(*db_);
     contact_record_handlers_ =
         std::make_unique<ContactRecordHandlers>(*contact_records_, check_customer, Zone());
@@ -204,6 +213,12 @@ class SalesTest : public testing::ScratchDatabaseTest {
   std::unique_ptr<OpportunityHandlers> opportunity_handlers_;
   std::unique_ptr<ContactRecordRepository> contact_records_;
   std::unique_ptr<ContactRecordHandlers> contact_record_handlers_;
+  std::unique_ptr<CampaignRepository> campaigns_;
+  std::unique_ptr<CampaignHandlers> campaign_handlers_;
+  std::unique_ptr<QuoteRepository> quotes_;
+  std::unique_ptr<QuoteHandlers> quote_handlers_;
+  std::unique_ptr<ContractRepository> contracts_;
+  std::unique_ptr<ContractHandlers> contract_handlers_;
   CallContext sales_a_, sales_b_, sales_elsewhere_, head_, keeper_;
 };
 
