@@ -51,18 +51,42 @@ std::vector<std::pair<std::string, std::string>> FieldViolationsOf(const absl::S
   return violations;
 }
 
+std::string TruncateUtf8(absl::string_view text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return std::string(text);
+  size_t cut = max_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return absl::StrCat(text.substr(0, cut), "…");
+}
+
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
+  // A status travels in response metadata, which gRPC clients refuse past
+  // 8–16 KiB by default: bounded here (under 8 KiB encoded, the message
+  // percent-encoded and the details in base64), so a client always reads its
+  // error whatever input a message echoes (a 100,000-character field name,
+  // 500 bad ids).
+  constexpr size_t kMaxMessageBytes = 768;  // up to 3× once percent-encoded
+  constexpr size_t kMaxFieldBytes = 100;
+  constexpr size_t kMaxDescriptionBytes = 160;
+  constexpr int kMaxViolations = 10;
   auto code = static_cast<grpc::StatusCode>(status.code());
-  std::string message(status.message());
+  const std::string message = TruncateUtf8(status.message(), kMaxMessageBytes);
   auto bad_request = status.GetPayload(kBadRequestType);
   if (!bad_request) return grpc::Status(code, message);
+  google::rpc::BadRequest detail, bounded;
+  detail.ParseFromString(std::string(*bad_request));
+  for (const auto& v : detail.field_violations()) {
+    if (bounded.field_violations_size() == kMaxViolations) break;
+    auto* copy = bounded.add_field_violations();
+    copy->set_field(TruncateUtf8(v.field(), kMaxFieldBytes));
+    copy->set_description(TruncateUtf8(v.description(), kMaxDescriptionBytes));
+  }
   google::rpc::Status rich;
   rich.set_code(static_cast<int>(code));
   rich.set_message(message);
   auto* any = rich.add_details();
   any->set_type_url(kBadRequestType);
-  any->set_value(std::string(*bad_request));
+  any->set_value(bounded.SerializeAsString());
   return grpc::Status(code, message, rich.SerializeAsString());
 }
 

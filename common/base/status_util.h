@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 
 namespace grpc {
 class Status;
@@ -35,8 +36,14 @@ absl::Status InvalidField(std::string field, std::string description);
 std::vector<std::pair<std::string, std::string>> FieldViolationsOf(const absl::Status& status);
 
 // The status a client sees. Code and message carry over; a BadRequest payload
-// becomes the standard grpc-status-details-bin trailer.
+// becomes the standard grpc-status-details-bin trailer. The message (768
+// bytes), each violation's field (100) and description (160) and their
+// number (10) are bounded, cut at a character boundary with "…".
 grpc::Status ToGrpcStatus(const absl::Status& status);
+
+// `text` when it fits in `max_bytes`, else its longest UTF-8 prefix that
+// does, followed by "…".
+std::string TruncateUtf8(absl::string_view text, size_t max_bytes);
 
 // Propagate a non-OK status to the caller.
 #define CRM_RETURN_IF_ERROR(expr)               \

@@ -5,6 +5,8 @@
 #include <grpcpp/support/status.h>
 #include <gtest/gtest.h>
 
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "common/db/mysql_errors.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -70,6 +72,33 @@ TEST(ToGrpcStatusTest, PlainStatusesKeepCodeAndMessage) {
   EXPECT_EQ(status.error_message(), "customer 7 not found");
   EXPECT_TRUE(status.error_details().empty());
   EXPECT_TRUE(ToGrpcStatus(absl::OkStatus()).ok());
+}
+
+// Whatever a message echoes, the status fits in the response metadata a
+// client accepts (8 KiB by default in several gRPC clients).
+TEST(ToGrpcStatusTest, LongMessagesAndManyViolationsAreBounded) {
+  const std::string echoed(100'000, 'x');
+  grpc::Status plain = ToGrpcStatus(absl::InvalidArgumentError("unknown field '" + echoed + "'"));
+  EXPECT_LE(plain.error_message().size(), 768u + 3);
+  EXPECT_TRUE(absl::EndsWith(plain.error_message(), "…"));
+  FieldViolations v;
+  for (int i = 0; i < 500; ++i) v.Add(absl::StrCat("ids[", i, "] ", echoed), echoed);
+  grpc::Status rich = ToGrpcStatus(v.ToStatus());
+  // Worst case on the wire: the message percent-encoded (3 bytes per byte),
+  // the details in base64.
+  EXPECT_LE(rich.error_message().size() * 3 + (rich.error_details().size() + 2) / 3 * 4, 8192u);
+  google::rpc::Status details;
+  ASSERT_TRUE(details.ParseFromString(rich.error_details()));
+  google::rpc::BadRequest bad_request;
+  ASSERT_TRUE(bad_request.ParseFromString(details.details(0).value()));
+  EXPECT_EQ(bad_request.field_violations_size(), 10);
+  EXPECT_TRUE(absl::StartsWith(bad_request.field_violations(0).field(), "ids[0] xxx"));
+}
+
+TEST(TruncateUtf8Test, CutsAtACharacterBoundary) {
+  EXPECT_EQ(TruncateUtf8("客户", 6), "客户");
+  EXPECT_EQ(TruncateUtf8("客户", 5), "客…");  // never half a character
+  EXPECT_EQ(TruncateUtf8("abc", 2), "ab…");
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "crm/common/v1/changes.pb.h"
 #include "tests/support/clients.h"
+#include "tests/support/method_table.h"
 #include "tests/support/session.h"
 #include "tests/support/stack.h"
 
@@ -58,25 +59,6 @@ std::optional<std::string> WithInvalidUtf8(const Descriptor& message, int depth 
   return std::nullopt;
 }
 
-struct Method {
-  std::string path;
-  const Descriptor* input;
-};
-
-std::vector<Method> UnaryMethods() {
-  std::vector<Method> methods;
-  for (const std::string& name : testing::CrmServiceNames()) {
-    const auto* service =
-        google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(name);
-    for (int i = 0; i < service->method_count(); ++i) {
-      const auto* m = service->method(i);
-      if (m->client_streaming() || m->server_streaming()) continue;
-      methods.push_back({absl::StrCat("/", name, "/", m->name()), m->input_type()});
-    }
-  }
-  return methods;
-}
-
 class BadInputTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -96,19 +78,7 @@ class BadInputTest : public ::testing::Test {
   static std::map<std::string, int64_t> LastChanges() {
     std::map<std::string, int64_t> last;
     for (const std::string& service : testing::CrmServiceNames()) {
-      common::v1::ListChangesRequest request;
-      request.set_page_size(1000);
-      common::v1::ListChangesResponse page;
-      do {
-        request.set_after_sequence(page.last_sequence());
-        std::string bytes;
-        grpc::Status status =
-            testing::CallRaw(*gateway_, absl::StrCat("/", service, "/ListChanges"),
-                             {{"authorization", *bearer_}}, request.SerializeAsString(), &bytes);
-        EXPECT_TRUE(status.ok()) << service << ": " << status.error_message();
-        if (!status.ok() || !page.ParseFromString(bytes)) break;
-      } while (page.has_more());
-      last[service] = page.last_sequence();
+      last[service] = testing::LastChange(*gateway_, *bearer_, service);
     }
     return last;
   }
@@ -130,9 +100,9 @@ TEST_F(BadInputTest, UnparsableMessagesAreInvalidArgumentEverywhereAndWriteNothi
       "ab",
       4);
   int with_strings = 0;
-  const std::vector<Method> methods = UnaryMethods();
+  const std::vector<testing::UnaryMethod> methods = testing::AllUnaryMethods();
   ASSERT_GT(methods.size(), 50u);
-  for (const Method& method : methods) {
+  for (const testing::UnaryMethod& method : methods) {
     std::vector<std::pair<std::string, std::string>> bodies = {{"truncated", truncated}};
     if (std::optional<std::string> bad = WithInvalidUtf8(*method.input)) {
       bodies.emplace_back("invalid UTF-8", *bad);

@@ -1,0 +1,61 @@
+// Every unary method of every CRM service, read from the descriptors, and
+// each service's change-feed position read through the gateway: the tables
+// of the bad-input tests grow with the services by themselves.
+#pragma once
+
+#include <google/protobuf/descriptor.h>
+#include <grpcpp/channel.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "crm/common/v1/changes.pb.h"
+#include "gtest/gtest.h"
+#include "tests/support/clients.h"
+#include "tests/support/stack.h"
+
+namespace crm::testing {
+
+struct UnaryMethod {
+  std::string service;  // "crm.sales.v1.SalesService"
+  std::string path;     // "/crm.sales.v1.SalesService/CreateOrder"
+  const google::protobuf::Descriptor* input;
+};
+
+inline std::vector<UnaryMethod> AllUnaryMethods() {
+  std::vector<UnaryMethod> methods;
+  for (const std::string& name : CrmServiceNames()) {
+    const auto* service =
+        google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(name);
+    for (int i = 0; i < service->method_count(); ++i) {
+      const auto* m = service->method(i);
+      if (m->client_streaming() || m->server_streaming()) continue;
+      methods.push_back({name, absl::StrCat("/", name, "/", m->name()), m->input_type()});
+    }
+  }
+  return methods;
+}
+
+// The last sequence of `service`'s change feed, paging on from `known`, as
+// the caller with `bearer` ("Bearer …") reads it through `gateway`.
+inline int64_t LastChange(const std::shared_ptr<grpc::Channel>& gateway, const std::string& bearer,
+                          const std::string& service, int64_t known = 0) {
+  common::v1::ListChangesRequest request;
+  request.set_page_size(1000);
+  common::v1::ListChangesResponse page;
+  page.set_last_sequence(known);
+  do {
+    request.set_after_sequence(page.last_sequence());
+    std::string bytes;
+    grpc::Status status = CallRaw(gateway, absl::StrCat("/", service, "/ListChanges"),
+                                  {{"authorization", bearer}}, request.SerializeAsString(), &bytes);
+    EXPECT_TRUE(status.ok()) << service << ": " << status.error_message();
+    if (!status.ok() || !page.ParseFromString(bytes)) break;
+  } while (page.has_more());
+  return page.last_sequence();
+}
+
+}  // namespace crm::testing
