@@ -3,10 +3,12 @@
 // descriptors, so the table grows with the services): every string field
 // empty, SQL-looking, full of control and direction characters, or 100,000
 // characters long; every number 0, the largest or the smallest there is
-// (ids, money, quantities, timestamps, unknown enum values). Each call must
-// be answered with a code a client can act on, never INTERNAL or UNKNOWN,
-// with no SQL or C++ in the message; a refused call writes nothing (its
-// service's change feed does not move); and every process still serves.
+// (ids, money, quantities, timestamps, unknown enum values); and a 5 MB
+// message. Each call must be answered with a code a client can act on, never
+// INTERNAL or UNKNOWN, with no SQL or C++ in the message; a refused call
+// writes nothing (its service's change feed does not move); and every
+// process still serves. (Truncated messages and invalid UTF-8 are
+// e2e_bad_input's.)
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/message.h>
 #include <gtest/gtest.h>
@@ -200,6 +202,31 @@ TEST_F(HostileInputTest, EveryMethodAnswersHostileFieldsWithACodeAndRefusalsWrit
   }
   for (const auto& [code, count] : codes) {
     std::cout << "status " << code << ": " << count << " calls\n";
+  }
+  EXPECT_TRUE(stack_->WaitAllServing(5000));
+}
+
+// Five megabytes in one string field, to every method: refused by size at
+// the gateway (4 MiB), before any backend sees it, and nothing is written.
+TEST_F(HostileInputTest, EveryMethodRefusesAFiveMegabyteMessage) {
+  std::map<std::string, int64_t> before;
+  for (const std::string& service : testing::CrmServiceNames()) {
+    before[service] = testing::LastChange(*gateway_, *bearer_, service);
+  }
+  const std::string payload(5 * 1024 * 1024, 'x');
+  std::string body = "\x0a";  // field 1, length-delimited
+  for (uint64_t n = payload.size(); n > 0; n >>= 7) {
+    body.push_back(static_cast<char>((n & 0x7f) | (n >= 0x80 ? 0x80 : 0)));
+  }
+  body += payload;
+  for (const testing::UnaryMethod& method : testing::AllUnaryMethods()) {
+    grpc::Status status =
+        testing::CallRaw(*gateway_, method.path, {{"authorization", *bearer_}}, body);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
+        << method.path << ": " << status.error_message();
+  }
+  for (const auto& [service, last] : before) {
+    EXPECT_EQ(testing::LastChange(*gateway_, *bearer_, service), last) << service;
   }
   EXPECT_TRUE(stack_->WaitAllServing(5000));
 }
