@@ -1,4 +1,4 @@
-// Status conversion and BadRequest details.
+// Status conversion and the standard error details (google.rpc).
 #include "common/base/status_util.h"
 
 #include <grpcpp/support/status.h>
@@ -11,6 +11,12 @@
 namespace crm {
 namespace {
 constexpr char kBadRequestType[] = "type.googleapis.com/google.rpc.BadRequest";
+constexpr char kErrorInfoType[] = "type.googleapis.com/google.rpc.ErrorInfo";
+constexpr char kRetryInfoType[] = "type.googleapis.com/google.rpc.RetryInfo";
+// Not a standard detail: carries WithErrorInfo's subject to ToGrpcStatus.
+constexpr char kSubjectType[] = "crm/error-subject";
+constexpr char kDomain[] = "crm";
+constexpr absl::Duration kDefaultRetryDelay = absl::Seconds(1);
 }  // namespace
 
 void FieldViolations::Add(std::string field, std::string description) {
@@ -58,6 +64,27 @@ std::string TruncateUtf8(absl::string_view text, size_t max_bytes) {
   return absl::StrCat(text.substr(0, cut), "…");
 }
 
+absl::Status WithErrorInfo(absl::Status status, absl::string_view reason,
+                           std::vector<std::pair<std::string, std::string>> metadata,
+                           absl::string_view subject) {
+  google::rpc::ErrorInfo info;
+  info.set_reason(std::string(reason));
+  info.set_domain(kDomain);
+  for (auto& [key, value] : metadata) (*info.mutable_metadata())[key] = std::move(value);
+  status.SetPayload(kErrorInfoType, absl::Cord(info.SerializeAsString()));
+  if (!subject.empty()) status.SetPayload(kSubjectType, absl::Cord(subject));
+  return status;
+}
+
+absl::Status WithRetryDelay(absl::Status status, absl::Duration delay) {
+  google::rpc::RetryInfo retry;
+  const int64_t nanos = absl::ToInt64Nanoseconds(delay);
+  retry.mutable_retry_delay()->set_seconds(nanos / 1'000'000'000);
+  retry.mutable_retry_delay()->set_nanos(static_cast<int32_t>(nanos % 1'000'000'000));
+  status.SetPayload(kRetryInfoType, absl::Cord(retry.SerializeAsString()));
+  return status;
+}
+
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
   // A status travels in response metadata, which gRPC clients refuse past
@@ -71,22 +98,55 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   constexpr int kMaxViolations = 10;
   auto code = static_cast<grpc::StatusCode>(status.code());
   const std::string message = TruncateUtf8(status.message(), kMaxMessageBytes);
-  auto bad_request = status.GetPayload(kBadRequestType);
-  if (!bad_request) return grpc::Status(code, message);
-  google::rpc::BadRequest detail, bounded;
-  detail.ParseFromString(std::string(*bad_request));
-  for (const auto& v : detail.field_violations()) {
-    if (bounded.field_violations_size() == kMaxViolations) break;
-    auto* copy = bounded.add_field_violations();
-    copy->set_field(TruncateUtf8(v.field(), kMaxFieldBytes));
-    copy->set_description(TruncateUtf8(v.description(), kMaxDescriptionBytes));
-  }
   google::rpc::Status rich;
   rich.set_code(static_cast<int>(code));
   rich.set_message(message);
-  auto* any = rich.add_details();
-  any->set_type_url(kBadRequestType);
-  any->set_value(bounded.SerializeAsString());
+  auto add = [&rich](const char* type, const std::string& value) {
+    auto* any = rich.add_details();
+    any->set_type_url(type);
+    any->set_value(value);
+  };
+
+  google::rpc::ErrorInfo info;
+  if (auto given = status.GetPayload(kErrorInfoType)) info.ParseFromString(std::string(*given));
+  if (info.reason().empty()) {
+    info.set_reason(absl::StatusCodeToString(status.code()));
+    info.set_domain(kDomain);
+  }
+  for (auto& [key, value] : *info.mutable_metadata()) value = TruncateUtf8(value, kMaxFieldBytes);
+  add(kErrorInfoType, info.SerializeAsString());
+
+  if (auto bad_request = status.GetPayload(kBadRequestType)) {
+    google::rpc::BadRequest detail, bounded;
+    detail.ParseFromString(std::string(*bad_request));
+    for (const auto& v : detail.field_violations()) {
+      if (bounded.field_violations_size() == kMaxViolations) break;
+      auto* copy = bounded.add_field_violations();
+      copy->set_field(TruncateUtf8(v.field(), kMaxFieldBytes));
+      copy->set_description(TruncateUtf8(v.description(), kMaxDescriptionBytes));
+    }
+    add(kBadRequestType, bounded.SerializeAsString());
+  }
+  if (status.code() == absl::StatusCode::kFailedPrecondition) {
+    google::rpc::PreconditionFailure failure;
+    auto* violation = failure.add_violations();
+    violation->set_type(info.reason());
+    if (auto subject = status.GetPayload(kSubjectType)) {
+      violation->set_subject(TruncateUtf8(std::string(*subject), kMaxFieldBytes));
+    }
+    violation->set_description(TruncateUtf8(message, kMaxDescriptionBytes));
+    add("type.googleapis.com/google.rpc.PreconditionFailure", failure.SerializeAsString());
+  }
+  if (status.code() == absl::StatusCode::kResourceExhausted ||
+      status.code() == absl::StatusCode::kUnavailable) {
+    if (auto retry = status.GetPayload(kRetryInfoType)) {
+      add(kRetryInfoType, std::string(*retry));
+    } else {
+      google::rpc::RetryInfo fallback;
+      fallback.mutable_retry_delay()->set_seconds(absl::ToInt64Seconds(kDefaultRetryDelay));
+      add(kRetryInfoType, fallback.SerializeAsString());
+    }
+  }
   return grpc::Status(code, message, rich.SerializeAsString());
 }
 

@@ -8,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 
 namespace grpc {
 class Status;
@@ -35,10 +36,26 @@ absl::Status InvalidField(std::string field, std::string description);
 // any other error one pair with an empty field and the status message.
 std::vector<std::pair<std::string, std::string>> FieldViolationsOf(const absl::Status& status);
 
+// Why `status` failed, for clients to act on: a stable `reason`
+// (UPPER_SNAKE_CASE, e.g. INSUFFICIENT_STOCK) and facts such as the id
+// concerned. ToGrpcStatus sends it as a google.rpc.ErrorInfo (domain "crm"),
+// and for FAILED_PRECONDITION also as a PreconditionFailure whose subject is
+// `subject` (e.g. "product/12").
+absl::Status WithErrorInfo(absl::Status status, absl::string_view reason,
+                           std::vector<std::pair<std::string, std::string>> metadata = {},
+                           absl::string_view subject = "");
+
+// How long a client should wait before retrying `status` (RESOURCE_EXHAUSTED,
+// UNAVAILABLE); ToGrpcStatus sends it as a google.rpc.RetryInfo.
+absl::Status WithRetryDelay(absl::Status status, absl::Duration delay);
+
 // The status a client sees. Code and message carry over; a BadRequest payload
-// becomes the standard grpc-status-details-bin trailer. The message (768
-// bytes), each violation's field (100) and description (160) and their
-// number (10) are bounded, cut at a character boundary with "…".
+// becomes the standard grpc-status-details-bin trailer, with the other
+// standard details: every error carries an ErrorInfo (its reason, by default
+// the code's name), FAILED_PRECONDITION a PreconditionFailure, and
+// RESOURCE_EXHAUSTED and UNAVAILABLE a RetryInfo (1 s unless set). The
+// message (768 bytes), each violation's field (100) and description (160)
+// and their number (10) are bounded, cut at a character boundary with "…".
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
 // `text` when it fits in `max_bytes`, else its longest UTF-8 prefix that

@@ -9,6 +9,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/base/status_util.h"
 #include "common/db/mysql_pool.h"
 #include "common/db/sql_time.h"
 
@@ -18,9 +19,11 @@ std::string EtagOf(int64_t version) { return absl::StrCat(version); }
 
 absl::Status CheckEtag(absl::string_view given, int64_t version, absl::string_view what) {
   if (given.empty() || given == EtagOf(version)) return absl::OkStatus();
-  return absl::AbortedError(absl::StrCat("the ", what,
-                                         " changed since it was read (etag mismatch); read it "
-                                         "again and retry"));
+  return WithErrorInfo(
+      absl::AbortedError(absl::StrCat("the ", what,
+                                      " changed since it was read (etag mismatch); read it "
+                                      "again and retry")),
+      "STALE_ETAG", {{"current_etag", EtagOf(version)}});
 }
 
 void SetTimestamp(absl::Time time, google::protobuf::Timestamp* out) {

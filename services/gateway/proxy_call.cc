@@ -150,10 +150,11 @@ void ProxyCall::OnAccepted() {
   // not, is refused here at no cost.
   if (settings_.call_limit != nullptr) {
     if (!settings_.call_limit->TryEnter()) {
-      return FinishServer(
-          grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
-                       absl::StrCat("the gateway is at its limit of ", settings_.call_limit->max(),
-                                    " calls in flight; retry in a second")));
+      return FinishServer(ToGrpcStatus(WithErrorInfo(
+          absl::ResourceExhaustedError(absl::StrCat("the gateway is at its limit of ",
+                                                    settings_.call_limit->max(),
+                                                    " calls in flight; retry in a second")),
+          "GATEWAY_AT_CALL_LIMIT")));
     }
     holds_call_place_ = true;
   }
@@ -177,9 +178,11 @@ void ProxyCall::OnAccepted() {
         settings_.rate_limiter->Take(key, std::chrono::steady_clock::now());
     if (wait.count() > 0) {
       server_context_.AddTrailingMetadata("retry-after-ms", std::to_string(wait.count()));
-      return FinishServer(grpc::Status(
-          grpc::StatusCode::RESOURCE_EXHAUSTED,
-          absl::StrCat("too many calls from this caller; retry in ", wait.count(), " ms")));
+      return FinishServer(ToGrpcStatus(WithRetryDelay(
+          WithErrorInfo(absl::ResourceExhaustedError(absl::StrCat(
+                            "too many calls from this caller; retry in ", wait.count(), " ms")),
+                        "RATE_LIMITED"),
+          absl::FromChrono(wait))));
     }
   }
   if (!caller.ok()) return FinishServer(ToGrpcStatus(caller.status()));
@@ -187,7 +190,7 @@ void ProxyCall::OnAccepted() {
   const Backend* backend = settings_.router->Route(method);
   if (backend == nullptr) {
     return FinishServer(
-        grpc::Status(grpc::StatusCode::UNIMPLEMENTED, absl::StrCat("unknown method ", method)));
+        ToGrpcStatus(absl::UnimplementedError(absl::StrCat("unknown method ", method))));
   }
   backend_name_ = backend->name;
   stub_ = backend->NextStub();
@@ -232,8 +235,8 @@ void ProxyCall::StartBackendStream() {
 void ProxyCall::OnServerRead(bool ok) {
   if (unary_) {
     if (ok) return StartBackendUnary();
-    return FinishServer(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                                     "a unary call needs exactly one request message"));
+    return FinishServer(
+        ToGrpcStatus(absl::InvalidArgumentError("a unary call needs exactly one request message")));
   }
   if (backend_reading_done_) return;  // the backend already finished the call
   if (!backend_started_) {
@@ -274,9 +277,10 @@ void ProxyCall::OnBackendFinish() {
   if (IsUnparsableRequest(backend_status_)) {
     // gRPC answers a request it cannot parse with INTERNAL, which pages
     // whoever watches server errors; it is the caller's mistake.
-    backend_status_ = grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                                   "the request message cannot be parsed (truncated, not this "
-                                   "method's message, or a string field that is not UTF-8)");
+    backend_status_ = ToGrpcStatus(WithErrorInfo(
+        absl::InvalidArgumentError("the request message cannot be parsed (truncated, not this "
+                                   "method's message, or a string field that is not UTF-8)"),
+        "UNPARSABLE_REQUEST"));
   }
   if (!backend_status_.ok()) CountBackendError(backend_name_, backend_status_.error_code());
   if (backend_status_.error_code() == grpc::StatusCode::UNAVAILABLE) {
@@ -285,10 +289,15 @@ void ProxyCall::OnBackendFinish() {
                                       {"request_id", request_id_},
                                       {"trace_id", trace_id_},
                                       {"error", backend_status_.error_message()}});
+    // The backend's own details when it sent any (a drain), else ours.
+    const grpc::Status ours = ToGrpcStatus(
+        WithErrorInfo(absl::UnavailableError(absl::StrCat("the ", backend_name_,
+                                                          " service is unavailable; retry later")),
+                      "BACKEND_UNAVAILABLE", {{"service", backend_name_}}));
     backend_status_ =
-        grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                     absl::StrCat("the ", backend_name_, " service is unavailable; retry later"),
-                     backend_status_.error_details());
+        grpc::Status(grpc::StatusCode::UNAVAILABLE, ours.error_message(),
+                     backend_status_.error_details().empty() ? ours.error_details()
+                                                             : backend_status_.error_details());
   }
   if (unary_ && backend_status_.ok()) {
     final_status_ = backend_status_;

@@ -65,9 +65,11 @@ absl::Status CheckContractId(int64_t id, const char* field) {
 }
 
 absl::Status WrongStatus(const Contract& k, absl::string_view step, absl::string_view allowed) {
-  return absl::FailedPreconditionError(absl::StrCat("contract ", k.number(), " is ",
-                                                    v1::ContractStatus_Name(k.status()), ": only ",
-                                                    allowed, " contracts can be ", step));
+  return WithErrorInfo(absl::FailedPreconditionError(absl::StrCat(
+                           "contract ", k.number(), " is ", v1::ContractStatus_Name(k.status()),
+                           ": only ", allowed, " contracts can be ", step)),
+                       "STATUS_STEP_NOT_ALLOWED", {{"status", v1::ContractStatus_Name(k.status())}},
+                       absl::StrCat("contract/", k.id()));
 }
 
 }  // namespace

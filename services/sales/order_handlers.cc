@@ -68,9 +68,12 @@ absl::Status CheckOrderId(int64_t id) {
 }
 
 absl::Status WrongStatus(const Order& order, absl::string_view step, absl::string_view allowed) {
-  return absl::FailedPreconditionError(absl::StrCat("order ", order.number(), " is ",
-                                                    v1::OrderStatus_Name(order.status()), ": only ",
-                                                    allowed, " orders can be ", step));
+  return WithErrorInfo(absl::FailedPreconditionError(absl::StrCat(
+                           "order ", order.number(), " is ", v1::OrderStatus_Name(order.status()),
+                           ": only ", allowed, " orders can be ", step)),
+                       "STATUS_STEP_NOT_ALLOWED",
+                       {{"status", v1::OrderStatus_Name(order.status())}},
+                       absl::StrCat("order/", order.id()));
 }
 
 // Invoiced, reminder date and remarks may change until an order is

@@ -68,9 +68,12 @@ absl::Status CheckQuoteId(int64_t id, const char* field) {
 }
 
 absl::Status WrongStatus(const Quote& quote, absl::string_view step, absl::string_view allowed) {
-  return absl::FailedPreconditionError(absl::StrCat("quote ", quote.number(), " is ",
-                                                    v1::QuoteStatus_Name(quote.status()), ": only ",
-                                                    allowed, " quotes can be ", step));
+  return WithErrorInfo(absl::FailedPreconditionError(absl::StrCat(
+                           "quote ", quote.number(), " is ", v1::QuoteStatus_Name(quote.status()),
+                           ": only ", allowed, " quotes can be ", step)),
+                       "STATUS_STEP_NOT_ALLOWED",
+                       {{"status", v1::QuoteStatus_Name(quote.status())}},
+                       absl::StrCat("quote/", quote.id()));
 }
 
 }  // namespace

@@ -121,11 +121,14 @@ absl::StatusOr<StockMovement> StockRepository::Record(const CallContext& call,
         if (move.executeUpdate() == 0) {
           std::unique_ptr<Inventory> now = LoadInventory(c, movement.product_id());
           if (!now) return ProductNotFound(movement.product_id());
-          return absl::FailedPreconditionError(
-              absl::StrCat("product ", movement.product_id(), " (", now->product_name(), ") has ",
-                           FormatQuantity(now->on_hand_milli()), " on hand of which ",
-                           FormatQuantity(now->reserved_milli()),
-                           " reserved: an adjustment may not take on hand below what is reserved"));
+          return WithErrorInfo(
+              absl::FailedPreconditionError(absl::StrCat(
+                  "product ", movement.product_id(), " (", now->product_name(), ") has ",
+                  FormatQuantity(now->on_hand_milli()), " on hand of which ",
+                  FormatQuantity(now->reserved_milli()),
+                  " reserved: an adjustment may not take on hand below what is reserved")),
+              "STOCK_BELOW_RESERVED", {{"product_id", absl::StrCat(movement.product_id())}},
+              absl::StrCat("product/", movement.product_id()));
         }
         return InsertMovement(c, call, movement.product_id(), movement.kind(),
                               movement.quantity_milli(), movement.reason(), 0, request_key);
@@ -180,10 +183,15 @@ absl::Status ReserveStock(MySqlConnection& c, const ProductQuantities& quantitie
     if (reserve.executeUpdate() == 1) continue;
     std::unique_ptr<Inventory> now = LoadInventory(c, product_id);
     if (!now) return ProductNotFound(product_id);
-    return absl::FailedPreconditionError(
-        absl::StrCat("not enough stock of product ", product_id, " (", now->product_name(),
-                     "): ", FormatQuantity(quantity), " needed, ",
-                     FormatQuantity(now->available_milli()), " available"));
+    return WithErrorInfo(absl::FailedPreconditionError(absl::StrCat(
+                             "not enough stock of product ", product_id, " (", now->product_name(),
+                             "): ", FormatQuantity(quantity), " needed, ",
+                             FormatQuantity(now->available_milli()), " available")),
+                         "INSUFFICIENT_STOCK",
+                         {{"product_id", absl::StrCat(product_id)},
+                          {"needed_milli", absl::StrCat(quantity)},
+                          {"available_milli", absl::StrCat(now->available_milli())}},
+                         absl::StrCat("product/", product_id));
   }
   return absl::OkStatus();
 }

@@ -5,6 +5,8 @@
 #include <grpcpp/support/status.h>
 #include <gtest/gtest.h>
 
+#include <optional>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/db/mysql_errors.h"
@@ -44,6 +46,21 @@ TEST(MapSqlErrorTest, ConnectionLossIsRecognised) {
   EXPECT_FALSE(IsTransactionRetryable(1062));
 }
 
+// The detail of type T in a status's grpc-status-details-bin, if there.
+template <typename T>
+std::optional<T> Detail(const grpc::Status& status) {
+  google::rpc::Status rich;
+  if (!rich.ParseFromString(status.error_details())) return std::nullopt;
+  for (const auto& any : rich.details()) {
+    T detail;
+    if (any.type_url() == "type.googleapis.com/" + T::descriptor()->full_name() &&
+        detail.ParseFromString(any.value())) {
+      return detail;
+    }
+  }
+  return std::nullopt;
+}
+
 TEST(FieldViolationsTest, EmptyIsOk) { EXPECT_TRUE(FieldViolations().ToStatus().ok()); }
 
 TEST(FieldViolationsTest, GrpcStatusCarriesBadRequestNamingEachField) {
@@ -57,21 +74,56 @@ TEST(FieldViolationsTest, GrpcStatusCarriesBadRequestNamingEachField) {
   google::rpc::Status rich;
   ASSERT_TRUE(rich.ParseFromString(status.error_details()));
   EXPECT_EQ(rich.code(), static_cast<int>(grpc::StatusCode::INVALID_ARGUMENT));
-  ASSERT_EQ(rich.details_size(), 1);
-  EXPECT_EQ(rich.details(0).type_url(), "type.googleapis.com/google.rpc.BadRequest");
-  google::rpc::BadRequest bad_request;
-  ASSERT_TRUE(bad_request.ParseFromString(rich.details(0).value()));
-  ASSERT_EQ(bad_request.field_violations_size(), 2);
-  EXPECT_EQ(bad_request.field_violations(0).field(), "customer.name");
-  EXPECT_EQ(bad_request.field_violations(1).field(), "customer.email");
+  std::optional<google::rpc::BadRequest> bad_request = Detail<google::rpc::BadRequest>(status);
+  ASSERT_TRUE(bad_request.has_value());
+  ASSERT_EQ(bad_request->field_violations_size(), 2);
+  EXPECT_EQ(bad_request->field_violations(0).field(), "customer.name");
+  EXPECT_EQ(bad_request->field_violations(1).field(), "customer.email");
+  std::optional<google::rpc::ErrorInfo> info = Detail<google::rpc::ErrorInfo>(status);
+  ASSERT_TRUE(info.has_value());
+  EXPECT_EQ(info->reason(), "INVALID_ARGUMENT");
+  EXPECT_EQ(info->domain(), "crm");
 }
 
 TEST(ToGrpcStatusTest, PlainStatusesKeepCodeAndMessage) {
   grpc::Status status = ToGrpcStatus(absl::NotFoundError("customer 7 not found"));
   EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(status.error_message(), "customer 7 not found");
-  EXPECT_TRUE(status.error_details().empty());
+  std::optional<google::rpc::ErrorInfo> info = Detail<google::rpc::ErrorInfo>(status);
+  ASSERT_TRUE(info.has_value());
+  EXPECT_EQ(info->reason(), "NOT_FOUND");
+  EXPECT_FALSE(Detail<google::rpc::RetryInfo>(status).has_value());
+  EXPECT_FALSE(Detail<google::rpc::PreconditionFailure>(status).has_value());
   EXPECT_TRUE(ToGrpcStatus(absl::OkStatus()).ok());
+}
+
+// A client acts on more than the code: the rule and what it concerns, and
+// when to retry.
+TEST(ToGrpcStatusTest, ErrorsCarryTheirReasonRuleAndRetryAdvice) {
+  grpc::Status stock = ToGrpcStatus(
+      WithErrorInfo(absl::FailedPreconditionError("product 12 (配电柜) has 0 available, not 1"),
+                    "INSUFFICIENT_STOCK", {{"product_id", "12"}}, "product/12"));
+  std::optional<google::rpc::ErrorInfo> info = Detail<google::rpc::ErrorInfo>(stock);
+  ASSERT_TRUE(info.has_value());
+  EXPECT_EQ(info->reason(), "INSUFFICIENT_STOCK");
+  EXPECT_EQ(info->metadata().at("product_id"), "12");
+  std::optional<google::rpc::PreconditionFailure> failure =
+      Detail<google::rpc::PreconditionFailure>(stock);
+  ASSERT_TRUE(failure.has_value());
+  ASSERT_EQ(failure->violations_size(), 1);
+  EXPECT_EQ(failure->violations(0).type(), "INSUFFICIENT_STOCK");
+  EXPECT_EQ(failure->violations(0).subject(), "product/12");
+
+  grpc::Status busy = ToGrpcStatus(
+      WithRetryDelay(absl::ResourceExhaustedError("too many calls"), absl::Milliseconds(1500)));
+  std::optional<google::rpc::RetryInfo> retry = Detail<google::rpc::RetryInfo>(busy);
+  ASSERT_TRUE(retry.has_value());
+  EXPECT_EQ(retry->retry_delay().seconds(), 1);
+  EXPECT_EQ(retry->retry_delay().nanos(), 500'000'000);
+  std::optional<google::rpc::RetryInfo> fallback =
+      Detail<google::rpc::RetryInfo>(ToGrpcStatus(absl::UnavailableError("down")));
+  ASSERT_TRUE(fallback.has_value());
+  EXPECT_EQ(fallback->retry_delay().seconds(), 1);
 }
 
 // Whatever a message echoes, the status fits in the response metadata a
@@ -87,12 +139,10 @@ TEST(ToGrpcStatusTest, LongMessagesAndManyViolationsAreBounded) {
   // Worst case on the wire: the message percent-encoded (3 bytes per byte),
   // the details in base64.
   EXPECT_LE(rich.error_message().size() * 3 + (rich.error_details().size() + 2) / 3 * 4, 8192u);
-  google::rpc::Status details;
-  ASSERT_TRUE(details.ParseFromString(rich.error_details()));
-  google::rpc::BadRequest bad_request;
-  ASSERT_TRUE(bad_request.ParseFromString(details.details(0).value()));
-  EXPECT_EQ(bad_request.field_violations_size(), 10);
-  EXPECT_TRUE(absl::StartsWith(bad_request.field_violations(0).field(), "ids[0] xxx"));
+  std::optional<google::rpc::BadRequest> bad_request = Detail<google::rpc::BadRequest>(rich);
+  ASSERT_TRUE(bad_request.has_value());
+  EXPECT_EQ(bad_request->field_violations_size(), 10);
+  EXPECT_TRUE(absl::StartsWith(bad_request->field_violations(0).field(), "ids[0] xxx"));
 }
 
 TEST(TruncateUtf8Test, CutsAtACharacterBoundary) {

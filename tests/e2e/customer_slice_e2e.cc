@@ -227,9 +227,13 @@ TEST_F(CustomerSliceTest, InvalidInputNamesTheFieldAndWritesNothing) {
   EXPECT_NE(status.error_message().find("customer.email"), std::string::npos);
   google::rpc::Status rich;
   ASSERT_TRUE(rich.ParseFromString(status.error_details()));
+  // The reason (ErrorInfo) and the fields (BadRequest).
   google::rpc::BadRequest bad_request;
-  ASSERT_EQ(rich.details_size(), 1);
-  ASSERT_TRUE(rich.details(0).UnpackTo(&bad_request));
+  google::rpc::ErrorInfo info;
+  ASSERT_EQ(rich.details_size(), 2);
+  ASSERT_TRUE(rich.details(0).UnpackTo(&info));
+  EXPECT_EQ(info.reason(), "INVALID_ARGUMENT");
+  ASSERT_TRUE(rich.details(1).UnpackTo(&bad_request));
   EXPECT_EQ(bad_request.field_violations(0).field(), "customer.name");
 
   auto unknown_region = Create(NewCustomer("无效区域", "atlantis"));
@@ -355,7 +359,7 @@ TEST_F(CustomerSliceTest, TheStreamingProxyPathCarriesCallsFaithfully) {
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   google::rpc::Status rich;
   ASSERT_TRUE(rich.ParseFromString(status.error_details()));
-  EXPECT_EQ(rich.details_size(), 1);
+  EXPECT_EQ(rich.details_size(), 2);  // ErrorInfo and BadRequest, through the streaming proxy
 
   get.set_id(created.id() + 1000000);
   EXPECT_EQ(stub->GetCustomer(Context().get(), get, &read).error_code(),

@@ -7,8 +7,9 @@
 // message. Each call must be answered with a code a client can act on, never
 // INTERNAL or UNKNOWN, with no SQL or C++ in the message; a refused call
 // writes nothing (its service's change feed does not move); and every
-// process still serves. (Truncated messages and invalid UTF-8 are
-// e2e_bad_input's.)
+// process still serves. Every refusal carries a google.rpc.ErrorInfo (and a
+// PreconditionFailure or BadRequest where they apply). (Truncated messages
+// and invalid UTF-8 are e2e_bad_input's.)
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/message.h>
 #include <gtest/gtest.h>
@@ -18,11 +19,13 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "google/rpc/status.pb.h"
 #include "tests/support/clients.h"
 #include "tests/support/method_table.h"
 #include "tests/support/session.h"
@@ -114,6 +117,15 @@ bool EndsTheSession(const std::string& path) {
   return absl::EndsWith(path, "/Logout") || absl::EndsWith(path, "/ChangePassword");
 }
 
+// The type URLs of the standard details (google.rpc) a status carries.
+std::set<std::string> DetailTypes(const grpc::Status& status) {
+  std::set<std::string> types;
+  google::rpc::Status rich;
+  if (!rich.ParseFromString(status.error_details())) return types;
+  for (const auto& any : rich.details()) types.insert(any.type_url());
+  return types;
+}
+
 // What a client can act on: anything but a server fault.
 bool Actionable(grpc::StatusCode code) {
   switch (code) {
@@ -192,6 +204,18 @@ TEST_F(HostileInputTest, EveryMethodAnswersHostileFieldsWithACodeAndRefusalsWrit
       // still fit in the response metadata a client accepts.
       EXPECT_FALSE(absl::StrContains(status.error_message(), "metadata size exceeds"))
           << what << ": " << status.error_message();
+      // Every refusal says why in the standard details a client decodes.
+      if (!status.ok()) {
+        const std::set<std::string> types = DetailTypes(status);
+        EXPECT_EQ(types.count("type.googleapis.com/google.rpc.ErrorInfo"), 1u) << what;
+        if (status.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
+          EXPECT_EQ(types.count("type.googleapis.com/google.rpc.PreconditionFailure"), 1u) << what;
+        }
+        if (status.error_code() == grpc::StatusCode::INVALID_ARGUMENT &&
+            !absl::StrContains(status.error_message(), "cannot be parsed")) {
+          EXPECT_EQ(types.count("type.googleapis.com/google.rpc.BadRequest"), 1u) << what;
+        }
+      }
       const int64_t now =
           testing::LastChange(*gateway_, *bearer_, method.service, last[method.service]);
       if (!status.ok()) {

@@ -360,11 +360,35 @@ def step_update(api, created):
     stale.customer.etag = created.etag  # the pre-update etag
     stale.customer.phone = "021-00000000"
     stale.update_mask.paths.append("phone")
-    expect_rpc_error(grpc.StatusCode.ABORTED,
-                     lambda: api.call("UpdateCustomer", stale),
-                     "UpdateCustomer with stale etag")
+    error = expect_rpc_error(grpc.StatusCode.ABORTED,
+                             lambda: api.call("UpdateCustomer", stale),
+                             "UpdateCustomer with stale etag")
     ok("UpdateCustomer changed phone to %s and etag; stale etag gave ABORTED" % new_phone)
-    return updated
+    return updated, error
+
+
+def step_error_details(reflection, error):
+    """5b. The ABORTED answer's details decode with types found by reflection."""
+    trailers = dict(error.trailing_metadata() or ())
+    raw = trailers.get("grpc-status-details-bin")
+    check(raw is not None, "the ABORTED answer carries no grpc-status-details-bin")
+    pool = build_pool(reflection, "google.rpc.ErrorInfo")
+    factory = message_factory.MessageFactory(pool)
+    status_pool = build_pool(reflection, "google.rpc.Status")
+    status_class = message_factory.MessageFactory(status_pool).GetPrototype(
+        status_pool.FindMessageTypeByName("google.rpc.Status"))
+    status = status_class.FromString(raw)
+    reasons = []
+    for detail in status.details:
+        name = detail.type_url.split("/")[-1]
+        detail_class = factory.GetPrototype(pool.FindMessageTypeByName(name))
+        decoded = detail_class.FromString(detail.value)
+        if name == "google.rpc.ErrorInfo":
+            reasons.append(decoded.reason)
+            check(decoded.metadata.get("current_etag"),
+                  "ErrorInfo names no current_etag: %r" % decoded)
+    check(reasons == ["STALE_ETAG"], "expected one ErrorInfo STALE_ETAG, got %r" % reasons)
+    ok("the stale etag's details decode through reflection: ErrorInfo %s" % reasons[0])
 
 
 def step_invalid_argument(api):
@@ -457,7 +481,8 @@ def run(target, timeout, username, password):
             api = step_resolve_customer_service(channel, reflection, timeout, metadata)
             created = step_create_idempotent(api)
             step_get(api, created)
-            updated = step_update(api, created)
+            updated, stale_error = step_update(api, created)
+            step_error_details(reflection, stale_error)
             step_invalid_argument(api)
             step_list(api, created)
             step_delete(api, updated)

@@ -15,6 +15,8 @@
 #include "absl/strings/str_cat.h"
 #include "crm/customer/v1/customer_service.grpc.pb.h"
 #include "crm/sales/v1/sales_service.grpc.pb.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
 #include "tests/sales/pricing_reference.h"
 #include "tests/support/clients.h"
 #include "tests/support/sales_org.h"
@@ -197,6 +199,14 @@ TEST_F(SalesE2eTest, TwoClientsConfirmingFiftyOrdersEachSellExactlyTheTenInStock
               << status.error_message();
           EXPECT_TRUE(absl::StrContains(status.error_message(), "爆款断路器"))
               << status.error_message();
+          // A client acts on the rule and the product without reading prose.
+          google::rpc::Status rich;
+          google::rpc::PreconditionFailure failure;
+          EXPECT_TRUE(rich.ParseFromString(status.error_details()));
+          for (const auto& detail : rich.details()) detail.UnpackTo(&failure);
+          ASSERT_EQ(failure.violations_size(), 1);
+          EXPECT_EQ(failure.violations(0).type(), "INSUFFICIENT_STOCK");
+          EXPECT_EQ(failure.violations(0).subject(), absl::StrCat("product/", hot.id()));
           ++refused;
         }
       });
