@@ -59,38 +59,7 @@ std::optional<std::string> WithInvalidUtf8(const Descriptor& message, int depth 
   return std::nullopt;
 }
 
-class BadInputTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    stack_ = new testing::Stack();
-    stack_->Start();
-    gateway_ = new std::shared_ptr<grpc::Channel>(testing::Connect(stack_->gateway_address()));
-    auto admin = testing::Login(*gateway_, "admin", testing::kTestAdminPassword);
-    ASSERT_TRUE(admin.ok()) << admin.status();
-    bearer_ = new std::string("Bearer " + admin->access_token);
-  }
-  static void TearDownTestSuite() {
-    delete stack_;
-    stack_ = nullptr;
-  }
-
-  // Each service's change feed position: every write appends a change.
-  static std::map<std::string, int64_t> LastChanges() {
-    std::map<std::string, int64_t> last;
-    for (const std::string& service : testing::CrmServiceNames()) {
-      last[service] = testing::LastChange(*gateway_, *bearer_, service);
-    }
-    return last;
-  }
-
-  static testing::Stack* stack_;
-  static std::shared_ptr<grpc::Channel>* gateway_;
-  static std::string* bearer_;
-};
-
-testing::Stack* BadInputTest::stack_ = nullptr;
-std::shared_ptr<grpc::Channel>* BadInputTest::gateway_ = nullptr;
-std::string* BadInputTest::bearer_ = nullptr;
+using BadInputTest = testing::EveryMethodTest;
 
 TEST_F(BadInputTest, UnparsableMessagesAreInvalidArgumentEverywhereAndWriteNothing) {
   const std::map<std::string, int64_t> before = LastChanges();

@@ -154,37 +154,12 @@ bool LeaksInternals(const std::string& message) {
   return false;
 }
 
-class HostileInputTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    stack_ = new testing::Stack();
-    stack_->Start();
-    gateway_ = new std::shared_ptr<grpc::Channel>(testing::Connect(stack_->gateway_address()));
-    auto admin = testing::Login(*gateway_, "admin", testing::kTestAdminPassword);
-    ASSERT_TRUE(admin.ok()) << admin.status();
-    bearer_ = new std::string("Bearer " + admin->access_token);
-  }
-  static void TearDownTestSuite() {
-    delete stack_;
-    stack_ = nullptr;
-  }
-
-  static testing::Stack* stack_;
-  static std::shared_ptr<grpc::Channel>* gateway_;
-  static std::string* bearer_;
-};
-
-testing::Stack* HostileInputTest::stack_ = nullptr;
-std::shared_ptr<grpc::Channel>* HostileInputTest::gateway_ = nullptr;
-std::string* HostileInputTest::bearer_ = nullptr;
+using HostileInputTest = testing::EveryMethodTest;
 
 TEST_F(HostileInputTest, EveryMethodAnswersHostileFieldsWithACodeAndRefusalsWriteNothing) {
   const std::vector<testing::UnaryMethod> methods = testing::AllUnaryMethods();
   ASSERT_GT(methods.size(), 100u);
-  std::map<std::string, int64_t> last;  // service -> last change sequence
-  for (const std::string& service : testing::CrmServiceNames()) {
-    last[service] = testing::LastChange(*gateway_, *bearer_, service);
-  }
+  std::map<std::string, int64_t> last = LastChanges();  // service -> last change sequence
   std::map<grpc::StatusCode, int> codes;
   for (const testing::UnaryMethod& method : methods) {
     if (EndsTheSession(method.path)) continue;
@@ -233,10 +208,7 @@ TEST_F(HostileInputTest, EveryMethodAnswersHostileFieldsWithACodeAndRefusalsWrit
 // Five megabytes in one string field, to every method: refused by size at
 // the gateway (4 MiB), before any backend sees it, and nothing is written.
 TEST_F(HostileInputTest, EveryMethodRefusesAFiveMegabyteMessage) {
-  std::map<std::string, int64_t> before;
-  for (const std::string& service : testing::CrmServiceNames()) {
-    before[service] = testing::LastChange(*gateway_, *bearer_, service);
-  }
+  const std::map<std::string, int64_t> before = LastChanges();
   const std::string payload(5 * 1024 * 1024, 'x');
   std::string body = "\x0a";  // field 1, length-delimited
   for (uint64_t n = payload.size(); n > 0; n >>= 7) {

@@ -7,6 +7,7 @@
 #include <grpcpp/channel.h>
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "crm/common/v1/changes.pb.h"
 #include "gtest/gtest.h"
 #include "tests/support/clients.h"
+#include "tests/support/session.h"
 #include "tests/support/stack.h"
 
 namespace crm::testing {
@@ -57,5 +59,36 @@ inline int64_t LastChange(const std::shared_ptr<grpc::Channel>& gateway, const s
   } while (page.has_more());
   return page.last_sequence();
 }
+
+// A suite's own stack, reached through its gateway as the administrator,
+// for the tables that call every method.
+class EveryMethodTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    stack_ = new Stack();
+    stack_->Start();
+    gateway_ = new std::shared_ptr<grpc::Channel>(Connect(stack_->gateway_address()));
+    auto admin = Login(*gateway_, "admin", kTestAdminPassword);
+    ASSERT_TRUE(admin.ok()) << admin.status();
+    bearer_ = new std::string("Bearer " + admin->access_token);
+  }
+  static void TearDownTestSuite() {
+    delete stack_;
+    stack_ = nullptr;
+  }
+
+  // Each service's change-feed position: every write appends a change.
+  static std::map<std::string, int64_t> LastChanges() {
+    std::map<std::string, int64_t> last;
+    for (const std::string& service : CrmServiceNames()) {
+      last[service] = LastChange(*gateway_, *bearer_, service);
+    }
+    return last;
+  }
+
+  inline static Stack* stack_ = nullptr;
+  inline static std::shared_ptr<grpc::Channel>* gateway_ = nullptr;
+  inline static std::string* bearer_ = nullptr;
+};
 
 }  // namespace crm::testing
