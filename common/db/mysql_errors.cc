@@ -4,6 +4,7 @@
 #include <cppconn/exception.h>
 
 #include "common/base/logging.h"
+#include "common/base/status_util.h"
 
 namespace crm {
 
@@ -43,6 +44,18 @@ absl::Status MapSqlError(const sql::SQLException& e, absl::string_view operation
   }
   if (IsConnectionLost(code) || code == 1040 /* too many connections */) {
     return absl::UnavailableError("the database is unavailable; retry later");
+  }
+  // States an operator puts right (or a failover does): the caller can only
+  // retry later, and nothing was written.
+  if (code == mysql_error::kReadOnly || code == mysql_error::kReadOnlyTransaction) {
+    return WithErrorInfo(
+        absl::UnavailableError("the database accepts no writes at the moment; retry later"),
+        "DATABASE_READ_ONLY");
+  }
+  if (code == mysql_error::kDiskFull || code == mysql_error::kTableFull) {
+    return WithErrorInfo(
+        absl::UnavailableError("the database has no room to write at the moment; retry later"),
+        "DATABASE_FULL");
   }
   return absl::InternalError("internal database error");
 }

@@ -15,7 +15,11 @@ namespace mysql_error {
 inline constexpr int kDuplicateKey = 1062;
 inline constexpr int kLockWaitTimeout = 1205;
 inline constexpr int kDeadlock = 1213;
-inline constexpr int kStatementTimeout = 1969;  // MariaDB max_statement_time
+inline constexpr int kStatementTimeout = 1969;     // MariaDB max_statement_time
+inline constexpr int kReadOnly = 1290;             // running with --read-only
+inline constexpr int kReadOnlyTransaction = 1792;  // a write in a read-only transaction
+inline constexpr int kDiskFull = 1021;
+inline constexpr int kTableFull = 1114;  // InnoDB's answer when its files cannot grow
 inline constexpr int kServerGone = 2006;
 inline constexpr int kLostConnection = 2013;
 }  // namespace mysql_error

@@ -28,6 +28,9 @@ TEST(MapSqlErrorTest, KnownErrorsMapToTheirCodes) {
   EXPECT_EQ(CodeFor(2006), absl::StatusCode::kUnavailable);
   EXPECT_EQ(CodeFor(2013), absl::StatusCode::kUnavailable);
   EXPECT_EQ(CodeFor(1969), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_EQ(CodeFor(1290), absl::StatusCode::kUnavailable);  // read-only
+  EXPECT_EQ(CodeFor(1021), absl::StatusCode::kUnavailable);  // disk full
+  EXPECT_EQ(CodeFor(1114), absl::StatusCode::kUnavailable);  // table full
   EXPECT_EQ(CodeFor(1064), absl::StatusCode::kInternal);
 }
 

@@ -17,6 +17,8 @@
 #include "common/db/mysql_pool.h"
 #include "crm/customer/v1/customer_service.grpc.pb.h"
 #include "crm/sales/v1/sales_service.grpc.pb.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "tests/support/clients.h"
 #include "tests/support/mariadb_server.h"
@@ -305,6 +307,41 @@ TEST_F(ResilienceTest, MariaDbRestartedUnderWritesLosesAndDoublesNothing) {
   for (const auto& [code, count] : failures) std::cout << " " << code << "=" << count;
   std::cout << "\n";
   EXPECT_TRUE(stack_->WaitAllServing(30000));
+}
+
+// A database switched to read-only (a failover in progress, an operator):
+// writes are UNAVAILABLE with the reason, reads go on, nothing is written,
+// and writes work again once it is writable.
+TEST_F(ResilienceTest, AReadOnlyDatabaseRefusesWritesClearlyAndChangesNothing) {
+  auto count = [] {
+    return testing::MariaDbServer::Get().Sql(
+        "SELECT CONCAT('rows=', COUNT(*)) FROM crm_customer.customers");
+  };
+  const std::string before = count();
+  testing::MariaDbServer::Get().Sql("SET GLOBAL read_only = ON");
+  struct Writable {
+    ~Writable() { testing::MariaDbServer::Get().Sql("SET GLOBAL read_only = OFF"); }
+  } writable_again;
+
+  v1::CreateCustomerRequest request;
+  request.mutable_customer()->set_name("只读期间的客户");
+  request.mutable_customer()->set_region_code("north");
+  request.set_request_id("read-only-1");
+  v1::Customer created;
+  grpc::Status status = stub_->CreateCustomer(Context().get(), request, &created);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << status.error_message();
+  google::rpc::Status rich;
+  google::rpc::ErrorInfo info;
+  ASSERT_TRUE(rich.ParseFromString(status.error_details()));
+  for (const auto& detail : rich.details()) detail.UnpackTo(&info);
+  EXPECT_EQ(info.reason(), "DATABASE_READ_ONLY");
+  v1::ListCustomersResponse page;
+  EXPECT_TRUE(stub_->ListCustomers(Context().get(), v1::ListCustomersRequest(), &page).ok());
+  EXPECT_EQ(count(), before);
+
+  testing::MariaDbServer::Get().Sql("SET GLOBAL read_only = OFF");
+  status = stub_->CreateCustomer(Context().get(), request, &created);
+  EXPECT_TRUE(status.ok()) << status.error_message();
 }
 
 TEST_F(ResilienceTest, SigtermOnABackendLetsInFlightCallsFinish) {
