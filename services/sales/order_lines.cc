@@ -48,11 +48,12 @@ void CheckLineTerms(FieldViolations& v, absl::string_view document, const Lines&
   }
 }
 
-absl::Status CompleteOrderLines(const std::map<int64_t, v1::Product>& products, v1::Order& order) {
-  for (int i = 0; i < order.lines_size(); ++i) {
-    v1::OrderLine& line = *order.mutable_lines(i);
+absl::Status CompleteLines(const std::map<int64_t, v1::Product>& products,
+                           absl::string_view document, Lines& lines) {
+  for (int i = 0; i < lines.size(); ++i) {
+    v1::OrderLine& line = *lines.Mutable(i);
     const auto found = products.find(line.product_id());
-    const std::string field = absl::StrCat("order.lines[", i, "].product_id");
+    const std::string field = absl::StrCat(document, ".lines[", i, "].product_id");
     if (found == products.end()) {
       return absl::NotFoundError(
           absl::StrCat(field, ": product ", line.product_id(), " not found"));
@@ -70,19 +71,20 @@ absl::Status CompleteOrderLines(const std::map<int64_t, v1::Product>& products, 
     line.set_vat_rate_percent(product.vat_rate_percent());
     if (!line.has_unit_price()) *line.mutable_unit_price() = product.list_price();
   }
-  return PriceOrderLines(order);
+  return absl::OkStatus();
 }
 
-absl::Status PriceOrderLines(v1::Order& order) {
+absl::StatusOr<DocumentTotals> PriceLines(absl::string_view document, int32_t order_discount_bp,
+                                          Lines& lines) {
   std::vector<LineTerms> terms;
-  terms.reserve(order.lines_size());
-  for (const v1::OrderLine& line : order.lines()) {
+  terms.reserve(lines.size());
+  for (const v1::OrderLine& line : lines) {
     terms.push_back(LineTerms{line.unit_price().minor_units(), line.quantity_milli(),
                               line.discount_bp(), line.vat_rate_percent()});
   }
-  CRM_ASSIGN_OR_RETURN(const OrderPrice price, PriceOrder(terms, order.order_discount_bp()));
-  for (int i = 0; i < order.lines_size(); ++i) {
-    v1::OrderLine& line = *order.mutable_lines(i);
+  CRM_ASSIGN_OR_RETURN(const OrderPrice price, PriceOrder(terms, order_discount_bp, document));
+  for (int i = 0; i < lines.size(); ++i) {
+    v1::OrderLine& line = *lines.Mutable(i);
     const LinePrice& p = price.lines[i];
     *line.mutable_unit_price() = Fen(line.unit_price().minor_units());
     *line.mutable_amount_before_order_discount() = Fen(p.amount_before_order_discount_fen);
@@ -90,8 +92,19 @@ absl::Status PriceOrderLines(v1::Order& order) {
     *line.mutable_amount() = Fen(p.amount_fen);
     *line.mutable_tax() = Fen(p.tax_fen);
   }
-  *order.mutable_total_amount() = Fen(price.total_amount_fen);
-  *order.mutable_total_tax() = Fen(price.total_tax_fen);
+  return DocumentTotals{price.total_amount_fen, price.total_tax_fen};
+}
+
+absl::Status CompleteOrderLines(const std::map<int64_t, v1::Product>& products, v1::Order& order) {
+  CRM_RETURN_IF_ERROR(CompleteLines(products, "order", *order.mutable_lines()));
+  return PriceOrderLines(order);
+}
+
+absl::Status PriceOrderLines(v1::Order& order) {
+  CRM_ASSIGN_OR_RETURN(const DocumentTotals totals,
+                       PriceLines("order", order.order_discount_bp(), *order.mutable_lines()));
+  *order.mutable_total_amount() = Fen(totals.amount_fen);
+  *order.mutable_total_tax() = Fen(totals.tax_fen);
   return absl::OkStatus();
 }
 

@@ -11,11 +11,12 @@
 namespace crm::sales {
 namespace {
 
-absl::Status CheckTerms(const std::vector<LineTerms>& lines, int32_t order_discount_bp) {
+absl::Status CheckTerms(const std::vector<LineTerms>& lines, int32_t order_discount_bp,
+                        absl::string_view document) {
   FieldViolations v;
   for (size_t i = 0; i < lines.size(); ++i) {
     const LineTerms& t = lines[i];
-    const std::string at = absl::StrCat("order.lines[", i, "].");
+    const std::string at = absl::StrCat(document, ".lines[", i, "].");
     if (t.unit_price_fen < 0 || t.unit_price_fen > kMaxUnitPriceFen) {
       v.Add(at + "unit_price", absl::StrCat("must be 0 to ", kMaxUnitPriceFen, " fen"));
     }
@@ -31,7 +32,7 @@ absl::Status CheckTerms(const std::vector<LineTerms>& lines, int32_t order_disco
     }
   }
   if (order_discount_bp < 0 || order_discount_bp > kBasisPoints) {
-    v.Add("order.order_discount_bp", "must be 0 to 10000 basis points");
+    v.Add(absl::StrCat(document, ".order_discount_bp"), "must be 0 to 10000 basis points");
   }
   return v.ToStatus();
 }
@@ -50,8 +51,8 @@ int64_t DivideRoundingHalfUp(__int128 numerator, __int128 denominator) {
 }
 
 absl::StatusOr<OrderPrice> PriceOrder(const std::vector<LineTerms>& lines,
-                                      int32_t order_discount_bp) {
-  CRM_RETURN_IF_ERROR(CheckTerms(lines, order_discount_bp));
+                                      int32_t order_discount_bp, absl::string_view document) {
+  CRM_RETURN_IF_ERROR(CheckTerms(lines, order_discount_bp, document));
   OrderPrice price;
   price.lines.resize(lines.size());
   __int128 gross = 0;  // Σ amounts before the order discount
@@ -65,8 +66,9 @@ absl::StatusOr<OrderPrice> PriceOrder(const std::vector<LineTerms>& lines,
     gross += price.lines[i].amount_before_order_discount_fen;
   }
   if (gross > kMaxOrderTotalFen) {
-    return InvalidField("order.lines", absl::StrCat("the order's total is past the limit of ",
-                                                    kMaxOrderTotalFen, " fen"));
+    return InvalidField(absl::StrCat(document, ".lines"),
+                        absl::StrCat("the ", document, "'s total is past the limit of ",
+                                     kMaxOrderTotalFen, " fen"));
   }
   const int64_t total =
       DivideRoundingHalfUp(gross * (kBasisPoints - order_discount_bp), kBasisPoints);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace crm::sales {
 
@@ -44,9 +45,10 @@ bool IsVatRate(int32_t percent);
 int64_t DivideRoundingHalfUp(__int128 numerator, __int128 denominator);
 
 // Prices the lines under an order discount. INVALID_ARGUMENT (naming
-// lines[i].…) for terms outside their bounds or a total past
-// kMaxOrderTotalFen.
+// <document>.lines[i].…) for terms outside their bounds or a total past
+// kMaxOrderTotalFen. `document`: "order" or "quote", whose lines these are.
 absl::StatusOr<OrderPrice> PriceOrder(const std::vector<LineTerms>& lines,
-                                      int32_t order_discount_bp);
+                                      int32_t order_discount_bp,
+                                      absl::string_view document = "order");
 
 }  // namespace crm::sales

@@ -122,24 +122,13 @@ void WriteHeader(MySqlConnection& c, int64_t id, const Quote& q) {
 }  // namespace
 
 absl::Status PriceQuote(Quote& quote, const std::map<int64_t, v1::Product>* products) {
-  // The order rule, applied to an order holding the quote's terms.
-  v1::Order order;
-  *order.mutable_lines() = quote.lines();
-  order.set_order_discount_bp(quote.order_discount_bp());
-  absl::Status priced =
-      products != nullptr ? CompleteOrderLines(*products, order) : PriceOrderLines(order);
-  if (!priced.ok()) {
-    // The order's field names, as the quote's.
-    std::string message(priced.message());
-    for (size_t at = message.find("order."); at != std::string::npos;
-         at = message.find("order.", at + 6)) {
-      message.replace(at, 6, "quote.");
-    }
-    return absl::Status(priced.code(), message);
+  if (products != nullptr) {
+    CRM_RETURN_IF_ERROR(CompleteLines(*products, "quote", *quote.mutable_lines()));
   }
-  *quote.mutable_lines() = order.lines();
-  *quote.mutable_total_amount() = order.total_amount();
-  *quote.mutable_total_tax() = order.total_tax();
+  CRM_ASSIGN_OR_RETURN(const DocumentTotals totals,
+                       PriceLines("quote", quote.order_discount_bp(), *quote.mutable_lines()));
+  *quote.mutable_total_amount() = Fen(totals.amount_fen);
+  *quote.mutable_total_tax() = Fen(totals.tax_fen);
   return absl::OkStatus();
 }
 
