@@ -78,10 +78,6 @@ absl::Status ValidateCampaign(Campaign& c) {
   CheckText(v, "campaign.description", c.description(), 4000, Presence::kOptional,
             /*multiline=*/true);
   CheckTargets(v, c);
-  // Stored as a set: the record and its change row say so too.
-  std::set<int64_t> targets(c.target_customer_ids().begin(), c.target_customer_ids().end());
-  c.clear_target_customer_ids();
-  for (int64_t id : targets) c.add_target_customer_ids(id);
   return v.ToStatus();
 }
 
@@ -117,9 +113,8 @@ absl::Status CampaignHandlers::CreateCampaign(const CallContext& call,
   if (!request.has_campaign()) return InvalidField("campaign", "is required");
   Campaign campaign;  // only what a caller may set
   for (const auto& [path, field] : MutableFields()) field.copy(request.campaign(), campaign);
-  const Campaign as_sent = campaign;  // its target indexes name the request's
   CRM_RETURN_IF_ERROR(ValidateCampaign(campaign));
-  CRM_RETURN_IF_ERROR(CheckNewTargets(call, as_sent, nullptr));
+  CRM_RETURN_IF_ERROR(CheckNewTargets(call, campaign, nullptr));
   CRM_ASSIGN_OR_RETURN(*response, campaigns_.Create(call, campaign, request.request_id()));
   return absl::OkStatus();
 }

@@ -156,10 +156,17 @@ absl::StatusOr<Campaign> CampaignRepository::Update(
     const CallContext& call, int64_t id, const std::string& etag,
     const std::function<absl::Status(Campaign&)>& change) {
   std::vector<int64_t> targets_before;
-  auto edit = [&](MySqlConnection&, Campaign& campaign) {
+  auto edit = [&](MySqlConnection&, Campaign& campaign) -> absl::Status {
     targets_before.assign(campaign.target_customer_ids().begin(),
                           campaign.target_customer_ids().end());
-    return change(campaign);
+    CRM_RETURN_IF_ERROR(change(campaign));
+    // Targets are a set, stored sorted: the record (and its change row) as
+    // a read would give it.
+    const std::set<int64_t> targets(campaign.target_customer_ids().begin(),
+                                    campaign.target_customer_ids().end());
+    campaign.clear_target_customer_ids();
+    for (int64_t target : targets) campaign.add_target_customer_ids(target);
+    return absl::OkStatus();
   };
   auto write = [&](MySqlConnection& c, const Campaign& campaign) {
     sql::PreparedStatement& stmt = c.Prepare(
@@ -173,9 +180,7 @@ absl::StatusOr<Campaign> CampaignRepository::Update(
       ReplaceTargets(c, id, campaign);
     }
   };
-  CRM_ASSIGN_OR_RETURN(Campaign updated,
-                       UpdateVersioned(db_, call, CampaignTable(call), id, etag, edit, write));
-  return Get(call, updated.id());  // targets as stored: sorted, each once
+  return UpdateVersioned(db_, call, CampaignTable(call), id, etag, edit, write);
 }
 
 absl::StatusOr<Page<Campaign>> CampaignRepository::List(const CallContext& call,
