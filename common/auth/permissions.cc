@@ -50,17 +50,19 @@ const std::array<RoleEntry, 9>& Table() {
       {Role::kSales,
        "sales",
        {CRM_STAFF_BASICS, CRM_CUSTOMER_WORK, "weeklyplan.write", "sales.read", "sales.write"}},
+      // Service staff work on requests; the calendar and SLA targets
+      // (feedback.configure) are for department heads and up.
       {Role::kService,
        "service",
-       {CRM_STAFF_BASICS, "customer.read", "weeklyplan.write", "feedback.*"}},
+       {CRM_STAFF_BASICS, "customer.read", "weeklyplan.write", "feedback.read", "feedback.write"}},
       {Role::kImplementer,
        "implementer",
-       {CRM_STAFF_BASICS, "customer.read", "weeklyplan.write", "feedback.*"}},
+       {CRM_STAFF_BASICS, "customer.read", "weeklyplan.write", "feedback.read", "feedback.write"}},
       // The business records, not the audit trail, change feeds or settings.
       {Role::kReadOnly,
        "read_only",
-       {"self", "customer.read", "org.read", "announcement.read", "weeklyplan.read",
-        "worklog.read", "sales.read", "feedback.read", "reporting.read"}},
+       {"self", "customer.read", "org.read", "announcement.read", "weeklyplan.read", "worklog.read",
+        "sales.read", "feedback.read", "reporting.read"}},
       {Role::kOaReader, "oa_reader", {"announcement.pull"}},
       {Role::kSystem, "system", {"internal.*", "changes.read", "org.read", "settings.read"}},
   }};

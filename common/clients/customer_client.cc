@@ -3,6 +3,8 @@
 
 #include <grpcpp/channel.h>
 
+#include "absl/strings/str_cat.h"
+
 namespace crm {
 
 CustomerClient::CustomerClient(const std::string& address, ChannelOptions options,
@@ -24,6 +26,22 @@ absl::StatusOr<customer::v1::Contact> CustomerClient::GetContact(const CallConte
   request.set_id(id);
   return client_.Call(&customer::v1::CustomerService::Stub::GetContact, *stub_, request,
                       ServiceClient::Caller(call), "contacts");
+}
+
+CustomerCheck CheckCustomersWith(const CustomerClient& client) {
+  return
+      [&client](const CallContext& call, int64_t customer_id, int64_t contact_id) -> absl::Status {
+        absl::StatusOr<customer::v1::Customer> customer = client.GetCustomer(call, customer_id);
+        if (!customer.ok()) return customer.status();
+        if (contact_id == 0) return absl::OkStatus();
+        absl::StatusOr<customer::v1::Contact> contact = client.GetContact(call, contact_id);
+        if (!contact.ok()) return contact.status();
+        if (contact->customer_id() != customer_id) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "contact_id: contact ", contact_id, " is not a contact of customer ", customer_id));
+        }
+        return absl::OkStatus();
+      };
 }
 
 }  // namespace crm

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "common/clients/customer_check.h"
 #include "common/rpc/call_context.h"
 #include "common/rpc/service_client.h"
 #include "crm/customer/v1/customer_service.grpc.pb.h"
@@ -30,5 +31,9 @@ class CustomerClient {
   ServiceClient client_;
   std::shared_ptr<customer::v1::CustomerService::Stub> stub_;
 };
+
+// The check every service makes of the customer and contact a record
+// names, through `client` (which must outlive it), as the caller.
+CustomerCheck CheckCustomersWith(const CustomerClient& client);
 
 }  // namespace crm

@@ -81,9 +81,9 @@ absl::StatusOr<Record> CreateOnceLocked(Database& db, const CallContext& call,
     const int64_t first = FindByRequestKey(c, table.table, key);
     if (first == 0) return nullptr;
     if (table.visible && !table.visible(c, first)) {
-      return absl::AlreadyExistsError(absl::StrCat(
-          "this request_id was used by an earlier create whose ", table.entity,
-          " you can no longer see; use a new request_id"));
+      return absl::AlreadyExistsError(
+          absl::StrCat("this request_id was used by an earlier create whose ", table.entity,
+                       " you can no longer see; use a new request_id"));
     }
     return table.load(c, first, /*for_update=*/false);
   };
@@ -143,6 +143,7 @@ absl::StatusOr<Record> UpdateVersioned(Database& db, const CallContext& call,
         write(c, *record);
         TouchVersion(c, table.table, id, call.Now());
         std::unique_ptr<Record> stored = table.load(c, id, /*for_update=*/false);
+        if (!stored) return absl::InternalError(absl::StrCat(table.entity, " vanished on update"));
         AppendChange(c, call, op, id, *stored, &before);
         return std::move(*stored);
       });

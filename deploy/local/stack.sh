@@ -57,12 +57,13 @@ crm_local_start() {  # name port
       --listen "127.0.0.1:$port" --metrics-port=$((port + 1000)) --reuse-port=true "${args[@]}" \
       >>"$LOCAL_DIR/logs/$name.log" 2>&1 </dev/null &
   else
-    # Customer and sales follow the org service (employees, settings, feed);
-    # sales asks customer about the customers its orders name.
+    # Customer, sales and feedback follow the org service (employees,
+    # settings, feed); sales and feedback ask customer about the customers
+    # their records name.
     case $name in
       customer) args=(--org-addr "$(crm_local_target org)") ;;
-      sales) args=(--org-addr "$(crm_local_target org)"
-                   --customer-addr "$(crm_local_target customer)") ;;
+      sales | feedback) args=(--org-addr "$(crm_local_target org)"
+                              --customer-addr "$(crm_local_target customer)") ;;
     esac
     local password_var="CRM_${name^^}_DB_PASSWORD"
     CRM_DRAIN_MS=${CRM_DRAIN_MS:-500} CRM_DB_PASSWORD=${!password_var} \

@@ -4,10 +4,10 @@
 #pragma once
 
 #include "absl/time/time.h"
+#include "common/clients/customer_check.h"
 #include "common/rpc/call_context.h"
 #include "crm/sales/v1/contact_record.pb.h"
 #include "services/sales/contact_record_repository.h"
-#include "services/sales/customer_check.h"
 
 namespace crm::sales {
 

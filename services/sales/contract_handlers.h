@@ -2,10 +2,10 @@
 // the status steps.
 #pragma once
 
+#include "common/clients/customer_check.h"
 #include "common/rpc/call_context.h"
 #include "crm/sales/v1/contract.pb.h"
 #include "services/sales/contract_repository.h"
-#include "services/sales/customer_check.h"
 
 namespace crm::sales {
 

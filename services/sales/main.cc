@@ -68,27 +68,11 @@ int main(int argc, char** argv) {
       context.workers.push_back(std::make_unique<crm::FeedConsumer>(
           "org", context.db, org->Feed(), &ApplyOrgChange, feed_interval, context.clock));
     }
-    crm::sales::CustomerCheck check_customer =
-        [customers = customers.get()](const crm::CallContext& call, int64_t customer_id,
-                                      int64_t contact_id) -> absl::Status {
-      absl::StatusOr<crm::customer::v1::Customer> customer =
-          customers->GetCustomer(call, customer_id);
-      if (!customer.ok()) return customer.status();
-      if (contact_id == 0) return absl::OkStatus();
-      absl::StatusOr<crm::customer::v1::Contact> contact = customers->GetContact(call, contact_id);
-      if (!contact.ok()) return contact.status();
-      if (contact->customer_id() != customer_id) {
-        return absl::InvalidArgumentError(absl::StrCat("order.contact_id: contact ", contact_id,
-                                                       " is not a contact of customer ",
-                                                       customer_id));
-      }
-      return absl::OkStatus();
-    };
     std::vector<crm::BackendService> services;
     services.push_back(
         {std::make_unique<crm::sales::SalesServiceImpl>(
              context.db, context.methods,
-             crm::sales::SalesServiceDeps{std::move(check_customer), *zone, stale_days}),
+             crm::sales::SalesServiceDeps{crm::CheckCustomersWith(*customers), *zone, stale_days}),
          crm::sales::v1::SalesService::service_full_name()});
     return services;
   };

@@ -2,10 +2,10 @@
 // stage moves, closing, the stale list and the weighted forecast.
 #pragma once
 
+#include "common/clients/customer_check.h"
 #include "common/rpc/call_context.h"
 #include "crm/sales/v1/opportunity.pb.h"
 #include "services/sales/campaign_repository.h"
-#include "services/sales/customer_check.h"
 #include "services/sales/opportunity_repository.h"
 
 namespace crm::sales {

@@ -2,10 +2,10 @@
 // status steps, and the repository.
 #pragma once
 
+#include "common/clients/customer_check.h"
 #include "common/rpc/call_context.h"
 #include "crm/sales/v1/order.pb.h"
 #include "services/sales/campaign_repository.h"
-#include "services/sales/customer_check.h"
 #include "services/sales/order_repository.h"
 
 namespace crm::sales {

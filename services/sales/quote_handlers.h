@@ -2,9 +2,9 @@
 // status steps and the conversion into an order.
 #pragma once
 
+#include "common/clients/customer_check.h"
 #include "common/rpc/call_context.h"
 #include "crm/sales/v1/quote.pb.h"
-#include "services/sales/customer_check.h"
 #include "services/sales/quote_repository.h"
 
 namespace crm::sales {

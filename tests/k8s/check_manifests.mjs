@@ -24,13 +24,15 @@ const REQUIRED_CALLS = [
   ["customer", "org"],
   ["sales", "customer"],
   ["sales", "org"],
+  ["feedback", "customer"],
+  ["feedback", "org"],
   ...["customer", "sales", "feedback", "org"].map((to) => ["reporting", to]),
 ];
 // A sample of calls nobody makes, which must stay blocked.
 const FORBIDDEN_CALLS = [
   ["customer", "sales"],
   ["sales", "feedback"],
-  ["feedback", "customer"],
+  ["feedback", "sales"],
   ["org", "reporting"],
 ];
 const DB_PORT = 3306;

@@ -80,11 +80,17 @@ void Stack::StartProcess(const std::string& process) {
             "--readiness-interval-ms=200"};
     env["CRM_DB_PASSWORD"] = db.ServicePassword(process);
   }
-  if (process == "customer" || process == "sales") {
+  if (process == "customer" || process == "sales" || process == "feedback") {
     argv.push_back("--org-addr=" + Address("org"));
     argv.push_back("--org-feed-interval-ms=200");
   }
-  if (process == "sales") argv.push_back("--customer-addr=" + Address("customer"));
+  if (process == "sales" || process == "feedback") {
+    argv.push_back("--customer-addr=" + Address("customer"));
+  }
+  if (process == "feedback") argv.push_back("--sla-check-interval-ms=100");
+  if (auto flags = options_.backend_flags.find(process); flags != options_.backend_flags.end()) {
+    for (const std::string& flag : flags->second) argv.push_back(flag);
+  }
   if (process == "org") {
     env["CRM_TOKEN_SECRET"] = kTestTokenSecret;
     env["CRM_ADMIN_PASSWORD"] = kTestAdminPassword;

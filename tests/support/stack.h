@@ -25,6 +25,8 @@ struct StackOptions {
   std::string log_level = "info";
   // More flags for the gateway (a low limit to test it).
   std::vector<std::string> gateway_flags;
+  // More flags for a backend, by process name ("feedback": its test clock).
+  std::map<std::string, std::vector<std::string>> backend_flags;
 };
 
 class Stack {

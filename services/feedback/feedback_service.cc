@@ -1,0 +1,43 @@
+// FeedbackServiceImpl: method registration.
+#include "services/feedback/feedback_service.h"
+
+#include "common/rpc/service_methods.h"
+
+namespace crm::feedback {
+
+FeedbackServiceImpl::FeedbackServiceImpl(Database& db, AsyncMethods& methods,
+                                         ServiceRequestRepository& requests,
+                                         FeedbackServiceDeps deps)
+    : calendar_(db),
+      request_handlers_(requests, std::move(deps.check_customer), std::move(deps.find_handler)),
+      calendar_handlers_(calendar_),
+      change_log_(db) {
+  ServiceMethods<FeedbackServiceImpl> m(methods, this, v1::FeedbackService::service_full_name());
+  // Service requests (R17) and their SLA.
+  ServiceRequestHandlers* r = &request_handlers_;
+  CRM_METHOD(m, CreateServiceRequest, r);
+  CRM_METHOD(m, GetServiceRequest, r);
+  CRM_METHOD(m, UpdateServiceRequest, r);
+  CRM_METHOD(m, ListServiceRequests, r);
+  CRM_METHOD(m, AssignServiceRequest, r);
+  CRM_METHOD(m, StartServiceRequest, r);
+  CRM_METHOD(m, WaitForCustomer, r);
+  CRM_METHOD(m, ResolveServiceRequest, r);
+  CRM_METHOD(m, ReopenServiceRequest, r);
+  CRM_METHOD(m, RecordCustomerFeedback, r);
+  CRM_METHOD(m, ArchiveServiceRequest, r);
+  CRM_METHOD(m, ListServiceRequestEvents, r);
+  CRM_METHOD(m, ListOverdue, r);
+  CRM_METHOD(m, ListAtRisk, r);
+  CRM_METHOD(m, ListMyEscalations, r);
+  // The working calendar and SLA targets.
+  CalendarHandlers* k = &calendar_handlers_;
+  CRM_METHOD(m, GetWorkCalendar, k);
+  CRM_METHOD(m, SetWorkingHours, k);
+  CRM_METHOD(m, SetCalendarDay, k);
+  CRM_METHOD(m, ListSlaPolicies, k);
+  CRM_METHOD(m, SetSlaPolicy, k);
+  AddChangeLogMethods(m, &change_log_);
+}
+
+}  // namespace crm::feedback

@@ -1,0 +1,334 @@
+// The feedback service end to end, through the gateway, with the customer
+// and org services it asks and its business clock set by the test (a file
+// the process reads, --test-clock-file): a request's whole lifecycle under
+// an SLA that starts on the Friday before a public holiday and runs through
+// a make-up Saturday, a pause while waiting for the customer, invalid steps
+// refused with nothing changed, and each escalation level firing once, also
+// across a SIGKILL and restart of the service.
+#include <grpcpp/create_channel.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "common/db/record_helpers.h"
+#include "crm/customer/v1/customer_service.grpc.pb.h"
+#include "crm/feedback/v1/feedback_service.grpc.pb.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+#include "tests/support/child_process.h"
+#include "tests/support/clients.h"
+#include "tests/support/sales_org.h"
+#include "tests/support/session.h"
+#include "tests/support/stack.h"
+#include "tests/support/waiting.h"
+
+namespace crm {
+namespace {
+
+namespace v1 = feedback::v1;
+using testing::AuthContext;
+using testing::Session;
+
+absl::Time At(int y, int m, int d, int hh, int mm = 0) {
+  absl::TimeZone zone;
+  absl::LoadTimeZone("Asia/Shanghai", &zone);
+  return absl::FromCivil(absl::CivilSecond(y, m, d, hh, mm, 0), zone);
+}
+
+class FeedbackE2eTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new std::string(testing::MakeTempDir("crm-feedback-clock"));
+    SetClock(At(2026, 9, 25, 16));
+    testing::StackOptions options;
+    options.backend_flags["feedback"] = {"--test-clock-file=" + ClockFile()};
+    stack_ = new testing::Stack(options);
+    stack_->Start();
+    gateway_ = new std::shared_ptr<grpc::Channel>(testing::Connect(stack_->gateway_address()));
+    org_ = new testing::SalesOrg(testing::SalesOrg::Build(*gateway_));
+    testing::OrgBuilder make(*gateway_, org_->admin);
+    technician_ =
+        new Session(make.User("tech.east", make.Employee("维修工小王", org_->east), {"service"}));
+    customer_ = MustCreateCustomer(org_->sales_a, "华东电气有限公司");
+    WriteCalendar();
+  }
+  static void TearDownTestSuite() {
+    delete stack_;
+    stack_ = nullptr;
+    testing::RemoveTree(*dir_);
+  }
+
+  void SetUp() override { stub_ = v1::FeedbackService::NewStub(*gateway_); }
+
+  static std::string ClockFile() { return *dir_ + "/clock"; }
+  // Replaced whole (rename), so the process never reads half a time.
+  static void SetClock(absl::Time t) {
+    const std::string next = ClockFile() + ".next";
+    std::ofstream(next) << absl::ToUnixSeconds(t) << "\n";
+    std::rename(next.c_str(), ClockFile().c_str());
+  }
+
+  static int64_t MustCreateCustomer(const Session& as, const std::string& name) {
+    auto customers = customer::v1::CustomerService::NewStub(*gateway_);
+    customer::v1::CreateCustomerRequest request;
+    request.mutable_customer()->set_name(name);
+    request.mutable_customer()->set_region_code("east");
+    request.mutable_customer()->set_city("上海");
+    customer::v1::Customer created;
+    const grpc::Status status = customers->CreateCustomer(AuthContext(as).get(), request, &created);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return created.id();
+  }
+
+  // The calendar the test writes, as a department head: Monday 2026-09-28
+  // to Wednesday 09-30 are holidays, Saturday 09-26 is worked; REPAIR/HIGH
+  // requests get an hour to respond and 16 working hours to resolve.
+  static void WriteCalendar() {
+    auto stub = v1::FeedbackService::NewStub(*gateway_);
+    for (const auto& [date, kind] : std::vector<std::pair<std::string, v1::CalendarDay::Kind>>{
+             {"2026-09-26", v1::CalendarDay::WORKING_DAY},
+             {"2026-09-28", v1::CalendarDay::HOLIDAY},
+             {"2026-09-29", v1::CalendarDay::HOLIDAY},
+             {"2026-09-30", v1::CalendarDay::HOLIDAY}}) {
+      v1::SetCalendarDayRequest request;
+      request.mutable_day()->set_date(date);
+      request.mutable_day()->set_kind(kind);
+      request.mutable_day()->set_name("国庆节");
+      v1::CalendarDay day;
+      const grpc::Status status =
+          stub->SetCalendarDay(AuthContext(org_->head_east).get(), request, &day);
+      ASSERT_TRUE(status.ok()) << status.error_message();
+    }
+    v1::SetSlaPolicyRequest policy;
+    policy.mutable_policy()->set_type(v1::REPAIR);
+    policy.mutable_policy()->set_priority(v1::HIGH);
+    policy.mutable_policy()->set_first_response_minutes(60);
+    policy.mutable_policy()->set_resolution_minutes(16 * 60);
+    v1::SlaPolicy set;
+    const grpc::Status status =
+        stub->SetSlaPolicy(AuthContext(org_->head_east).get(), policy, &set);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+
+  v1::ServiceRequest MustCreateRequest() {
+    v1::CreateServiceRequestRequest request;
+    request.mutable_service_request()->set_type(v1::REPAIR);
+    request.mutable_service_request()->set_priority(v1::HIGH);
+    request.mutable_service_request()->set_customer_id(customer_);
+    request.mutable_service_request()->set_subject("生产线控制柜报警");
+    v1::ServiceRequest created;
+    const grpc::Status status =
+        stub_->CreateServiceRequest(AuthContext(org_->head_east).get(), request, &created);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return created;
+  }
+
+  using StepCall = grpc::Status (v1::FeedbackService::Stub::*)(grpc::ClientContext*,
+                                                               const v1::ServiceRequestStepRequest&,
+                                                               v1::ServiceRequest*);
+  grpc::Status Step(StepCall call, int64_t id, v1::ServiceRequest* out,
+                    const std::string& note = "") {
+    v1::ServiceRequestStepRequest request;
+    request.set_id(id);
+    request.set_note(note);
+    return (stub_.get()->*call)(AuthContext(*technician_).get(), request, out);
+  }
+
+  std::vector<v1::Escalation> EscalationsOf(const Session& as, int64_t request_id) {
+    v1::ListMyEscalationsRequest request;
+    v1::ListMyEscalationsResponse response;
+    const grpc::Status status = stub_->ListMyEscalations(AuthContext(as).get(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_code() << ": " << status.error_message();
+    std::vector<v1::Escalation> of_request;
+    for (const v1::Escalation& e : response.escalations()) {
+      if (e.service_request_id() == request_id) of_request.push_back(e);
+    }
+    return of_request;
+  }
+
+  // The SLA worker's completed passes, from the feedback process's metrics page.
+  static double SlaPasses() {
+    httplib::Client client("127.0.0.1", stack_->MetricsPort("feedback"));
+    auto response = client.Get("/metrics");
+    if (!response || response->status != 200) return -1;
+    const std::string name = "crm_sla_passes_total ";
+    const size_t at = response->body.find("\n" + name);
+    double passes = -1;
+    if (at == std::string::npos) return passes;
+    const size_t start = at + 1 + name.size();
+    absl::SimpleAtod(response->body.substr(start, response->body.find('\n', start) - start),
+                     &passes);
+    return passes;
+  }
+
+  static std::string* dir_;
+  static testing::Stack* stack_;
+  static std::shared_ptr<grpc::Channel>* gateway_;
+  static testing::SalesOrg* org_;
+  static Session* technician_;
+  static int64_t customer_;
+  std::unique_ptr<v1::FeedbackService::Stub> stub_;
+};
+
+std::string* FeedbackE2eTest::dir_ = nullptr;
+testing::Stack* FeedbackE2eTest::stack_ = nullptr;
+std::shared_ptr<grpc::Channel>* FeedbackE2eTest::gateway_ = nullptr;
+testing::SalesOrg* FeedbackE2eTest::org_ = nullptr;
+Session* FeedbackE2eTest::technician_ = nullptr;
+int64_t FeedbackE2eTest::customer_ = 0;
+
+TEST_F(FeedbackE2eTest, ARequestRunsItsLifecycleOnTheCompanysCalendarWithAPause) {
+  SetClock(At(2026, 9, 25, 16));
+  v1::ServiceRequest r = MustCreateRequest();
+  ASSERT_GT(r.id(), 0);
+  EXPECT_EQ(r.status(), v1::CREATED);
+  // Friday 16:00: 2 h on Friday, 8 on the make-up Saturday, none over the
+  // weekend and the holiday, 6 on Thursday.
+  EXPECT_EQ(FromTimestamp(r.first_response().due_time()), At(2026, 9, 25, 17));
+  EXPECT_EQ(FromTimestamp(r.resolution_clock().due_time()), At(2026, 10, 1, 16));
+
+  v1::AssignServiceRequestRequest assign;
+  assign.set_id(r.id());
+  assign.set_handler_employee_id(technician_->identity.employee_id());
+  ASSERT_TRUE(stub_->AssignServiceRequest(AuthContext(org_->head_east).get(), assign, &r).ok());
+  EXPECT_EQ(r.status(), v1::ASSIGNED);
+  SetClock(At(2026, 9, 25, 16, 30));
+  ASSERT_TRUE(Step(&v1::FeedbackService::Stub::StartServiceRequest, r.id(), &r).ok());
+  EXPECT_EQ(r.first_response().used_seconds(), 1800);
+  EXPECT_FALSE(r.first_response().breached());
+
+  // A step the lifecycle does not allow: FAILED_PRECONDITION with its
+  // reason, and nothing changed.
+  const std::string etag = r.etag();
+  v1::ServiceRequest refused;
+  grpc::Status status = Step(&v1::FeedbackService::Stub::ArchiveServiceRequest, r.id(), &refused);
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  google::rpc::Status details;
+  ASSERT_TRUE(details.ParseFromString(status.error_details()));
+  bool has_reason = false;
+  for (const auto& any : details.details()) {
+    google::rpc::ErrorInfo info;
+    if (any.UnpackTo(&info)) has_reason = info.reason() == "STATUS_STEP_NOT_ALLOWED";
+  }
+  EXPECT_TRUE(has_reason);
+  v1::GetServiceRequestRequest get;
+  get.set_id(r.id());
+  v1::ServiceRequest read;
+  ASSERT_TRUE(stub_->GetServiceRequest(AuthContext(*technician_).get(), get, &read).ok());
+  EXPECT_EQ(read.etag(), etag);
+  EXPECT_EQ(read.status(), v1::IN_PROGRESS);
+
+  // Waiting for the customer from Saturday 10:00 to Thursday 10:00: the
+  // eight working hours paused move the deadline to Friday 16:00.
+  SetClock(At(2026, 9, 26, 10));
+  ASSERT_TRUE(Step(&v1::FeedbackService::Stub::WaitForCustomer, r.id(), &r, "等客户确认").ok());
+  SetClock(At(2026, 10, 1, 10));
+  ASSERT_TRUE(stub_->GetServiceRequest(AuthContext(*technician_).get(), get, &read).ok());
+  EXPECT_FALSE(read.resolution_clock().running());
+  EXPECT_EQ(read.resolution_clock().used_seconds(), 3 * 3600);
+  ASSERT_TRUE(Step(&v1::FeedbackService::Stub::StartServiceRequest, r.id(), &r).ok());
+  EXPECT_EQ(FromTimestamp(r.resolution_clock().due_time()), At(2026, 10, 2, 16));
+
+  SetClock(At(2026, 10, 1, 15));
+  ASSERT_TRUE(
+      Step(&v1::FeedbackService::Stub::ResolveServiceRequest, r.id(), &r, "更换继电器").ok());
+  v1::RecordCustomerFeedbackRequest feedback;
+  feedback.set_id(r.id());
+  feedback.set_satisfaction(5);
+  feedback.set_comment("响应很快");
+  ASSERT_TRUE(stub_->RecordCustomerFeedback(AuthContext(*technician_).get(), feedback, &r).ok());
+  ASSERT_TRUE(Step(&v1::FeedbackService::Stub::ArchiveServiceRequest, r.id(), &r).ok());
+  EXPECT_EQ(r.status(), v1::ARCHIVED);
+  EXPECT_EQ(r.satisfaction(), 5);
+  EXPECT_FALSE(r.resolution_clock().breached());
+  // Used: Friday 2 h + Saturday 1 h + Thursday 10:00–15:00 (4 h).
+  EXPECT_EQ(r.resolution_clock().used_seconds(), 7 * 3600);
+
+  v1::ListServiceRequestEventsRequest events;
+  events.set_service_request_id(r.id());
+  v1::ListServiceRequestEventsResponse listed;
+  ASSERT_TRUE(
+      stub_->ListServiceRequestEvents(AuthContext(*technician_).get(), events, &listed).ok());
+  ASSERT_EQ(listed.events_size(), 8);  // created, assigned, started, waiting, started, …
+  EXPECT_EQ(listed.events(1).actor_employee_id(), org_->head_east.identity.employee_id());
+  EXPECT_EQ(listed.events(3).to_status(), v1::WAITING_FOR_CUSTOMER);
+  EXPECT_EQ(listed.events(3).note(), "等客户确认");
+}
+
+TEST_F(FeedbackE2eTest, EachEscalationLevelFiresOnceAlsoAcrossARestart) {
+  SetClock(At(2026, 9, 25, 16));
+  v1::ServiceRequest r = MustCreateRequest();
+  v1::AssignServiceRequestRequest assign;
+  assign.set_id(r.id());
+  assign.set_handler_employee_id(technician_->identity.employee_id());
+  ASSERT_TRUE(stub_->AssignServiceRequest(AuthContext(org_->head_east).get(), assign, &r).ok());
+  ASSERT_TRUE(Step(&v1::FeedbackService::Stub::StartServiceRequest, r.id(), &r).ok());
+
+  // 80% of the resolution target (Thursday 11:48): the handler is warned.
+  SetClock(At(2026, 10, 1, 11, 48));
+  ASSERT_TRUE(testing::Eventually([&] { return EscalationsOf(*technician_, r.id()).size() == 1; }));
+  EXPECT_EQ(EscalationsOf(*technician_, r.id())[0].level(), 1);
+  // At the breach, the head of the handler's department (华东组).
+  SetClock(At(2026, 10, 1, 16));
+  ASSERT_TRUE(
+      testing::Eventually([&] { return EscalationsOf(org_->head_east, r.id()).size() == 1; }));
+  EXPECT_EQ(EscalationsOf(org_->head_east, r.id())[0].level(), 2);
+  v1::ListSlaRequestsRequest overdue_request;
+  overdue_request.set_department_id(org_->east);
+  v1::ListSlaRequestsResponse overdue;
+  ASSERT_TRUE(
+      stub_->ListOverdue(AuthContext(org_->head_east).get(), overdue_request, &overdue).ok());
+  ASSERT_GE(overdue.service_requests_size(), 1);
+  EXPECT_EQ(overdue.service_requests(0).id(), r.id());
+
+  // SIGKILL and restart: once the new process has passed over the requests
+  // twice, nothing has fired again.
+  stack_->Process("feedback").Signal(SIGKILL);
+  stack_->Process("feedback").Wait(std::chrono::seconds(5));
+  stack_->StartProcess("feedback");
+  ASSERT_TRUE(stack_->WaitServing("crm.feedback.v1.FeedbackService"));
+  ASSERT_TRUE(testing::Eventually([] { return SlaPasses() >= 2; }));
+  // The gateway's connection to the new process may still be in its
+  // reconnect backoff for a moment.
+  ASSERT_TRUE(testing::Eventually([&] {
+    v1::ListMyEscalationsResponse response;
+    return stub_
+        ->ListMyEscalations(AuthContext(*technician_).get(), v1::ListMyEscalationsRequest(),
+                            &response)
+        .ok();
+  }));
+  EXPECT_EQ(EscalationsOf(*technician_, r.id()).size(), 1u);
+  EXPECT_EQ(EscalationsOf(org_->head_east, r.id()).size(), 1u);
+  EXPECT_TRUE(EscalationsOf(org_->head_centre, r.id()).empty());
+
+  // Four working hours after the breach (Friday 11:00): the head above (销售中心).
+  SetClock(At(2026, 10, 2, 11));
+  ASSERT_TRUE(
+      testing::Eventually([&] { return EscalationsOf(org_->head_centre, r.id()).size() == 1; }));
+  const v1::Escalation above = EscalationsOf(org_->head_centre, r.id())[0];
+  EXPECT_EQ(above.level(), 3);
+  EXPECT_EQ(above.target_department_id(), org_->centre);
+  const double passes = SlaPasses();
+  ASSERT_TRUE(testing::Eventually([&] { return SlaPasses() >= passes + 2; }));
+  // Each is one event on the request.
+  v1::ListServiceRequestEventsRequest events;
+  events.set_service_request_id(r.id());
+  v1::ListServiceRequestEventsResponse listed;
+  ASSERT_TRUE(
+      stub_->ListServiceRequestEvents(AuthContext(org_->head_centre).get(), events, &listed).ok());
+  int escalations = 0;
+  for (const auto& e : listed.events())
+    escalations += e.kind() == v1::ServiceRequestEvent::ESCALATION;
+  EXPECT_EQ(escalations, 3);
+}
+
+}  // namespace
+}  // namespace crm
