@@ -9,7 +9,8 @@ FeedbackServiceImpl::FeedbackServiceImpl(Database& db, AsyncMethods& methods,
                                          ServiceRequestRepository& requests,
                                          FeedbackServiceDeps deps)
     : calendar_(db),
-      request_handlers_(requests, std::move(deps.check_customer), std::move(deps.find_handler)),
+      request_handlers_(requests, std::move(deps.check_customer), std::move(deps.find_handler),
+                        deps.zone),
       calendar_handlers_(calendar_),
       change_log_(db) {
   ServiceMethods<FeedbackServiceImpl> m(methods, this, v1::FeedbackService::service_full_name());
@@ -27,6 +28,9 @@ FeedbackServiceImpl::FeedbackServiceImpl(Database& db, AsyncMethods& methods,
   CRM_METHOD(m, RecordCustomerFeedback, r);
   CRM_METHOD(m, ArchiveServiceRequest, r);
   CRM_METHOD(m, ListServiceRequestEvents, r);
+  // Return visits (R18).
+  CRM_METHOD(m, RecordReturnVisit, r);
+  CRM_METHOD(m, ListReturnVisits, r);
   CRM_METHOD(m, ListOverdue, r);
   CRM_METHOD(m, ListAtRisk, r);
   CRM_METHOD(m, ListMyEscalations, r);

@@ -20,6 +20,7 @@ namespace crm::feedback {
 struct FeedbackServiceDeps {
   CustomerCheck check_customer;  // customers and contacts, as the caller sees them
   HandlerLookup find_handler;    // employees a request is assigned to
+  absl::TimeZone zone;           // the company's days
 };
 
 class FeedbackServiceImpl : public v1::FeedbackService::AsyncService {

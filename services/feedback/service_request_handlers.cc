@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/base/dates.h"
 #include "common/base/status_util.h"
 #include "common/db/sql_time.h"
 #include "common/rpc/paging.h"
@@ -73,6 +74,15 @@ void Resume(StepChange& change) {
   if (!change.facts.paused_since) return;
   change.facts.paused += change.calendar.WorkingTimeBetween(*change.facts.paused_since, change.now);
   change.facts.paused_since.reset();
+}
+
+// Back in progress after a resolution: the clock resumes, the reopen is
+// counted, and a new resolution will need a new return visit.
+void Reopen(StepChange& change) {
+  Resume(change);
+  change.request.set_status(v1::IN_PROGRESS);
+  change.request.set_reopen_count(change.request.reopen_count() + 1);
+  change.request.set_return_visit_satisfied(false);
 }
 
 template <typename Response, typename Row>
@@ -248,6 +258,7 @@ absl::Status ServiceRequestHandlers::ResolveServiceRequest(
         change.facts.paused_since = change.now;  // the resolution clock stops
         change.request.set_status(v1::RESOLVED);
         change.request.set_resolution(request.note());
+        change.request.set_return_visit_satisfied(false);  // a new resolution, a new visit
         return absl::OkStatus();
       },
       response);
@@ -260,9 +271,7 @@ absl::Status ServiceRequestHandlers::ReopenServiceRequest(
       call, request, true,
       [](StepChange& change) -> absl::Status {
         CRM_RETURN_IF_ERROR(RequireStatus(change.request, "reopened", {v1::RESOLVED}));
-        Resume(change);
-        change.request.set_status(v1::IN_PROGRESS);
-        change.request.set_reopen_count(change.request.reopen_count() + 1);
+        Reopen(change);
         return absl::OkStatus();
       },
       response);
@@ -281,6 +290,14 @@ absl::Status ServiceRequestHandlers::RecordCustomerFeedback(
   auto step = [&request](StepChange& change) -> absl::Status {
     CRM_RETURN_IF_ERROR(
         RequireStatus(change.request, "given the customer's feedback", {v1::RESOLVED}));
+    const v1::ServiceRequest& r = change.request;
+    if (r.type() == v1::COMPLAINT && !r.return_visit_satisfied()) {
+      return WithErrorInfo(
+          absl::FailedPreconditionError(
+              absl::StrCat("complaint ", r.id(),
+                           " closes only after a return visit in which the customer is satisfied")),
+          "RETURN_VISIT_REQUIRED", {}, absl::StrCat("service_request/", r.id()));
+    }
     change.request.set_status(v1::FEEDBACK_RECEIVED);
     change.request.set_satisfaction(request.satisfaction());
     change.request.set_feedback_comment(request.comment());
@@ -302,6 +319,59 @@ absl::Status ServiceRequestHandlers::ArchiveServiceRequest(
         return absl::OkStatus();
       },
       response);
+}
+
+absl::Status ServiceRequestHandlers::RecordReturnVisit(const CallContext& call,
+                                                       const v1::RecordReturnVisitRequest& request,
+                                                       ServiceRequest* response) {
+  CRM_RETURN_IF_ERROR(ValidateRequestId(request.request_id()));
+  v1::ReturnVisit visit = request.visit();
+  const absl::CivilDay today = absl::ToCivilDay(call.Now(), zone_);
+  if (visit.visit_date().empty()) visit.set_visit_date(FormatIsoDate(today));
+  FieldViolations v;
+  if (visit.service_request_id() <= 0) {
+    v.Add("visit.service_request_id", "must be a positive service request id");
+  }
+  absl::StatusOr<absl::CivilDay> day = ParseIsoDate(visit.visit_date());
+  if (!day.ok()) {
+    v.Add("visit.visit_date", "must be a date, YYYY-MM-DD");
+  } else if (*day > today) {
+    v.Add("visit.visit_date", "must not be in the future");
+  }
+  if (visit.method() == v1::VISIT_METHOD_UNSPECIFIED || !v1::VisitMethod_IsValid(visit.method())) {
+    v.Add("visit.method", "must be PHONE_CALL, ON_SITE, MESSAGE or EMAIL_MESSAGE");
+  }
+  CheckText(v, "visit.customer_response", visit.customer_response(), 2000, Presence::kRequired,
+            /*multiline=*/true);
+  CRM_RETURN_IF_ERROR(v.ToStatus());
+  auto step = [&visit](StepChange& change) -> absl::Status {
+    CRM_RETURN_IF_ERROR(RequireStatus(change.request, "given a return visit", {v1::RESOLVED}));
+    change.request.set_return_visit_count(change.request.return_visit_count() + 1);
+    if (visit.satisfied()) {
+      change.request.set_return_visit_satisfied(true);
+    } else {
+      Reopen(change);  // the customer is not satisfied: back to work
+    }
+    return absl::OkStatus();
+  };
+  // The event's note says what the customer said, and so why a reopen happened.
+  const std::string note =
+      TruncateUtf8(absl::StrCat(visit.satisfied() ? "回访满意：" : "回访不满意，重新处理：",
+                                visit.customer_response()),
+                   kNoteChars);
+  CRM_ASSIGN_OR_RETURN(*response, requests_.RecordReturnVisit(call, visit, request.etag(),
+                                                              request.request_id(), note, step));
+  return absl::OkStatus();
+}
+
+absl::Status ServiceRequestHandlers::ListReturnVisits(const CallContext& call,
+                                                      const v1::ListReturnVisitsRequest& request,
+                                                      v1::ListReturnVisitsResponse* response) {
+  CRM_RETURN_IF_ERROR(CheckId(request.service_request_id(), "service_request_id"));
+  CRM_ASSIGN_OR_RETURN(std::vector<v1::ReturnVisit> visits,
+                       requests_.ReturnVisits(call, request.service_request_id()));
+  for (v1::ReturnVisit& visit : visits) *response->add_visits() = std::move(visit);
+  return absl::OkStatus();
 }
 
 absl::Status ServiceRequestHandlers::ListServiceRequestEvents(

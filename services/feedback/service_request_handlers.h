@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "common/clients/customer_check.h"
 #include "common/feed/owner_departments.h"
 #include "common/rpc/call_context.h"
@@ -22,11 +23,13 @@ using HandlerLookup =
 
 class ServiceRequestHandlers {
  public:
+  // `zone`: the company's (a return visit's day).
   ServiceRequestHandlers(ServiceRequestRepository& requests, CustomerCheck check_customer,
-                         HandlerLookup find_handler)
+                         HandlerLookup find_handler, absl::TimeZone zone)
       : requests_(requests),
         check_customer_(std::move(check_customer)),
-        find_handler_(std::move(find_handler)) {}
+        find_handler_(std::move(find_handler)),
+        zone_(zone) {}
 
   absl::Status CreateServiceRequest(const CallContext& call,
                                     const v1::CreateServiceRequestRequest& request,
@@ -61,6 +64,11 @@ class ServiceRequestHandlers {
   absl::Status ArchiveServiceRequest(const CallContext& call,
                                      const v1::ServiceRequestStepRequest& request,
                                      v1::ServiceRequest* response);
+  absl::Status RecordReturnVisit(const CallContext& call,
+                                 const v1::RecordReturnVisitRequest& request,
+                                 v1::ServiceRequest* response);
+  absl::Status ListReturnVisits(const CallContext& call, const v1::ListReturnVisitsRequest& request,
+                                v1::ListReturnVisitsResponse* response);
   absl::Status ListServiceRequestEvents(const CallContext& call,
                                         const v1::ListServiceRequestEventsRequest& request,
                                         v1::ListServiceRequestEventsResponse* response);
@@ -84,6 +92,7 @@ class ServiceRequestHandlers {
   ServiceRequestRepository& requests_;
   CustomerCheck check_customer_;
   HandlerLookup find_handler_;
+  absl::TimeZone zone_;
 };
 
 }  // namespace crm::feedback

@@ -36,10 +36,10 @@ constexpr char kRequestColumns[] =
     " r.owner_id, r.owner_department_id, r.version, r.created_at, r.updated_at,"
     " r.sla_started_at, r.response_target_s, r.resolution_target_s, r.responded_at,"
     " r.paused_since, r.paused_seconds, r.response_level, r.resolution_level,"
-    " r.owner_department_path";
+    " r.owner_department_path, r.return_visit_count, r.return_visit_satisfied";
 const std::string kRequestSelect =
     absl::StrCat("SELECT ", kRequestColumns, " FROM service_requests r");
-// The same, with the SLA lists' sort key last (column 28).
+// The same, with the SLA lists' sort key last (column 30).
 const std::string kSlaSelect =
     absl::StrCat("SELECT ", kRequestColumns, ", r.breach_at FROM service_requests r");
 
@@ -93,6 +93,8 @@ Row ReadRow(sql::ResultSet& rs) {
   f.response_level = rs.getInt(25);
   f.resolution_level = rs.getInt(26);
   row.owner_department_path = rs.getString(27);
+  r.set_return_visit_count(rs.getInt(28));
+  r.set_return_visit_satisfied(rs.getBoolean(29));
   return row;
 }
 
@@ -346,7 +348,7 @@ void WriteRecord(MySqlConnection& c, const ServiceRequest& r) {
   sql::PreparedStatement& stmt = c.Prepare(
       "UPDATE service_requests SET contact_id = ?, subject = ?, description = ?, status = ?,"
       " handler_id = ?, satisfaction = ?, feedback_comment = ?, reopen_count = ?,"
-      " resolution = ? WHERE id = ?");
+      " resolution = ?, return_visit_count = ?, return_visit_satisfied = ? WHERE id = ?");
   BindEditableColumns(stmt, r);
   stmt.setInt(4, r.status());
   stmt.setInt64(5, r.handler_employee_id());
@@ -354,7 +356,9 @@ void WriteRecord(MySqlConnection& c, const ServiceRequest& r) {
   stmt.setString(7, r.feedback_comment());
   stmt.setInt(8, r.reopen_count());
   stmt.setString(9, r.resolution());
-  stmt.setInt64(10, r.id());
+  stmt.setInt(10, r.return_visit_count());
+  stmt.setBoolean(11, r.return_visit_satisfied());
+  stmt.setInt64(12, r.id());
   stmt.executeUpdate();
 }
 
@@ -368,11 +372,9 @@ absl::StatusOr<ServiceRequest> ServiceRequestRepository::Update(
   return UpdateVersioned(db_, call, op.Table(), id, etag, edit, WriteRecord);
 }
 
-absl::StatusOr<ServiceRequest> ServiceRequestRepository::ApplyStep(const CallContext& call,
-                                                                   int64_t id,
-                                                                   const std::string& etag,
-                                                                   const std::string& note,
-                                                                   const Step& step) {
+absl::StatusOr<ServiceRequest> ServiceRequestRepository::ApplyStep(
+    const CallContext& call, int64_t id, const std::string& etag, const std::string& note,
+    const Step& step, const StepRecord& record) {
   Operation op(call, zone_, above_delay_);
   auto edit = [&](MySqlConnection& c, ServiceRequest& r) -> absl::Status {
     const ServiceRequest before = r;
@@ -393,9 +395,84 @@ absl::StatusOr<ServiceRequest> ServiceRequestRepository::ApplyStep(const CallCon
       stmt.executeUpdate();
     }
     InsertEvent(c, call, id, ServiceRequestEvent::STEP, before.status(), r.status(), note, 0);
+    if (record) record(c);
     return absl::OkStatus();
   };
   return UpdateVersioned(db_, call, op.Table(), id, etag, edit, WriteRecord);
+}
+
+absl::StatusOr<ServiceRequest> ServiceRequestRepository::RecordReturnVisit(
+    const CallContext& call, const v1::ReturnVisit& visit, const std::string& etag,
+    const std::string& request_id, const std::string& note, const Step& step) {
+  const std::string key = CallerRequestKey(call, request_id);
+  // A retry of a visit already recorded: the request as it is now.
+  auto recorded = [&]() -> absl::StatusOr<bool> {
+    if (key.empty()) return false;
+    return db_.Run("return_visit.replay", call.deadline,
+                   [&](MySqlConnection& c) -> absl::StatusOr<bool> {
+                     return FindByRequestKey(c, "return_visits", key) != 0;
+                   });
+  };
+  CRM_ASSIGN_OR_RETURN(bool retry, recorded());
+  if (retry) return Get(call, visit.service_request_id());
+  auto insert = [&](MySqlConnection& c) {
+    const std::string now = FormatSqlDateTime(call.Now());
+    sql::PreparedStatement& stmt = c.Prepare(
+        "INSERT INTO return_visits (service_request_id, visit_date, visitor_employee_id, method,"
+        " customer_response, satisfied, create_request_id, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    stmt.setInt64(1, visit.service_request_id());
+    stmt.setString(2, visit.visit_date());
+    stmt.setInt64(3, call.caller.employee_id);
+    stmt.setInt(4, visit.method());
+    stmt.setString(5, visit.customer_response());
+    stmt.setBoolean(6, visit.satisfied());
+    SetStringOrNull(stmt, 7, key);
+    stmt.setDateTime(8, now);
+    stmt.executeUpdate();
+    v1::ReturnVisit stored = visit;
+    stored.set_id(c.LastInsertId());
+    stored.set_visitor_employee_id(call.caller.employee_id);
+    SetTimestamp(call.Now(), stored.mutable_create_time());
+    AppendChange(c, call, ChangeOp::kCreate, stored.id(), stored);
+  };
+  absl::StatusOr<ServiceRequest> updated =
+      ApplyStep(call, visit.service_request_id(), etag, note, step, insert);
+  // The same retry racing this one committed first (the unique key refused
+  // this insert): its answer is this one's.
+  if (updated.status().code() == absl::StatusCode::kAlreadyExists) {
+    CRM_ASSIGN_OR_RETURN(retry, recorded());
+    if (retry) return Get(call, visit.service_request_id());
+  }
+  return updated;
+}
+
+absl::StatusOr<std::vector<v1::ReturnVisit>> ServiceRequestRepository::ReturnVisits(
+    const CallContext& call, int64_t id) {
+  Operation op(call, zone_, above_delay_);
+  return db_.Run("return_visit.list", call.deadline,
+                 [&](MySqlConnection& c) -> absl::StatusOr<std::vector<v1::ReturnVisit>> {
+                   if (!LoadRow(c, ScopeOf(call.caller), id, false)) return op.Table().NotFound(id);
+                   sql::PreparedStatement& stmt = c.Prepare(
+                       "SELECT id, service_request_id, visit_date, visitor_employee_id, method,"
+                       " customer_response, satisfied, created_at FROM return_visits"
+                       " WHERE service_request_id = ? ORDER BY id LIMIT 1000");
+                   stmt.setInt64(1, id);
+                   std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
+                   std::vector<v1::ReturnVisit> visits;
+                   while (rs->next()) {
+                     v1::ReturnVisit& v = visits.emplace_back();
+                     v.set_id(rs->getInt64(1));
+                     v.set_service_request_id(rs->getInt64(2));
+                     v.set_visit_date(rs->getString(3));
+                     v.set_visitor_employee_id(rs->getInt64(4));
+                     v.set_method(static_cast<v1::VisitMethod>(rs->getInt(5)));
+                     v.set_customer_response(rs->getString(6));
+                     v.set_satisfied(rs->getBoolean(7));
+                     SqlDateTimeToTimestamp(rs->getString(8), v.mutable_create_time());
+                   }
+                   return visits;
+                 });
 }
 
 absl::StatusOr<Page<ServiceRequest>> ServiceRequestRepository::List(
@@ -454,7 +531,7 @@ absl::StatusOr<SlaPage> ServiceRequestRepository::ListSla(const CallContext& cal
         SlaPage sla;
         // The page's rows are read in order, the extra row not at all.
         Page<Row> rows = ReadKeysetPage<Row>(c, q, [&sla](sql::ResultSet& rs) {
-          sla.last_breach_at = rs.getString(28);
+          sla.last_breach_at = rs.getString(30);
           return ReadRow(rs);
         });
         sla.page = {{}, rows.has_more, rows.total_size};

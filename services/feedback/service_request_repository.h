@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -20,6 +21,7 @@
 
 namespace crm {
 class Database;
+class MySqlConnection;
 }  // namespace crm
 
 namespace crm::feedback {
@@ -56,6 +58,9 @@ struct StepChange {
   const WorkCalendar& calendar;
 };
 using Step = std::function<absl::Status(StepChange& change)>;
+// What a step records besides its event, in the same transaction (a return
+// visit's row).
+using StepRecord = std::function<void(MySqlConnection& connection)>;
 
 class ServiceRequestRepository {
  public:
@@ -78,7 +83,16 @@ class ServiceRequestRepository {
   // event with `note` when it changes something.
   absl::StatusOr<v1::ServiceRequest> ApplyStep(const CallContext& call, int64_t id,
                                                const std::string& etag, const std::string& note,
-                                               const Step& step);
+                                               const Step& step,
+                                               const StepRecord& record = nullptr);
+  // `visit` validated; `step` moves the request on by its outcome. A retry
+  // with the same request id records nothing new and returns the request.
+  absl::StatusOr<v1::ServiceRequest> RecordReturnVisit(const CallContext& call,
+                                                       const v1::ReturnVisit& visit,
+                                                       const std::string& etag,
+                                                       const std::string& request_id,
+                                                       const std::string& note, const Step& step);
+  absl::StatusOr<std::vector<v1::ReturnVisit>> ReturnVisits(const CallContext& call, int64_t id);
   absl::StatusOr<Page<v1::ServiceRequest>> List(const CallContext& call,
                                                 const ServiceRequestFilter& filter, int page_size,
                                                 std::optional<int64_t> before_id);

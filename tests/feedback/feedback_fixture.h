@@ -70,7 +70,8 @@ class FeedbackTest : public testing::ScratchDatabaseTest {
       if (it == employees_.end()) return absl::NotFoundError("no employee");
       return it->second;
     };
-    handlers_ = std::make_unique<ServiceRequestHandlers>(*requests_, check_customer, find_handler);
+    handlers_ =
+        std::make_unique<ServiceRequestHandlers>(*requests_, check_customer, find_handler, Zone());
     calendar_ = std::make_unique<CalendarRepository>(*db_);
     calendar_handlers_ = std::make_unique<CalendarHandlers>(*calendar_);
     worker_ = std::make_unique<SlaWorker>(*requests_, std::chrono::hours(1), clock_);
@@ -156,6 +157,19 @@ class FeedbackTest : public testing::ScratchDatabaseTest {
     request.set_comment("很满意");
     v1::ServiceRequest r;
     CRM_RETURN_IF_ERROR(handlers_->RecordCustomerFeedback(call, request, &r));
+    return r;
+  }
+
+  absl::StatusOr<v1::ServiceRequest> Visit(const CallContext& call, int64_t id, bool satisfied,
+                                           const std::string& request_id = "") {
+    v1::RecordReturnVisitRequest request;
+    request.mutable_visit()->set_service_request_id(id);
+    request.mutable_visit()->set_method(v1::PHONE_CALL);
+    request.mutable_visit()->set_customer_response(satisfied ? "已经好了，谢谢" : "还是有问题");
+    request.mutable_visit()->set_satisfied(satisfied);
+    request.set_request_id(request_id);
+    v1::ServiceRequest r;
+    CRM_RETURN_IF_ERROR(handlers_->RecordReturnVisit(call, request, &r));
     return r;
   }
 

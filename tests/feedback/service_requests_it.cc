@@ -360,5 +360,59 @@ TEST_F(ServiceRequestTest, TheCalendarAndTargetsAreReadBackAndCheckedByField) {
   EXPECT_EQ(Changes(), changes);
 }
 
+TEST_F(ServiceRequestTest, AComplaintClosesOnlyAfterAReturnVisitFindsTheCustomerSatisfied) {
+  absl::StatusOr<v1::ServiceRequest> r = Create(agent_, v1::COMPLAINT, v1::URGENT);
+  ASSERT_TRUE(r.ok()) << r.status();
+  const int64_t id = r->id();
+  ASSERT_TRUE(Assign(agent_, id, 7).ok());
+  ASSERT_TRUE(Step(agent_, &H::StartServiceRequest, id).ok());
+  // A return visit only once resolved.
+  EXPECT_EQ(Visit(agent_, id, true).status().code(), absl::StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(Step(agent_, &H::ResolveServiceRequest, id, "道歉并补发配件").ok());
+  // No feedback (so no closing) before a satisfied visit.
+  const int64_t changes = Changes();
+  EXPECT_EQ(Feedback(agent_, id, 4).status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Changes(), changes);
+  // Dissatisfied: reopened, counted, with the customer's words as the reason.
+  r = Visit(agent_, id, false);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->status(), v1::IN_PROGRESS);
+  EXPECT_EQ(r->reopen_count(), 1);
+  EXPECT_EQ(r->return_visit_count(), 1);
+  EXPECT_TRUE(r->resolution_clock().running());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM service_request_events WHERE note LIKE '%还是有问题'"), 1);
+  ASSERT_TRUE(Step(agent_, &H::ResolveServiceRequest, id, "上门更换整机").ok());
+  EXPECT_EQ(Feedback(agent_, id, 4).status().code(), absl::StatusCode::kFailedPrecondition);
+  // Satisfied (and retried with its request id: recorded once).
+  r = Visit(agent_, id, true, "visit-2");
+  ASSERT_TRUE(r.ok()) << r.status();
+  r = Visit(agent_, id, true, "visit-2");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->status(), v1::RESOLVED);
+  EXPECT_TRUE(r->return_visit_satisfied());
+  EXPECT_EQ(r->return_visit_count(), 2);
+  r = Feedback(agent_, id, 4);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->status(), v1::FEEDBACK_RECEIVED);
+  ASSERT_TRUE(Step(agent_, &H::ArchiveServiceRequest, id).ok());
+
+  v1::ListReturnVisitsRequest list;
+  list.set_service_request_id(id);
+  v1::ListReturnVisitsResponse visits;
+  ASSERT_TRUE(handlers_->ListReturnVisits(agent_, list, &visits).ok());
+  ASSERT_EQ(visits.visits_size(), 2);
+  EXPECT_FALSE(visits.visits(0).satisfied());
+  EXPECT_TRUE(visits.visits(1).satisfied());
+  EXPECT_EQ(visits.visits(1).visitor_employee_id(), 7);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM change_log WHERE entity_type LIKE '%ReturnVisit'"), 2);
+  // A request that is no complaint takes feedback without a visit.
+  absl::StatusOr<v1::ServiceRequest> plain = Create(agent_, v1::CONSULTATION, v1::LOW);
+  ASSERT_TRUE(plain.ok());
+  ASSERT_TRUE(Assign(agent_, plain->id(), 7).ok());
+  ASSERT_TRUE(Step(agent_, &H::StartServiceRequest, plain->id()).ok());
+  ASSERT_TRUE(Step(agent_, &H::ResolveServiceRequest, plain->id(), "已答复").ok());
+  EXPECT_TRUE(Feedback(agent_, plain->id(), 5).ok());
+}
+
 }  // namespace
 }  // namespace crm::feedback
