@@ -9,9 +9,10 @@ FeedbackServiceImpl::FeedbackServiceImpl(Database& db, AsyncMethods& methods,
                                          ServiceRequestRepository& requests,
                                          FeedbackServiceDeps deps)
     : calendar_(db),
-      request_handlers_(requests, std::move(deps.check_customer), std::move(deps.find_handler),
-                        deps.zone),
+      dispatch_(db),
+      request_handlers_(requests, deps.check_customer, deps.find_handler, deps.zone),
       calendar_handlers_(calendar_),
+      dispatch_handlers_(dispatch_, deps.check_customer, deps.find_handler),
       change_log_(db) {
   ServiceMethods<FeedbackServiceImpl> m(methods, this, v1::FeedbackService::service_full_name());
   // Service requests (R17) and their SLA.
@@ -34,6 +35,17 @@ FeedbackServiceImpl::FeedbackServiceImpl(Database& db, AsyncMethods& methods,
   CRM_METHOD(m, ListOverdue, r);
   CRM_METHOD(m, ListAtRisk, r);
   CRM_METHOD(m, ListMyEscalations, r);
+  // Dispatch (R21).
+  DispatchHandlers* d = &dispatch_handlers_;
+  CRM_METHOD(m, SetTechnician, d);
+  CRM_METHOD(m, ListTechnicians, d);
+  CRM_METHOD(m, FindAvailableTechnicians, d);
+  CRM_METHOD(m, BookAppointment, d);
+  CRM_METHOD(m, GetAppointment, d);
+  CRM_METHOD(m, RescheduleAppointment, d);
+  CRM_METHOD(m, CancelAppointment, d);
+  CRM_METHOD(m, ListAppointments, d);
+  CRM_METHOD(m, ListAppointmentHistory, d);
   // The working calendar and SLA targets.
   CalendarHandlers* k = &calendar_handlers_;
   CRM_METHOD(m, GetWorkCalendar, k);

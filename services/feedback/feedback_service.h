@@ -7,6 +7,8 @@
 #include "crm/feedback/v1/feedback_service.grpc.pb.h"
 #include "services/feedback/calendar_handlers.h"
 #include "services/feedback/calendar_repository.h"
+#include "services/feedback/dispatch_handlers.h"
+#include "services/feedback/dispatch_repository.h"
 #include "services/feedback/service_request_handlers.h"
 #include "services/feedback/service_request_repository.h"
 
@@ -32,8 +34,10 @@ class FeedbackServiceImpl : public v1::FeedbackService::AsyncService {
 
  private:
   CalendarRepository calendar_;
+  DispatchRepository dispatch_;
   ServiceRequestHandlers request_handlers_;
   CalendarHandlers calendar_handlers_;
+  DispatchHandlers dispatch_handlers_;
   ChangeLogHandlers change_log_;
 };
 

@@ -18,6 +18,8 @@
 #include "common/db/database.h"
 #include "services/feedback/calendar_handlers.h"
 #include "services/feedback/calendar_repository.h"
+#include "services/feedback/dispatch_handlers.h"
+#include "services/feedback/dispatch_repository.h"
 #include "services/feedback/service_request_handlers.h"
 #include "services/feedback/service_request_repository.h"
 #include "services/feedback/sla_worker.h"
@@ -75,6 +77,9 @@ class FeedbackTest : public testing::ScratchDatabaseTest {
     calendar_ = std::make_unique<CalendarRepository>(*db_);
     calendar_handlers_ = std::make_unique<CalendarHandlers>(*calendar_);
     worker_ = std::make_unique<SlaWorker>(*requests_, std::chrono::hours(1), clock_);
+    dispatch_ = std::make_unique<DispatchRepository>(*db_);
+    dispatch_handlers_ =
+        std::make_unique<DispatchHandlers>(*dispatch_, check_customer, find_handler);
   }
 
   CallContext Caller(int64_t user, Role role, int64_t employee, int64_t department,
@@ -204,6 +209,8 @@ class FeedbackTest : public testing::ScratchDatabaseTest {
   std::unique_ptr<CalendarRepository> calendar_;
   std::unique_ptr<CalendarHandlers> calendar_handlers_;
   std::unique_ptr<SlaWorker> worker_;
+  std::unique_ptr<DispatchRepository> dispatch_;
+  std::unique_ptr<DispatchHandlers> dispatch_handlers_;
   CallContext agent_, colleague_, elsewhere_, head_, top_head_, manager_;
 };
 
