@@ -10,9 +10,13 @@ FeedbackServiceImpl::FeedbackServiceImpl(Database& db, AsyncMethods& methods,
                                          FeedbackServiceDeps deps)
     : calendar_(db),
       dispatch_(db),
+      requirements_(db),
+      implementations_(db),
       request_handlers_(requests, deps.check_customer, deps.find_handler, deps.zone),
       calendar_handlers_(calendar_),
       dispatch_handlers_(dispatch_, deps.check_customer, deps.find_handler),
+      requirement_handlers_(requirements_, deps.check_customer, deps.zone),
+      implementation_handlers_(implementations_, deps.check_customer),
       change_log_(db) {
   ServiceMethods<FeedbackServiceImpl> m(methods, this, v1::FeedbackService::service_full_name());
   // Service requests (R17) and their SLA.
@@ -35,6 +39,21 @@ FeedbackServiceImpl::FeedbackServiceImpl(Database& db, AsyncMethods& methods,
   CRM_METHOD(m, ListOverdue, r);
   CRM_METHOD(m, ListAtRisk, r);
   CRM_METHOD(m, ListMyEscalations, r);
+  // The requirement library (R19).
+  RequirementHandlers* q = &requirement_handlers_;
+  CRM_METHOD(m, CreateRequirement, q);
+  CRM_METHOD(m, GetRequirement, q);
+  CRM_METHOD(m, UpdateRequirement, q);
+  CRM_METHOD(m, ListRequirements, q);
+  CRM_METHOD(m, LinkRequirementRequest, q);
+  CRM_METHOD(m, ListRequirementRequests, q);
+  CRM_METHOD(m, ListRequirementsForReview, q);
+  // Implementation records (R20).
+  ImplementationHandlers* im = &implementation_handlers_;
+  CRM_METHOD(m, CreateImplementationRecord, im);
+  CRM_METHOD(m, GetImplementationRecord, im);
+  CRM_METHOD(m, UpdateImplementationRecord, im);
+  CRM_METHOD(m, ListImplementationRecords, im);
   // Dispatch (R21).
   DispatchHandlers* d = &dispatch_handlers_;
   CRM_METHOD(m, SetTechnician, d);

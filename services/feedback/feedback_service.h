@@ -9,6 +9,10 @@
 #include "services/feedback/calendar_repository.h"
 #include "services/feedback/dispatch_handlers.h"
 #include "services/feedback/dispatch_repository.h"
+#include "services/feedback/implementation_handlers.h"
+#include "services/feedback/implementation_repository.h"
+#include "services/feedback/requirement_handlers.h"
+#include "services/feedback/requirement_repository.h"
 #include "services/feedback/service_request_handlers.h"
 #include "services/feedback/service_request_repository.h"
 
@@ -35,9 +39,13 @@ class FeedbackServiceImpl : public v1::FeedbackService::AsyncService {
  private:
   CalendarRepository calendar_;
   DispatchRepository dispatch_;
+  RequirementRepository requirements_;
+  ImplementationRepository implementations_;
   ServiceRequestHandlers request_handlers_;
   CalendarHandlers calendar_handlers_;
   DispatchHandlers dispatch_handlers_;
+  RequirementHandlers requirement_handlers_;
+  ImplementationHandlers implementation_handlers_;
   ChangeLogHandlers change_log_;
 };
 

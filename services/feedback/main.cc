@@ -19,7 +19,8 @@ namespace {
 
 // The tables whose owner department follows the org feed.
 void ApplyOrgChange(crm::MySqlConnection& c, const crm::common::v1::Change& change) {
-  crm::ApplyOwnerDepartmentChange(c, change, {{"service_requests"}});
+  crm::ApplyOwnerDepartmentChange(
+      c, change, {{"service_requests"}, {"appointments"}, {"implementation_records"}});
 }
 
 // An active employee, as the new owner of what is assigned to them.

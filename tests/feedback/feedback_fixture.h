@@ -20,6 +20,10 @@
 #include "services/feedback/calendar_repository.h"
 #include "services/feedback/dispatch_handlers.h"
 #include "services/feedback/dispatch_repository.h"
+#include "services/feedback/implementation_handlers.h"
+#include "services/feedback/implementation_repository.h"
+#include "services/feedback/requirement_handlers.h"
+#include "services/feedback/requirement_repository.h"
 #include "services/feedback/service_request_handlers.h"
 #include "services/feedback/service_request_repository.h"
 #include "services/feedback/sla_worker.h"
@@ -80,6 +84,12 @@ class FeedbackTest : public testing::ScratchDatabaseTest {
     dispatch_ = std::make_unique<DispatchRepository>(*db_);
     dispatch_handlers_ =
         std::make_unique<DispatchHandlers>(*dispatch_, check_customer, find_handler);
+    requirements_ = std::make_unique<RequirementRepository>(*db_);
+    requirement_handlers_ =
+        std::make_unique<RequirementHandlers>(*requirements_, check_customer, Zone());
+    implementations_ = std::make_unique<ImplementationRepository>(*db_);
+    implementation_handlers_ =
+        std::make_unique<ImplementationHandlers>(*implementations_, check_customer);
   }
 
   CallContext Caller(int64_t user, Role role, int64_t employee, int64_t department,
@@ -211,6 +221,10 @@ class FeedbackTest : public testing::ScratchDatabaseTest {
   std::unique_ptr<SlaWorker> worker_;
   std::unique_ptr<DispatchRepository> dispatch_;
   std::unique_ptr<DispatchHandlers> dispatch_handlers_;
+  std::unique_ptr<RequirementRepository> requirements_;
+  std::unique_ptr<RequirementHandlers> requirement_handlers_;
+  std::unique_ptr<ImplementationRepository> implementations_;
+  std::unique_ptr<ImplementationHandlers> implementation_handlers_;
   CallContext agent_, colleague_, elsewhere_, head_, top_head_, manager_;
 };
 
