@@ -10,9 +10,11 @@
 #include <httplib.h>
 #include <signal.h>
 
+#include <atomic>
 #include <cstdio>
 #include <fstream>
 #include <string>
+#include <thread>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -118,10 +120,11 @@ class FeedbackE2eTest : public ::testing::Test {
     ASSERT_TRUE(status.ok()) << status.error_message();
   }
 
-  v1::ServiceRequest MustCreateRequest() {
+  v1::ServiceRequest MustCreateRequest(v1::RequestType type = v1::REPAIR,
+                                       v1::Priority priority = v1::HIGH) {
     v1::CreateServiceRequestRequest request;
-    request.mutable_service_request()->set_type(v1::REPAIR);
-    request.mutable_service_request()->set_priority(v1::HIGH);
+    request.mutable_service_request()->set_type(type);
+    request.mutable_service_request()->set_priority(priority);
     request.mutable_service_request()->set_customer_id(customer_);
     request.mutable_service_request()->set_subject("生产线控制柜报警");
     v1::ServiceRequest created;
@@ -328,6 +331,121 @@ TEST_F(FeedbackE2eTest, EachEscalationLevelFiresOnceAlsoAcrossARestart) {
   for (const auto& e : listed.events())
     escalations += e.kind() == v1::ServiceRequestEvent::ESCALATION;
   EXPECT_EQ(escalations, 3);
+}
+
+TEST_F(FeedbackE2eTest, AComplaintClosesOnlyAfterTheCustomerIsSatisfiedOnAReturnVisit) {
+  SetClock(At(2026, 10, 8, 10));
+  v1::ServiceRequest r = MustCreateRequest(v1::COMPLAINT, v1::URGENT);
+  v1::AssignServiceRequestRequest assign;
+  assign.set_id(r.id());
+  assign.set_handler_employee_id(technician_->identity.employee_id());
+  ASSERT_TRUE(stub_->AssignServiceRequest(AuthContext(org_->head_east).get(), assign, &r).ok());
+  ASSERT_TRUE(Step(&v1::FeedbackService::Stub::StartServiceRequest, r.id(), &r).ok());
+  ASSERT_TRUE(Step(&v1::FeedbackService::Stub::ResolveServiceRequest, r.id(), &r, "补发配件").ok());
+  auto visit = [&](bool satisfied, const std::string& said) {
+    v1::RecordReturnVisitRequest request;
+    request.mutable_visit()->set_service_request_id(r.id());
+    request.mutable_visit()->set_method(v1::PHONE_CALL);
+    request.mutable_visit()->set_customer_response(said);
+    request.mutable_visit()->set_satisfied(satisfied);
+    return stub_->RecordReturnVisit(AuthContext(*technician_).get(), request, &r);
+  };
+  v1::RecordCustomerFeedbackRequest feedback;
+  feedback.set_id(r.id());
+  feedback.set_satisfaction(4);
+  v1::ServiceRequest refused;
+  EXPECT_EQ(stub_->RecordCustomerFeedback(AuthContext(*technician_).get(), feedback, &refused)
+                .error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  // Not satisfied: back in progress, counted as a reopen.
+  ASSERT_TRUE(visit(false, "配件型号不对").ok());
+  EXPECT_EQ(r.status(), v1::IN_PROGRESS);
+  EXPECT_EQ(r.reopen_count(), 1);
+  ASSERT_TRUE(Step(&v1::FeedbackService::Stub::ResolveServiceRequest, r.id(), &r, "换对型号").ok());
+  ASSERT_TRUE(visit(true, "问题解决了").ok());
+  EXPECT_TRUE(r.return_visit_satisfied());
+  ASSERT_TRUE(stub_->RecordCustomerFeedback(AuthContext(*technician_).get(), feedback, &r).ok());
+  ASSERT_TRUE(Step(&v1::FeedbackService::Stub::ArchiveServiceRequest, r.id(), &r).ok());
+  EXPECT_EQ(r.status(), v1::ARCHIVED);
+  EXPECT_EQ(r.return_visit_count(), 2);
+  v1::ListReturnVisitsRequest list;
+  list.set_service_request_id(r.id());
+  v1::ListReturnVisitsResponse visits;
+  ASSERT_TRUE(stub_->ListReturnVisits(AuthContext(org_->head_east).get(), list, &visits).ok());
+  ASSERT_EQ(visits.visits_size(), 2);
+  EXPECT_FALSE(visits.visits(0).satisfied());
+  EXPECT_EQ(visits.visits(0).customer_response(), "配件型号不对");
+}
+
+TEST_F(FeedbackE2eTest, OfTwentyConcurrentOverlappingBookingsOfOneTechnicianExactlyOneWins) {
+  v1::SetTechnicianRequest technician;
+  technician.mutable_technician()->set_employee_id(technician_->identity.employee_id());
+  technician.mutable_technician()->set_region_code("east");
+  technician.mutable_technician()->add_skills("plc");
+  technician.mutable_technician()->set_active(true);
+  v1::Technician set;
+  ASSERT_TRUE(stub_->SetTechnician(AuthContext(org_->head_east).get(), technician, &set).ok());
+  const absl::Time start = At(2026, 11, 2, 9);
+  std::atomic<int> won{0}, booked_already{0}, other{0};
+  std::vector<std::thread> callers;
+  for (int i = 0; i < 20; ++i) {
+    callers.emplace_back([&, i] {
+      auto stub = v1::FeedbackService::NewStub(testing::Connect(stack_->gateway_address()));
+      v1::BookAppointmentRequest request;
+      v1::Appointment& a = *request.mutable_appointment();
+      a.set_technician_employee_id(technician_->identity.employee_id());
+      SetTimestamp(start + absl::Minutes(i), a.mutable_slot()->mutable_start_time());
+      SetTimestamp(start + absl::Minutes(i + 60), a.mutable_slot()->mutable_end_time());
+      a.set_place("无锡市新吴区");
+      a.add_skills("plc");
+      a.set_customer_id(customer_);
+      v1::Appointment booked;
+      const grpc::Status status =
+          stub->BookAppointment(AuthContext(org_->head_east).get(), request, &booked);
+      if (status.ok()) {
+        ++won;
+      } else if (status.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
+        ++booked_already;
+      } else {
+        ++other;
+      }
+    });
+  }
+  for (std::thread& t : callers) t.join();
+  EXPECT_EQ(won.load(), 1);
+  EXPECT_EQ(booked_already.load(), 19);
+  EXPECT_EQ(other.load(), 0);
+  v1::ListAppointmentsRequest list;
+  list.set_technician_employee_id(technician_->identity.employee_id());
+  SetTimestamp(start - absl::Hours(1), list.mutable_from_time());
+  SetTimestamp(start + absl::Hours(3), list.mutable_to_time());
+  v1::ListAppointmentsResponse listed;
+  ASSERT_TRUE(stub_->ListAppointments(AuthContext(*technician_).get(), list, &listed).ok());
+  EXPECT_EQ(listed.appointments_size(), 1);
+}
+
+TEST_F(FeedbackE2eTest, TheDailyReviewListsWhatChangedSinceTheLastWorkingDay) {
+  // Created on the make-up Saturday; reviewed on the Thursday after the
+  // holiday, whose last working day that Saturday was.
+  SetClock(At(2026, 9, 26, 11));
+  v1::CreateRequirementRequest create;
+  create.mutable_requirement()->set_title("微信小程序报修");
+  v1::Requirement requirement;
+  ASSERT_TRUE(stub_->CreateRequirement(AuthContext(*technician_).get(), create, &requirement).ok());
+  v1::ListRequirementsForReviewRequest review;
+  review.set_date("2026-10-01");
+  v1::ListRequirementsForReviewResponse listed;
+  ASSERT_TRUE(
+      stub_->ListRequirementsForReview(AuthContext(org_->head_east).get(), review, &listed).ok());
+  EXPECT_EQ(listed.since_date(), "2026-09-26");
+  bool found = false;
+  for (const auto& q : listed.requirements()) found |= q.id() == requirement.id();
+  EXPECT_TRUE(found);
+  review.set_date("2026-10-09");  // a Friday: the day before is Thursday 10-08
+  ASSERT_TRUE(
+      stub_->ListRequirementsForReview(AuthContext(org_->head_east).get(), review, &listed).ok());
+  EXPECT_EQ(listed.since_date(), "2026-10-08");
+  for (const auto& q : listed.requirements()) EXPECT_NE(q.id(), requirement.id());
 }
 
 }  // namespace
