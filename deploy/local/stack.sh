@@ -59,9 +59,10 @@ crm_local_start() {  # name port
   else
     # Customer, sales and feedback follow the org service (employees,
     # settings, feed); sales and feedback ask customer about the customers
-    # their records name.
+    # their records name; customer follows feedback's feed (complaints).
     case $name in
-      customer) args=(--org-addr "$(crm_local_target org)") ;;
+      customer) args=(--org-addr "$(crm_local_target org)"
+                      --feedback-addr "$(crm_local_target feedback)") ;;
       sales | feedback) args=(--org-addr "$(crm_local_target org)"
                               --customer-addr "$(crm_local_target customer)") ;;
     esac

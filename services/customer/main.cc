@@ -2,9 +2,11 @@
 #include "common/backend/backend_main.h"
 #include "common/base/config.h"
 #include "common/base/dates.h"
+#include "common/clients/feedback_client.h"
 #include "common/clients/org_client.h"
 #include "common/rpc/channel_factory.h"
 #include "common/rpc/tls_credentials.h"
+#include "services/customer/complaint_events.h"
 #include "services/customer/customer_service.h"
 #include "services/customer/owner_department_sync.h"
 #include "services/customer/search_indexer.h"
@@ -28,6 +30,11 @@ int main(int argc, char** argv) {
                          "the org service: employees, system parameters, and its change feed");
     const auto feed_interval = std::chrono::milliseconds(
         config.GetInt("org-feed-interval-ms", 2000, "how often the org feed is read (0: never)"));
+    const std::string feedback_address = config.GetString(
+        "feedback-addr", "127.0.0.1:50063",
+        "the feedback service: its change feed (complaints become customer events)");
+    const auto feedback_interval = std::chrono::milliseconds(config.GetInt(
+        "feedback-feed-interval-ms", 2000, "how often the feedback feed is read (0: never)"));
     const auto settings_interval = std::chrono::milliseconds(config.GetInt(
         "settings-refresh-ms", 30000,
         "how often the grade thresholds are re-read from the system parameters (0: never)"));
@@ -49,13 +56,21 @@ int main(int argc, char** argv) {
     auto grades = std::make_shared<GradePolicy>(
         [org = org.get()] { return org->ListSystemParameters(); }, settings_interval);
     auto loads = std::make_shared<crm::customer::BulkLoads>();
+    auto feedback = std::make_shared<crm::FeedbackClient>(feedback_address, org_channel,
+                                                          context.identity_key, context.name);
     context.resources.push_back(org);
+    context.resources.push_back(feedback);
     context.resources.push_back(grades);
     context.resources.push_back(loads);
     if (feed_interval.count() > 0) {
       context.workers.push_back(std::make_unique<crm::FeedConsumer>("org", context.db, org->Feed(),
                                                                     &crm::customer::ApplyOrgChange,
                                                                     feed_interval, context.clock));
+    }
+    if (feedback_interval.count() > 0) {
+      context.workers.push_back(std::make_unique<crm::FeedConsumer>(
+          "feedback", context.db, feedback->Feed(), &crm::customer::ApplyFeedbackChange,
+          feedback_interval, context.clock));
     }
     if (index_interval.count() > 0) {
       context.workers.push_back(std::make_unique<crm::customer::SearchIndexer>(

@@ -3,6 +3,9 @@
 // the customer, deletes and filtered newest-first lists.
 #include <google/protobuf/util/time_util.h>
 
+#include "crm/common/v1/changes.pb.h"
+#include "crm/feedback/v1/service_request.pb.h"
+#include "services/customer/complaint_events.h"
 #include "services/customer/contact_repository.h"
 #include "services/customer/event_handlers.h"
 #include "services/customer/event_repository.h"
@@ -236,6 +239,49 @@ TEST_F(EventTest, ListsFilterByCustomerTypeAndTimeNewestFirst) {
   v1::ListCustomerEventsResponse response;
   EXPECT_EQ(handlers_->ListCustomerEvents(call_, bad, &response).code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(EventTest, AComplaintInTheFeedbackFeedIsOneEventOfItsCustomerKeptUpToDate) {
+  const int64_t customer = NewCustomer(call_, "投诉客户");
+  feedback::v1::ServiceRequest complaint;
+  complaint.set_id(42);
+  complaint.set_type(feedback::v1::COMPLAINT);
+  complaint.set_customer_id(customer);
+  complaint.set_subject("送货延误");
+  complaint.set_status(feedback::v1::IN_PROGRESS);
+  complaint.set_owner_employee_id(7);
+  *complaint.mutable_create_time() = At("2026-10-08T02:00:00Z");
+  common::v1::Change change;
+  *change.mutable_change_time() = At("2026-10-08T02:00:00Z");
+  change.mutable_state()->PackFrom(complaint);
+  auto apply = [&] {
+    return db_->RunInTransaction("apply", Deadline::max(), [&](MySqlConnection& c) -> absl::Status {
+      ApplyFeedbackChange(c, change);
+      return absl::OkStatus();
+    });
+  };
+  ASSERT_TRUE(apply().ok());
+  // Later changes of the same complaint update its one event.
+  complaint.set_status(feedback::v1::ARCHIVED);
+  complaint.set_satisfaction(4);
+  change.mutable_state()->PackFrom(complaint);
+  ASSERT_TRUE(apply().ok());
+  ASSERT_TRUE(apply().ok());  // read again after a restart: nothing new
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM customer_events WHERE type_code = 'complaint'"), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM customer_events WHERE description LIKE '%ARCHIVED%4/5%'"),
+            1);
+  // A request that is no complaint, and a complaint of a customer that no
+  // longer exists, are skipped without stopping the feed.
+  complaint.set_id(43);
+  complaint.set_type(feedback::v1::REPAIR);
+  change.mutable_state()->PackFrom(complaint);
+  ASSERT_TRUE(apply().ok());
+  complaint.set_id(44);
+  complaint.set_type(feedback::v1::COMPLAINT);
+  complaint.set_customer_id(999999);
+  change.mutable_state()->PackFrom(complaint);
+  ASSERT_TRUE(apply().ok());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM customer_events"), 1);
 }
 
 }  // namespace

@@ -375,6 +375,27 @@ TEST_F(FeedbackE2eTest, AComplaintClosesOnlyAfterTheCustomerIsSatisfiedOnAReturn
   ASSERT_EQ(visits.visits_size(), 2);
   EXPECT_FALSE(visits.visits(0).satisfied());
   EXPECT_EQ(visits.visits(0).customer_response(), "配件型号不对");
+
+  // The complaint is in its customer's event history (R8), through the
+  // feedback change feed, as it ended.
+  auto customers = customer::v1::CustomerService::NewStub(*gateway_);
+  customer::v1::ListCustomerEventsRequest events;
+  events.set_customer_id(customer_);
+  events.set_type_code("complaint");
+  ASSERT_TRUE(testing::Eventually([&] {
+    customer::v1::ListCustomerEventsResponse listed;
+    if (!customers->ListCustomerEvents(AuthContext(org_->sales_a).get(), events, &listed).ok()) {
+      return false;
+    }
+    for (const auto& e : listed.events()) {
+      if (e.title() == "生产线控制柜报警" &&
+          e.description().find("ARCHIVED") != std::string::npos &&
+          e.description().find(absl::StrCat("投诉单 ", r.id())) != std::string::npos) {
+        return true;
+      }
+    }
+    return false;
+  }));
 }
 
 TEST_F(FeedbackE2eTest, OfTwentyConcurrentOverlappingBookingsOfOneTechnicianExactlyOneWins) {

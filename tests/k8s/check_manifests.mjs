@@ -22,6 +22,7 @@ const BACKENDS = ["customer", "sales", "feedback", "org", "reporting"];
 const REQUIRED_CALLS = [
   ...BACKENDS.map((to) => ["gateway", to]),
   ["customer", "org"],
+  ["customer", "feedback"],
   ["sales", "customer"],
   ["sales", "org"],
   ["feedback", "customer"],

@@ -88,6 +88,10 @@ void Stack::StartProcess(const std::string& process) {
     argv.push_back("--customer-addr=" + Address("customer"));
   }
   if (process == "feedback") argv.push_back("--sla-check-interval-ms=100");
+  if (process == "customer") {
+    argv.push_back("--feedback-addr=" + Address("feedback"));
+    argv.push_back("--feedback-feed-interval-ms=200");
+  }
   if (auto flags = options_.backend_flags.find(process); flags != options_.backend_flags.end()) {
     for (const std::string& flag : flags->second) argv.push_back(flag);
   }
