@@ -59,10 +59,14 @@ struct KeysetQuery {
   bool count_total = true;
 };
 
+// total_size is exact up to this many rows; a list matching more reports
+// kTotalSizeCap + 1 ("more than 10,000").
+inline constexpr int64_t kTotalSizeCap = 10000;
+
 // Runs the page's query and, unless the first page already holds every row,
-// the count. `read(result_set)` makes a Row of the current row. The SQL text
-// depends only on which pieces are present, so each list keeps a handful of
-// cached statements. Throws sql::SQLException.
+// the count (capped: kTotalSizeCap). `read(result_set)` makes a Row of the current row. The SQL
+// text depends only on which pieces are present, so each list keeps a handful of cached statements.
+// Throws sql::SQLException.
 template <typename Row, typename Read>
 Page<Row> ReadKeysetPage(MySqlConnection& connection, const KeysetQuery& query, Read read) {
   Page<Row> page;
@@ -84,9 +88,12 @@ Page<Row> ReadKeysetPage(MySqlConnection& connection, const KeysetQuery& query, 
     page.total_size = static_cast<int64_t>(page.rows.size());  // the first page is all there is
     return page;
   }
+  // Counted up to the cap only: a broad list costs a bounded scan, not one of
+  // every row it matches.
   sql::PreparedStatement& count =
-      connection.Prepare("SELECT COUNT(*) " + query.count_from + query.where.Sql());
-  query.where.Bind(count);
+      connection.Prepare("SELECT COUNT(*) FROM (SELECT 1 " + query.count_from + query.where.Sql() +
+                         " LIMIT ?) capped");
+  count.setInt64(query.where.Bind(count), kTotalSizeCap + 1);
   std::unique_ptr<sql::ResultSet> total(count.executeQuery());
   total->next();
   page.total_size = total->getInt64(1);

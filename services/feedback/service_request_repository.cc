@@ -36,10 +36,12 @@ constexpr char kRequestColumns[] =
     " r.owner_id, r.owner_department_id, r.version, r.created_at, r.updated_at,"
     " r.sla_started_at, r.response_target_s, r.resolution_target_s, r.responded_at,"
     " r.paused_since, r.paused_seconds, r.response_level, r.resolution_level,"
-    " r.owner_department_path, r.return_visit_count, r.return_visit_satisfied";
+    " r.owner_department_path, r.return_visit_count, r.return_visit_satisfied,"
+    " r.response_warn, r.response_due, r.resolution_warn, r.resolution_due,"
+    " r.schedule_revision";
 const std::string kRequestSelect =
     absl::StrCat("SELECT ", kRequestColumns, " FROM service_requests r");
-// The same, with the SLA lists' sort key last (column 30).
+// The same, with the SLA lists' sort key last (column 35).
 const std::string kSlaSelect =
     absl::StrCat("SELECT ", kRequestColumns, ", r.breach_at FROM service_requests r");
 
@@ -49,6 +51,9 @@ struct Row {
   ServiceRequest request;
   SlaFacts facts;
   std::string owner_department_path;
+  // The deadlines as last scheduled, and under which calendar revision.
+  SlaSchedule stored;
+  int64_t schedule_revision = 0;
 };
 
 std::optional<absl::Time> OptionalTime(sql::ResultSet& rs, int column) {
@@ -95,13 +100,28 @@ Row ReadRow(sql::ResultSet& rs) {
   row.owner_department_path = rs.getString(27);
   r.set_return_visit_count(rs.getInt(28));
   r.set_return_visit_satisfied(rs.getBoolean(29));
+  // A clock runs when its deadline is stored (the third instant, above, is
+  // the worker's, not shown).
+  const std::optional<absl::Time> response_warn = OptionalTime(rs, 30);
+  const std::optional<absl::Time> response_due = OptionalTime(rs, 31);
+  if (response_warn && response_due) row.stored.response = {*response_warn, *response_due, {}};
+  const std::optional<absl::Time> resolution_warn = OptionalTime(rs, 32);
+  const std::optional<absl::Time> resolution_due = OptionalTime(rs, 33);
+  if (resolution_warn && resolution_due) {
+    row.stored.resolution = {*resolution_warn, *resolution_due, {}};
+  }
+  row.schedule_revision = rs.getInt64(34);
   return row;
 }
 
-// The record as of `now`, with both SLA clocks filled in.
+// The record as of `now`, with both SLA clocks filled in: the deadlines as
+// stored when they were scheduled under the current calendar (`revision`),
+// else computed again (a calendar edit the worker has not yet applied).
 ServiceRequest Present(Row row, const WorkCalendar& calendar, absl::Duration above_delay,
-                       absl::Time now) {
-  const SlaSchedule s = ScheduleSla(row.facts, calendar, above_delay);
+                       int64_t revision, absl::Time now) {
+  const SlaSchedule s = row.schedule_revision == revision
+                            ? row.stored
+                            : ScheduleSla(row.facts, calendar, above_delay);
   auto fill = [now](v1::SlaClock* clock, absl::Duration target, absl::Duration used,
                     const std::optional<ClockInstants>& running) {
     clock->set_target_seconds(absl::ToInt64Seconds(target));
@@ -179,7 +199,7 @@ class Operation {
   }
 
   ServiceRequest Show(MySqlConnection& c, Row row) {
-    return Present(std::move(row), Calendar(c), above_delay_, call_.Now());
+    return Present(std::move(row), Calendar(c), above_delay_, Revision(c), call_.Now());
   }
 
   const Row& locked() const { return *locked_; }
@@ -209,8 +229,8 @@ void WriteSchedule(MySqlConnection& c, int64_t id, const SlaFacts& f, const Work
   sql::PreparedStatement& stmt = c.Prepare(
       "UPDATE service_requests SET responded_at = ?, paused_since = ?, paused_seconds = ?,"
       " response_level = ?, resolution_level = ?, response_due = ?, resolution_due = ?,"
-      " at_risk_from = ?, breach_at = ?, next_escalation_at = ?, schedule_revision = ?"
-      " WHERE id = ?");
+      " at_risk_from = ?, breach_at = ?, next_escalation_at = ?, schedule_revision = ?,"
+      " response_warn = ?, resolution_warn = ? WHERE id = ?");
   SetTimeOrNull(stmt, 1, f.responded);
   SetTimeOrNull(stmt, 2, f.paused_since);
   stmt.setInt64(3, absl::ToInt64Seconds(f.paused));
@@ -223,7 +243,10 @@ void WriteSchedule(MySqlConnection& c, int64_t id, const SlaFacts& f, const Work
   SetTimeOrNull(stmt, 9, s.breach_at);
   SetTimeOrNull(stmt, 10, s.next_escalation);
   stmt.setInt64(11, revision);
-  stmt.setInt64(12, id);
+  SetTimeOrNull(stmt, 12, s.response ? std::optional<absl::Time>(s.response->warn) : std::nullopt);
+  SetTimeOrNull(stmt, 13,
+                s.resolution ? std::optional<absl::Time>(s.resolution->warn) : std::nullopt);
+  stmt.setInt64(14, id);
   stmt.executeUpdate();
 }
 
@@ -531,7 +554,7 @@ absl::StatusOr<SlaPage> ServiceRequestRepository::ListSla(const CallContext& cal
         SlaPage sla;
         // The page's rows are read in order, the extra row not at all.
         Page<Row> rows = ReadKeysetPage<Row>(c, q, [&sla](sql::ResultSet& rs) {
-          sla.last_breach_at = rs.getString(30);
+          sla.last_breach_at = rs.getString(35);
           return ReadRow(rs);
         });
         sla.page = {{}, rows.has_more, rows.total_size};

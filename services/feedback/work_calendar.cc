@@ -18,7 +18,9 @@ constexpr int kMaxDaysSearched = 3660;
 
 WorkCalendar::WorkCalendar(absl::TimeZone zone, std::vector<WorkPeriod> periods,
                            std::map<absl::CivilDay, DayKind> days)
-    : zone_(zone), periods_(std::move(periods)), days_(std::move(days)) {}
+    : zone_(zone), periods_(std::move(periods)), days_(std::move(days)) {
+  for (const WorkPeriod& p : periods_) day_length_ += absl::Minutes(p.end_minute - p.start_minute);
+}
 
 bool WorkCalendar::IsWorkingDay(absl::CivilDay day) const {
   auto it = days_.find(day);
@@ -31,17 +33,28 @@ absl::Time WorkCalendar::At(absl::CivilDay day, int minute) const {
   return absl::FromCivil(absl::CivilMinute(day) + minute, zone_);
 }
 
-absl::Duration WorkCalendar::WorkingTimeBetween(absl::Time from, absl::Time to) const {
+absl::Duration WorkCalendar::PartOfDay(absl::CivilDay day, absl::Time from, absl::Time to) const {
   absl::Duration total = absl::ZeroDuration();
-  if (to <= from) return total;
+  if (!IsWorkingDay(day)) return total;
+  for (const WorkPeriod& p : periods_) {
+    const absl::Time start = std::max(from, At(day, p.start_minute));
+    const absl::Time end = std::min(to, At(day, p.end_minute));
+    if (end > start) total += end - start;
+  }
+  return total;
+}
+
+absl::Duration WorkCalendar::WorkingTimeBetween(absl::Time from, absl::Time to) const {
+  if (to <= from) return absl::ZeroDuration();
+  const absl::CivilDay first = absl::ToCivilDay(from, zone_);
   const absl::CivilDay last = absl::ToCivilDay(to, zone_);
-  for (absl::CivilDay day = absl::ToCivilDay(from, zone_); day <= last; ++day) {
-    if (!IsWorkingDay(day)) continue;
-    for (const WorkPeriod& p : periods_) {
-      const absl::Time start = std::max(from, At(day, p.start_minute));
-      const absl::Time end = std::min(to, At(day, p.end_minute));
-      if (end > start) total += end - start;
-    }
+  if (first == last) return PartOfDay(first, from, to);
+  // The days between count whole, without converting a time (a request open
+  // for months costs a lookup per day).
+  absl::Duration total =
+      PartOfDay(first, from, absl::InfiniteFuture()) + PartOfDay(last, absl::InfinitePast(), to);
+  for (absl::CivilDay day = first + 1; day < last; ++day) {
+    if (IsWorkingDay(day)) total += day_length_;
   }
   return total;
 }
@@ -52,6 +65,11 @@ absl::Time WorkCalendar::AddWorkingTime(absl::Time from, absl::Duration amount) 
   absl::CivilDay day = absl::ToCivilDay(from, zone_);
   for (int searched = 0; searched < kMaxDaysSearched; ++searched, ++day) {
     if (!IsWorkingDay(day)) continue;
+    // A later day that cannot hold the rest is skipped whole.
+    if (searched > 0 && left > day_length_) {
+      left -= day_length_;
+      continue;
+    }
     for (const WorkPeriod& p : periods_) {
       const absl::Time start = std::max(from, At(day, p.start_minute));
       const absl::Time end = At(day, p.end_minute);

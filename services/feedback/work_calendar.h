@@ -3,6 +3,8 @@
 // except the public holidays, plus the make-up working days (调休: a Saturday
 // or Sunday worked because a holiday was moved), all in the company's time
 // zone. Pure: the feedback service loads one from its tables per call.
+// Whole days count as the sum of their periods in wall-clock minutes (a
+// daylight-saving jump inside a working period is not corrected for).
 #pragma once
 
 #include <map>
@@ -44,10 +46,13 @@ class WorkCalendar {
 
  private:
   absl::Time At(absl::CivilDay day, int minute) const;
+  // The working time of `day` within [from, to).
+  absl::Duration PartOfDay(absl::CivilDay day, absl::Time from, absl::Time to) const;
 
   absl::TimeZone zone_;
   std::vector<WorkPeriod> periods_;
   std::map<absl::CivilDay, DayKind> days_;
+  absl::Duration day_length_;  // a working day's periods together
 };
 
 // Periods sorted, each 00:00 ≤ start < end ≤ 24:00, not overlapping, at least

@@ -161,5 +161,25 @@ TEST_F(LibraryTest, ImplementationRecordsAreKeptPerCustomerAndProjectUnderVisibi
   EXPECT_EQ(theirs.records_size(), 0);
 }
 
+TEST_F(LibraryTest, ABroadListCountsUpToTenThousandAndSaysMore) {
+  Exec(
+      "INSERT INTO requirements (title, description, status, created_at, updated_at)"
+      " SELECT CONCAT('需求 ', seq), '', 1, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6)"
+      " FROM seq_1_to_10050");
+  v1::ListRequirementsRequest list;
+  list.set_page_size(10);
+  v1::ListRequirementsResponse page;
+  ASSERT_TRUE(requirement_handlers_->ListRequirements(agent_, list, &page).ok());
+  EXPECT_EQ(page.requirements_size(), 10);
+  EXPECT_EQ(page.total_size(), 10001);  // "more than 10,000"
+  list.set_status(v1::UNDER_REVIEW);
+  ASSERT_TRUE(requirement_handlers_->ListRequirements(agent_, list, &page).ok());
+  EXPECT_EQ(page.total_size(), 0);
+  Exec("DELETE FROM requirements WHERE id > 9990");
+  list.set_status(v1::REQUIREMENT_STATUS_UNSPECIFIED);
+  ASSERT_TRUE(requirement_handlers_->ListRequirements(agent_, list, &page).ok());
+  EXPECT_EQ(page.total_size(), 9990);  // exact below the cap
+}
+
 }  // namespace
 }  // namespace crm::feedback

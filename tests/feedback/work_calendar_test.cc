@@ -64,6 +64,19 @@ TEST(WorkCalendarTest, TimeStartedOutsideWorkingHoursBeginsAtTheNextPeriod) {
             At(2026, 10, 5, 12, 30));
 }
 
+TEST(WorkCalendarTest, WeeksCountWholeWorkingDaysBothWays) {
+  const WorkCalendar calendar = HolidayWeek();
+  // Four weeks from Monday 10-05: twenty working days of eight hours.
+  EXPECT_EQ(calendar.WorkingTimeBetween(At(2026, 10, 5, 9), At(2026, 11, 2, 9)), absl::Hours(160));
+  // The same amount added ends when the last of it is worked: Friday 18:00.
+  EXPECT_EQ(calendar.AddWorkingTime(At(2026, 10, 5, 9), absl::Hours(160)), At(2026, 10, 30, 18));
+  EXPECT_EQ(calendar.AddWorkingTime(At(2026, 10, 5, 9), absl::Hours(160) + absl::Minutes(1)),
+            At(2026, 11, 2, 9, 1));
+  // Across the holiday week: Friday 09-25 09:00 to Thursday 10-01 12:00 is
+  // Friday 8 h, Saturday 8 h and Thursday 3 h.
+  EXPECT_EQ(calendar.WorkingTimeBetween(At(2026, 9, 25, 9), At(2026, 10, 1, 12)), absl::Hours(19));
+}
+
 TEST(WorkCalendarTest, PeriodsMustBeSortedAndApart) {
   EXPECT_TRUE(CheckWorkPeriods({{540, 720}, {780, 1080}}, "periods").ok());
   EXPECT_TRUE(CheckWorkPeriods({{0, 1440}}, "periods").ok());

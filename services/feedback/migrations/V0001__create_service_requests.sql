@@ -33,7 +33,9 @@ CREATE TABLE service_requests (
   paused_seconds        BIGINT        NOT NULL DEFAULT 0,
   response_level        TINYINT       NOT NULL DEFAULT 0,
   resolution_level      TINYINT       NOT NULL DEFAULT 0,
+  response_warn         DATETIME(6)   NULL,  -- 80% of each running target
   response_due          DATETIME(6)   NULL,
+  resolution_warn       DATETIME(6)   NULL,
   resolution_due        DATETIME(6)   NULL,
   at_risk_from          DATETIME(6)   NULL,
   breach_at             DATETIME(6)   NULL,
