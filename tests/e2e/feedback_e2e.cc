@@ -10,6 +10,7 @@
 #include <httplib.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <fstream>
@@ -467,6 +468,116 @@ TEST_F(FeedbackE2eTest, TheDailyReviewListsWhatChangedSinceTheLastWorkingDay) {
       stub_->ListRequirementsForReview(AuthContext(org_->head_east).get(), review, &listed).ok());
   EXPECT_EQ(listed.since_date(), "2026-10-08");
   for (const auto& q : listed.requirements()) EXPECT_NE(q.id(), requirement.id());
+}
+
+TEST_F(FeedbackE2eTest, EveryStepTheLifecycleDoesNotAllowIsRefusedWithNothingChanged) {
+  SetClock(At(2026, 10, 12, 10));
+  v1::ServiceRequest r = MustCreateRequest(v1::CONSULTATION, v1::LOW);
+  using Stub = v1::FeedbackService::Stub;
+  // Each step with the statuses it is allowed from (service_request.proto).
+  const std::vector<std::pair<StepCall, std::vector<v1::RequestStatus>>> steps = {
+      {&Stub::StartServiceRequest, {v1::ASSIGNED, v1::WAITING_FOR_CUSTOMER}},
+      {&Stub::WaitForCustomer, {v1::IN_PROGRESS}},
+      {&Stub::ResolveServiceRequest, {v1::IN_PROGRESS}},
+      {&Stub::ReopenServiceRequest, {v1::RESOLVED}},
+      {&Stub::ArchiveServiceRequest, {v1::FEEDBACK_RECEIVED}},
+  };
+  auto refuses_the_rest = [&] {
+    v1::GetServiceRequestRequest get;
+    get.set_id(r.id());
+    v1::ServiceRequest before;
+    ASSERT_TRUE(stub_->GetServiceRequest(AuthContext(org_->head_east).get(), get, &before).ok());
+    SCOPED_TRACE(v1::RequestStatus_Name(before.status()));
+    for (const auto& [step, allowed] : steps) {
+      if (std::find(allowed.begin(), allowed.end(), before.status()) != allowed.end()) continue;
+      v1::ServiceRequestStepRequest request;
+      request.set_id(r.id());
+      request.set_note("说明");
+      v1::ServiceRequest out;
+      EXPECT_EQ(
+          (stub_.get()->*step)(AuthContext(org_->head_east).get(), request, &out).error_code(),
+          grpc::StatusCode::FAILED_PRECONDITION);
+    }
+    v1::ServiceRequest after;
+    ASSERT_TRUE(stub_->GetServiceRequest(AuthContext(org_->head_east).get(), get, &after).ok());
+    EXPECT_EQ(after.etag(), before.etag());
+    EXPECT_EQ(after.status(), before.status());
+  };
+  auto step = [&](StepCall call, const std::string& note = "") {
+    v1::ServiceRequestStepRequest request;
+    request.set_id(r.id());
+    request.set_note(note);
+    const grpc::Status status =
+        (stub_.get()->*call)(AuthContext(org_->head_east).get(), request, &r);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  };
+  refuses_the_rest();  // created
+  v1::AssignServiceRequestRequest assign;
+  assign.set_id(r.id());
+  assign.set_handler_employee_id(org_->head_east.identity.employee_id());
+  ASSERT_TRUE(stub_->AssignServiceRequest(AuthContext(org_->head_east).get(), assign, &r).ok());
+  refuses_the_rest();
+  step(&Stub::StartServiceRequest);
+  refuses_the_rest();
+  step(&Stub::WaitForCustomer);
+  refuses_the_rest();
+  step(&Stub::StartServiceRequest);
+  step(&Stub::ResolveServiceRequest, "已答复");
+  refuses_the_rest();
+  v1::RecordCustomerFeedbackRequest feedback;
+  feedback.set_id(r.id());
+  feedback.set_satisfaction(5);
+  ASSERT_TRUE(stub_->RecordCustomerFeedback(AuthContext(org_->head_east).get(), feedback, &r).ok());
+  refuses_the_rest();
+  step(&Stub::ArchiveServiceRequest);
+  refuses_the_rest();
+  EXPECT_EQ(
+      stub_->AssignServiceRequest(AuthContext(org_->head_east).get(), assign, &r).error_code(),
+      grpc::StatusCode::FAILED_PRECONDITION);
+}
+
+TEST_F(FeedbackE2eTest, RequirementsCollectCustomersRequestsAndImplementationsAreRecorded) {
+  SetClock(At(2026, 10, 13, 10));
+  v1::CreateRequirementRequest create;
+  create.mutable_requirement()->set_title("批量导出工单");
+  v1::Requirement requirement;
+  ASSERT_TRUE(stub_->CreateRequirement(AuthContext(*technician_).get(), create, &requirement).ok());
+  v1::LinkRequirementRequestRequest link;
+  link.mutable_request()->set_requirement_id(requirement.id());
+  link.mutable_request()->set_customer_id(customer_);
+  link.mutable_request()->set_description("每月要导出给总部");
+  v1::RequirementRequest linked;
+  // The technician owns no customer: the customer service says NOT_FOUND.
+  EXPECT_EQ(
+      stub_->LinkRequirementRequest(AuthContext(*technician_).get(), link, &linked).error_code(),
+      grpc::StatusCode::NOT_FOUND);
+  ASSERT_TRUE(
+      stub_->LinkRequirementRequest(AuthContext(org_->head_east).get(), link, &linked).ok());
+  v1::GetRequirementRequest get;
+  get.set_id(requirement.id());
+  ASSERT_TRUE(stub_->GetRequirement(AuthContext(*technician_).get(), get, &requirement).ok());
+  EXPECT_EQ(requirement.request_count(), 1);
+
+  v1::CreateImplementationRecordRequest record;
+  record.mutable_record()->set_customer_id(customer_);
+  record.mutable_record()->set_project("设备联网");
+  record.mutable_record()->set_start_date("2026-10-08");
+  record.mutable_record()->add_implementer_employee_ids(technician_->identity.employee_id());
+  record.mutable_record()->set_work_done("安装网关，调试 12 台设备");
+  record.mutable_record()->set_open_issues("2 台设备固件需升级");
+  v1::ImplementationRecord created;
+  ASSERT_TRUE(
+      stub_->CreateImplementationRecord(AuthContext(org_->head_east).get(), record, &created).ok());
+  v1::ListImplementationRecordsRequest list;
+  list.set_customer_id(customer_);
+  v1::ListImplementationRecordsResponse head_sees, other_sees;
+  ASSERT_TRUE(
+      stub_->ListImplementationRecords(AuthContext(org_->head_centre).get(), list, &head_sees)
+          .ok());
+  ASSERT_TRUE(
+      stub_->ListImplementationRecords(AuthContext(*technician_).get(), list, &other_sees).ok());
+  EXPECT_EQ(head_sees.records_size(), 1);
+  EXPECT_EQ(other_sees.records_size(), 0);  // recorded by the head, not theirs
 }
 
 }  // namespace
