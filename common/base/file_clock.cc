@@ -14,7 +14,9 @@ absl::Time FileClock::Now() const {
   std::stringstream text;
   text << in.rdbuf();
   double seconds = 0;
-  if (!in || !absl::SimpleAtod(absl::StripAsciiWhitespace(text.str()), &seconds)) {
+  // Unreadable, or not a time from 1970 to 2100: the system's.
+  if (!in || !absl::SimpleAtod(absl::StripAsciiWhitespace(text.str()), &seconds) ||
+      !(seconds >= 0 && seconds < 4102444800.0)) {
     return absl::Now();
   }
   return absl::FromUnixMicros(static_cast<int64_t>(seconds * 1e6));
