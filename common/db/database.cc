@@ -20,11 +20,14 @@ absl::Status MapAndMark(MySqlConnection& connection, const sql::SQLException& e,
 
 void Begin(MySqlConnection& connection) { connection.Execute("START TRANSACTION"); }
 
-void Commit(MySqlConnection& connection) { connection.raw().commit(); }
+// COMMIT and ROLLBACK as statements: Connector/C++ 1.1's commit() and
+// rollback() ignore the server's answer, so a connection lost before the
+// commit would report a rolled-back write as committed.
+void Commit(MySqlConnection& connection) { connection.Execute("COMMIT"); }
 
 void RollbackQuietly(MySqlConnection& connection) {
   try {
-    connection.raw().rollback();
+    connection.Execute("ROLLBACK");
   } catch (const sql::SQLException&) {
     // If even ROLLBACK fails the session is unusable; never hand it out again.
     connection.MarkBroken();

@@ -107,6 +107,38 @@ TEST(MySqlPoolTest, AConnectionLostMidQueryIsMarkedAndReplaced) {
   EXPECT_NE(second_id, first_id);
 }
 
+// Connector/C++ 1.1's commit() ignores the server's answer: a connection
+// lost before COMMIT would be reported as committed, and the caller would
+// acknowledge a write that was rolled back.
+TEST(MySqlPoolTest, ACommitThatFailsIsAnErrorNotAnAcknowledgement) {
+  MySqlOptions options = MariaDbServer::Get().ScratchSchema();
+  options.pool_size = 2;
+  MySqlPool pool(options);
+  Database db(pool);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  ASSERT_TRUE(db.Run("setup", deadline, [](MySqlConnection& c) -> absl::Status {
+                  c.Execute("CREATE TABLE acknowledged (id INT PRIMARY KEY) ENGINE=InnoDB");
+                  return absl::OkStatus();
+                }).ok());
+  const absl::Status status =
+      db.RunInTransaction("insert", deadline, [&](MySqlConnection& c) -> absl::Status {
+        c.Execute("INSERT INTO acknowledged VALUES (1)");
+        // The connection dies after the write, before the commit.
+        MariaDbServer::Get().Sql("KILL CONNECTION " + std::to_string(ConnectionId(c)));
+        return absl::OkStatus();
+      });
+  EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable) << status;
+  absl::StatusOr<int64_t> rows =
+      db.Run("count", deadline, [](MySqlConnection& c) -> absl::StatusOr<int64_t> {
+        std::unique_ptr<sql::ResultSet> rs(
+            c.Prepare("SELECT COUNT(*) FROM acknowledged").executeQuery());
+        rs->next();
+        return rs->getInt64(1);
+      });
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_EQ(*rows, 0);  // rolled back, as the error said
+}
+
 TEST(MySqlPoolTest, WaitingForAFreeConnectionTimesOut) {
   MySqlOptions options = MariaDbServer::Get().ScratchSchema();
   options.pool_size = 1;
