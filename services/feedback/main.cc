@@ -30,7 +30,7 @@ crm::feedback::HandlerLookup FindHandlerWith(const crm::OrgClient& org) {
     if (!employee.ok()) return employee.status();
     if (employee->status() != crm::org::v1::EMPLOYEE_STATUS_ACTIVE) {
       return absl::FailedPreconditionError(
-          absl::StrCat("handler_employee_id: employee ", employee_id, " has left"));
+          absl::StrCat("employee ", employee_id, " has left: they can take no new work"));
     }
     return crm::Owner{employee->id(), employee->department_id(), employee->department_path()};
   };
