@@ -33,6 +33,7 @@
 #include "common/base/config.h"
 #include "crm/customer/v1/customer_service.grpc.pb.h"
 #include "crm/sales/v1/sales_service.grpc.pb.h"
+#include "tests/perf/perf_calls.h"
 #include "tests/perf/perf_login.h"
 
 namespace {
@@ -40,34 +41,11 @@ namespace {
 using Clock = std::chrono::steady_clock;
 namespace sales = crm::sales::v1;
 
-struct Latencies {
-  std::mutex mu;
-  std::vector<double> ms;
-  std::atomic<int64_t> failed{0};
-
-  void Add(double value) {
-    std::lock_guard<std::mutex> lock(mu);
-    ms.push_back(value);
-  }
-  double Percentile(double p) {
-    std::lock_guard<std::mutex> lock(mu);
-    if (ms.empty()) return 0;
-    std::sort(ms.begin(), ms.end());
-    return ms[std::min(ms.size() - 1, static_cast<size_t>(p * static_cast<double>(ms.size())))];
-  }
-};
-
-std::unique_ptr<grpc::ClientContext> Authorized(const std::string& bearer) {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-  context->AddMetadata("authorization", bearer);
-  return context;
-}
+using crm::perf::Authorized;
+using crm::perf::Latencies;
 
 void Check(const grpc::Status& status, const std::string& what) {
-  if (status.ok()) return;
-  std::cerr << "sales_bench: " << what << ": " << status.error_message() << "\n";
-  std::exit(2);
+  crm::perf::CheckOrExit(status, "sales_bench", what);
 }
 
 int64_t Product(sales::SalesService::Stub& stub, const std::string& admin, const std::string& name,
