@@ -14,6 +14,7 @@ SalesServiceImpl::SalesServiceImpl(Database& db, AsyncMethods& methods, SalesSer
       campaigns_(db),
       quotes_(db, orders_, deps.zone),
       contracts_(db, deps.zone),
+      receivables_(db, deps.zone),
       product_handlers_(products_, stock_),
       order_handlers_(orders_, campaigns_, deps.check_customer),
       opportunity_handlers_(opportunities_, campaigns_, deps.check_customer,
@@ -22,6 +23,7 @@ SalesServiceImpl::SalesServiceImpl(Database& db, AsyncMethods& methods, SalesSer
       campaign_handlers_(campaigns_, deps.check_customer),
       quote_handlers_(quotes_, deps.check_customer),
       contract_handlers_(contracts_, deps.check_customer),
+      receivable_handlers_(receivables_),
       change_log_(db) {
   ServiceMethods<SalesServiceImpl> m(methods, this, v1::SalesService::service_full_name());
   // Products and stock (R11).
@@ -78,6 +80,19 @@ SalesServiceImpl::SalesServiceImpl(Database& db, AsyncMethods& methods, SalesSer
   CRM_METHOD(m, ListContracts, k);
   CRM_METHOD(m, SignContract, k);
   CRM_METHOD(m, CloseContract, k);
+  // Receivables (回款) of contracts.
+  ReceivableHandlers* r = &receivable_handlers_;
+  CRM_METHOD(m, SetPaymentPlan, r);
+  CRM_METHOD(m, GetPaymentPlan, r);
+  CRM_METHOD(m, RecordReceipt, r);
+  CRM_METHOD(m, RecordRefund, r);
+  CRM_METHOD(m, VoidReceipt, r);
+  CRM_METHOD(m, ListReceipts, r);
+  CRM_METHOD(m, CreateInvoice, r);
+  CRM_METHOD(m, ListInvoices, r);
+  CRM_METHOD(m, ListReceivables, r);
+  CRM_METHOD(m, ListOverdueInstalments, r);
+  CRM_METHOD(m, ListInstalmentsDueThisWeek, r);
   // Campaigns (R15).
   CampaignHandlers* ca = &campaign_handlers_;
   CRM_METHOD(m, CreateCampaign, ca);

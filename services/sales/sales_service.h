@@ -19,6 +19,8 @@
 #include "services/sales/product_repository.h"
 #include "services/sales/quote_handlers.h"
 #include "services/sales/quote_repository.h"
+#include "services/sales/receivable_handlers.h"
+#include "services/sales/receivable_repository.h"
 #include "services/sales/stock_repository.h"
 
 namespace crm {
@@ -48,6 +50,7 @@ class SalesServiceImpl : public v1::SalesService::AsyncService {
   CampaignRepository campaigns_;
   QuoteRepository quotes_;
   ContractRepository contracts_;
+  ReceivableRepository receivables_;
   ProductHandlers product_handlers_;
   OrderHandlers order_handlers_;
   OpportunityHandlers opportunity_handlers_;
@@ -55,6 +58,7 @@ class SalesServiceImpl : public v1::SalesService::AsyncService {
   CampaignHandlers campaign_handlers_;
   QuoteHandlers quote_handlers_;
   ContractHandlers contract_handlers_;
+  ReceivableHandlers receivable_handlers_;
   ChangeLogHandlers change_log_;
 };
 
