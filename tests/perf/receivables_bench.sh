@@ -65,16 +65,15 @@ echo "contracts: $(sql crm_sales -e "SELECT COUNT(*) FROM contracts WHERE status
 today=$(TZ=Asia/Shanghai date +%F)
 d() { TZ=Asia/Shanghai date -d "$today - $1 days" +%F; }
 aging_sql="SELECT g, COUNT(*), SUM(amount), SUM(received), SUM(prepaid), SUM(b0), SUM(b1),
-  SUM(b2), SUM(b3), SUM(b4) FROM (SELECT MAX(k.customer_id), MAX(k.amount_fen),
-  MAX(k.received_fen), MAX(k.prepaid_fen),
-  SUM(CASE WHEN i.due_date >= '$today' THEN i.amount_fen - i.received_fen ELSE 0 END),
-  SUM(CASE WHEN i.due_date < '$today' AND i.due_date >= '$(d 30)' THEN i.amount_fen - i.received_fen ELSE 0 END),
-  SUM(CASE WHEN i.due_date < '$(d 30)' AND i.due_date >= '$(d 60)' THEN i.amount_fen - i.received_fen ELSE 0 END),
-  SUM(CASE WHEN i.due_date < '$(d 60)' AND i.due_date >= '$(d 90)' THEN i.amount_fen - i.received_fen ELSE 0 END),
-  SUM(CASE WHEN i.due_date < '$(d 90)' THEN i.amount_fen - i.received_fen ELSE 0 END)
+  SUM(b2), SUM(b3), SUM(b4) FROM (SELECT MAX(k.customer_id) AS g, MAX(k.amount_fen) AS amount,
+  MAX(k.received_fen) AS received, MAX(k.prepaid_fen) AS prepaid,
+  SUM(CASE WHEN i.due_date >= '$today' THEN i.amount_fen - i.received_fen ELSE 0 END) AS b0,
+  SUM(CASE WHEN i.due_date < '$today' AND i.due_date >= '$(d 30)' THEN i.amount_fen - i.received_fen ELSE 0 END) AS b1,
+  SUM(CASE WHEN i.due_date < '$(d 30)' AND i.due_date >= '$(d 60)' THEN i.amount_fen - i.received_fen ELSE 0 END) AS b2,
+  SUM(CASE WHEN i.due_date < '$(d 60)' AND i.due_date >= '$(d 90)' THEN i.amount_fen - i.received_fen ELSE 0 END) AS b3,
+  SUM(CASE WHEN i.due_date < '$(d 90)' THEN i.amount_fen - i.received_fen ELSE 0 END) AS b4
   FROM contracts k LEFT JOIN payment_instalments i ON i.contract_id = k.id AND i.open = 1
-  WHERE k.status IN (2, 3) GROUP BY k.id) per_contract (g, amount, received, prepaid, b0, b1,
-  b2, b3, b4) GROUP BY g ORDER BY g"
+  WHERE k.status IN (2, 3) GROUP BY k.id) per_contract GROUP BY g ORDER BY g"
 ms_now() { date +%s%N | awk '{printf "%.1f", $1 / 1e6}'; }
 median() { sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p"; }
