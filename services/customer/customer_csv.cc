@@ -133,8 +133,9 @@ const std::vector<Column>& Columns() {
                                                       : absl::StrCat(c.employee_count());
                      }});
     for (const char* name :
-         {"legal_representative", "tax_id", "bank", "bank_account", "industry_code", "type_code",
-          "stage_code", "level_code", "source_code", "credit_rating", "joined_date", "remarks"}) {
+         {"legal_representative", "tax_id", "credit_code", "bank", "bank_account", "industry_code",
+          "type_code", "stage_code", "level_code", "source_code", "credit_rating", "joined_date",
+          "remarks"}) {
       text(name);
     }
     list->push_back(ContactText("contact_name", "name"));

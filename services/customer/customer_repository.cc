@@ -18,6 +18,7 @@
 #include "services/customer/customer_access.h"
 #include "services/customer/customer_code.h"
 #include "services/customer/customer_row.h"
+#include "services/customer/duplicate_keys.h"
 #include "services/customer/reference_data.h"
 
 namespace crm::customer {
@@ -53,8 +54,8 @@ absl::Status DuplicateError(MySqlConnection& c, const Caller& caller, const Dupl
 // Checks references and duplicates of a customer about to be written and
 // returns its city id (0: none). The province defaults to the city's, and
 // follows a change of city unless it was set to something else.
-absl::StatusOr<int64_t> CheckForWrite(MySqlConnection& c, const Caller& caller,
-                                      Customer& customer, const Customer* before) {
+absl::StatusOr<int64_t> CheckForWrite(MySqlConnection& c, const Caller& caller, Customer& customer,
+                                      const Customer* before) {
   const ReferenceData reference = ReferenceData::Load(c);
   CRM_RETURN_IF_ERROR(reference.CheckCustomer(customer, before, "customer"));
   const v1::City* city = customer.city().empty()
@@ -70,13 +71,14 @@ absl::StatusOr<int64_t> CheckForWrite(MySqlConnection& c, const Caller& caller,
       customer.set_province(city->province());
     }
   }
-  const bool identity_changed = before == nullptr || before->tax_id() != customer.tax_id() ||
-                                before->name() != customer.name() ||
-                                before->city() != customer.city() ||
-                                before->region_code() != customer.region_code();
+  const bool identity_changed =
+      before == nullptr || before->tax_id() != customer.tax_id() ||
+      before->credit_code() != customer.credit_code() || before->name() != customer.name() ||
+      before->city() != customer.city() || before->region_code() != customer.region_code();
   if (identity_changed) {
-    if (std::optional<Duplicate> duplicate = FindDuplicate(
-            c, customer.tax_id(), customer.name(), city_id, before == nullptr ? 0 : before->id())) {
+    if (std::optional<Duplicate> duplicate =
+            FindDuplicate(c, customer.tax_id(), customer.credit_code(), customer.name(), city_id,
+                          before == nullptr ? 0 : before->id())) {
       return DuplicateError(c, caller, *duplicate);
     }
   }
@@ -175,27 +177,36 @@ std::string OrderValue(const Customer& customer, ListCustomersRequest::Order ord
 }
 
 std::string NameCityKey(const std::string& name, int64_t city_id) {
-  return absl::StrCat(name, "|", city_id);
+  return absl::StrCat(NameKey(name), "|", city_id);
 }
 
 std::optional<Duplicate> FindDuplicate(MySqlConnection& c, const std::string& tax_id,
-                                       const std::string& name, int64_t city_id,
-                                       int64_t exclude_id) {
-  if (!tax_id.empty()) {
-    sql::PreparedStatement& stmt =
-        c.Prepare("SELECT id, code FROM customers WHERE live_tax_id = ? AND id <> ?");
-    stmt.setString(1, tax_id);
+                                       const std::string& credit_code, const std::string& name,
+                                       int64_t city_id, int64_t exclude_id) {
+  // column = value among live customers other than exclude_id.
+  auto find = [&](const char* sql, const std::string& value,
+                  const char* reason) -> std::optional<Duplicate> {
+    sql::PreparedStatement& stmt = c.Prepare(sql);
+    stmt.setString(1, value);
     stmt.setInt64(2, exclude_id);
     std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
-    if (rs->next()) return Duplicate{rs->getInt64(1), rs->getString(2), "same tax ID"};
+    if (!rs->next()) return std::nullopt;
+    return Duplicate{rs->getInt64(1), rs->getString(2), reason};
+  };
+  std::optional<Duplicate> found;
+  if (!credit_code.empty()) {
+    found = find("SELECT id, code FROM customers WHERE live_credit_code = ? AND id <> ?",
+                 credit_code, "same unified social credit code");
   }
-  sql::PreparedStatement& stmt =
-      c.Prepare("SELECT id, code FROM customers WHERE live_name_city = ? AND id <> ?");
-  stmt.setString(1, NameCityKey(name, city_id));
-  stmt.setInt64(2, exclude_id);
-  std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
-  if (rs->next()) return Duplicate{rs->getInt64(1), rs->getString(2), "same name in the same city"};
-  return std::nullopt;
+  if (!found && !tax_id.empty()) {
+    found = find("SELECT id, code FROM customers WHERE live_tax_id = ? AND id <> ?", tax_id,
+                 "same tax ID");
+  }
+  if (!found) {
+    found = find("SELECT id, code FROM customers WHERE live_name_city = ? AND id <> ?",
+                 NameCityKey(name, city_id), "same name in the same city");
+  }
+  return found;
 }
 
 absl::StatusOr<Customer> CustomerRepository::Create(const CallContext& call,

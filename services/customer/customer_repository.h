@@ -31,8 +31,8 @@ struct CustomerPage {
   int64_t total_size = 0;
 };
 
-// A live customer that a new or changed one would duplicate (R9: same tax ID,
-// or same name in the same city).
+// A live customer that a new or changed one would duplicate (R9: same credit
+// code, same tax ID, or same name in the same city).
 struct Duplicate {
   int64_t id = 0;
   std::string code;
@@ -78,14 +78,16 @@ class CustomerRepository {
   Database& db_;
 };
 
-// The first live customer other than `exclude_id` with this tax ID (when not
-// empty), or this name in this city (0: none). Unique keys catch what a
-// concurrent transaction slips in after this check (ALREADY_EXISTS).
+// The first live customer other than `exclude_id` with this unified social
+// credit code or tax ID (each when not empty), or this name (by NameKey) in
+// this city (0: none). Unique keys catch what a concurrent transaction slips
+// in after this check (ALREADY_EXISTS).
 std::optional<Duplicate> FindDuplicate(MySqlConnection& connection, const std::string& tax_id,
-                                       const std::string& name, int64_t city_id,
-                                       int64_t exclude_id);
+                                       const std::string& credit_code, const std::string& name,
+                                       int64_t city_id, int64_t exclude_id);
 
-// The value of customers.live_name_city for a name and city.
+// The value of customers.live_name_city for a name and city: the name's
+// NameKey, so variants of one company name meet.
 std::string NameCityKey(const std::string& name, int64_t city_id);
 
 // The sort column of a list order and its value in a customer ("" for id).

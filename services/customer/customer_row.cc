@@ -8,6 +8,7 @@
 #include "common/db/record_helpers.h"
 #include "common/db/sql_time.h"
 #include "common/db/sql_where.h"
+#include "services/customer/duplicate_keys.h"
 
 namespace crm::customer {
 
@@ -18,7 +19,7 @@ const char kCustomerSelect[] =
     " c.legal_representative, c.tax_id, c.bank, c.bank_account, c.industry_code, c.type_code,"
     " c.stage_code, c.level_code, c.source_code, c.credit_rating, c.joined_date, c.status,"
     " c.grade, c.remarks, c.owner_id, c.version, c.created_at, c.updated_at,"
-    " c.last_activity_at, c.deleted_at"
+    " c.last_activity_at, c.deleted_at, c.credit_code"
     " FROM customers c LEFT JOIN cities ci ON ci.id = c.city_id";
 
 v1::Customer ReadCustomer(sql::ResultSet& rs) {
@@ -66,6 +67,7 @@ v1::Customer ReadCustomer(sql::ResultSet& rs) {
   SqlDateTimeToTimestamp(rs.getString(38), c.mutable_update_time());
   SqlDateTimeToTimestamp(rs.getString(39), c.mutable_last_activity_time());
   c.set_in_recycle_bin(!rs.isNull(40));
+  if (!rs.isNull(41)) c.set_credit_code(rs.getString(41));
   return c;
 }
 
@@ -74,11 +76,12 @@ const char kCustomerInsertHead[] =
     " city_id, address, postcode, phone, fax, email, website, qq, wechat, annual_revenue_minor,"
     " revenue_currency, employee_count, legal_representative, tax_id, bank, bank_account,"
     " industry_code, type_code, stage_code, level_code, source_code, credit_rating, joined_date,"
-    " status, grade, remarks, owner_id, owner_department_id, owner_department_path, version,"
+    " status, grade, remarks, credit_code, name_key, phone_key, owner_id, owner_department_id, "
+    "owner_department_path, version,"
     " create_request_id, created_at, updated_at, last_activity_at) VALUES ";
 const char kCustomerInsertGroup[] =
     "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-    " ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)";
+    " ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)";
 
 namespace {
 
@@ -121,6 +124,11 @@ int BindMutable(sql::PreparedStatement& s, int i, const v1::Customer& c, int64_t
   s.setInt(i++, c.status());
   s.setInt(i++, c.grade());
   s.setString(i++, c.remarks());
+  SetStringOrNull(s, i++, c.credit_code());
+  // The keys duplicates are found by (duplicate_keys.h), kept beside what
+  // they are made of.
+  s.setString(i++, NameKey(c.name()));
+  s.setString(i++, PhoneKey(c.phone()));
   return i;
 }
 
@@ -165,8 +173,8 @@ const char kCustomerUpdate[] =
     " website = ?, qq = ?, wechat = ?, annual_revenue_minor = ?, revenue_currency = ?,"
     " employee_count = ?, legal_representative = ?, tax_id = ?, bank = ?, bank_account = ?,"
     " industry_code = ?, type_code = ?, stage_code = ?, level_code = ?, source_code = ?,"
-    " credit_rating = ?, joined_date = ?, status = ?, grade = ?, remarks = ?,"
-    " last_activity_at = ? WHERE id = ?";
+    " credit_rating = ?, joined_date = ?, status = ?, grade = ?, remarks = ?, credit_code = ?,"
+    " name_key = ?, phone_key = ?, keys_version = 1, last_activity_at = ? WHERE id = ?";
 
 void BindCustomerUpdate(sql::PreparedStatement& s, const v1::Customer& c, int64_t city_id,
                         const std::string& now) {

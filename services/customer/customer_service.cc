@@ -16,6 +16,7 @@ CustomerServiceImpl::CustomerServiceImpl(Database& db, AsyncMethods& methods,
       reference_handlers_(reference_),
       search_(db),
       search_handlers_(search_, *deps.grades),
+      duplicate_check_(db),
       contacts_(db),
       care_reminders_(db),
       events_(db),
@@ -34,6 +35,7 @@ CustomerServiceImpl::CustomerServiceImpl(Database& db, AsyncMethods& methods,
   CRM_METHOD(m, DeleteCustomer, c);
   CRM_METHOD(m, ListCustomers, c);
   CRM_METHOD(m, SearchCustomers, &search_handlers_);
+  CRM_METHOD(m, CheckDuplicates, &duplicate_check_);
   // The pool and moves between owners (R2, R3).
   PoolHandlers* p = &pool_handlers_;
   CRM_METHOD(m, ClaimCustomer, p);

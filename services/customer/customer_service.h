@@ -17,6 +17,7 @@
 #include "services/customer/contact_repository.h"
 #include "services/customer/customer_handlers.h"
 #include "services/customer/customer_repository.h"
+#include "services/customer/duplicate_check.h"
 #include "services/customer/event_handlers.h"
 #include "services/customer/event_repository.h"
 #include "services/customer/grade_policy.h"
@@ -55,6 +56,7 @@ class CustomerServiceImpl : public v1::CustomerService::AsyncService {
   ReferenceHandlers reference_handlers_;
   SearchRepository search_;
   SearchHandlers search_handlers_;
+  DuplicateCheck duplicate_check_;
   ContactRepository contacts_;
   CareReminderQuery care_reminders_;
   EventRepository events_;

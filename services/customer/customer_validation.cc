@@ -13,6 +13,7 @@
 #include "common/rpc/update_mask.h"
 #include "common/text/text_checks.h"
 #include "crm/customer/v1/customer.pb.h"
+#include "services/customer/duplicate_keys.h"
 #include "services/customer/reference_handlers.h"
 
 namespace crm::customer {
@@ -55,6 +56,7 @@ const MaskFields<Customer>& MutableFields() {
       {"tax_id",
        {[](const Customer& f, Customer& t) { t.set_tax_id(NormalizeTaxId(f.tax_id())); },
         [](const Customer& c) { return !c.tax_id().empty(); }}},
+      CRM_TEXT_FIELD(credit_code),
       CRM_TEXT_FIELD(bank),
       CRM_TEXT_FIELD(bank_account),
       CRM_TEXT_FIELD(industry_code),
@@ -163,6 +165,11 @@ absl::Status ValidateCustomer(const Customer& c, const std::string& prefix) {
   CheckText(v, field("tax_id"), c.tax_id(), 32, Presence::kOptional);
   if (!AllOf(c.tax_id(), absl::ascii_isalnum)) {
     v.Add(field("tax_id"), "must hold only letters and digits");
+  }
+  if (!c.credit_code().empty()) {
+    if (std::optional<std::string> problem = CreditCodeProblem(c.credit_code())) {
+      v.Add(field("credit_code"), *problem);
+    }
   }
   CheckText(v, field("bank"), c.bank(), 128, Presence::kOptional);
   CheckText(v, field("bank_account"), c.bank_account(), 64, Presence::kOptional);

@@ -116,6 +116,7 @@ absl::Status ImportChecks::Prepare(std::vector<ImportCandidate>& batch) {
     k.city_id = city == nullptr ? 0 : city->id();
     if (city != nullptr && k.prepared.province().empty()) k.prepared.set_province(city->province());
     k.tax_id = k.prepared.tax_id();
+    k.credit_code = k.prepared.credit_code();
     k.name_city = NameCityKey(k.prepared.name(), k.city_id);
     k.contact = RowContact(k.data);
     if (k.contact && k.contact->owner_id() == 0) k.contact->set_owner_id(call_.caller.employee_id);
@@ -144,23 +145,26 @@ ImportPlan ImportChecks::Check(MySqlConnection& c, const std::vector<ImportCandi
   const bool upsert = options_.mode() == v1::ImportOptions::MODE_UPSERT;
 
   // Every live customer holding one of the batch's identity keys.
-  std::vector<std::string> codes, tax_ids, name_cities;
+  std::vector<std::string> codes, tax_ids, credit_codes, name_cities;
   for (const ImportCandidate& k : batch) {
     if (!k.read_errors.empty()) continue;
     if (!k.code.empty()) codes.push_back(k.code);
     if (!k.tax_id.empty()) tax_ids.push_back(k.tax_id);
+    if (!k.credit_code.empty()) credit_codes.push_back(k.credit_code);
     name_cities.push_back(k.name_city);
   }
   auto by_code = FindLive(c, "code", codes, "same code");
   auto by_tax_id = FindLive(c, "live_tax_id", tax_ids, "same tax ID");
+  auto by_credit_code =
+      FindLive(c, "live_credit_code", credit_codes, "same unified social credit code");
   auto by_name_city = FindLive(c, "live_name_city", name_cities, "same name in the same city");
   {
     std::vector<int64_t> matched;
-    for (const auto* found : {&by_code, &by_tax_id, &by_name_city}) {
+    for (const auto* found : {&by_code, &by_credit_code, &by_tax_id, &by_name_city}) {
       for (const auto& [key, match] : *found) matched.push_back(match.id);
     }
     const std::set<int64_t> visible = VisibleAmong(c, call_.caller, matched);
-    for (auto* found : {&by_code, &by_tax_id, &by_name_city}) {
+    for (auto* found : {&by_code, &by_credit_code, &by_tax_id, &by_name_city}) {
       for (auto& [key, match] : *found) match.visible = visible.count(match.id) > 0;
     }
   }
@@ -176,9 +180,14 @@ ImportPlan ImportChecks::Check(MySqlConnection& c, const std::vector<ImportCandi
       continue;
     }
     const ImportCandidate& k = candidate;
-    // What the row matches: by code first, then tax ID, then name in city.
+    // What the row matches: by code first, then credit code, tax ID, name
+    // in city.
     std::vector<const Match*> matches;
     if (auto it = by_code.find(k.code); !k.code.empty() && it != by_code.end()) {
+      matches.push_back(&it->second);
+    }
+    if (auto it = by_credit_code.find(k.credit_code);
+        !k.credit_code.empty() && it != by_credit_code.end()) {
       matches.push_back(&it->second);
     }
     if (auto it = by_tax_id.find(k.tax_id); !k.tax_id.empty() && it != by_tax_id.end()) {
@@ -190,15 +199,17 @@ ImportPlan ImportChecks::Check(MySqlConnection& c, const std::vector<ImportCandi
     // ... and earlier rows of this import.
     int64_t repeats_row = 0;
     for (const uint64_t key :
-         {k.tax_id.empty() ? 0 : KeyHash("t", k.tax_id), KeyHash("n", k.name_city)}) {
+         {k.tax_id.empty() ? 0 : KeyHash("t", k.tax_id),
+          k.credit_code.empty() ? 0 : KeyHash("k", k.credit_code), KeyHash("n", k.name_city)}) {
       if (key == 0) continue;
       auto [it, inserted] = seen.try_emplace(key, row);
       if (!inserted && repeats_row == 0) repeats_row = it->second;
     }
     if (repeats_row != 0) {
-      plan.errors.push_back(RowError(
-          row, "",
-          absl::StrCat("repeats row ", repeats_row, " (same tax ID or name in the city)")));
+      plan.errors.push_back(
+          RowError(row, "",
+                   absl::StrCat("repeats row ", repeats_row,
+                                " (same credit code, tax ID or name in the city)")));
       fail();
       continue;
     }
@@ -216,12 +227,11 @@ ImportPlan ImportChecks::Check(MySqlConnection& c, const std::vector<ImportCandi
       bool ambiguous = false;
       for (const Match* other : matches) {
         if (other->id != first.id) {
-          plan.errors.push_back(
-              RowError(row, "",
-                       absl::StrCat("matches two customers: ", first.described(), " (",
-                                    first.reason, ") and ", other->described(), " (",
-                                    other->reason, ")"),
-                       first.shown_code()));
+          plan.errors.push_back(RowError(
+              row, "",
+              absl::StrCat("matches two customers: ", first.described(), " (", first.reason,
+                           ") and ", other->described(), " (", other->reason, ")"),
+              first.shown_code()));
           ambiguous = true;
           break;
         }

@@ -34,16 +34,16 @@ struct ImportCandidate {
 
   v1::Customer prepared;  // as it would be created (defaults, normalised)
   int64_t city_id = 0;
-  std::string code, tax_id, name_city;            // identity keys (see FindDuplicate)
-  std::optional<v1::Contact> contact;             // its primary contact, if any
-  std::vector<v1::ImportRowError> create_errors;  // why it cannot be created
+  std::string code, tax_id, credit_code, name_city;  // identity keys (see FindDuplicate)
+  std::optional<v1::Contact> contact;                // its primary contact, if any
+  std::vector<v1::ImportRowError> create_errors;     // why it cannot be created
 };
 
 // A live customer a row may match, and by what.
 struct ImportMatch {
   int64_t id = 0;
   std::string code;
-  std::string reason;  // "same code", "same tax ID", "same name in the same city"
+  std::string reason;   // "same code", "same tax ID", "same name in the same city"
   bool visible = true;  // whether the importer may see it (else errors only say it exists)
 
   // The code, where the importer may see it.

@@ -8,6 +8,7 @@
 #include "common/rpc/tls_credentials.h"
 #include "services/customer/complaint_events.h"
 #include "services/customer/customer_service.h"
+#include "services/customer/duplicate_key_backfill.h"
 #include "services/customer/owner_department_sync.h"
 #include "services/customer/search_indexer.h"
 
@@ -76,6 +77,10 @@ int main(int argc, char** argv) {
       context.workers.push_back(std::make_unique<crm::customer::SearchIndexer>(
           context.db, context.clock, index_interval, loads.get()));
     }
+    // Rows written before the duplicate keys existed get theirs (retried
+    // every 10 s until it goes through once).
+    context.workers.push_back(std::make_unique<crm::customer::DuplicateKeyBackfill>(
+        context.db, std::chrono::seconds(10)));
     std::vector<crm::BackendService> services;
     services.push_back(
         {std::make_unique<crm::customer::CustomerServiceImpl>(

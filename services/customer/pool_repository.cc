@@ -198,7 +198,8 @@ absl::StatusOr<Customer> PoolRepository::Restore(const CallContext& call, int64_
           std::unique_ptr<sql::ResultSet> rs(city.executeQuery());
           if (rs->next() && !rs->isNull(1)) city_id = rs->getInt64(1);
         }
-        if (auto duplicate = FindDuplicate(c, customer->tax_id(), customer->name(), city_id, id)) {
+        if (auto duplicate = FindDuplicate(c, customer->tax_id(), customer->credit_code(),
+                                           customer->name(), city_id, id)) {
           return absl::AlreadyExistsError(absl::StrCat("cannot restore: customer ", duplicate->code,
                                                        " has the ", duplicate->reason));
         }

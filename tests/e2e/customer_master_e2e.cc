@@ -490,5 +490,59 @@ TEST_F(CustomerMasterTest, RetiredDictionaryEntriesStayOnOldRecordsOnly) {
   EXPECT_EQ(ListAll(*sales_a_, by_industry, 10).size(), 1u);
 }
 
+// --- 5. duplicate checks (查重) ---
+
+TEST_F(CustomerMasterTest, CreditCodesAreCheckedAndNameVariantsAreDuplicates) {
+  // Wrong check character, wrong length, lower case, a letter the code
+  // does not use: each refused naming the field, nothing written.
+  for (const char* bad :
+       {"91350100M000100Y44", "91350100M000100Y4", "91350100m000100y43", "91350100O000100Y43"}) {
+    v1::Customer customer = Named("信用代码测试公司");
+    customer.set_credit_code(bad);
+    v1::Customer created;
+    const grpc::Status status = Create(*sales_a_, customer, &created);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << bad;
+    EXPECT_NE(status.error_message().find("customer.credit_code"), std::string::npos)
+        << bad << ": " << status.error_message();
+  }
+  v1::Customer original = Named("闽江机电（福州）有限公司");
+  original.set_credit_code("91350100M000100Y43");
+  original.set_phone("0591-8766 5432");
+  const v1::Customer created = MustCreate(*sales_a_, original);
+  EXPECT_EQ(created.credit_code(), "91350100M000100Y43");
+
+  // The same code under another name, and the name's variants in the same
+  // city, are duplicates; B is told one exists, not which.
+  v1::Customer same_code = Named("另一家公司");
+  same_code.set_credit_code("91350100M000100Y43");
+  v1::Customer ignored;
+  EXPECT_EQ(Create(*sales_a_, same_code, &ignored).error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  for (const char* variant : {"闽江机电(福州)有限责任公司", "闽江机电 （福州） 股份有限公司"}) {
+    const grpc::Status status = Create(*sales_b_, Named(variant), &ignored);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::ALREADY_EXISTS) << variant;
+    EXPECT_EQ(status.error_message().find(created.code()), std::string::npos)
+        << status.error_message();
+  }
+
+  v1::CheckDuplicatesRequest check;
+  check.set_name("闽江机电（福州）有限责任公司");
+  check.set_phone("+86 591 8766 5432");
+  v1::CheckDuplicatesResponse theirs;
+  grpc::Status status = stub_->CheckDuplicates(AuthContext(*sales_b_).get(), check, &theirs);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(theirs.candidates_size(), 1);
+  EXPECT_FALSE(theirs.candidates(0).visible());
+  EXPECT_EQ(theirs.candidates(0).owner_employee_id(), sales_a_->identity.employee_id());
+  EXPECT_EQ(theirs.candidates(0).customer_id(), 0);
+  EXPECT_TRUE(theirs.candidates(0).name().empty());
+  EXPECT_EQ(theirs.candidates(0).reasons_size(), 2);
+  v1::CheckDuplicatesResponse mine;
+  status = stub_->CheckDuplicates(AuthContext(*sales_a_).get(), check, &mine);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(mine.candidates_size(), 1);
+  EXPECT_TRUE(mine.candidates(0).visible());
+  EXPECT_EQ(mine.candidates(0).customer_id(), created.id());
+}
+
 }  // namespace
 }  // namespace crm
