@@ -174,7 +174,12 @@ const char kCustomerUpdate[] =
     " employee_count = ?, legal_representative = ?, tax_id = ?, bank = ?, bank_account = ?,"
     " industry_code = ?, type_code = ?, stage_code = ?, level_code = ?, source_code = ?,"
     " credit_rating = ?, joined_date = ?, status = ?, grade = ?, remarks = ?, credit_code = ?,"
-    " name_key = ?, phone_key = ?, keys_version = 1, last_activity_at = ? WHERE id = ?";
+    // A row whose normalised name collided when keys were first computed
+    // (keys_version 2) keeps its own name as its key until it is renamed.
+    // MariaDB assigns left to right: `name` is the new name by here.
+    " name_key = IF(keys_version = 2 AND name_key = name, name_key, ?), phone_key = ?,"
+    " keys_version = IF(keys_version = 2 AND name_key = name, 2, 1), last_activity_at = ?"
+    " WHERE id = ?";
 
 void BindCustomerUpdate(sql::PreparedStatement& s, const v1::Customer& c, int64_t city_id,
                         const std::string& now) {

@@ -111,8 +111,10 @@ TEST_F(DuplicatesTest, KeysOfOlderRowsAreComputedInTheBackground) {
   ASSERT_TRUE(third.ok()) << third.status();
   // As rows written before the keys existed were: two variants of one name
   // in one city (allowed then), each keyed by its own name, no phone key.
-  Exec("UPDATE customers SET city_id = (SELECT city_id FROM customers WHERE id = " +
-       std::to_string(first->id()) + "), name_key = name, phone_key = '', keys_version = 0");
+  Exec(
+      "UPDATE customers SET region_code = 'east', city_id = (SELECT city_id FROM customers WHERE "
+      "id = " +
+      std::to_string(first->id()) + "), name_key = name, phone_key = '', keys_version = 0");
   EXPECT_EQ(Check(call_, "", "0574 27771234")->candidates_size(), 0);
 
   DuplicateKeyBackfill backfill(*db_, std::chrono::seconds(10));
@@ -127,6 +129,24 @@ TEST_F(DuplicatesTest, KeysOfOlderRowsAreComputedInTheBackground) {
   EXPECT_EQ(Check(call_, "", "0574 27771234")->candidates_size(), 1);
   EXPECT_EQ(Check(call_, "华东电气上海")->candidates_size(), 1);
   EXPECT_EQ(*backfill.CatchUp(), 0);
+
+  // The collider can still be edited; renamed, it gets a key of its own.
+  auto set_phone = [](v1::Customer& c) {
+    c.set_phone("0571-1234 5678");
+    return absl::OkStatus();
+  };
+  absl::StatusOr<v1::Customer> edited = repo_->Update(call_, variant->id(), "", set_phone);
+  ASSERT_TRUE(edited.ok()) << edited.status();
+  EXPECT_EQ(Count("SELECT keys_version FROM customers WHERE id = " + std::to_string(variant->id())),
+            2);
+  auto rename = [](v1::Customer& c) {
+    c.set_name("闽江电气有限公司");
+    return absl::OkStatus();
+  };
+  ASSERT_TRUE(repo_->Update(call_, variant->id(), "", rename).ok());
+  EXPECT_EQ(Count("SELECT keys_version FROM customers WHERE id = " + std::to_string(variant->id())),
+            1);
+  EXPECT_EQ(Check(call_, "闽江电气")->candidates_size(), 1);
 }
 
 }  // namespace
