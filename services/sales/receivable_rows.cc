@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/base/dates.h"
+#include "common/base/status_util.h"
 #include "common/db/mysql_pool.h"
 #include "common/db/sql_where.h"
 #include "services/sales/money.h"
@@ -98,6 +99,31 @@ std::string Yuan(int64_t fen) {
   for (int at = static_cast<int>(whole.size()) - 3; at > 0; at -= 3) whole.insert(at, ",");
   const uint64_t cents = magnitude % 100;
   return absl::StrCat(negative ? "-" : "", whole, ".", cents < 10 ? "0" : "", cents, " 元");
+}
+
+absl::Status ContractNotFound(int64_t id) {
+  return absl::NotFoundError(absl::StrCat("contract ", id, " not found"));
+}
+
+absl::Status WrongContractStatus(const ContractMoney& k, absl::string_view what,
+                                 absl::string_view allowed) {
+  return WithErrorInfo(absl::FailedPreconditionError(absl::StrCat(
+                           "contract ", k.number, " is ", v1::ContractStatus_Name(k.status), ": ",
+                           what, " only on ", allowed, " contracts")),
+                       "STATUS_STEP_NOT_ALLOWED", {{"status", v1::ContractStatus_Name(k.status)}},
+                       absl::StrCat("contract/", k.id));
+}
+
+bool Receivable(const ContractMoney& k) {
+  return k.status == v1::CONTRACT_STATUS_SIGNED || k.status == v1::CONTRACT_STATUS_COMPLETED;
+}
+
+// Locks the contract the caller may change, or NOT_FOUND.
+absl::StatusOr<ContractMoney> LockContract(MySqlConnection& c, const CallContext& call,
+                                           int64_t id) {
+  std::optional<ContractMoney> k = LoadContractMoney(c, WriteScopeOf(call.caller), id, true);
+  if (!k) return ContractNotFound(id);
+  return *k;
 }
 
 }  // namespace crm::sales

@@ -8,8 +8,11 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "common/db/visibility.h"
+#include "common/rpc/call_context.h"
 #include "crm/sales/v1/contract.pb.h"
 #include "crm/sales/v1/receivable.pb.h"
 #include "services/sales/receivable_rules.h"
@@ -47,5 +50,14 @@ v1::PaymentPlan PlanMessage(const ContractMoney& contract,
 
 // "12,345.67 元", for messages.
 std::string Yuan(int64_t fen);
+
+absl::Status ContractNotFound(int64_t id);
+// FAILED_PRECONDITION: `what` happens only on `allowed` contracts.
+absl::Status WrongContractStatus(const ContractMoney& k, absl::string_view what,
+                                 absl::string_view allowed);
+// Whether money is received on it: SIGNED or COMPLETED.
+bool Receivable(const ContractMoney& k);
+// Locks the contract the caller may change, or NOT_FOUND.
+absl::StatusOr<ContractMoney> LockContract(MySqlConnection& c, const CallContext& call, int64_t id);
 
 }  // namespace crm::sales
