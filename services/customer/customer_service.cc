@@ -9,7 +9,7 @@ namespace crm::customer {
 CustomerServiceImpl::CustomerServiceImpl(Database& db, AsyncMethods& methods,
                                          CustomerServiceDeps deps)
     : customers_(db),
-      pool_(db),
+      pool_(db, deps.zone),
       reference_(db),
       customer_handlers_(customers_, *deps.grades, deps.zone),
       pool_handlers_(pool_, *deps.org, *deps.grades),
@@ -17,6 +17,7 @@ CustomerServiceImpl::CustomerServiceImpl(Database& db, AsyncMethods& methods,
       search_(db),
       search_handlers_(search_, *deps.grades),
       duplicate_check_(db),
+      pool_rule_handlers_(db),
       contacts_(db),
       care_reminders_(db),
       events_(db),
@@ -36,6 +37,8 @@ CustomerServiceImpl::CustomerServiceImpl(Database& db, AsyncMethods& methods,
   CRM_METHOD(m, ListCustomers, c);
   CRM_METHOD(m, SearchCustomers, &search_handlers_);
   CRM_METHOD(m, CheckDuplicates, &duplicate_check_);
+  CRM_METHOD(m, SetPoolRule, &pool_rule_handlers_);
+  CRM_METHOD(m, ListPoolRules, &pool_rule_handlers_);
   // The pool and moves between owners (R2, R3).
   PoolHandlers* p = &pool_handlers_;
   CRM_METHOD(m, ClaimCustomer, p);

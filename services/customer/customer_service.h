@@ -23,6 +23,7 @@
 #include "services/customer/grade_policy.h"
 #include "services/customer/pool_handlers.h"
 #include "services/customer/pool_repository.h"
+#include "services/customer/pool_rules.h"
 #include "services/customer/reference_handlers.h"
 #include "services/customer/reference_repository.h"
 #include "services/customer/search_handlers.h"
@@ -57,6 +58,7 @@ class CustomerServiceImpl : public v1::CustomerService::AsyncService {
   SearchRepository search_;
   SearchHandlers search_handlers_;
   DuplicateCheck duplicate_check_;
+  PoolRuleHandlers pool_rule_handlers_;
   ContactRepository contacts_;
   CareReminderQuery care_reminders_;
   EventRepository events_;

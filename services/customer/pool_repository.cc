@@ -16,6 +16,7 @@
 #include "common/feed/change_log.h"
 #include "services/customer/customer_repository.h"
 #include "services/customer/customer_row.h"
+#include "services/customer/pool_rules.h"
 
 namespace crm::customer {
 namespace {
@@ -62,6 +63,14 @@ absl::StatusOr<Customer> PoolRepository::Claim(const CallContext& call, int64_t 
   CRM_RETURN_IF_ERROR(NeedsEmployee(call.caller));
   return db_.RunInTransaction(
       "customer.claim", call.deadline, [&](MySqlConnection& c) -> absl::StatusOr<Customer> {
+        // The pool's rules first (its level read unlocked: a claim that then
+        // loses the race below changes nothing anyway).
+        if (auto row = LoadCustomerRow(c, id, false); row && row->in_pool()) {
+          CRM_RETURN_IF_ERROR(CheckReclaimCooldown(c, id, row->level_code(),
+                                                   call.caller.employee_id, call.Now(), zone_));
+          CRM_RETURN_IF_ERROR(
+              CheckHoldingLimit(c, row->level_code(), call.caller.employee_id, "you"));
+        }
         const Owner owner = CurrentOwner(c, call.caller);
         sql::PreparedStatement& stmt = c.Prepare(
             "UPDATE customers SET owner_id = ?, owner_department_id = ?,"
@@ -95,6 +104,7 @@ absl::StatusOr<Customer> PoolRepository::Release(const CallContext& call, int64_
         auto customer = LoadCustomer(c, call.caller, id, Access::kWrite, true);
         if (!customer || customer->in_pool()) return CustomerNotFound(id);
         CRM_RETURN_IF_ERROR(CheckEtag(etag, VersionOfEtag(customer->etag()), "customer"));
+        RecordDeparture(c, id, customer->owner_id(), call.Now());
         SetOwner(c, id, Owner{}, call.Now());
         EndShares(c, id);
         return Record(c, call, id);
@@ -121,6 +131,9 @@ absl::StatusOr<Customer> PoolRepository::Give(const CallContext& call, int64_t i
               absl::StrCat("customer ", id, " is in the pool; use AssignCustomer to give it out"));
         }
         if (customer->owner_id() == owner.employee_id) return *customer;  // nothing to move
+        CRM_RETURN_IF_ERROR(CheckHoldingLimit(c, customer->level_code(), owner.employee_id,
+                                              absl::StrCat("employee ", owner.employee_id)));
+        RecordDeparture(c, id, customer->owner_id(), call.Now());
         SetOwner(c, id, owner, call.Now());
         // Shares were the old owner's choice; the new owner starts afresh.
         EndShares(c, id);

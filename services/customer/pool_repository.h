@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "common/rpc/call_context.h"
 #include "crm/customer/v1/customer.pb.h"
 #include "services/customer/customer_access.h"
@@ -20,16 +21,22 @@ namespace crm::customer {
 
 class PoolRepository {
  public:
-  explicit PoolRepository(Database& db) : db_(db) {}
+  // `zone`: the company's, for the moments error messages name.
+  explicit PoolRepository(Database& db, absl::TimeZone zone = absl::UTCTimeZone())
+      : db_(db), zone_(zone) {}
 
   // Pool -> caller. Of concurrent claims exactly one wins: the update is
-  // conditional on the customer still being in the pool.
+  // conditional on the customer still being in the pool. The pool rules of
+  // its level apply (pool_rules.h): the caller's holding limit and, if they
+  // gave it up before, the reclaim cooldown.
   absl::StatusOr<v1::Customer> Claim(const CallContext& call, int64_t id);
-  // Owner -> pool (the caller must be able to change it); shares end.
+  // Owner -> pool (the caller must be able to change it); shares end, and
+  // the owner's reclaim cooldown starts.
   absl::StatusOr<v1::Customer> Release(const CallContext& call, int64_t id,
                                        const std::string& etag);
   // Pool (`from_pool`) or another owner -> `owner`. The caller must be able
   // to change the customer (pool customers: any head with the permission).
+  // Within the new owner's holding limit; a previous owner's cooldown starts.
   absl::StatusOr<v1::Customer> Give(const CallContext& call, int64_t id, const std::string& etag,
                                     const Owner& owner, bool from_pool);
   absl::StatusOr<v1::Customer> Share(const CallContext& call, int64_t id,
@@ -44,6 +51,7 @@ class PoolRepository {
 
  private:
   Database& db_;
+  absl::TimeZone zone_;
 };
 
 }  // namespace crm::customer
