@@ -42,14 +42,16 @@ const std::array<RoleEntry, 9>& Table() {
       {Role::kManagement,
        "management",
        {CRM_STAFF_BASICS, CRM_CUSTOMER_LEAD, "org.write", "announcement.manage",
-        "weeklyplan.review", "settings.read", "sales.*", "feedback.*", "reporting.*"}},
+        "weeklyplan.review", "settings.read", "sales.*", "approval.admin", "feedback.*",
+        "reporting.*"}},
       {Role::kDepartmentHead,
        "department_head",
        {CRM_STAFF_BASICS, CRM_CUSTOMER_LEAD, "weeklyplan.write", "weeklyplan.review", "sales.*",
         "feedback.*", "reporting.read"}},
       {Role::kSales,
        "sales",
-       {CRM_STAFF_BASICS, CRM_CUSTOMER_WORK, "weeklyplan.write", "sales.read", "sales.write"}},
+       {CRM_STAFF_BASICS, CRM_CUSTOMER_WORK, "weeklyplan.write", "sales.read", "sales.write",
+        "sales.approve"}},
       // Service staff work on requests; the calendar and SLA targets
       // (feedback.configure) are for department heads and up.
       {Role::kService,

@@ -29,6 +29,15 @@ absl::StatusOr<std::vector<org::v1::SystemParameter>> OrgClient::ListSystemParam
                                                response->parameters().end());
 }
 
+absl::StatusOr<std::vector<org::v1::Employee>> OrgClient::ListApprovers(
+    const org::v1::ListApproversRequest& request) const {
+  absl::StatusOr<org::v1::ListApproversResponse> response =
+      client_.Call(&org::v1::OrgService::Stub::ListApprovers, *stub_, request,
+                   ServiceClient::Self(), "approvers");
+  if (!response.ok()) return response.status();
+  return std::vector<org::v1::Employee>(response->approvers().begin(), response->approvers().end());
+}
+
 FeedConsumer::Fetch OrgClient::Feed() const { return ServiceFeed(client_, stub_); }
 
 }  // namespace crm

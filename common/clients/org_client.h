@@ -23,6 +23,9 @@ class OrgClient {
   // NOT_FOUND when there is no such employee; UNAVAILABLE when org cannot answer.
   absl::StatusOr<org::v1::Employee> GetEmployee(const CallContext& call, int64_t id) const;
   absl::StatusOr<std::vector<org::v1::SystemParameter>> ListSystemParameters() const;
+  // Who approves a document (asked as this service): see ListApproversRequest.
+  absl::StatusOr<std::vector<org::v1::Employee>> ListApprovers(
+      const org::v1::ListApproversRequest& request) const;
   // Reads the org change feed (for a FeedConsumer).
   FeedConsumer::Fetch Feed() const;
 

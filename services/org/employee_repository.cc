@@ -215,4 +215,80 @@ absl::StatusOr<EmployeePlacement> EmployeeRepository::Placement(const CallContex
   return placement;
 }
 
+namespace {
+
+constexpr int kMaxApprovers = 50;
+
+// Active employees whose enabled user holds `role`, but `exclude`, by id.
+std::vector<Employee> RoleHolders(MySqlConnection& c, const std::string& role, int64_t exclude) {
+  sql::PreparedStatement& stmt = c.Prepare(
+      absl::StrCat(kEmployeeSelect,
+                   " JOIN users u ON u.employee_id = e.id WHERE e.status = ? AND u.disabled = 0"
+                   " AND FIND_IN_SET(?, u.roles) > 0 AND e.id <> ? ORDER BY e.id LIMIT ",
+                   kMaxApprovers));
+  stmt.setInt(1, v1::EMPLOYEE_STATUS_ACTIVE);
+  stmt.setString(2, role);
+  stmt.setInt64(3, exclude);
+  std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
+  std::vector<Employee> found;
+  while (rs->next()) found.push_back(ReadEmployee(*rs));
+  return found;
+}
+
+// The heads of the deepest department on `path` (a department's path, so
+// every department whose own path is a prefix of it: it and its ancestors)
+// that has any, but `exclude`.
+std::vector<Employee> NearestHeads(MySqlConnection& c, const std::string& path, int64_t exclude) {
+  sql::PreparedStatement& stmt = c.Prepare(absl::StrCat(
+      kEmployeeSelect,
+      " JOIN users u ON u.employee_id = e.id WHERE ? LIKE CONCAT(d.path, '%') AND e.status = ?"
+      " AND u.disabled = 0 AND FIND_IN_SET('department_head', u.roles) > 0 AND e.id <> ?"
+      " ORDER BY LENGTH(d.path) DESC, e.id LIMIT ",
+      kMaxApprovers));
+  stmt.setString(1, path);
+  stmt.setInt(2, v1::EMPLOYEE_STATUS_ACTIVE);
+  stmt.setInt64(3, exclude);
+  std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
+  std::vector<Employee> found;
+  while (rs->next()) {
+    Employee e = ReadEmployee(*rs);
+    if (!found.empty() && e.department_id() != found.front().department_id()) break;
+    found.push_back(std::move(e));
+  }
+  return found;
+}
+
+// "/1/4/9/" with 1 level up: "/1/4/"; empty when that is above the top.
+std::string PathAbove(const std::string& path, int levels_up) {
+  std::string prefix = path;
+  for (int i = 0; i < levels_up && !prefix.empty(); ++i) {
+    const size_t cut = prefix.rfind('/', prefix.size() - 2);
+    prefix = cut == std::string::npos || cut == 0 ? "" : prefix.substr(0, cut + 1);
+  }
+  return prefix;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<Employee>> EmployeeRepository::Approvers(const CallContext& call,
+                                                                    const ApproverQuery& query) {
+  return db_.Run("employee.approvers", call.deadline,
+                 [&](MySqlConnection& c) -> absl::StatusOr<std::vector<Employee>> {
+                   if (!query.role.empty())
+                     return RoleHolders(c, query.role, query.exclude_employee_id);
+                   std::unique_ptr<Department> department =
+                       LoadDepartment(c, query.department_id, false);
+                   if (!department) {
+                     return absl::NotFoundError(
+                         absl::StrCat("department ", query.department_id, " not found"));
+                   }
+                   const std::string start = PathAbove(department->path(), query.levels_up);
+                   std::vector<Employee> heads;
+                   if (!start.empty()) heads = NearestHeads(c, start, query.exclude_employee_id);
+                   if (heads.empty())
+                     return RoleHolders(c, "management", query.exclude_employee_id);
+                   return heads;
+                 });
+}
+
 }  // namespace crm::org

@@ -6,6 +6,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "common/db/keyset_page.h"
@@ -38,6 +39,14 @@ struct EmployeeFilter {
 
 using EmployeePage = Page<v1::Employee>;
 
+// Who approves a sales document: see crm.org.v1.ListApproversRequest.
+struct ApproverQuery {
+  int64_t department_id = 0;
+  int levels_up = 0;
+  std::string role;  // empty: the department heads
+  int64_t exclude_employee_id = 0;
+};
+
 // Every write appends its change row in the same transaction.
 class EmployeeRepository {
  public:
@@ -57,6 +66,10 @@ class EmployeeRepository {
   // By id, after `after_id` (nullopt: the first page).
   absl::StatusOr<EmployeePage> List(const CallContext& call, const EmployeeFilter& filter,
                                     int page_size, std::optional<int64_t> after_id);
+
+  // At most 50, by id; NOT_FOUND when the department does not exist.
+  absl::StatusOr<std::vector<v1::Employee>> Approvers(const CallContext& call,
+                                                      const ApproverQuery& query);
 
   // NOT_FOUND when there is no such employee.
   absl::StatusOr<EmployeePlacement> Placement(const CallContext& call, int64_t employee_id);

@@ -72,6 +72,7 @@ OrgServiceImpl::OrgServiceImpl(Database& db, AsyncMethods& methods, OrgSettings 
   CRM_METHOD(m, LeaveEmployee, s);
   CRM_METHOD(m, GetEmployee, s);
   CRM_METHOD(m, ListEmployees, s);
+  CRM_METHOD(m, ListApprovers, s);
   // Announcements and the OA pull.
   AnnouncementHandlers* n = &announcement_handlers_;
   CRM_METHOD(m, PublishAnnouncement, n);

@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
@@ -289,6 +290,28 @@ absl::Status StructureHandlers::ListEmployees(const CallContext& call,
     const Employee& last = response->employees(response->employees_size() - 1);
     response->set_next_page_token(page.NextToken(listed.has_more, {absl::StrCat(last.id())}));
   }
+  return absl::OkStatus();
+}
+
+absl::Status StructureHandlers::ListApprovers(const CallContext& call,
+                                              const v1::ListApproversRequest& request,
+                                              v1::ListApproversResponse* response) {
+  FieldViolations v;
+  ApproverQuery query;
+  query.role = TrimText(request.role());
+  if (query.role.empty()) {
+    CRM_RETURN_IF_ERROR(CheckId(request.department_id(), "department_id"));
+  } else if (!ParseRole(query.role).ok()) {
+    v.Add("role", absl::StrCat("unknown role '", query.role, "'"));
+  }
+  if (request.levels_up() < 0 || request.levels_up() > 20) v.Add("levels_up", "must be 0 to 20");
+  if (request.exclude_employee_id() < 0) v.Add("exclude_employee_id", "must not be negative");
+  CRM_RETURN_IF_ERROR(v.ToStatus());
+  query.department_id = request.department_id();
+  query.levels_up = request.levels_up();
+  query.exclude_employee_id = request.exclude_employee_id();
+  CRM_ASSIGN_OR_RETURN(std::vector<Employee> approvers, employees_.Approvers(call, query));
+  for (Employee& e : approvers) *response->add_approvers() = std::move(e);
   return absl::OkStatus();
 }
 

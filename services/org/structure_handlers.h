@@ -53,6 +53,8 @@ class StructureHandlers {
                            v1::Employee* response);
   absl::Status ListEmployees(const CallContext& call, const v1::ListEmployeesRequest& request,
                              v1::ListEmployeesResponse* response);
+  absl::Status ListApprovers(const CallContext& call, const v1::ListApproversRequest& request,
+                             v1::ListApproversResponse* response);
 
  private:
   DepartmentRepository& departments_;

@@ -26,6 +26,25 @@ void ApplyOrgChange(crm::MySqlConnection& c, const crm::common::v1::Change& chan
                                    {"campaigns"}});
 }
 
+// Approvers as the org service names them (ListApproversRequest).
+crm::sales::FindApprovers ApproversFrom(std::shared_ptr<crm::OrgClient> org) {
+  return
+      [org](
+          const crm::sales::v1::ApprovalStep& step, int64_t department_id,
+          int64_t owner_employee_id) -> absl::StatusOr<std::vector<crm::sales::ResolvedApprover>> {
+        crm::org::v1::ListApproversRequest request;
+        request.set_department_id(department_id);
+        request.set_levels_up(step.approver() == crm::sales::v1::HEAD_ABOVE ? 1 : 0);
+        if (step.approver() == crm::sales::v1::NAMED_ROLE) request.set_role(step.role());
+        request.set_exclude_employee_id(owner_employee_id);
+        absl::StatusOr<std::vector<crm::org::v1::Employee>> found = org->ListApprovers(request);
+        if (!found.ok()) return found.status();
+        std::vector<crm::sales::ResolvedApprover> approvers;
+        for (const crm::org::v1::Employee& e : *found) approvers.push_back({e.id(), e.name()});
+        return approvers;
+      };
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -68,12 +87,12 @@ int main(int argc, char** argv) {
       context.workers.push_back(std::make_unique<crm::FeedConsumer>(
           "org", context.db, org->Feed(), &ApplyOrgChange, feed_interval, context.clock));
     }
+    crm::sales::SalesServiceDeps deps{crm::CheckCustomersWith(*customers), *zone, stale_days};
+    deps.find_approvers = ApproversFrom(org);
     std::vector<crm::BackendService> services;
-    services.push_back(
-        {std::make_unique<crm::sales::SalesServiceImpl>(
-             context.db, context.methods,
-             crm::sales::SalesServiceDeps{crm::CheckCustomersWith(*customers), *zone, stale_days}),
-         crm::sales::v1::SalesService::service_full_name()});
+    services.push_back({std::make_unique<crm::sales::SalesServiceImpl>(context.db, context.methods,
+                                                                       std::move(deps)),
+                        crm::sales::v1::SalesService::service_full_name()});
     return services;
   };
   return crm::RunBackend(argc, argv, spec);

@@ -15,6 +15,7 @@
 #include "common/rpc/paging.h"
 #include "common/rpc/update_mask.h"
 #include "common/text/text_checks.h"
+#include "services/sales/approval_handlers.h"
 #include "services/sales/money.h"
 #include "services/sales/order_lines.h"
 #include "services/sales/order_pricing.h"
@@ -141,10 +142,15 @@ absl::Status OrderHandlers::UpdateOrder(const CallContext& call,
     CRM_RETURN_IF_ERROR(ApplyMask(request.update_mask(), MutableFields(), patch, stored));
     CRM_RETURN_IF_ERROR(CheckEditAllowed(before, stored));
     CRM_RETURN_IF_ERROR(ValidateOrder(stored));
-    if (!new_lines) return PriceOrderLines(stored);
-    std::vector<int64_t> product_ids;
-    for (const OrderLine& line : stored.lines()) product_ids.push_back(line.product_id());
-    return CompleteOrderLines(LoadProducts(c, product_ids), stored);
+    if (!new_lines) {
+      CRM_RETURN_IF_ERROR(PriceOrderLines(stored));
+    } else {
+      std::vector<int64_t> product_ids;
+      for (const OrderLine& line : stored.lines()) product_ids.push_back(line.product_id());
+      CRM_RETURN_IF_ERROR(CompleteOrderLines(LoadProducts(c, product_ids), stored));
+    }
+    WithdrawIfChanged(c, before, stored, call.Now());
+    return absl::OkStatus();
   };
   CRM_ASSIGN_OR_RETURN(*response,
                        orders_.Update(call, patch.id(), patch.etag(), edit,
@@ -184,6 +190,7 @@ absl::Status OrderHandlers::ConfirmOrder(const CallContext& call,
   CRM_RETURN_IF_ERROR(CheckOrderId(request.id()));
   auto edit = [&](MySqlConnection& c, Order& order) -> absl::Status {
     if (order.status() != v1::DRAFT) return WrongStatus(order, "confirmed", "DRAFT");
+    CRM_RETURN_IF_ERROR(CheckOrderApproved(c, order));
     CRM_RETURN_IF_ERROR(ReserveStock(c, Undelivered(order)));
     order.set_status(v1::CONFIRMED);
     return absl::OkStatus();
@@ -259,6 +266,11 @@ absl::Status OrderHandlers::CancelOrder(const CallContext& call,
       ReleaseStock(c, Undelivered(order));
     } else if (order.status() != v1::DRAFT) {
       return WrongStatus(order, "cancelled", "DRAFT or CONFIRMED");
+    }
+    if (order.approval_status() == v1::APPROVAL_PENDING) {
+      // Nothing left to approve: out of the approvers' inboxes.
+      WithdrawApproval(c, order.approval_id(), call.Now());
+      order.set_approval_status(v1::APPROVAL_WITHDRAWN);
     }
     order.set_status(v1::CANCELLED);
     order.set_cancel_reason(reason);

@@ -34,7 +34,8 @@ constexpr char kOrderSelect[] =
     "SELECT o.id, o.number, o.customer_id, o.contact_id, o.status, o.order_discount_bp,"
     " o.total_amount_fen, o.total_tax_fen, o.order_date, o.delivery_date, o.remarks,"
     " o.cancel_reason, o.owner_id, o.owner_department_id, o.version, o.created_at, o.updated_at,"
-    " o.campaign_id, o.invoiced, o.reminder_date, o.quote_id FROM orders o";
+    " o.campaign_id, o.invoiced, o.reminder_date, o.quote_id, o.approval_status, o.approval_id,"
+    " o.approval_comment FROM orders o";
 
 Order ReadOrder(sql::ResultSet& rs) {
   Order o;
@@ -59,6 +60,9 @@ Order ReadOrder(sql::ResultSet& rs) {
   o.set_invoiced(rs.getBoolean(19));
   if (!rs.isNull(20)) o.set_reminder_date(rs.getString(20));
   o.set_quote_id(rs.getInt64(21));
+  o.set_approval_status(static_cast<v1::ApprovalStatus>(rs.getInt(22)));
+  o.set_approval_id(rs.getInt64(23));
+  o.set_approval_comment(rs.getString(24));
   return o;
 }
 
@@ -98,8 +102,9 @@ RecordTable<Order> OrderTable(const CallContext& call) {
           }};
 }
 
-// Parameters 1–12 of the insert and the update: the header columns an edit
-// or a status step may change, in the order both statements name them.
+// Parameters 1–15 of the insert and the update: the header columns an edit,
+// a status step or an approval may change, in the order both statements
+// name them.
 void BindHeaderColumns(sql::PreparedStatement& stmt, const Order& o) {
   stmt.setInt64(1, o.contact_id());
   stmt.setInt(2, o.status());
@@ -113,6 +118,9 @@ void BindHeaderColumns(sql::PreparedStatement& stmt, const Order& o) {
   stmt.setInt64(10, o.campaign_id());
   stmt.setBoolean(11, o.invoiced());
   SetStringOrNull(stmt, 12, o.reminder_date());
+  stmt.setInt(13, o.approval_status());
+  stmt.setInt64(14, o.approval_id());
+  stmt.setString(15, o.approval_comment());
 }
 
 }  // namespace
@@ -142,18 +150,19 @@ absl::StatusOr<Order> OrderRepository::Create(const CallContext& call, const Ord
         sql::PreparedStatement& stmt = c.Prepare(
             "INSERT INTO orders (contact_id, status, order_discount_bp, total_amount_fen,"
             " total_tax_fen, order_date, delivery_date, remarks, cancel_reason, campaign_id,"
-            " invoiced, reminder_date, customer_id, owner_id, owner_department_id,"
-            " owner_department_path, quote_id, create_request_id, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            " invoiced, reminder_date, approval_status, approval_id, approval_comment,"
+            " customer_id, owner_id, owner_department_id, owner_department_path, quote_id,"
+            " create_request_id, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         BindHeaderColumns(stmt, draft);
-        stmt.setInt64(13, draft.customer_id());
-        stmt.setInt64(14, owner.employee_id);
-        stmt.setInt64(15, owner.department_id);
-        stmt.setString(16, owner.department_path);
-        stmt.setInt64(17, draft.quote_id());
-        SetStringOrNull(stmt, 18, request_key);
-        stmt.setDateTime(19, now);
-        stmt.setDateTime(20, now);
+        stmt.setInt64(16, draft.customer_id());
+        stmt.setInt64(17, owner.employee_id);
+        stmt.setInt64(18, owner.department_id);
+        stmt.setString(19, owner.department_path);
+        stmt.setInt64(20, draft.quote_id());
+        SetStringOrNull(stmt, 21, request_key);
+        stmt.setDateTime(22, now);
+        stmt.setDateTime(23, now);
         stmt.executeUpdate();
         const int64_t id = c.LastInsertId();
         InsertLines(c, kOrderLines, id, draft.lines());
@@ -185,10 +194,10 @@ absl::StatusOr<Order> OrderRepository::Update(const CallContext& call, int64_t i
     sql::PreparedStatement& header = c.Prepare(
         "UPDATE orders SET contact_id = ?, status = ?, order_discount_bp = ?,"
         " total_amount_fen = ?, total_tax_fen = ?, order_date = ?, delivery_date = ?,"
-        " remarks = ?, cancel_reason = ?, campaign_id = ?, invoiced = ?, reminder_date = ?"
-        " WHERE id = ?");
+        " remarks = ?, cancel_reason = ?, campaign_id = ?, invoiced = ?, reminder_date = ?,"
+        " approval_status = ?, approval_id = ?, approval_comment = ? WHERE id = ?");
     BindHeaderColumns(header, order);
-    header.setInt64(13, id);
+    header.setInt64(16, id);
     header.executeUpdate();
     if (lines == LineWrite::kNone) return;
     if (lines == LineWrite::kReplaceAll) {
@@ -229,6 +238,21 @@ absl::StatusOr<Page<Order>> OrderRepository::List(const CallContext& call,
         FillOrderLines(c, orders);
         return page;
       });
+}
+
+std::unique_ptr<Order> LockOrder(MySqlConnection& c, const VisibilityScope& scope, int64_t id) {
+  return LoadOrder(c, scope, id, /*for_update=*/true);
+}
+
+void WriteOrderApproval(MySqlConnection& c, const Order& order, absl::Time now) {
+  sql::PreparedStatement& stmt = c.Prepare(
+      "UPDATE orders SET approval_status = ?, approval_id = ?, approval_comment = ? WHERE id = ?");
+  stmt.setInt(1, order.approval_status());
+  stmt.setInt64(2, order.approval_id());
+  stmt.setString(3, order.approval_comment());
+  stmt.setInt64(4, order.id());
+  stmt.executeUpdate();
+  TouchVersion(c, "orders", order.id(), now);
 }
 
 bool DeliveryRecorded(MySqlConnection& c, const std::string& request_key) {

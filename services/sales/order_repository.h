@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/db/keyset_page.h"
+#include "common/db/visibility.h"
 #include "common/rpc/call_context.h"
 #include "crm/sales/v1/order.pb.h"
 
@@ -85,6 +87,15 @@ class OrderRepository {
   Database& db_;
   absl::TimeZone zone_;
 };
+
+// For approvals, inside their transaction: the order with its lines, locked,
+// if in `scope` (an approver's decision reaches orders outside their own
+// scope: pass VisibilityScope{kAll}); null otherwise.
+std::unique_ptr<v1::Order> LockOrder(MySqlConnection& connection, const VisibilityScope& scope,
+                                     int64_t id);
+// Writes the order's approval fields and moves its version on (the caller
+// appends the change).
+void WriteOrderApproval(MySqlConnection& connection, const v1::Order& order, absl::Time now);
 
 // Whether this caller already made a delivery with `request_key` (then a
 // retry delivers nothing more), and recording one.

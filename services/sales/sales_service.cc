@@ -15,6 +15,7 @@ SalesServiceImpl::SalesServiceImpl(Database& db, AsyncMethods& methods, SalesSer
       quotes_(db, orders_, deps.zone),
       contracts_(db, deps.zone),
       receivables_(db, deps.zone),
+      approvals_(db),
       product_handlers_(products_, stock_),
       order_handlers_(orders_, campaigns_, deps.check_customer),
       opportunity_handlers_(opportunities_, campaigns_, deps.check_customer,
@@ -24,6 +25,7 @@ SalesServiceImpl::SalesServiceImpl(Database& db, AsyncMethods& methods, SalesSer
       quote_handlers_(quotes_, deps.check_customer),
       contract_handlers_(contracts_, deps.check_customer),
       receivable_handlers_(receivables_),
+      approval_handlers_(approvals_, orders_, std::move(deps.find_approvers)),
       change_log_(db) {
   ServiceMethods<SalesServiceImpl> m(methods, this, v1::SalesService::service_full_name());
   // Products and stock (R11).
@@ -100,6 +102,15 @@ SalesServiceImpl::SalesServiceImpl(Database& db, AsyncMethods& methods, SalesSer
   CRM_METHOD(m, UpdateCampaign, ca);
   CRM_METHOD(m, ListCampaigns, ca);
   CRM_METHOD(m, GetCampaignResults, ca);
+  // Approvals (审批).
+  ApprovalHandlers* a = &approval_handlers_;
+  CRM_METHOD(m, SetApprovalRule, a);
+  CRM_METHOD(m, ListApprovalRules, a);
+  CRM_METHOD(m, SubmitForApproval, a);
+  CRM_METHOD(m, DecideApproval, a);
+  CRM_METHOD(m, ListMyApprovals, a);
+  CRM_METHOD(m, GetApproval, a);
+  CRM_METHOD(m, ListApprovals, a);
   AddChangeLogMethods(m, &change_log_);
 }
 

@@ -5,6 +5,8 @@
 #include "common/feed/change_feed.h"
 #include "common/rpc/async_methods.h"
 #include "crm/sales/v1/sales_service.grpc.pb.h"
+#include "services/sales/approval_handlers.h"
+#include "services/sales/approval_repository.h"
 #include "services/sales/campaign_handlers.h"
 #include "services/sales/campaign_repository.h"
 #include "services/sales/contact_record_handlers.h"
@@ -34,6 +36,12 @@ struct SalesServiceDeps {
   CustomerCheck check_customer;     // customers and contacts, as the caller sees them
   absl::TimeZone zone;              // the company's days (document numbers and dates)
   int stale_opportunity_days = 30;  // no follow-up this long: stale
+  // Who approves what (the org service); unset: every submission finds no
+  // one to ask (UNAVAILABLE).
+  FindApprovers find_approvers = [](const v1::ApprovalStep&, int64_t,
+                                    int64_t) -> absl::StatusOr<std::vector<ResolvedApprover>> {
+    return absl::UnavailableError("no org service to name approvers");
+  };
 };
 
 class SalesServiceImpl : public v1::SalesService::AsyncService {
@@ -51,6 +59,7 @@ class SalesServiceImpl : public v1::SalesService::AsyncService {
   QuoteRepository quotes_;
   ContractRepository contracts_;
   ReceivableRepository receivables_;
+  ApprovalRepository approvals_;
   ProductHandlers product_handlers_;
   OrderHandlers order_handlers_;
   OpportunityHandlers opportunity_handlers_;
@@ -59,6 +68,7 @@ class SalesServiceImpl : public v1::SalesService::AsyncService {
   QuoteHandlers quote_handlers_;
   ContractHandlers contract_handlers_;
   ReceivableHandlers receivable_handlers_;
+  ApprovalHandlers approval_handlers_;
   ChangeLogHandlers change_log_;
 };
 

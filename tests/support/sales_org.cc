@@ -1,9 +1,12 @@
 // SalesOrg::Build.
 #include "tests/support/sales_org.h"
 
+#include <gtest/gtest.h>
+
 #include <stdexcept>
 #include <string>
 
+#include "crm/customer/v1/customer_service.grpc.pb.h"
 #include "tests/support/stack.h"
 
 namespace crm::testing {
@@ -29,6 +32,19 @@ SalesOrg SalesOrg::Build(const std::shared_ptr<grpc::Channel>& gateway) {
   org.head_east = make.User("head.east", make.Employee("东主管", org.east), {"department_head"});
   org.auditor = make.User("auditor", 0, {"read_only"});
   return org;
+}
+
+int64_t CreateCustomerAs(const std::shared_ptr<grpc::Channel>& gateway, const Session& as,
+                         const std::string& name) {
+  auto customers = customer::v1::CustomerService::NewStub(gateway);
+  customer::v1::CreateCustomerRequest request;
+  request.mutable_customer()->set_name(name);
+  request.mutable_customer()->set_region_code("east");
+  request.mutable_customer()->set_city("上海");
+  customer::v1::Customer created;
+  const grpc::Status status = customers->CreateCustomer(AuthContext(as).get(), request, &created);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return created.id();
 }
 
 }  // namespace crm::testing

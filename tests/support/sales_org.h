@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 
 #include "tests/support/session.h"
 
@@ -29,5 +30,10 @@ struct SalesOrg {
   int64_t sales_a_employee = 0, sales_b_employee = 0;
   Session admin, sales_a, sales_b, head_centre, head_east, auditor;
 };
+
+// Creates a customer in region "east", city 上海, owned by `as`; returns its
+// id (0 after a failed expectation).
+int64_t CreateCustomerAs(const std::shared_ptr<grpc::Channel>& gateway, const Session& as,
+                         const std::string& name);
 
 }  // namespace crm::testing
