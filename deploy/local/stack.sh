@@ -59,10 +59,12 @@ crm_local_start() {  # name port
   else
     # Customer, sales and feedback follow the org service (employees,
     # settings, feed); sales and feedback ask customer about the customers
-    # their records name; customer follows feedback's feed (complaints).
+    # their records name; customer follows feedback's feed (complaints) and
+    # sales' (follow-ups, for the pool's recycle).
     case $name in
       customer) args=(--org-addr "$(crm_local_target org)"
-                      --feedback-addr "$(crm_local_target feedback)") ;;
+                      --feedback-addr "$(crm_local_target feedback)"
+                      --sales-addr "$(crm_local_target sales)") ;;
       sales | feedback) args=(--org-addr "$(crm_local_target org)"
                               --customer-addr "$(crm_local_target customer)") ;;
     esac

@@ -18,6 +18,8 @@ CustomerServiceImpl::CustomerServiceImpl(Database& db, AsyncMethods& methods,
       search_handlers_(search_, *deps.grades),
       duplicate_check_(db),
       pool_rule_handlers_(db),
+      pool_recycler_(db, deps.zone),
+      pool_recycle_handlers_(pool_recycler_, *deps.org),
       contacts_(db),
       care_reminders_(db),
       events_(db),
@@ -39,6 +41,12 @@ CustomerServiceImpl::CustomerServiceImpl(Database& db, AsyncMethods& methods,
   CRM_METHOD(m, CheckDuplicates, &duplicate_check_);
   CRM_METHOD(m, SetPoolRule, &pool_rule_handlers_);
   CRM_METHOD(m, ListPoolRules, &pool_rule_handlers_);
+  // The daily recycle (公海回收).
+  PoolRecycleHandlers* recycle = &pool_recycle_handlers_;
+  CRM_METHOD(m, RunPoolRecycle, recycle);
+  CRM_METHOD(m, ListPoolRecycles, recycle);
+  CRM_METHOD(m, UndoPoolRecycle, recycle);
+  CRM_METHOD(m, ListMyPoolWarnings, recycle);
   // The pool and moves between owners (R2, R3).
   PoolHandlers* p = &pool_handlers_;
   CRM_METHOD(m, ClaimCustomer, p);

@@ -22,6 +22,8 @@
 #include "services/customer/event_repository.h"
 #include "services/customer/grade_policy.h"
 #include "services/customer/pool_handlers.h"
+#include "services/customer/pool_recycle.h"
+#include "services/customer/pool_recycle_handlers.h"
 #include "services/customer/pool_repository.h"
 #include "services/customer/pool_rules.h"
 #include "services/customer/reference_handlers.h"
@@ -59,6 +61,8 @@ class CustomerServiceImpl : public v1::CustomerService::AsyncService {
   SearchHandlers search_handlers_;
   DuplicateCheck duplicate_check_;
   PoolRuleHandlers pool_rule_handlers_;
+  PoolRecycler pool_recycler_;
+  PoolRecycleHandlers pool_recycle_handlers_;
   ContactRepository contacts_;
   CareReminderQuery care_reminders_;
   EventRepository events_;

@@ -25,25 +25,6 @@ using v1::Customer;
 
 constexpr int kMaxShares = 50;
 
-void SetOwner(MySqlConnection& c, int64_t id, const Owner& owner, absl::Time now) {
-  sql::PreparedStatement& stmt = c.Prepare(
-      "UPDATE customers SET owner_id = ?, owner_department_id = ?, owner_department_path = ?,"
-      " version = version + 1, updated_at = ?, last_activity_at = ? WHERE id = ?");
-  stmt.setInt64(1, owner.employee_id);
-  stmt.setInt64(2, owner.department_id);
-  stmt.setString(3, owner.department_path);
-  stmt.setDateTime(4, FormatSqlDateTime(now));
-  stmt.setDateTime(5, FormatSqlDateTime(now));
-  stmt.setInt64(6, id);
-  stmt.executeUpdate();
-}
-
-void EndShares(MySqlConnection& c, int64_t id) {
-  sql::PreparedStatement& stmt = c.Prepare("DELETE FROM customer_shares WHERE customer_id = ?");
-  stmt.setInt64(1, id);
-  stmt.executeUpdate();
-}
-
 // Re-reads the customer after a move and records the change.
 absl::StatusOr<Customer> Record(MySqlConnection& c, const CallContext& call, int64_t id,
                                 ChangeOp op = ChangeOp::kUpdate) {
@@ -58,6 +39,28 @@ absl::Status NeedsEmployee(const Caller& caller) {
 }
 
 }  // namespace
+
+void SetCustomerOwner(MySqlConnection& c, int64_t id, const Owner& owner, absl::Time now) {
+  sql::PreparedStatement& stmt = c.Prepare(
+      "UPDATE customers SET owner_id = ?, owner_department_id = ?, owner_department_path = ?,"
+      " version = version + 1, updated_at = ?, last_activity_at = ?, owned_since = ?"
+      " WHERE id = ?");
+  stmt.setInt64(1, owner.employee_id);
+  stmt.setInt64(2, owner.department_id);
+  stmt.setString(3, owner.department_path);
+  stmt.setDateTime(4, FormatSqlDateTime(now));
+  stmt.setDateTime(5, FormatSqlDateTime(now));
+  // The recycle's days start again with each owner (pool rows: unused).
+  stmt.setDateTime(6, FormatSqlDateTime(now));
+  stmt.setInt64(7, id);
+  stmt.executeUpdate();
+}
+
+void EndCustomerShares(MySqlConnection& c, int64_t id) {
+  sql::PreparedStatement& stmt = c.Prepare("DELETE FROM customer_shares WHERE customer_id = ?");
+  stmt.setInt64(1, id);
+  stmt.executeUpdate();
+}
 
 absl::StatusOr<Customer> PoolRepository::Claim(const CallContext& call, int64_t id) {
   CRM_RETURN_IF_ERROR(NeedsEmployee(call.caller));
@@ -75,14 +78,16 @@ absl::StatusOr<Customer> PoolRepository::Claim(const CallContext& call, int64_t 
         sql::PreparedStatement& stmt = c.Prepare(
             "UPDATE customers SET owner_id = ?, owner_department_id = ?,"
             " owner_department_path = ?, version = version + 1, updated_at = ?,"
-            " last_activity_at = ? WHERE id = ? AND owner_id = 0 AND deleted_at IS NULL");
+            " last_activity_at = ?, owned_since = ? WHERE id = ? AND owner_id = 0"
+            " AND deleted_at IS NULL");
         const std::string now = FormatSqlDateTime(call.Now());
         stmt.setInt64(1, owner.employee_id);
         stmt.setInt64(2, owner.department_id);
         stmt.setString(3, owner.department_path);
         stmt.setDateTime(4, now);
         stmt.setDateTime(5, now);
-        stmt.setInt64(6, id);
+        stmt.setDateTime(6, now);
+        stmt.setInt64(7, id);
         if (stmt.executeUpdate() == 0) {
           // Lost a race, or never in the pool. A live customer just claimed
           // by someone else is no secret to whoever saw it in the pool.
@@ -105,8 +110,8 @@ absl::StatusOr<Customer> PoolRepository::Release(const CallContext& call, int64_
         if (!customer || customer->in_pool()) return CustomerNotFound(id);
         CRM_RETURN_IF_ERROR(CheckEtag(etag, VersionOfEtag(customer->etag()), "customer"));
         RecordDeparture(c, id, customer->owner_id(), call.Now());
-        SetOwner(c, id, Owner{}, call.Now());
-        EndShares(c, id);
+        SetCustomerOwner(c, id, Owner{}, call.Now());
+        EndCustomerShares(c, id);
         return Record(c, call, id);
       });
 }
@@ -134,9 +139,9 @@ absl::StatusOr<Customer> PoolRepository::Give(const CallContext& call, int64_t i
         CRM_RETURN_IF_ERROR(CheckHoldingLimit(c, customer->level_code(), owner.employee_id,
                                               absl::StrCat("employee ", owner.employee_id)));
         RecordDeparture(c, id, customer->owner_id(), call.Now());
-        SetOwner(c, id, owner, call.Now());
+        SetCustomerOwner(c, id, owner, call.Now());
         // Shares were the old owner's choice; the new owner starts afresh.
-        EndShares(c, id);
+        EndCustomerShares(c, id);
         return Record(c, call, id);
       });
 }

@@ -15,7 +15,8 @@
 
 namespace crm {
 class Database;
-}
+class MySqlConnection;
+}  // namespace crm
 
 namespace crm::customer {
 
@@ -53,5 +54,11 @@ class PoolRepository {
   Database& db_;
   absl::TimeZone zone_;
 };
+
+// Inside a move's transaction: gives customer `id` to `owner` (Owner{}: the
+// pool) at `now`, which also starts the owner's recycle days again; and
+// ends its shares. Throw sql::SQLException.
+void SetCustomerOwner(MySqlConnection& connection, int64_t id, const Owner& owner, absl::Time now);
+void EndCustomerShares(MySqlConnection& connection, int64_t id);
 
 }  // namespace crm::customer

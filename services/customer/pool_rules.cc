@@ -42,12 +42,15 @@ v1::PoolRule ReadRule(sql::ResultSet& rs) {
   rule.set_max_customers_per_owner(rs.getInt(2));
   rule.set_reclaim_cooldown_days(rs.getInt(3));
   SqlDateTimeToTimestamp(rs.getString(4), rule.mutable_update_time());
+  rule.set_recycle_no_follow_up_days(rs.getInt(5));
+  rule.set_recycle_no_win_days(rs.getInt(6));
+  rule.set_recycle_warning_days(rs.getInt(7));
   return rule;
 }
 
 constexpr char kRuleSelect[] =
-    "SELECT level_code, max_customers_per_owner, reclaim_cooldown_days, updated_at"
-    " FROM pool_rules";
+    "SELECT level_code, max_customers_per_owner, reclaim_cooldown_days, updated_at,"
+    " recycle_no_follow_up_days, recycle_no_win_days, recycle_warning_days FROM pool_rules";
 
 }  // namespace
 
@@ -61,6 +64,18 @@ absl::Status PoolRuleHandlers::SetPoolRule(const CallContext& call,
   }
   if (rule.reclaim_cooldown_days() < 0 || rule.reclaim_cooldown_days() > kMaxCooldownDays) {
     v.Add("rule.reclaim_cooldown_days", absl::StrCat("must be 0 (none) to ", kMaxCooldownDays));
+  }
+  for (auto [field, days] : {std::pair<const char*, int32_t>{"rule.recycle_no_follow_up_days",
+                                                             rule.recycle_no_follow_up_days()},
+                             {"rule.recycle_no_win_days", rule.recycle_no_win_days()},
+                             {"rule.recycle_warning_days", rule.recycle_warning_days()}}) {
+    if (days < 0 || days > kMaxCooldownDays) {
+      v.Add(field, absl::StrCat("must be 0 (none) to ", kMaxCooldownDays));
+    }
+  }
+  if (rule.recycle_warning_days() > 0 && rule.recycle_no_follow_up_days() == 0 &&
+      rule.recycle_no_win_days() == 0) {
+    v.Add("rule.recycle_warning_days", "warns of a recycle: set a recycle rule's days too");
   }
   if (rule.level_code().size() > 32) v.Add("rule.level_code", "is not a level code");
   CRM_RETURN_IF_ERROR(v.ToStatus());
@@ -85,14 +100,21 @@ absl::Status PoolRuleHandlers::SetPoolRule(const CallContext& call,
         if (before_rs->next()) before = std::make_unique<v1::PoolRule>(ReadRule(*before_rs));
         sql::PreparedStatement& upsert = c.Prepare(
             "INSERT INTO pool_rules (level_code, max_customers_per_owner, reclaim_cooldown_days,"
-            " updated_at) VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE"
+            " updated_at, recycle_no_follow_up_days, recycle_no_win_days, recycle_warning_days)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE"
             " max_customers_per_owner = VALUES(max_customers_per_owner),"
-            " reclaim_cooldown_days = VALUES(reclaim_cooldown_days), updated_at = "
-            "VALUES(updated_at)");
+            " reclaim_cooldown_days = VALUES(reclaim_cooldown_days),"
+            " updated_at = VALUES(updated_at),"
+            " recycle_no_follow_up_days = VALUES(recycle_no_follow_up_days),"
+            " recycle_no_win_days = VALUES(recycle_no_win_days),"
+            " recycle_warning_days = VALUES(recycle_warning_days)");
         upsert.setString(1, rule.level_code());
         upsert.setInt(2, rule.max_customers_per_owner());
         upsert.setInt(3, rule.reclaim_cooldown_days());
         upsert.setDateTime(4, FormatSqlDateTime(call.Now()));
+        upsert.setInt(5, rule.recycle_no_follow_up_days());
+        upsert.setInt(6, rule.recycle_no_win_days());
+        upsert.setInt(7, rule.recycle_warning_days());
         upsert.executeUpdate();
         *response = rule;
         SetTimestamp(call.Now(), response->mutable_update_time());

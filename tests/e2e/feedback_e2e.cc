@@ -12,8 +12,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cstdio>
-#include <fstream>
 #include <string>
 #include <thread>
 
@@ -31,6 +29,7 @@
 #include "tests/support/sales_org.h"
 #include "tests/support/session.h"
 #include "tests/support/stack.h"
+#include "tests/support/test_clock.h"
 #include "tests/support/waiting.h"
 
 namespace crm {
@@ -49,10 +48,9 @@ absl::Time At(int y, int m, int d, int hh, int mm = 0) {
 class FeedbackE2eTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new std::string(testing::MakeTempDir("crm-feedback-clock"));
-    SetClock(At(2026, 9, 25, 16));
+    clock_file_ = new testing::TestClockFile(At(2026, 9, 25, 16));
     testing::StackOptions options;
-    options.backend_flags["feedback"] = {"--test-clock-file=" + ClockFile()};
+    options.backend_flags["feedback"] = {clock_file_->Flag()};
     stack_ = new testing::Stack(options);
     stack_->Start();
     gateway_ = new std::shared_ptr<grpc::Channel>(testing::Connect(stack_->gateway_address()));
@@ -60,36 +58,18 @@ class FeedbackE2eTest : public ::testing::Test {
     testing::OrgBuilder make(*gateway_, org_->admin);
     technician_ =
         new Session(make.User("tech.east", make.Employee("维修工小王", org_->east), {"service"}));
-    customer_ = MustCreateCustomer(org_->sales_a, "华东电气有限公司");
+    customer_ = testing::CreateCustomerAs(*gateway_, org_->sales_a, "华东电气有限公司");
     WriteCalendar();
   }
   static void TearDownTestSuite() {
     delete stack_;
     stack_ = nullptr;
-    testing::RemoveTree(*dir_);
+    delete clock_file_;
   }
 
   void SetUp() override { stub_ = v1::FeedbackService::NewStub(*gateway_); }
 
-  static std::string ClockFile() { return *dir_ + "/clock"; }
-  // Replaced whole (rename), so the process never reads half a time.
-  static void SetClock(absl::Time t) {
-    const std::string next = ClockFile() + ".next";
-    std::ofstream(next) << absl::ToUnixSeconds(t) << "\n";
-    std::rename(next.c_str(), ClockFile().c_str());
-  }
-
-  static int64_t MustCreateCustomer(const Session& as, const std::string& name) {
-    auto customers = customer::v1::CustomerService::NewStub(*gateway_);
-    customer::v1::CreateCustomerRequest request;
-    request.mutable_customer()->set_name(name);
-    request.mutable_customer()->set_region_code("east");
-    request.mutable_customer()->set_city("上海");
-    customer::v1::Customer created;
-    const grpc::Status status = customers->CreateCustomer(AuthContext(as).get(), request, &created);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    return created.id();
-  }
+  static void SetClock(absl::Time t) { clock_file_->Set(t); }
 
   // The calendar the test writes, as a department head: Monday 2026-09-28
   // to Wednesday 09-30 are holidays, Saturday 09-26 is worked; REPAIR/HIGH
@@ -173,7 +153,7 @@ class FeedbackE2eTest : public ::testing::Test {
     return passes;
   }
 
-  static std::string* dir_;
+  static testing::TestClockFile* clock_file_;
   static testing::Stack* stack_;
   static std::shared_ptr<grpc::Channel>* gateway_;
   static testing::SalesOrg* org_;
@@ -182,7 +162,7 @@ class FeedbackE2eTest : public ::testing::Test {
   std::unique_ptr<v1::FeedbackService::Stub> stub_;
 };
 
-std::string* FeedbackE2eTest::dir_ = nullptr;
+testing::TestClockFile* FeedbackE2eTest::clock_file_ = nullptr;
 testing::Stack* FeedbackE2eTest::stack_ = nullptr;
 std::shared_ptr<grpc::Channel>* FeedbackE2eTest::gateway_ = nullptr;
 testing::SalesOrg* FeedbackE2eTest::org_ = nullptr;

@@ -7,8 +7,6 @@
 #include <grpcpp/create_channel.h>
 #include <gtest/gtest.h>
 
-#include <cstdio>
-#include <fstream>
 #include <string>
 #include <vector>
 
@@ -22,6 +20,7 @@
 #include "tests/support/sales_org.h"
 #include "tests/support/session.h"
 #include "tests/support/stack.h"
+#include "tests/support/test_clock.h"
 
 namespace crm {
 namespace {
@@ -41,44 +40,25 @@ absl::Time Shanghai(int y, int m, int d, int hh, int mm = 0, int ss = 0) {
 class ReceivablesE2eTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new std::string(testing::MakeTempDir("crm-receivables-clock"));
-    SetClock(Shanghai(2026, 1, 5, 10));
+    clock_file_ = new testing::TestClockFile(Shanghai(2026, 1, 5, 10));
     testing::StackOptions options;
-    options.backend_flags["sales"] = {"--test-clock-file=" + ClockFile()};
+    options.backend_flags["sales"] = {clock_file_->Flag()};
     stack_ = new testing::Stack(options);
     stack_->Start();
     gateway_ = new std::shared_ptr<grpc::Channel>(testing::Connect(stack_->gateway_address()));
     org_ = new testing::SalesOrg(testing::SalesOrg::Build(*gateway_));
-    customer_a_ = MustCreateCustomer(org_->sales_a, "华东电气有限公司");
-    customer_b_ = MustCreateCustomer(org_->sales_b, "华南机电有限公司");
+    customer_a_ = testing::CreateCustomerAs(*gateway_, org_->sales_a, "华东电气有限公司");
+    customer_b_ = testing::CreateCustomerAs(*gateway_, org_->sales_b, "华南机电有限公司");
   }
   static void TearDownTestSuite() {
     delete stack_;
     stack_ = nullptr;
-    testing::RemoveTree(*dir_);
+    delete clock_file_;
   }
 
   void SetUp() override { stub_ = v1::SalesService::NewStub(*gateway_); }
 
-  static std::string ClockFile() { return *dir_ + "/clock"; }
-  // Replaced whole (rename), so the process never reads half a time.
-  static void SetClock(absl::Time t) {
-    const std::string next = ClockFile() + ".next";
-    std::ofstream(next) << absl::ToUnixSeconds(t) << "\n";
-    std::rename(next.c_str(), ClockFile().c_str());
-  }
-
-  static int64_t MustCreateCustomer(const Session& as, const std::string& name) {
-    auto customers = customer::v1::CustomerService::NewStub(*gateway_);
-    customer::v1::CreateCustomerRequest request;
-    request.mutable_customer()->set_name(name);
-    request.mutable_customer()->set_region_code("east");
-    request.mutable_customer()->set_city("上海");
-    customer::v1::Customer created;
-    const grpc::Status status = customers->CreateCustomer(AuthContext(as).get(), request, &created);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    return created.id();
-  }
+  static void SetClock(absl::Time t) { clock_file_->Set(t); }
 
   // A signed contract with `plan` (due date, fen) as its payment plan.
   int64_t MustSignWithPlan(const Session& as, int64_t customer,
@@ -151,7 +131,7 @@ class ReceivablesE2eTest : public ::testing::Test {
     EXPECT_LE(plan.invoiced().minor_units(), plan.contract_amount().minor_units());
   }
 
-  static std::string* dir_;
+  static testing::TestClockFile* clock_file_;
   static testing::Stack* stack_;
   static std::shared_ptr<grpc::Channel>* gateway_;
   static testing::SalesOrg* org_;
@@ -159,7 +139,7 @@ class ReceivablesE2eTest : public ::testing::Test {
   std::unique_ptr<v1::SalesService::Stub> stub_;
 };
 
-std::string* ReceivablesE2eTest::dir_ = nullptr;
+testing::TestClockFile* ReceivablesE2eTest::clock_file_ = nullptr;
 testing::Stack* ReceivablesE2eTest::stack_ = nullptr;
 std::shared_ptr<grpc::Channel>* ReceivablesE2eTest::gateway_ = nullptr;
 testing::SalesOrg* ReceivablesE2eTest::org_ = nullptr;

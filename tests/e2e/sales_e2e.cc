@@ -46,8 +46,8 @@ class SalesE2eTest : public ::testing::Test {
     stack_->Start();
     gateway_ = new std::shared_ptr<grpc::Channel>(testing::Connect(stack_->gateway_address()));
     org_ = new testing::SalesOrg(testing::SalesOrg::Build(*gateway_));
-    customer_a_ = MustCreateCustomer(org_->sales_a, "华东电气有限公司");
-    customer_b_ = MustCreateCustomer(org_->sales_b, "华南机电有限公司");
+    customer_a_ = testing::CreateCustomerAs(*gateway_, org_->sales_a, "华东电气有限公司");
+    customer_b_ = testing::CreateCustomerAs(*gateway_, org_->sales_b, "华南机电有限公司");
   }
   static void TearDownTestSuite() {
     delete stack_;
@@ -55,18 +55,6 @@ class SalesE2eTest : public ::testing::Test {
   }
 
   void SetUp() override { stub_ = v1::SalesService::NewStub(*gateway_); }
-
-  static int64_t MustCreateCustomer(const Session& as, const std::string& name) {
-    auto customers = customer::v1::CustomerService::NewStub(*gateway_);
-    customer::v1::CreateCustomerRequest request;
-    request.mutable_customer()->set_name(name);
-    request.mutable_customer()->set_region_code("east");
-    request.mutable_customer()->set_city("上海");
-    customer::v1::Customer created;
-    const grpc::Status status = customers->CreateCustomer(AuthContext(as).get(), request, &created);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    return created.id();
-  }
 
   v1::Product MustCreateProduct(const std::string& name, int64_t price_fen, int32_t vat,
                                 int64_t stock_milli) {

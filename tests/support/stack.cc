@@ -91,6 +91,9 @@ void Stack::StartProcess(const std::string& process) {
   if (process == "customer") {
     argv.push_back("--feedback-addr=" + Address("feedback"));
     argv.push_back("--feedback-feed-interval-ms=200");
+    argv.push_back("--sales-addr=" + Address("sales"));
+    argv.push_back("--sales-feed-interval-ms=200");
+    argv.push_back("--pool-recycle-check-ms=200");
   }
   if (auto flags = options_.backend_flags.find(process); flags != options_.backend_flags.end()) {
     for (const std::string& flag : flags->second) argv.push_back(flag);
