@@ -44,6 +44,7 @@ CustomerServiceImpl::CustomerServiceImpl(Database& db, AsyncMethods& methods,
   // The daily recycle (公海回收).
   PoolRecycleHandlers* recycle = &pool_recycle_handlers_;
   CRM_METHOD(m, RunPoolRecycle, recycle);
+  CRM_METHOD(m, GetPoolRecycleRun, recycle);
   CRM_METHOD(m, ListPoolRecycles, recycle);
   CRM_METHOD(m, UndoPoolRecycle, recycle);
   CRM_METHOD(m, ListMyPoolWarnings, recycle);

@@ -302,22 +302,42 @@ absl::StatusOr<RecycleRun> PoolRecycler::DryRun(const CallContext& call, absl::C
 }
 
 absl::StatusOr<RecycleRun> PoolRecycler::Run(const CallContext& call, absl::CivilDay day,
-                                             bool scheduled) {
+                                             bool scheduled, const Stopped& stopped) {
+  int64_t run_id = 0;
+  CRM_RETURN_IF_ERROR(
+      db_.Run("pool.recycle_start", call.deadline, [&](MySqlConnection& c) -> absl::Status {
+        run_id = StartRun(c, call, day, scheduled);
+        return absl::OkStatus();
+      }));
+  if (run_id == 0) return RecycleRun{};  // the day's run is done
+  return RunAs(call, run_id, day, stopped);
+}
+
+absl::StatusOr<int64_t> PoolRecycler::StartOnDemand(const CallContext& call) {
+  return db_.Run("pool.recycle_start", call.deadline,
+                 [&](MySqlConnection& c) -> absl::StatusOr<int64_t> {
+                   return StartRun(c, call, absl::CivilDay(), /*scheduled=*/false);
+                 });
+}
+
+absl::StatusOr<RecycleRun> PoolRecycler::RunAs(const CallContext& call, int64_t run_id,
+                                               absl::CivilDay day, const Stopped& stopped) {
   RecycleRules rules;
   std::vector<int64_t> ids;
   RecycleRun run;
+  run.run_id = run_id;
   CRM_RETURN_IF_ERROR(
-      db_.Run("pool.recycle_start", call.deadline, [&](MySqlConnection& c) -> absl::Status {
-        run.run_id = StartRun(c, call, day, scheduled);
-        if (run.run_id == 0) return absl::OkStatus();
+      db_.Run("pool.recycle_due", call.deadline, [&](MySqlConnection& c) -> absl::Status {
         rules = LoadRecycleRules(c);
         for (const auto& [holding, due] : DueHoldings(c, rules, day, zone_)) {
           ids.push_back(holding.id);
         }
         return absl::OkStatus();
       }));
-  if (run.run_id == 0) return run;  // the day's run is done
   for (size_t from = 0; from < ids.size(); from += kBatchRows) {
+    if (stopped && stopped()) {
+      return absl::AbortedError(absl::StrCat("stopped after ", run.total, " of run ", run_id));
+    }
     const std::vector<int64_t> batch(ids.begin() + from,
                                      ids.begin() + std::min(ids.size(), from + kBatchRows));
     CRM_ASSIGN_OR_RETURN(
@@ -342,6 +362,30 @@ absl::StatusOr<RecycleRun> PoolRecycler::Run(const CallContext& call, absl::Civi
         return absl::OkStatus();
       }));
   return run;
+}
+
+absl::StatusOr<v1::PoolRecycleRun> PoolRecycler::GetRun(const CallContext& call, int64_t id) {
+  return db_.Run(
+      "pool.recycle_run", call.deadline,
+      [&](MySqlConnection& c) -> absl::StatusOr<v1::PoolRecycleRun> {
+        // Sent back so far: counted while it runs, stored once it finished.
+        sql::PreparedStatement& stmt = c.Prepare(
+            "SELECT r.id, r.run_day, r.started_at, r.finished_at, r.actor,"
+            " (SELECT COUNT(*) FROM pool_recycles p WHERE p.run_id = r.id)"
+            " FROM pool_recycle_runs r WHERE r.id = ?");
+        stmt.setInt64(1, id);
+        std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
+        if (!rs->next())
+          return absl::NotFoundError(absl::StrCat("pool recycle run ", id, " not found"));
+        v1::PoolRecycleRun run;
+        run.set_id(rs->getInt64(1));
+        if (!rs->isNull(2)) run.set_run_date(rs->getString(2));
+        SqlDateTimeToTimestamp(rs->getString(3), run.mutable_start_time());
+        if (!rs->isNull(4)) SqlDateTimeToTimestamp(rs->getString(4), run.mutable_finish_time());
+        run.set_actor(rs->getString(5));
+        run.set_recycled(rs->getInt64(6));
+        return run;
+      });
 }
 
 absl::StatusOr<int64_t> PoolRecycler::OwnerOf(const CallContext& call, int64_t id) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,7 +42,17 @@ class PoolRecycler {
   // Sends back who is due on `day` (today). `scheduled`: the day's own run,
   // done once per day however many replicas try (a run cut short is taken
   // up again by the next try); otherwise a run on demand.
-  absl::StatusOr<RecycleRun> Run(const CallContext& call, absl::CivilDay day, bool scheduled);
+  // `stopped`, asked between batches: the process is stopping (ABORTED; the
+  // run stays unfinished, and the day's next try takes up the rest).
+  using Stopped = std::function<bool()>;
+  absl::StatusOr<RecycleRun> Run(const CallContext& call, absl::CivilDay day, bool scheduled,
+                                 const Stopped& stopped = nullptr);
+  // A run on demand in two parts: its row now, its work later (RunAs).
+  absl::StatusOr<int64_t> StartOnDemand(const CallContext& call);
+  absl::StatusOr<RecycleRun> RunAs(const CallContext& call, int64_t run_id, absl::CivilDay day,
+                                   const Stopped& stopped = nullptr);
+  // NOT_FOUND when there is no such run.
+  absl::StatusOr<v1::PoolRecycleRun> GetRun(const CallContext& call, int64_t id);
   // Gives recycle `id`'s customer back to `owner` (its owner then).
   absl::StatusOr<v1::PoolRecycle> Undo(const CallContext& call, int64_t id, const Owner& owner);
   // The owner the customer of recycle `id` was taken from; NOT_FOUND.

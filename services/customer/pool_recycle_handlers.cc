@@ -26,13 +26,68 @@ absl::Status PoolRecycleHandlers::RunPoolRecycle(const CallContext& call,
     if (*parsed < today) return InvalidField("as_of_date", "must be today or later");
     day = *parsed;
   }
-  absl::StatusOr<RecycleRun> run =
-      request.dry_run() ? recycler_.DryRun(call, day) : recycler_.Run(call, day, false);
+  if (!request.dry_run()) return StartRun(call, day, response);
+  absl::StatusOr<RecycleRun> run = recycler_.DryRun(call, day);
   if (!run.ok()) return run.status();
   response->set_run_id(run->run_id);
   response->set_as_of_date(FormatIsoDate(day));
   response->set_total(run->total);
   for (v1::PoolRecycle& r : run->listed) *response->add_recycles() = std::move(r);
+  return absl::OkStatus();
+}
+
+PoolRecycleHandlers::~PoolRecycleHandlers() {
+  stopping_ = true;
+  if (runner_.joinable()) runner_.join();
+}
+
+absl::Status PoolRecycleHandlers::StartRun(const CallContext& call, absl::CivilDay day,
+                                           v1::RunPoolRecycleResponse* response) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (running_) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("run ", running_id_, " is still going: see GetPoolRecycleRun"));
+    }
+    running_ = true;
+  }
+  absl::StatusOr<int64_t> run_id = recycler_.StartOnDemand(call);
+  if (!run_id.ok()) {
+    std::lock_guard<std::mutex> lock(mu_);
+    running_ = false;
+    return run_id.status();
+  }
+  if (runner_.joinable()) runner_.join();  // the previous run, already ended
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    running_id_ = *run_id;
+  }
+  CallContext background = call;  // the caller's identity and the service's clock
+  background.deadline = std::chrono::steady_clock::now() + std::chrono::hours(1);
+  runner_ = std::thread([this, background, id = *run_id, day] {
+    absl::StatusOr<RecycleRun> run =
+        recycler_.RunAs(background, id, day, [this] { return stopping_.load(); });
+    if (run.ok()) {
+      log::Info("a pool recycle on demand ran",
+                {{"run_id", absl::StrCat(id)}, {"recycled", absl::StrCat(run->total)}});
+    } else {
+      log::Warn("a pool recycle on demand failed",
+                {{"run_id", absl::StrCat(id)}, {"error", run.status().message()}});
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    running_ = false;
+  });
+  response->set_run_id(*run_id);
+  response->set_as_of_date(FormatIsoDate(day));
+  response->set_running(true);
+  return absl::OkStatus();
+}
+
+absl::Status PoolRecycleHandlers::GetPoolRecycleRun(const CallContext& call,
+                                                    const v1::GetPoolRecycleRunRequest& request,
+                                                    v1::PoolRecycleRun* response) {
+  if (request.id() <= 0) return InvalidField("id", "must be a positive run id");
+  CRM_ASSIGN_OR_RETURN(*response, recycler_.GetRun(call, request.id()));
   return absl::OkStatus();
 }
 
@@ -97,7 +152,8 @@ void PoolRecycleScheduler::Tick() {
   call.clock = &clock_;
   call.actor = "system:pool-recycle";
   call.deadline = std::chrono::steady_clock::now() + std::chrono::minutes(30);
-  absl::StatusOr<RecycleRun> run = recycler_.Run(call, today, /*scheduled=*/true);
+  absl::StatusOr<RecycleRun> run =
+      recycler_.Run(call, today, /*scheduled=*/true, [this] { return thread_.stopping(); });
   if (!run.ok()) {
     log::Warn("the pool recycle failed; the next check tries again",
               {{"day", FormatIsoDate(today)}, {"error", run.status().message()}});

@@ -2,7 +2,10 @@
 // runs each day's recycle at its time in the company's zone.
 #pragma once
 
+#include <atomic>
 #include <chrono>
+#include <mutex>
+#include <thread>
 
 #include "absl/time/time.h"
 #include "common/base/background_worker.h"
@@ -19,9 +22,14 @@ class PoolRecycleHandlers {
  public:
   PoolRecycleHandlers(PoolRecycler& recycler, const OrgClient& org)
       : recycler_(recycler), org_(org) {}
+  // Stops a run on demand between batches and waits for it.
+  ~PoolRecycleHandlers();
 
   absl::Status RunPoolRecycle(const CallContext& call, const v1::RunPoolRecycleRequest& request,
                               v1::RunPoolRecycleResponse* response);
+  absl::Status GetPoolRecycleRun(const CallContext& call,
+                                 const v1::GetPoolRecycleRunRequest& request,
+                                 v1::PoolRecycleRun* response);
   absl::Status ListPoolRecycles(const CallContext& call, const v1::ListPoolRecyclesRequest& request,
                                 v1::ListPoolRecyclesResponse* response);
   absl::Status UndoPoolRecycle(const CallContext& call, const v1::UndoPoolRecycleRequest& request,
@@ -31,8 +39,19 @@ class PoolRecycleHandlers {
                                   v1::ListMyPoolWarningsResponse* response);
 
  private:
+  // Starts a run on demand on its own thread: a call's handler runs on a
+  // completion-queue thread, and a minute there would hold up every call
+  // queued behind it.
+  absl::Status StartRun(const CallContext& call, absl::CivilDay day,
+                        v1::RunPoolRecycleResponse* response);
+
   PoolRecycler& recycler_;
   const OrgClient& org_;
+  std::mutex mu_;
+  bool running_ = false;  // guarded by mu_
+  int64_t running_id_ = 0;
+  std::atomic<bool> stopping_{false};
+  std::thread runner_;  // the latest run on demand
 };
 
 // Checks every `interval` whether today's recycle is due (the clock past

@@ -232,6 +232,22 @@ TEST_F(PoolE2eTest, AHoldingLimitAndAReclaimCooldownThenTheDailyRecycle) {
   EXPECT_EQ(Claim(org_->sales_a, c).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   clock_->Set(Shanghai(kStart + 38, 2));
   EXPECT_TRUE(Claim(org_->sales_a, c).ok());
+
+  // A run on demand goes on in the background; nobody is due now.
+  cv1::RunPoolRecycleRequest now;
+  cv1::RunPoolRecycleResponse started;
+  status = customers_->RunPoolRecycle(AuthContext(org_->admin).get(), now, &started);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_TRUE(started.running());
+  cv1::GetPoolRecycleRunRequest get;
+  get.set_id(started.run_id());
+  cv1::PoolRecycleRun run;
+  ASSERT_TRUE(testing::Eventually([&] {
+    return customers_->GetPoolRecycleRun(AuthContext(org_->admin).get(), get, &run).ok() &&
+           run.has_finish_time();
+  }));
+  EXPECT_EQ(run.recycled(), 0);
+  EXPECT_EQ(run.actor(), org_->admin.identity.subject());
 }
 
 }  // namespace
