@@ -17,9 +17,9 @@ namespace {
 constexpr int kMaxCommentChars = 500;
 constexpr PageLimits kInboxPages{50, 200};
 
-absl::Status CheckOrderDocument(FieldViolations& v, v1::ApprovalDocumentType type, int64_t id) {
-  if (type != v1::APPROVAL_DOCUMENT_ORDER) {
-    v.Add("document_type", "must be APPROVAL_DOCUMENT_ORDER");
+absl::Status CheckDocument(FieldViolations& v, v1::ApprovalDocumentType type, int64_t id) {
+  if (type == v1::APPROVAL_DOCUMENT_TYPE_UNSPECIFIED || !v1::ApprovalDocumentType_IsValid(type)) {
+    v.Add("document_type", "must be an order, a quote, a contract or a receipt void");
   }
   if (id <= 0) v.Add("document_id", "must be a positive document id");
   return v.ToStatus();
@@ -61,35 +61,36 @@ absl::Status ApprovalHandlers::SubmitForApproval(const CallContext& call,
   FieldViolations v;
   const std::string comment = TrimText(request.comment());
   CheckText(v, "comment", comment, kMaxCommentChars, Presence::kOptional, /*multiline=*/true);
-  CRM_RETURN_IF_ERROR(CheckOrderDocument(v, request.document_type(), request.document_id()));
-  CRM_ASSIGN_OR_RETURN(const v1::Order order, orders_.Get(call, request.document_id()));
+  CRM_RETURN_IF_ERROR(CheckDocument(v, request.document_type(), request.document_id()));
+  CRM_ASSIGN_OR_RETURN(const ApprovalDocument doc,
+                       approvals_.Peek(call, request.document_type(), request.document_id()));
   CRM_ASSIGN_OR_RETURN(std::vector<v1::ApprovalRule> rules,
-                       approvals_.ListRules(call, v1::APPROVAL_DOCUMENT_ORDER));
+                       approvals_.ListRules(call, request.document_type()));
   ApprovalPlan plan;
-  plan.facts = OrderFacts(order);
+  plan.facts = doc.facts;
   plan.required = RequiredFor(rules, plan.facts);
   plan.comment = comment;
+  const std::string resource = absl::StrCat(DocumentNoun(doc.type), "/", doc.id);
   if (plan.required.rule_ids.empty()) {
-    return WithErrorInfo(
-        absl::FailedPreconditionError(
-            absl::StrCat("order ", order.number(), " needs no approval: no active rule applies")),
-        "APPROVAL_NOT_NEEDED", {}, absl::StrCat("order/", order.id()));
+    return WithErrorInfo(absl::FailedPreconditionError(absl::StrCat(
+                             doc.number, " needs no approval: no active rule applies")),
+                         "APPROVAL_NOT_NEEDED", {}, resource);
   }
   for (size_t s = 0; s < plan.required.steps.size(); ++s) {
     const v1::ApprovalStep& step = plan.required.steps[s];
     absl::StatusOr<std::vector<ResolvedApprover>> found =
-        find_approvers_(step, order.owner_department_id(), order.owner_employee_id());
+        find_approvers_(step, doc.owner_department_id, doc.owner_id);
     if (absl::IsNotFound(found.status()) || (found.ok() && found->empty())) {
       return WithErrorInfo(absl::FailedPreconditionError(
-                               absl::StrCat("step ", s + 1, " (", StepName(step), ") of order ",
-                                            order.number(), "'s approval finds no one to approve")),
-                           "NO_APPROVER", {{"step", absl::StrCat(s + 1)}},
-                           absl::StrCat("order/", order.id()));
+                               absl::StrCat("step ", s + 1, " (", StepName(step), ") of ",
+                                            doc.number, "'s approval finds no one to approve")),
+                           "NO_APPROVER", {{"step", absl::StrCat(s + 1)}}, resource);
     }
     if (!found.ok()) return found.status();
     plan.approvers.push_back(*std::move(found));
   }
-  CRM_ASSIGN_OR_RETURN(*response, approvals_.SubmitOrder(call, order.id(), plan));
+  CRM_ASSIGN_OR_RETURN(*response,
+                       approvals_.Submit(call, request.document_type(), doc.id, plan));
   return absl::OkStatus();
 }
 
@@ -140,34 +141,14 @@ absl::Status ApprovalHandlers::ListApprovals(const CallContext& call,
                                              const v1::ListApprovalsRequest& request,
                                              v1::ListApprovalsResponse* response) {
   FieldViolations v;
-  CRM_RETURN_IF_ERROR(CheckOrderDocument(v, request.document_type(), request.document_id()));
-  // Only for those who see the order.
-  CRM_RETURN_IF_ERROR(orders_.Get(call, request.document_id()).status());
+  CRM_RETURN_IF_ERROR(CheckDocument(v, request.document_type(), request.document_id()));
+  // Only for those who see the document.
+  CRM_RETURN_IF_ERROR(approvals_.Peek(call, request.document_type(), request.document_id()).status());
   CRM_ASSIGN_OR_RETURN(
       std::vector<v1::Approval> approvals,
       approvals_.ListForDocument(call, request.document_type(), request.document_id()));
   for (v1::Approval& a : approvals) *response->add_approvals() = std::move(a);
   return absl::OkStatus();
-}
-
-absl::Status CheckOrderApproved(MySqlConnection& c, const v1::Order& order) {
-  const ApprovalFacts facts = OrderFacts(order);
-  const RequiredApproval required = RequiredFor(ActiveOrderRules(c), facts);
-  if (required.rule_ids.empty()) return absl::OkStatus();
-  if (order.approval_status() == v1::APPROVAL_APPROVED &&
-      SubmittedFactsKey(c, order.approval_id()) == facts.Key()) {
-    return absl::OkStatus();
-  }
-  const std::string state =
-      order.approval_status() == v1::APPROVAL_PENDING
-          ? absl::StrCat("its approval ", order.approval_id(), " is still pending")
-          : "submit it with SubmitForApproval";
-  return WithErrorInfo(
-      absl::FailedPreconditionError(
-          absl::StrCat("order ", order.number(), " needs approval before it is confirmed (rules ",
-                       absl::StrJoin(required.rule_ids, ", "), "): ", state)),
-      "APPROVAL_REQUIRED", {{"approval_status", v1::ApprovalStatus_Name(order.approval_status())}},
-      absl::StrCat("order/", order.id()));
 }
 
 void WithdrawIfChanged(MySqlConnection& c, const v1::Order& before, v1::Order& after,

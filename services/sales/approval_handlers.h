@@ -46,10 +46,6 @@ class ApprovalHandlers {
   FindApprovers find_approvers_;
 };
 
-// Inside ConfirmOrder's transaction: FAILED_PRECONDITION (APPROVAL_REQUIRED)
-// unless no active rule applies to `order` or an approval of what it shows
-// now was granted.
-absl::Status CheckOrderApproved(MySqlConnection& connection, const v1::Order& order);
 // Inside an order edit's transaction: when the edit changed what the rules
 // read, the order's pending or granted approval is withdrawn.
 void WithdrawIfChanged(MySqlConnection& connection, const v1::Order& before, v1::Order& after,

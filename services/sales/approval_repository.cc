@@ -164,6 +164,10 @@ bool IsApprover(const Approval& approval, int64_t employee_id) {
          });
 }
 
+absl::Status DocumentNotFound(v1::ApprovalDocumentType type, int64_t id) {
+  return absl::NotFoundError(absl::StrCat(DocumentNoun(type), " ", id, " not found"));
+}
+
 absl::Status NotFoundApproval(int64_t id) {
   return absl::NotFoundError(absl::StrCat("approval ", id, " not found"));
 }
@@ -289,60 +293,75 @@ absl::StatusOr<ApprovalRule> ApprovalRepository::SetRule(const CallContext& call
 
 // ---- submitting and deciding ----
 
-absl::StatusOr<Approval> ApprovalRepository::SubmitOrder(const CallContext& call, int64_t order_id,
-                                                         const ApprovalPlan& plan) {
+absl::StatusOr<ApprovalDocument> ApprovalRepository::Peek(const CallContext& call,
+                                                          v1::ApprovalDocumentType type,
+                                                          int64_t id) {
+  return db_.Run("approval.document", call.deadline,
+                 [&](MySqlConnection& c) -> absl::StatusOr<ApprovalDocument> {
+                   std::optional<ApprovalDocument> doc =
+                       LoadApprovalDocument(c, type, ScopeOf(call.caller), id, false);
+                   if (!doc) return DocumentNotFound(type, id);
+                   return *doc;
+                 });
+}
+
+absl::StatusOr<Approval> ApprovalRepository::Submit(const CallContext& call,
+                                                    v1::ApprovalDocumentType type, int64_t id,
+                                                    const ApprovalPlan& plan) {
   return db_.RunInTransaction(
       "approval.submit", call.deadline, [&](MySqlConnection& c) -> absl::StatusOr<Approval> {
-        std::unique_ptr<v1::Order> order = LockOrder(c, WriteScopeOf(call.caller), order_id);
-        if (!order) return absl::NotFoundError(absl::StrCat("order ", order_id, " not found"));
-        if (order->status() != v1::DRAFT) {
-          return absl::FailedPreconditionError(
-              absl::StrCat("order ", order->number(), " is ", v1::OrderStatus_Name(order->status()),
-                           ": only DRAFT orders are submitted for approval"));
+        std::optional<ApprovalDocument> doc =
+            LoadApprovalDocument(c, type, WriteScopeOf(call.caller), id, /*for_update=*/true);
+        if (!doc) return DocumentNotFound(type, id);
+        if (!doc->not_submittable.empty()) {
+          return absl::FailedPreconditionError(doc->not_submittable);
         }
         const std::string key = plan.facts.Key();
-        if (OrderFacts(*order).Key() != key) {
-          return absl::AbortedError(absl::StrCat("order ", order->number(),
-                                                 " changed while it was being submitted; retry"));
-        }
-        const bool pending = order->approval_status() == v1::APPROVAL_PENDING;
-        if (pending || (order->approval_status() == v1::APPROVAL_APPROVED &&
-                        SubmittedFactsKey(c, order->approval_id()) == key)) {
-          return WithErrorInfo(
-              absl::FailedPreconditionError(absl::StrCat("order ", order->number(), " is already ",
-                                                         pending ? "waiting for" : "granted",
-                                                         " approval ", order->approval_id())),
-              "APPROVAL_EXISTS", {{"approval_id", absl::StrCat(order->approval_id())}},
-              absl::StrCat("order/", order_id));
+        if (doc->facts.Key() != key) {
+          return absl::AbortedError(
+              absl::StrCat(doc->number, " changed while it was being submitted; retry"));
         }
         const absl::Time now = call.Now();
+        const LiveApproval live = LatestLiveApproval(c, type, id);
+        if (live.id != 0 && live.facts_key == key) {
+          const bool pending = live.status == v1::APPROVAL_PENDING;
+          return WithErrorInfo(
+              absl::FailedPreconditionError(absl::StrCat(doc->number, " is already ",
+                                                         pending ? "waiting for" : "granted",
+                                                         " approval ", live.id)),
+              "APPROVAL_EXISTS", {{"approval_id", absl::StrCat(live.id)}},
+              absl::StrCat(DocumentNoun(type), "/", id));
+        }
+        if (live.id != 0) WithdrawApproval(c, live.id, now);
         sql::PreparedStatement& insert = c.Prepare(
             "INSERT INTO approvals (document_type, document_id, document_number, owner_id,"
             " owner_department_path, amount_fen, discount_bp, facts, rule_ids, status,"
             " current_step, step_count, submit_comment, submitted_by, created_at, updated_at)"
-            " SELECT ?, o.id, o.number, o.owner_id, o.owner_department_path, ?, ?, ?, ?, ?, 1, ?,"
-            " ?, ?, ?, ? FROM orders o WHERE o.id = ?");
-        insert.setInt(1, v1::APPROVAL_DOCUMENT_ORDER);
-        insert.setInt64(2, plan.facts.amount_fen);
-        insert.setInt(3, plan.facts.discount_bp);
-        insert.setString(4, key);
-        insert.setString(5, absl::StrJoin(plan.required.rule_ids, ","));
-        insert.setInt(6, v1::APPROVAL_PENDING);
-        insert.setInt(7, static_cast<int>(plan.required.steps.size()));
-        insert.setString(8, plan.comment);
-        insert.setInt64(9, call.caller.employee_id);
-        insert.setDateTime(10, FormatSqlDateTime(now));
-        insert.setDateTime(11, FormatSqlDateTime(now));
-        insert.setInt64(12, order_id);
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)");
+        insert.setInt(1, type);
+        insert.setInt64(2, id);
+        insert.setString(3, doc->number);
+        insert.setInt64(4, doc->owner_id);
+        insert.setString(5, doc->owner_department_path);
+        insert.setInt64(6, plan.facts.amount_fen);
+        insert.setInt(7, plan.facts.discount_bp);
+        insert.setString(8, key);
+        insert.setString(9, absl::StrJoin(plan.required.rule_ids, ","));
+        insert.setInt(10, v1::APPROVAL_PENDING);
+        insert.setInt(11, static_cast<int>(plan.required.steps.size()));
+        insert.setString(12, plan.comment);
+        insert.setInt64(13, call.caller.employee_id);
+        insert.setDateTime(14, FormatSqlDateTime(now));
+        insert.setDateTime(15, FormatSqlDateTime(now));
         insert.executeUpdate();
-        const int64_t id = c.LastInsertId();
+        const int64_t approval_id = c.LastInsertId();
         sql::PreparedStatement& task = c.Prepare(
             "INSERT INTO approval_tasks (approval_id, step, approver_kind, role, mode,"
             " approver_id, approver_name, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
         for (size_t s = 0; s < plan.required.steps.size(); ++s) {
           const v1::ApprovalStep& step = plan.required.steps[s];
           for (const ResolvedApprover& approver : plan.approvers[s]) {
-            task.setInt64(1, id);
+            task.setInt64(1, approval_id);
             task.setInt(2, static_cast<int>(s + 1));
             task.setInt(3, step.approver());
             task.setString(4, step.role());
@@ -353,16 +372,22 @@ absl::StatusOr<Approval> ApprovalRepository::SubmitOrder(const CallContext& call
             task.executeUpdate();
           }
         }
+        std::unique_ptr<StoredApproval> stored = LoadApproval(c, approval_id, /*for_update=*/false);
+        if (type != v1::APPROVAL_DOCUMENT_ORDER) {
+          AppendChange(c, call, ChangeOp::kCreate, approval_id, stored->approval);
+          return stored->approval;
+        }
+        // Orders show their approval.
+        const VisibilityScope everything{VisibilityScope::Kind::kAll};
+        std::unique_ptr<v1::Order> order = LockOrder(c, everything, id);
         const v1::Order before = *order;
         order->set_approval_status(v1::APPROVAL_PENDING);
-        order->set_approval_id(id);
+        order->set_approval_id(approval_id);
         order->clear_approval_comment();
         WriteOrderApproval(c, *order, now);
-        std::unique_ptr<v1::Order> stored_order =
-            LockOrder(c, VisibilityScope{VisibilityScope::Kind::kAll}, order_id);
-        std::unique_ptr<StoredApproval> stored = LoadApproval(c, id, /*for_update=*/false);
-        AppendChange(c, call, ChangeOp::kCreate, id, stored->approval);
-        AppendChange(c, call, ChangeOp::kUpdate, order_id, *stored_order, &before);
+        std::unique_ptr<v1::Order> stored_order = LockOrder(c, everything, id);
+        AppendChange(c, call, ChangeOp::kCreate, approval_id, stored->approval);
+        AppendChange(c, call, ChangeOp::kUpdate, id, *stored_order, &before);
         return stored->approval;
       });
 }
@@ -380,9 +405,15 @@ absl::StatusOr<Approval> ApprovalRepository::Decide(const CallContext& call, int
           return NotFoundApproval(approval_id);
         }
         const VisibilityScope everything{VisibilityScope::Kind::kAll};
-        std::unique_ptr<v1::Order> order = LockOrder(c, everything, peek->approval.document_id());
+        const v1::ApprovalDocumentType type = peek->approval.document_type();
+        const bool is_order = type == v1::APPROVAL_DOCUMENT_ORDER;
+        std::optional<ApprovalDocument> doc =
+            LoadApprovalDocument(c, type, everything, peek->approval.document_id(), true);
+        // Orders also show the outcome on themselves.
+        std::unique_ptr<v1::Order> order =
+            is_order ? LockOrder(c, everything, peek->approval.document_id()) : nullptr;
         std::unique_ptr<StoredApproval> stored = LoadApproval(c, approval_id, /*for_update=*/true);
-        if (!order || !stored) return NotFoundApproval(approval_id);
+        if (!doc || (is_order && !order) || !stored) return NotFoundApproval(approval_id);
         Approval a = stored->approval;
         const int step = a.current_step();
         const ApprovalTask* task =
@@ -402,15 +433,17 @@ absl::StatusOr<Approval> ApprovalRepository::Decide(const CallContext& call, int
         }
         const v1::ApprovalMode mode = task->rule_step().mode();  // `task` dies with FillTasks
         const absl::Time now = call.Now();
-        const v1::Order order_before = *order;
+        const v1::Order order_before = is_order ? *order : v1::Order();
         SetTaskState(c, approval_id, step, me, approve ? v1::TASK_APPROVED : v1::TASK_REJECTED,
                      comment, now);
         bool decided = false;
         if (!approve) {
           CloseWaitingTasks(c, approval_id, 1, /*from_step_on=*/true);
           a.set_status(v1::APPROVAL_REJECTED);
-          order->set_approval_status(v1::APPROVAL_REJECTED);
-          order->set_approval_comment(comment);
+          if (is_order) {
+            order->set_approval_status(v1::APPROVAL_REJECTED);
+            order->set_approval_comment(comment);
+          }
           decided = true;
         } else {
           FillTasks(c, a);
@@ -418,7 +451,7 @@ absl::StatusOr<Approval> ApprovalRepository::Decide(const CallContext& call, int
             CloseWaitingTasks(c, approval_id, step, /*from_step_on=*/false);
             if (step >= a.step_count()) {
               a.set_status(v1::APPROVAL_APPROVED);
-              order->set_approval_status(v1::APPROVAL_APPROVED);
+              if (is_order) order->set_approval_status(v1::APPROVAL_APPROVED);
               decided = true;
             } else {
               a.set_current_step(step + 1);
@@ -426,10 +459,10 @@ absl::StatusOr<Approval> ApprovalRepository::Decide(const CallContext& call, int
           }
         }
         WriteApprovalState(c, a, decided, now);
-        if (decided) WriteOrderApproval(c, *order, now);
+        if (decided && is_order) WriteOrderApproval(c, *order, now);
         stored = LoadApproval(c, approval_id, /*for_update=*/false);
         AppendChange(c, call, ChangeOp::kUpdate, approval_id, stored->approval, &peek->approval);
-        if (decided) {
+        if (decided && is_order) {
           std::unique_ptr<v1::Order> stored_order = LockOrder(c, everything, order->id());
           AppendChange(c, call, ChangeOp::kUpdate, order->id(), *stored_order, &order_before);
         }
@@ -497,12 +530,12 @@ absl::StatusOr<Page<Approval>> ApprovalRepository::Inbox(const CallContext& call
                  });
 }
 
-// ---- inside an order's transaction ----
+// ---- inside a document's transaction ----
 
-std::vector<ApprovalRule> ActiveOrderRules(MySqlConnection& c) {
+std::vector<ApprovalRule> ActiveRules(MySqlConnection& c, v1::ApprovalDocumentType type) {
   sql::PreparedStatement& stmt =
       c.Prepare(absl::StrCat(kRuleSelect, " WHERE document_type = ? AND active = 1 ORDER BY id"));
-  stmt.setInt(1, v1::APPROVAL_DOCUMENT_ORDER);
+  stmt.setInt(1, type);
   std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
   std::vector<ApprovalRule> rules;
   while (rs->next()) rules.push_back(ReadRule(*rs));
@@ -517,6 +550,30 @@ std::string SubmittedFactsKey(MySqlConnection& c, int64_t id) {
   return rs->next() ? std::string(rs->getString(1)) : "";
 }
 
+LiveApproval LatestLiveApproval(MySqlConnection& c, v1::ApprovalDocumentType type,
+                                int64_t document_id) {
+  sql::PreparedStatement& stmt = c.Prepare(
+      "SELECT id, status, facts FROM approvals WHERE document_type = ? AND document_id = ?"
+      " AND status IN (?, ?) ORDER BY id DESC LIMIT 1 FOR UPDATE");
+  stmt.setInt(1, type);
+  stmt.setInt64(2, document_id);
+  stmt.setInt(3, v1::APPROVAL_PENDING);
+  stmt.setInt(4, v1::APPROVAL_APPROVED);
+  std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
+  LiveApproval live;
+  if (!rs->next()) return live;
+  live.id = rs->getInt64(1);
+  live.status = static_cast<v1::ApprovalStatus>(rs->getInt(2));
+  live.facts_key = rs->getString(3);
+  return live;
+}
+
+void WithdrawStaleApproval(MySqlConnection& c, v1::ApprovalDocumentType type, int64_t document_id,
+                           const std::string& facts_key, absl::Time now) {
+  const LiveApproval live = LatestLiveApproval(c, type, document_id);
+  if (live.id != 0 && live.facts_key != facts_key) WithdrawApproval(c, live.id, now);
+}
+
 void WithdrawApproval(MySqlConnection& c, int64_t id, absl::Time now) {
   sql::PreparedStatement& approval = c.Prepare(
       "UPDATE approvals SET status = ?, decided_at = ? WHERE id = ? AND status IN (?, ?)");
@@ -528,6 +585,30 @@ void WithdrawApproval(MySqlConnection& c, int64_t id, absl::Time now) {
   if (approval.executeUpdate() == 0) return;
   TouchVersion(c, "approvals", id, now);
   CloseWaitingTasks(c, id, 1, /*from_step_on=*/true);
+}
+
+absl::Status CheckApproved(MySqlConnection& c, v1::ApprovalDocumentType type, int64_t document_id,
+                           const std::string& number, const ApprovalFacts& facts) {
+  const RequiredApproval required = RequiredFor(ActiveRules(c, type), facts);
+  if (required.rule_ids.empty()) return absl::OkStatus();
+  const LiveApproval live = LatestLiveApproval(c, type, document_id);
+  if (live.status == v1::APPROVAL_APPROVED && live.facts_key == facts.Key()) {
+    return absl::OkStatus();
+  }
+  const std::string state = live.status == v1::APPROVAL_PENDING && live.facts_key == facts.Key()
+                                ? absl::StrCat("its approval ", live.id, " is still pending")
+                                : "submit it with SubmitForApproval";
+  return WithErrorInfo(
+      absl::FailedPreconditionError(absl::StrCat(number, " needs approval first (rules ",
+                                                 absl::StrJoin(required.rule_ids, ", "), "): ",
+                                                 state)),
+      "APPROVAL_REQUIRED", {{"approval_status", v1::ApprovalStatus_Name(live.status)}},
+      absl::StrCat(DocumentNoun(type), "/", document_id));
+}
+
+absl::Status CheckOrderApproved(MySqlConnection& c, const v1::Order& order) {
+  return CheckApproved(c, v1::APPROVAL_DOCUMENT_ORDER, order.id(),
+                       absl::StrCat("order ", order.number()), OrderFacts(order));
 }
 
 }  // namespace crm::sales

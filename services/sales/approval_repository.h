@@ -14,6 +14,8 @@
 #include "common/db/keyset_page.h"
 #include "common/rpc/call_context.h"
 #include "crm/sales/v1/approval.pb.h"
+#include "crm/sales/v1/order.pb.h"
+#include "services/sales/approval_documents.h"
 #include "services/sales/approval_rules.h"
 
 namespace crm {
@@ -48,12 +50,15 @@ class ApprovalRepository {
   // Creates (id 0) or replaces a rule (validated); a stale etag is ABORTED.
   absl::StatusOr<v1::ApprovalRule> SetRule(const CallContext& call, const v1::ApprovalRule& rule);
 
-  // Submits order `order_id` (one the caller may change) under `plan`. The
-  // order must still be a draft showing plan.facts (else ABORTED: it changed
-  // while its approvers were looked up), and not already pending or approved
-  // for them.
-  absl::StatusOr<v1::Approval> SubmitOrder(const CallContext& call, int64_t order_id,
-                                           const ApprovalPlan& plan);
+  // The document as the caller sees it; NOT_FOUND.
+  absl::StatusOr<ApprovalDocument> Peek(const CallContext& call, v1::ApprovalDocumentType type,
+                                        int64_t id);
+  // Submits document `id` (one the caller may change) under `plan`. It must
+  // still be a draft showing plan.facts (else ABORTED: it changed while its
+  // approvers were looked up), and not already pending or approved for them;
+  // a live approval of other facts is withdrawn.
+  absl::StatusOr<v1::Approval> Submit(const CallContext& call, v1::ApprovalDocumentType type,
+                                      int64_t id, const ApprovalPlan& plan);
   // The caller's decision on their task of the current step.
   absl::StatusOr<v1::Approval> Decide(const CallContext& call, int64_t approval_id, bool approve,
                                       const std::string& comment);
@@ -73,13 +78,38 @@ class ApprovalRepository {
   Database& db_;
 };
 
-// Inside an order's transaction (the order locked): the active order rules.
-std::vector<v1::ApprovalRule> ActiveOrderRules(MySqlConnection& connection);
+// Inside a document's transaction (the document locked): the active rules
+// of its type.
+std::vector<v1::ApprovalRule> ActiveRules(MySqlConnection& connection,
+                                          v1::ApprovalDocumentType type);
 // The facts key approval `id` was submitted for; "" when there is none.
 std::string SubmittedFactsKey(MySqlConnection& connection, int64_t id);
+// The document's latest approval that is pending or granted: its id,
+// status and facts key; id 0 when there is none.
+struct LiveApproval {
+  int64_t id = 0;
+  v1::ApprovalStatus status = v1::APPROVAL_STATUS_UNSPECIFIED;
+  std::string facts_key;
+};
+LiveApproval LatestLiveApproval(MySqlConnection& connection, v1::ApprovalDocumentType type,
+                                int64_t document_id);
+// Withdraws the document's live approval when it was for other facts than
+// `facts_key` (an edit changed what the rules read).
+void WithdrawStaleApproval(MySqlConnection& connection, v1::ApprovalDocumentType type,
+                           int64_t document_id, const std::string& facts_key, absl::Time now);
 // Withdraws approval `id` if it is pending or approved (an edit changed what
 // the rules read, or the order was cancelled): its waiting tasks are no
 // longer needed.
 void WithdrawApproval(MySqlConnection& connection, int64_t id, absl::Time now);
+
+// Inside the transaction of the step an approval allows (ConfirmOrder,
+// SendQuote, SignContract, VoidReceipt): FAILED_PRECONDITION
+// (APPROVAL_REQUIRED) unless no active rule of `type` applies to what the
+// document shows (`facts`) or an approval of exactly that was granted.
+// `number`: what the message calls it.
+absl::Status CheckApproved(MySqlConnection& connection, v1::ApprovalDocumentType type,
+                           int64_t document_id, const std::string& number,
+                           const ApprovalFacts& facts);
+absl::Status CheckOrderApproved(MySqlConnection& connection, const v1::Order& order);
 
 }  // namespace crm::sales

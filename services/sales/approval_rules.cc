@@ -28,11 +28,22 @@ std::string ApprovalFacts::Key() const {
 }
 
 ApprovalFacts OrderFacts(const v1::Order& order) {
+  return LineFacts(order.lines(), order.total_amount().minor_units());
+}
+
+ApprovalFacts AmountFacts(int64_t amount_fen) {
   ApprovalFacts facts;
-  facts.amount_fen = order.total_amount().minor_units();
+  facts.amount_fen = amount_fen;
+  return facts;
+}
+
+ApprovalFacts LineFacts(const google::protobuf::RepeatedPtrField<v1::OrderLine>& lines,
+                        int64_t total_fen) {
+  ApprovalFacts facts;
+  facts.amount_fen = total_fen;
   // What the lines would come to at their unit prices, undiscounted.
   int64_t gross_fen = 0;
-  for (const v1::OrderLine& line : order.lines()) {
+  for (const v1::OrderLine& line : lines) {
     gross_fen += DivideRoundingHalfUp(
         static_cast<__int128>(line.unit_price().minor_units()) * line.quantity_milli(), kMilli);
     facts.product_ids.push_back(line.product_id());
@@ -74,8 +85,9 @@ RequiredApproval RequiredFor(const std::vector<v1::ApprovalRule>& rules,
 absl::Status ValidateApprovalRule(const v1::ApprovalRule& rule) {
   FieldViolations v;
   if (rule.id() < 0) v.Add("rule.id", "must be a rule id, or 0 for a new rule");
-  if (rule.document_type() != v1::APPROVAL_DOCUMENT_ORDER) {
-    v.Add("rule.document_type", "must be APPROVAL_DOCUMENT_ORDER");
+  if (rule.document_type() == v1::APPROVAL_DOCUMENT_TYPE_UNSPECIFIED ||
+      !v1::ApprovalDocumentType_IsValid(rule.document_type())) {
+    v.Add("rule.document_type", "must be an order, a quote, a contract or a receipt void");
   }
   CheckText(v, "rule.name", rule.name(), 100, Presence::kRequired);
   if (rule.has_amount_over())
@@ -84,6 +96,10 @@ absl::Status ValidateApprovalRule(const v1::ApprovalRule& rule) {
     v.Add("rule.discount_over_bp", "must be 1 to 9999, or 0 for no discount condition");
   }
   if (rule.product_id() < 0) v.Add("rule.product_id", "must be a product id, or 0 for none");
+  if (rule.product_id() > 0 && rule.document_type() != v1::APPROVAL_DOCUMENT_ORDER &&
+      rule.document_type() != v1::APPROVAL_DOCUMENT_QUOTE) {
+    v.Add("rule.product_id", "is for orders and quotes: contracts and receipts sell no products");
+  }
   if (!rule.has_amount_over() && rule.discount_over_bp() == 0 && rule.product_id() == 0) {
     v.Add("rule", "needs a condition: amount_over, discount_over_bp or product_id");
   }

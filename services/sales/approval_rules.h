@@ -25,6 +25,11 @@ struct ApprovalFacts {
 };
 
 ApprovalFacts OrderFacts(const v1::Order& order);
+// Quotes are priced as orders are: the same facts of their lines.
+ApprovalFacts LineFacts(const google::protobuf::RepeatedPtrField<v1::OrderLine>& lines,
+                        int64_t total_fen);
+// Contracts and receipts show an amount only.
+ApprovalFacts AmountFacts(int64_t amount_fen);
 
 bool RuleApplies(const v1::ApprovalRule& rule, const ApprovalFacts& facts);
 

@@ -12,6 +12,7 @@
 #include "common/rpc/paging.h"
 #include "common/rpc/update_mask.h"
 #include "common/text/text_checks.h"
+#include "services/sales/approval_repository.h"
 #include "services/sales/money.h"
 #include "services/sales/order_pricing.h"
 
@@ -109,7 +110,7 @@ absl::Status ContractHandlers::UpdateContract(const CallContext& call,
   CRM_RETURN_IF_ERROR(CheckContractId(patch.id(), "contract.id"));
   Contract scratch;  // the mask checked before the database is touched
   CRM_RETURN_IF_ERROR(ApplyMask(request.update_mask(), MutableFields(), patch, scratch));
-  auto change = [&](Contract& stored) -> absl::Status {
+  auto change = [&](MySqlConnection& c, Contract& stored) -> absl::Status {
     if (stored.status() != v1::CONTRACT_STATUS_DRAFT) {
       return WrongStatus(stored, "edited", "DRAFT");
     }
@@ -118,7 +119,10 @@ absl::Status ContractHandlers::UpdateContract(const CallContext& call,
     if (stored.order_id() != 0 && stored.amount().minor_units() != amount.minor_units()) {
       return InvalidField("contract.amount", "is the order's total for a contract of an order");
     }
-    return ValidateContract(stored);
+    CRM_RETURN_IF_ERROR(ValidateContract(stored));
+    WithdrawStaleApproval(c, v1::APPROVAL_DOCUMENT_CONTRACT, stored.id(),
+                          AmountFacts(stored.amount().minor_units()).Key(), call.Now());
+    return absl::OkStatus();
   };
   CRM_ASSIGN_OR_RETURN(*response, contracts_.Update(call, patch.id(), patch.etag(), change));
   return absl::OkStatus();
@@ -155,12 +159,15 @@ absl::Status ContractHandlers::SignContract(const CallContext& call,
   const std::string sign_date = request.sign_date().empty()
                                     ? FormatIsoDate(absl::ToCivilDay(call.Now(), contracts_.zone()))
                                     : request.sign_date();
-  auto change = [&](Contract& k) -> absl::Status {
+  auto change = [&](MySqlConnection& c, Contract& k) -> absl::Status {
     if (k.status() != v1::CONTRACT_STATUS_DRAFT) return WrongStatus(k, "signed", "DRAFT");
     if (k.start_date().empty() || k.end_date().empty()) {
       return absl::FailedPreconditionError(
           absl::StrCat("contract ", k.number(), " needs its start and end dates to be signed"));
     }
+    CRM_RETURN_IF_ERROR(CheckApproved(c, v1::APPROVAL_DOCUMENT_CONTRACT, k.id(),
+                                      absl::StrCat("contract ", k.number()),
+                                      AmountFacts(k.amount().minor_units())));
     k.set_status(v1::CONTRACT_STATUS_SIGNED);
     k.set_sign_date(sign_date);
     return absl::OkStatus();
@@ -183,7 +190,7 @@ absl::Status ContractHandlers::CloseContract(const CallContext& call,
             request.status() == v1::CONTRACT_STATUS_TERMINATED ? Presence::kRequired
                                                                : Presence::kOptional);
   CRM_RETURN_IF_ERROR(v.ToStatus());
-  auto change = [&](Contract& k) -> absl::Status {
+  auto change = [&](MySqlConnection&, Contract& k) -> absl::Status {
     if (k.status() != v1::CONTRACT_STATUS_SIGNED) return WrongStatus(k, "closed", "SIGNED");
     k.set_status(request.status());
     k.set_end_reason(reason);

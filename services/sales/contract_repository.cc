@@ -207,8 +207,8 @@ absl::StatusOr<Contract> ContractRepository::Get(const CallContext& call, int64_
 
 absl::StatusOr<Contract> ContractRepository::Update(
     const CallContext& call, int64_t id, const std::string& etag,
-    const std::function<absl::Status(Contract&)>& change) {
-  auto edit = [&](MySqlConnection&, Contract& contract) { return change(contract); };
+    const std::function<absl::Status(MySqlConnection&, Contract&)>& change) {
+  const auto& edit = change;
   auto write = [&](MySqlConnection& c, const Contract& contract) {
     sql::PreparedStatement& stmt = c.Prepare(
         "UPDATE contracts SET title = ?, amount_fen = ?, sign_date = ?, start_date = ?,"
@@ -236,6 +236,11 @@ absl::StatusOr<Page<Contract>> ContractRepository::List(const CallContext& call,
         if (before_id) q.After("k.id < ?", {*before_id});
         return ReadKeysetPage<Contract>(c, q, ReadContract);
       });
+}
+
+std::unique_ptr<Contract> LoadContractRow(MySqlConnection& c, const VisibilityScope& scope,
+                                          int64_t id, bool for_update) {
+  return LoadContract(c, scope, id, for_update);
 }
 
 }  // namespace crm::sales

@@ -5,17 +5,20 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/db/keyset_page.h"
+#include "common/db/visibility.h"
 #include "common/rpc/call_context.h"
 #include "crm/sales/v1/contract.pb.h"
 
 namespace crm {
 class Database;
+class MySqlConnection;
 }
 
 namespace crm::sales {
@@ -33,7 +36,7 @@ class ContractRepository {
                                       const std::string& request_id);
   absl::StatusOr<v1::Contract> Get(const CallContext& call, int64_t id);
   absl::StatusOr<v1::Contract> Update(const CallContext& call, int64_t id, const std::string& etag,
-                                      const std::function<absl::Status(v1::Contract&)>& change);
+                                      const std::function<absl::Status(MySqlConnection&, v1::Contract&)>& change);
   absl::StatusOr<Page<v1::Contract>> List(const CallContext& call, int64_t customer_id,
                                           v1::ContractStatus status, int page_size,
                                           std::optional<int64_t> before_id);
@@ -44,5 +47,11 @@ class ContractRepository {
   Database& db_;
   absl::TimeZone zone_;
 };
+
+// The contract if in `scope`, locked when `for_update`; null otherwise (for
+// approvals, inside their transaction).
+std::unique_ptr<v1::Contract> LoadContractRow(MySqlConnection& connection,
+                                              const VisibilityScope& scope, int64_t id,
+                                              bool for_update);
 
 }  // namespace crm::sales

@@ -244,6 +244,10 @@ std::unique_ptr<Order> LockOrder(MySqlConnection& c, const VisibilityScope& scop
   return LoadOrder(c, scope, id, /*for_update=*/true);
 }
 
+std::unique_ptr<Order> LoadOrderRow(MySqlConnection& c, const VisibilityScope& scope, int64_t id) {
+  return LoadOrder(c, scope, id, /*for_update=*/false);
+}
+
 void WriteOrderApproval(MySqlConnection& c, const Order& order, absl::Time now) {
   sql::PreparedStatement& stmt = c.Prepare(
       "UPDATE orders SET approval_status = ?, approval_id = ?, approval_comment = ? WHERE id = ?");

@@ -93,6 +93,9 @@ class OrderRepository {
 // scope: pass VisibilityScope{kAll}); null otherwise.
 std::unique_ptr<v1::Order> LockOrder(MySqlConnection& connection, const VisibilityScope& scope,
                                      int64_t id);
+// The same, not locked.
+std::unique_ptr<v1::Order> LoadOrderRow(MySqlConnection& connection, const VisibilityScope& scope,
+                                        int64_t id);
 // Writes the order's approval fields and moves its version on (the caller
 // appends the change).
 void WriteOrderApproval(MySqlConnection& connection, const v1::Order& order, absl::Time now);

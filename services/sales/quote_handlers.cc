@@ -1,4 +1,5 @@
 // QuoteHandlers: the quote field rules and the status machine.
+#include "services/sales/approval_repository.h"
 #include "services/sales/quote_handlers.h"
 
 #include <map>
@@ -118,11 +119,18 @@ absl::Status QuoteHandlers::UpdateQuote(const CallContext& call,
       CRM_RETURN_IF_ERROR(LockOpenOpportunity(c, call, stored.opportunity_id(),
                                               stored.customer_id(), "quote.opportunity_id"));
     }
-    if (!new_lines) return PriceQuote(stored, nullptr);
-    std::vector<int64_t> product_ids;
-    for (const v1::OrderLine& line : stored.lines()) product_ids.push_back(line.product_id());
-    const std::map<int64_t, v1::Product> products = LoadProducts(c, product_ids);
-    return PriceQuote(stored, &products);
+    if (!new_lines) {
+      CRM_RETURN_IF_ERROR(PriceQuote(stored, nullptr));
+    } else {
+      std::vector<int64_t> product_ids;
+      for (const v1::OrderLine& line : stored.lines()) product_ids.push_back(line.product_id());
+      const std::map<int64_t, v1::Product> products = LoadProducts(c, product_ids);
+      CRM_RETURN_IF_ERROR(PriceQuote(stored, &products));
+    }
+    WithdrawStaleApproval(c, v1::APPROVAL_DOCUMENT_QUOTE, stored.id(),
+                          LineFacts(stored.lines(), stored.total_amount().minor_units()).Key(),
+                          call.Now());
+    return absl::OkStatus();
   };
   CRM_ASSIGN_OR_RETURN(*response, quotes_.Update(call, patch.id(), patch.etag(), edit, new_lines));
   return absl::OkStatus();
@@ -152,8 +160,12 @@ absl::Status QuoteHandlers::ListQuotes(const CallContext& call,
 absl::Status QuoteHandlers::SendQuote(const CallContext& call, const v1::SendQuoteRequest& request,
                                       Quote* response) {
   CRM_RETURN_IF_ERROR(CheckQuoteId(request.id(), "id"));
-  auto edit = [&](MySqlConnection&, Quote& quote) -> absl::Status {
+  auto edit = [&](MySqlConnection& c, Quote& quote) -> absl::Status {
     if (quote.status() != v1::QUOTE_STATUS_DRAFT) return WrongStatus(quote, "sent", "DRAFT");
+    CRM_RETURN_IF_ERROR(
+        CheckApproved(c, v1::APPROVAL_DOCUMENT_QUOTE, quote.id(),
+                      absl::StrCat("quote ", quote.number()),
+                      LineFacts(quote.lines(), quote.total_amount().minor_units())));
     quote.set_status(v1::QUOTE_STATUS_SENT);
     return absl::OkStatus();
   };

@@ -121,6 +121,11 @@ void WriteHeader(MySqlConnection& c, int64_t id, const Quote& q) {
 
 }  // namespace
 
+std::unique_ptr<Quote> LoadQuoteRow(MySqlConnection& c, const VisibilityScope& scope, int64_t id,
+                                    bool for_update) {
+  return LoadQuote(c, scope, id, for_update);
+}
+
 absl::Status PriceQuote(Quote& quote, const std::map<int64_t, v1::Product>* products) {
   if (products != nullptr) {
     CRM_RETURN_IF_ERROR(CompleteLines(*products, "quote", *quote.mutable_lines()));

@@ -5,12 +5,14 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/db/keyset_page.h"
+#include "common/db/visibility.h"
 #include "common/rpc/call_context.h"
 #include "crm/sales/v1/product.pb.h"
 #include "crm/sales/v1/quote.pb.h"
@@ -54,6 +56,11 @@ class QuoteRepository {
   OrderRepository& orders_;
   absl::TimeZone zone_;
 };
+
+// The quote with its lines if in `scope`, locked when `for_update`; null
+// otherwise (for approvals, inside their transaction).
+std::unique_ptr<v1::Quote> LoadQuoteRow(MySqlConnection& connection, const VisibilityScope& scope,
+                                        int64_t id, bool for_update);
 
 // Prices the quote by the order rule (order_lines.h) from its lines' own
 // terms; with `products`, first completes the lines from them.

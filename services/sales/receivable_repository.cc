@@ -5,6 +5,7 @@
 // (within what the caller may change), then reads with locking reads only,
 // so it sees the latest committed money of the contract, never a snapshot
 // older than its lock.
+#include "services/sales/approval_repository.h"
 #include "services/sales/receivable_repository.h"
 
 #include <cppconn/prepared_statement.h>
@@ -396,6 +397,9 @@ absl::StatusOr<Receipt> ReceivableRepository::VoidReceipt(const CallContext& cal
           std::unique_ptr<Receipt> existing = LoadReceipt(c, ScopeOf(call.caller), rs->getInt64(1));
           if (existing) return *existing;
         }
+        CRM_RETURN_IF_ERROR(CheckApproved(c, v1::APPROVAL_DOCUMENT_RECEIPT_VOID, receipt_id,
+                                          absl::StrCat("the void of receipt ", receipt_id),
+                                          AmountFacts(original->amount().minor_units())));
         const std::vector<InstalmentBalance> plan = LoadPlan(c, contract.id, true);
         CRM_ASSIGN_OR_RETURN(LedgerEntry entry, PlanVoid(contract, plan, *original, reason,
                                                          FormatIsoDate(Today(call))));
@@ -424,6 +428,11 @@ absl::StatusOr<Page<Receipt>> ReceivableRepository::ListReceipts(const CallConte
         LoadAllocations(c, page.rows);
         return page;
       });
+}
+
+std::unique_ptr<Receipt> LoadReceiptRow(MySqlConnection& c, const VisibilityScope& scope,
+                                        int64_t id) {
+  return LoadReceipt(c, scope, id);
 }
 
 }  // namespace crm::sales

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -15,11 +16,13 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "common/db/keyset_page.h"
+#include "common/db/visibility.h"
 #include "common/rpc/call_context.h"
 #include "crm/sales/v1/receivable.pb.h"
 
 namespace crm {
 class Database;
+class MySqlConnection;
 }
 
 namespace crm::sales {
@@ -76,5 +79,9 @@ class ReceivableRepository {
   Database& db_;
   absl::TimeZone zone_;
 };
+
+// The receipt if its contract is in `scope`; null otherwise (for approvals).
+std::unique_ptr<v1::Receipt> LoadReceiptRow(MySqlConnection& connection,
+                                            const VisibilityScope& scope, int64_t id);
 
 }  // namespace crm::sales

@@ -373,6 +373,114 @@ TEST_F(ApprovalsE2eTest, ACountersignStepWaitsForEveryApproverAfterTheHeadAndThe
   EXPECT_EQ(confirmed.status(), v1::CONFIRMED);
 }
 
+TEST_F(ApprovalsE2eTest, QuotesContractsAndReceiptVoidsWaitForTheirOwnRules) {
+  auto rule = [&](v1::ApprovalDocumentType type, int64_t over_fen, v1::ApproverKind who) {
+    v1::SetApprovalRuleRequest set;
+    set.mutable_rule()->set_document_type(type);
+    set.mutable_rule()->set_name("测试规则");
+    set.mutable_rule()->mutable_amount_over()->set_minor_units(over_fen);
+    set.mutable_rule()->set_active(true);
+    set.mutable_rule()->add_steps()->set_approver(who);
+    set.mutable_rule()->mutable_steps(0)->set_mode(v1::ANY_ONE);
+    v1::ApprovalRule stored;
+    const grpc::Status status = stub_->SetApprovalRule(AuthContext(*boss_one_).get(), set, &stored);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+  };
+  rule(v1::APPROVAL_DOCUMENT_QUOTE, 50000 * kYuan, v1::DEPARTMENT_HEAD);
+  rule(v1::APPROVAL_DOCUMENT_CONTRACT, 1000000 * kYuan, v1::HEAD_ABOVE);
+  rule(v1::APPROVAL_DOCUMENT_RECEIPT_VOID, 0, v1::DEPARTMENT_HEAD);
+  auto submit = [&](v1::ApprovalDocumentType type, int64_t id) {
+    v1::SubmitForApprovalRequest request;
+    request.set_document_type(type);
+    request.set_document_id(id);
+    v1::Approval approval;
+    const grpc::Status status =
+        stub_->SubmitForApproval(AuthContext(org_->sales_a).get(), request, &approval);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return approval;
+  };
+
+  // A quote of 60,000 元 is sent only once a head of east approved it.
+  const int64_t product = MustCreateProduct("报价用空压机", 10000 * kYuan);
+  v1::CreateQuoteRequest create_quote;
+  create_quote.mutable_quote()->set_customer_id(customer_);
+  v1::OrderLine& line = *create_quote.mutable_quote()->add_lines();
+  line.set_product_id(product);
+  line.set_quantity_milli(6000);
+  v1::Quote quote;
+  grpc::Status status = stub_->CreateQuote(AuthContext(org_->sales_a).get(), create_quote, &quote);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  v1::SendQuoteRequest send;
+  send.set_id(quote.id());
+  EXPECT_EQ(stub_->SendQuote(AuthContext(org_->sales_a).get(), send, &quote).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  MustDecide(org_->head_east, submit(v1::APPROVAL_DOCUMENT_QUOTE, quote.id()).id(), true);
+  status = stub_->SendQuote(AuthContext(org_->sales_a).get(), send, &quote);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(quote.status(), v1::QUOTE_STATUS_SENT);
+
+  // A contract of 2,000,000 元 needs the head above; an amount changed after
+  // the approval needs another.
+  v1::CreateContractRequest create_contract;
+  v1::Contract& draft = *create_contract.mutable_contract();
+  draft.set_customer_id(customer_);
+  draft.set_title("生产线总包合同");
+  draft.mutable_amount()->set_minor_units(2000000 * kYuan);
+  draft.set_start_date("2026-01-01");
+  draft.set_end_date("2027-12-31");
+  v1::Contract contract;
+  status = stub_->CreateContract(AuthContext(org_->sales_a).get(), create_contract, &contract);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  v1::SignContractRequest sign;
+  sign.set_id(contract.id());
+  EXPECT_EQ(stub_->SignContract(AuthContext(org_->sales_a).get(), sign, &contract).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  const v1::Approval first = submit(v1::APPROVAL_DOCUMENT_CONTRACT, contract.id());
+  ASSERT_EQ(first.tasks_size(), 1);
+  EXPECT_EQ(first.tasks(0).approver_employee_id(), org_->head_centre.identity.employee_id());
+  MustDecide(org_->head_centre, first.id(), true);
+  v1::UpdateContractRequest edit;
+  edit.mutable_contract()->set_id(contract.id());
+  edit.mutable_contract()->mutable_amount()->set_minor_units(1900000 * kYuan);
+  edit.mutable_update_mask()->add_paths("amount");
+  status = stub_->UpdateContract(AuthContext(org_->sales_a).get(), edit, &contract);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(stub_->SignContract(AuthContext(org_->sales_a).get(), sign, &contract).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  MustDecide(org_->head_centre, submit(v1::APPROVAL_DOCUMENT_CONTRACT, contract.id()).id(), true);
+  status = stub_->SignContract(AuthContext(org_->sales_a).get(), sign, &contract);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+
+  // Voiding a receipt waits for its approval.
+  v1::SetPaymentPlanRequest plan;
+  plan.set_contract_id(contract.id());
+  v1::Instalment& instalment = *plan.add_instalments();
+  instalment.set_due_date("2027-06-30");
+  instalment.mutable_amount()->set_minor_units(1900000 * kYuan);
+  v1::PaymentPlan set_plan;
+  status = stub_->SetPaymentPlan(AuthContext(org_->sales_a).get(), plan, &set_plan);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  v1::RecordReceiptRequest receive;
+  receive.mutable_receipt()->set_contract_id(contract.id());
+  receive.mutable_receipt()->mutable_amount()->set_minor_units(500000 * kYuan);
+  receive.mutable_receipt()->set_received_date("2026-03-01");
+  receive.mutable_receipt()->set_method(v1::PAYMENT_METHOD_BANK_TRANSFER);
+  receive.set_request_id("approval-e2e-receipt");
+  v1::Receipt receipt;
+  status = stub_->RecordReceipt(AuthContext(org_->sales_a).get(), receive, &receipt);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  v1::VoidReceiptRequest void_request;
+  void_request.set_receipt_id(receipt.id());
+  void_request.set_reason("重复录入");
+  v1::Receipt voided;
+  EXPECT_EQ(stub_->VoidReceipt(AuthContext(org_->sales_a).get(), void_request, &voided).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  MustDecide(org_->head_east, submit(v1::APPROVAL_DOCUMENT_RECEIPT_VOID, receipt.id()).id(), true);
+  status = stub_->VoidReceipt(AuthContext(org_->sales_a).get(), void_request, &voided);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(voided.kind(), v1::RECEIPT_KIND_VOID);
+}
+
 TEST_F(ApprovalsE2eTest, ARuleWithABadStepIsRefusedNamingIt) {
   v1::SetApprovalRuleRequest set;
   v1::ApprovalRule& rule = *set.mutable_rule();

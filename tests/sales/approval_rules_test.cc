@@ -104,6 +104,10 @@ TEST(ValidateApprovalRuleTest, NamesEveryBadField) {
   bad.set_discount_over_bp(0);  // no condition left
   *bad.add_steps() = Step(v1::NAMED_ROLE, v1::ANY_ONE, "read_only");
   *bad.add_steps() = Step(v1::HEAD_ABOVE, v1::APPROVAL_MODE_UNSPECIFIED, "management");
+  v1::ApprovalRule contract = rule;
+  contract.set_document_type(v1::APPROVAL_DOCUMENT_CONTRACT);
+  contract.set_product_id(42);
+  EXPECT_NE(ValidateApprovalRule(contract).message().find("rule.product_id"), std::string::npos);
   const absl::Status status = ValidateApprovalRule(bad);
   ASSERT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   for (const char* field :
