@@ -19,9 +19,8 @@ namespace {
 
 // Owner columns of row `id` of `table` (a constant).
 void FillOwner(MySqlConnection& c, const char* table, int64_t id, ApprovalDocument& doc) {
-  sql::PreparedStatement& stmt =
-      c.Prepare(absl::StrCat("SELECT owner_id, owner_department_id, owner_department_path FROM ",
-                             table, " WHERE id = ?"));
+  sql::PreparedStatement& stmt = c.Prepare(absl::StrCat(
+      "SELECT owner_id, owner_department_id, owner_department_path FROM ", table, " WHERE id = ?"));
   stmt.setInt64(1, id);
   std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
   if (!rs->next()) return;
@@ -31,7 +30,8 @@ void FillOwner(MySqlConnection& c, const char* table, int64_t id, ApprovalDocume
 }
 
 std::string NotDraft(const char* noun, const std::string& number, const std::string& status) {
-  return absl::StrCat(noun, " ", number, " is ", status, ": only drafts are submitted for approval");
+  return absl::StrCat(noun, " ", number, " is ", status,
+                      ": only drafts are submitted for approval");
 }
 
 }  // namespace
@@ -66,7 +66,8 @@ std::optional<ApprovalDocument> LoadApprovalDocument(MySqlConnection& c,
       doc.number = order->number();
       doc.facts = OrderFacts(*order);
       if (order->status() != v1::DRAFT) {
-        doc.not_submittable = NotDraft("order", order->number(), v1::OrderStatus_Name(order->status()));
+        doc.not_submittable =
+            NotDraft("order", order->number(), v1::OrderStatus_Name(order->status()));
       }
       FillOwner(c, "orders", id, doc);
       return doc;
@@ -101,7 +102,8 @@ std::optional<ApprovalDocument> LoadApprovalDocument(MySqlConnection& c,
       doc.number = absl::StrCat("receipt ", id);
       doc.facts = AmountFacts(receipt->amount().minor_units());
       if (receipt->kind() != v1::RECEIPT_KIND_RECEIPT) {
-        doc.not_submittable = absl::StrCat("receipt ", id, " is a refund or a void: only receipts are voided");
+        doc.not_submittable =
+            absl::StrCat("receipt ", id, " is a refund or a void: only receipts are voided");
       } else if (receipt->voided_by_receipt_id() != 0) {
         doc.not_submittable = absl::StrCat("receipt ", id, " is already voided");
       }

@@ -89,8 +89,7 @@ absl::Status ApprovalHandlers::SubmitForApproval(const CallContext& call,
     if (!found.ok()) return found.status();
     plan.approvers.push_back(*std::move(found));
   }
-  CRM_ASSIGN_OR_RETURN(*response,
-                       approvals_.Submit(call, request.document_type(), doc.id, plan));
+  CRM_ASSIGN_OR_RETURN(*response, approvals_.Submit(call, request.document_type(), doc.id, plan));
   return absl::OkStatus();
 }
 
@@ -143,7 +142,8 @@ absl::Status ApprovalHandlers::ListApprovals(const CallContext& call,
   FieldViolations v;
   CRM_RETURN_IF_ERROR(CheckDocument(v, request.document_type(), request.document_id()));
   // Only for those who see the document.
-  CRM_RETURN_IF_ERROR(approvals_.Peek(call, request.document_type(), request.document_id()).status());
+  CRM_RETURN_IF_ERROR(
+      approvals_.Peek(call, request.document_type(), request.document_id()).status());
   CRM_ASSIGN_OR_RETURN(
       std::vector<v1::Approval> approvals,
       approvals_.ListForDocument(call, request.document_type(), request.document_id()));

@@ -325,12 +325,11 @@ absl::StatusOr<Approval> ApprovalRepository::Submit(const CallContext& call,
         const LiveApproval live = LatestLiveApproval(c, type, id);
         if (live.id != 0 && live.facts_key == key) {
           const bool pending = live.status == v1::APPROVAL_PENDING;
-          return WithErrorInfo(
-              absl::FailedPreconditionError(absl::StrCat(doc->number, " is already ",
-                                                         pending ? "waiting for" : "granted",
-                                                         " approval ", live.id)),
-              "APPROVAL_EXISTS", {{"approval_id", absl::StrCat(live.id)}},
-              absl::StrCat(DocumentNoun(type), "/", id));
+          return WithErrorInfo(absl::FailedPreconditionError(absl::StrCat(
+                                   doc->number, " is already ", pending ? "waiting for" : "granted",
+                                   " approval ", live.id)),
+                               "APPROVAL_EXISTS", {{"approval_id", absl::StrCat(live.id)}},
+                               absl::StrCat(DocumentNoun(type), "/", id));
         }
         if (live.id != 0) WithdrawApproval(c, live.id, now);
         sql::PreparedStatement& insert = c.Prepare(
@@ -598,12 +597,12 @@ absl::Status CheckApproved(MySqlConnection& c, v1::ApprovalDocumentType type, in
   const std::string state = live.status == v1::APPROVAL_PENDING && live.facts_key == facts.Key()
                                 ? absl::StrCat("its approval ", live.id, " is still pending")
                                 : "submit it with SubmitForApproval";
-  return WithErrorInfo(
-      absl::FailedPreconditionError(absl::StrCat(number, " needs approval first (rules ",
-                                                 absl::StrJoin(required.rule_ids, ", "), "): ",
-                                                 state)),
-      "APPROVAL_REQUIRED", {{"approval_status", v1::ApprovalStatus_Name(live.status)}},
-      absl::StrCat(DocumentNoun(type), "/", document_id));
+  return WithErrorInfo(absl::FailedPreconditionError(
+                           absl::StrCat(number, " needs approval first (rules ",
+                                        absl::StrJoin(required.rule_ids, ", "), "): ", state)),
+                       "APPROVAL_REQUIRED",
+                       {{"approval_status", v1::ApprovalStatus_Name(live.status)}},
+                       absl::StrCat(DocumentNoun(type), "/", document_id));
 }
 
 absl::Status CheckOrderApproved(MySqlConnection& c, const v1::Order& order) {

@@ -19,7 +19,7 @@
 namespace crm {
 class Database;
 class MySqlConnection;
-}
+}  // namespace crm
 
 namespace crm::sales {
 
@@ -35,8 +35,9 @@ class ContractRepository {
   absl::StatusOr<v1::Contract> Create(const CallContext& call, const v1::Contract& contract,
                                       const std::string& request_id);
   absl::StatusOr<v1::Contract> Get(const CallContext& call, int64_t id);
-  absl::StatusOr<v1::Contract> Update(const CallContext& call, int64_t id, const std::string& etag,
-                                      const std::function<absl::Status(MySqlConnection&, v1::Contract&)>& change);
+  absl::StatusOr<v1::Contract> Update(
+      const CallContext& call, int64_t id, const std::string& etag,
+      const std::function<absl::Status(MySqlConnection&, v1::Contract&)>& change);
   absl::StatusOr<Page<v1::Contract>> List(const CallContext& call, int64_t customer_id,
                                           v1::ContractStatus status, int page_size,
                                           std::optional<int64_t> before_id);

@@ -1,5 +1,4 @@
 // QuoteHandlers: the quote field rules and the status machine.
-#include "services/sales/approval_repository.h"
 #include "services/sales/quote_handlers.h"
 
 #include <map>
@@ -13,6 +12,7 @@
 #include "common/rpc/paging.h"
 #include "common/rpc/update_mask.h"
 #include "common/text/text_checks.h"
+#include "services/sales/approval_repository.h"
 #include "services/sales/opportunity_repository.h"
 #include "services/sales/order_lines.h"
 #include "services/sales/product_repository.h"
@@ -162,10 +162,9 @@ absl::Status QuoteHandlers::SendQuote(const CallContext& call, const v1::SendQuo
   CRM_RETURN_IF_ERROR(CheckQuoteId(request.id(), "id"));
   auto edit = [&](MySqlConnection& c, Quote& quote) -> absl::Status {
     if (quote.status() != v1::QUOTE_STATUS_DRAFT) return WrongStatus(quote, "sent", "DRAFT");
-    CRM_RETURN_IF_ERROR(
-        CheckApproved(c, v1::APPROVAL_DOCUMENT_QUOTE, quote.id(),
-                      absl::StrCat("quote ", quote.number()),
-                      LineFacts(quote.lines(), quote.total_amount().minor_units())));
+    CRM_RETURN_IF_ERROR(CheckApproved(
+        c, v1::APPROVAL_DOCUMENT_QUOTE, quote.id(), absl::StrCat("quote ", quote.number()),
+        LineFacts(quote.lines(), quote.total_amount().minor_units())));
     quote.set_status(v1::QUOTE_STATUS_SENT);
     return absl::OkStatus();
   };

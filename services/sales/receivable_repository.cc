@@ -5,7 +5,6 @@
 // (within what the caller may change), then reads with locking reads only,
 // so it sees the latest committed money of the contract, never a snapshot
 // older than its lock.
-#include "services/sales/approval_repository.h"
 #include "services/sales/receivable_repository.h"
 
 #include <cppconn/prepared_statement.h>
@@ -24,6 +23,7 @@
 #include "common/db/sql_where.h"
 #include "common/feed/change_log.h"
 #include "common/feed/versioned_rows.h"
+#include "services/sales/approval_repository.h"
 #include "services/sales/money.h"
 #include "services/sales/order_pricing.h"
 #include "services/sales/receivable_rows.h"

@@ -23,7 +23,7 @@
 namespace crm {
 class Database;
 class MySqlConnection;
-}
+}  // namespace crm
 
 namespace crm::sales {
 

@@ -473,8 +473,9 @@ TEST_F(ApprovalsE2eTest, QuotesContractsAndReceiptVoidsWaitForTheirOwnRules) {
   void_request.set_receipt_id(receipt.id());
   void_request.set_reason("重复录入");
   v1::Receipt voided;
-  EXPECT_EQ(stub_->VoidReceipt(AuthContext(org_->sales_a).get(), void_request, &voided).error_code(),
-            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(
+      stub_->VoidReceipt(AuthContext(org_->sales_a).get(), void_request, &voided).error_code(),
+      grpc::StatusCode::FAILED_PRECONDITION);
   MustDecide(org_->head_east, submit(v1::APPROVAL_DOCUMENT_RECEIPT_VOID, receipt.id()).id(), true);
   status = stub_->VoidReceipt(AuthContext(org_->sales_a).get(), void_request, &voided);
   ASSERT_TRUE(status.ok()) << status.error_message();
