@@ -396,7 +396,8 @@ absl::StatusOr<Approval> ApprovalRepository::Decide(const CallContext& call, int
   const int64_t me = call.caller.employee_id;
   return db_.RunInTransaction(
       "approval.decide", call.deadline, [&](MySqlConnection& c) -> absl::StatusOr<Approval> {
-        // The order first, then the approval: the order every writer of both takes.
+        // The document first, then the approval: the order every writer of both
+        // takes (edits lock the document, then withdraw its approval).
         std::unique_ptr<StoredApproval> peek = LoadApproval(c, approval_id, /*for_update=*/false);
         if (!peek || (!IsApprover(peek->approval, me) &&
                       !InScope(ScopeOf(call.caller), peek->approval.owner_employee_id(),
