@@ -47,11 +47,11 @@ const std::array<RoleEntry, 9>& Table() {
       {Role::kDepartmentHead,
        "department_head",
        {CRM_STAFF_BASICS, CRM_CUSTOMER_LEAD, "weeklyplan.write", "weeklyplan.review", "sales.*",
-        "feedback.*", "reporting.read"}},
+        "feedback.*", "reporting.read", "reporting.export"}},
       {Role::kSales,
        "sales",
        {CRM_STAFF_BASICS, CRM_CUSTOMER_WORK, "weeklyplan.write", "sales.read", "sales.write",
-        "sales.approve"}},
+        "sales.approve", "reporting.read", "reporting.export"}},
       // Service staff work on requests; the calendar and SLA targets
       // (feedback.configure) are for department heads and up.
       {Role::kService,
@@ -64,7 +64,7 @@ const std::array<RoleEntry, 9>& Table() {
       {Role::kReadOnly,
        "read_only",
        {"self", "customer.read", "org.read", "announcement.read", "weeklyplan.read", "worklog.read",
-        "sales.read", "feedback.read", "reporting.read"}},
+        "sales.read", "feedback.read", "reporting.read", "reporting.export"}},
       {Role::kOaReader, "oa_reader", {"announcement.pull"}},
       {Role::kSystem, "system", {"internal.*", "changes.read", "org.read", "settings.read"}},
   }};

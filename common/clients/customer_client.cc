@@ -4,6 +4,7 @@
 #include <grpcpp/channel.h>
 
 #include "absl/strings/str_cat.h"
+#include "common/feed/service_feed.h"
 
 namespace crm {
 
@@ -19,6 +20,8 @@ absl::StatusOr<customer::v1::Customer> CustomerClient::GetCustomer(const CallCon
   return client_.Call(&customer::v1::CustomerService::Stub::GetCustomer, *stub_, request,
                       ServiceClient::Caller(call), "customers");
 }
+
+FeedConsumer::Fetch CustomerClient::Feed() const { return ServiceFeed(client_, stub_); }
 
 absl::StatusOr<customer::v1::Contact> CustomerClient::GetContact(const CallContext& call,
                                                                  int64_t id) const {

@@ -1,6 +1,7 @@
 // What services ask the customer service: whether the caller can see a
 // customer (orders, opportunities, service requests name one), always on the
-// caller's behalf, so its row-level visibility decides.
+// caller's behalf, so its row-level visibility decides; and its change feed
+// (reporting's read model), as the calling service itself.
 #pragma once
 
 #include <memory>
@@ -8,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/clients/customer_check.h"
+#include "common/feed/feed_consumer.h"
 #include "common/rpc/call_context.h"
 #include "common/rpc/service_client.h"
 #include "crm/customer/v1/customer_service.grpc.pb.h"
@@ -26,6 +28,8 @@ class CustomerClient {
   absl::StatusOr<customer::v1::Customer> GetCustomer(const CallContext& call, int64_t id) const;
   // The contact, likewise under the caller's visibility of its customer.
   absl::StatusOr<customer::v1::Contact> GetContact(const CallContext& call, int64_t id) const;
+  // Reads the customer change feed (for a FeedConsumer), as this service.
+  FeedConsumer::Fetch Feed() const;
 
  private:
   ServiceClient client_;

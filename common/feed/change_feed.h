@@ -2,7 +2,6 @@
 // (the feed) and ListAuditEvents (the audit trail).
 #pragma once
 
-#include "common/backend/backend_main.h"
 #include "common/feed/change_log.h"
 #include "common/rpc/service_methods.h"
 #include "crm/common/v1/audit.pb.h"
@@ -36,37 +35,6 @@ template <typename Service>
 void AddChangeLogMethods(ServiceMethods<Service>& m, ChangeLogHandlers* handlers) {
   CRM_METHOD(m, ListChanges, handlers);
   CRM_METHOD(m, ListAuditEvents, handlers);
-}
-
-// A service that so far serves only its change log.
-template <typename Generated>
-class ChangeLogOnlyService : public Generated::AsyncService {
- public:
-  ChangeLogOnlyService(Database& db, AsyncMethods& methods) : change_log_(db) {
-    ServiceMethods<ChangeLogOnlyService> m(methods, this, Generated::service_full_name());
-    AddChangeLogMethods(m, &change_log_);
-  }
-
- private:
-  ChangeLogHandlers change_log_;
-};
-
-// The BackendSpec of a service that so far serves only its change log.
-template <typename Generated>
-BackendSpec ChangeLogOnlySpec(std::string name, int default_port,
-                              std::vector<MigrationFile> (*migrations)()) {
-  BackendSpec spec;
-  spec.name = std::move(name);
-  spec.default_port = default_port;
-  spec.migrations = migrations;
-  spec.make_services = [](BackendContext& context) -> absl::StatusOr<std::vector<BackendService>> {
-    std::vector<BackendService> services;
-    services.push_back(
-        {std::make_unique<ChangeLogOnlyService<Generated>>(context.db, context.methods),
-         Generated::service_full_name()});
-    return services;
-  };
-  return spec;
 }
 
 }  // namespace crm

@@ -63,7 +63,7 @@ absl::StatusOr<int> FeedConsumer::CatchUp() {
       progress_.CaughtUp();
       return applied;
     }
-    CRM_ASSIGN_OR_RETURN(int done, ApplyPage(page));
+    CRM_ASSIGN_OR_RETURN(int done, ApplyPage(page, cursor));
     applied += done;
     progress_.At(page.last_sequence());
     if (!page.has_more()) {
@@ -73,7 +73,8 @@ absl::StatusOr<int> FeedConsumer::CatchUp() {
   }
 }
 
-absl::StatusOr<int> FeedConsumer::ApplyPage(const common::v1::ListChangesResponse& page) {
+absl::StatusOr<int> FeedConsumer::ApplyPage(const common::v1::ListChangesResponse& page,
+                                            int64_t fetched_after) {
   return db_.RunInTransaction(
       "feed.apply", std::chrono::steady_clock::now() + std::chrono::seconds(30),
       [&](MySqlConnection& c) -> absl::StatusOr<int> {
@@ -90,6 +91,7 @@ absl::StatusOr<int> FeedConsumer::ApplyPage(const common::v1::ListChangesRespons
         std::unique_ptr<sql::ResultSet> rs(lock.executeQuery());
         rs->next();
         const int64_t stored = rs->getInt64(1);
+        if (stored < fetched_after) return 0;  // reset meanwhile: fetch again
         int applied = 0;
         int64_t last = stored;
         for (const common::v1::Change& change : page.changes()) {

@@ -41,9 +41,14 @@ class FeedConsumer : public BackgroundWorker {
   // were applied.
   absl::StatusOr<int> CatchUp();
 
+  const FeedProgress& progress() const { return progress_; }
+
  private:
   absl::StatusOr<int64_t> Cursor();
-  absl::StatusOr<int> ApplyPage(const common::v1::ListChangesResponse& page);
+  // Applies `page`, fetched after sequence `fetched_after`; nothing when the
+  // stored cursor went back meanwhile (the cursor was reset for a rebuild:
+  // the page no longer follows it).
+  absl::StatusOr<int> ApplyPage(const common::v1::ListChangesResponse& page, int64_t fetched_after);
 
   const std::string name_;
   Database& db_;

@@ -21,8 +21,8 @@ FeedProgress::FeedProgress(std::string feed) : feed_(std::move(feed)), caught_up
     out.Gauge("crm_feed_position", "The last change-feed sequence applied.",
               static_cast<double>(position_.load()), labels);
     out.Gauge("crm_feed_lag_seconds",
-              "Seconds since the consumer last had every change its source had.",
-              std::max(0.0, NowSeconds() - caught_up_at_.load()), labels);
+              "Seconds since the consumer last had every change its source had.", lag_seconds(),
+              labels);
     out.Counter("crm_feed_errors_total", "Feed polls that failed.",
                 static_cast<double>(errors_.load()), labels);
   });
@@ -35,5 +35,9 @@ void FeedProgress::At(int64_t sequence) { position_.store(sequence); }
 void FeedProgress::CaughtUp() { caught_up_at_.store(NowSeconds()); }
 
 void FeedProgress::Failed() { errors_.fetch_add(1); }
+
+double FeedProgress::lag_seconds() const {
+  return std::max(0.0, NowSeconds() - caught_up_at_.load());
+}
 
 }  // namespace crm

@@ -24,6 +24,11 @@ class FeedProgress {
   void CaughtUp();
   void Failed();
 
+  // The figures the metrics show, for a status RPC.
+  int64_t position() const { return position_.load(); }
+  double lag_seconds() const;
+  int64_t errors() const { return errors_.load(); }
+
  private:
   const std::string feed_;
   std::atomic<int64_t> position_{0};

@@ -60,13 +60,18 @@ crm_local_start() {  # name port
     # Customer, sales and feedback follow the org service (employees,
     # settings, feed); sales and feedback ask customer about the customers
     # their records name; customer follows feedback's feed (complaints) and
-    # sales' (follow-ups, for the pool's recycle).
+    # sales' (follow-ups, for the pool's recycle); reporting follows the
+    # org, customer, sales and feedback feeds into its read model.
     case $name in
       customer) args=(--org-addr "$(crm_local_target org)"
                       --feedback-addr "$(crm_local_target feedback)"
                       --sales-addr "$(crm_local_target sales)") ;;
       sales | feedback) args=(--org-addr "$(crm_local_target org)"
                               --customer-addr "$(crm_local_target customer)") ;;
+      reporting) args=(--org-addr "$(crm_local_target org)"
+                       --customer-addr "$(crm_local_target customer)"
+                       --sales-addr "$(crm_local_target sales)"
+                       --feedback-addr "$(crm_local_target feedback)") ;;
     esac
     local password_var="CRM_${name^^}_DB_PASSWORD"
     CRM_DRAIN_MS=${CRM_DRAIN_MS:-500} CRM_DB_PASSWORD=${!password_var} \

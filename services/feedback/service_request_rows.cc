@@ -110,6 +110,8 @@ ServiceRequest Present(Row row, const WorkCalendar& calendar, absl::Duration abo
     if (running) {
       if (running->due != absl::InfiniteFuture())
         SetTimestamp(running->due, clock->mutable_due_time());
+      if (running->warn != absl::InfiniteFuture())
+        SetTimestamp(running->warn, clock->mutable_at_risk_time());
       clock->set_breached(now >= running->due);
       clock->set_at_risk(now >= running->warn && now < running->due);
     } else {

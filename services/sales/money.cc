@@ -1,4 +1,4 @@
-// Price checks shared by products and order lines; sums read from SQL.
+// Price checks shared by products and order lines.
 #include "services/sales/money.h"
 
 #include "absl/strings/numbers.h"
@@ -15,15 +15,6 @@ void CheckPrice(FieldViolations& violations, absl::string_view field,
     violations.Add(absl::StrCat(field, ".minor_units"),
                    absl::StrCat("must be 0 to ", max_fen, " fen"));
   }
-}
-
-absl::StatusOr<int64_t> SumToFen(const std::string& sum, absl::string_view what) {
-  int64_t fen = 0;
-  if (!absl::SimpleAtoi(sum, &fen)) {
-    return absl::OutOfRangeError(
-        absl::StrCat("the ", what, " (", sum, " fen) is too large to add up"));
-  }
-  return fen;
 }
 
 }  // namespace crm::sales

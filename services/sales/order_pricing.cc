@@ -46,10 +46,6 @@ bool IsVatRate(int32_t percent) {
   return false;
 }
 
-int64_t DivideRoundingHalfUp(__int128 numerator, __int128 denominator) {
-  return static_cast<int64_t>((2 * numerator + denominator) / (2 * denominator));
-}
-
 absl::StatusOr<OrderPrice> PriceOrder(const std::vector<LineTerms>& lines,
                                       int32_t order_discount_bp, absl::string_view document) {
   CRM_RETURN_IF_ERROR(CheckTerms(lines, order_discount_bp, document));

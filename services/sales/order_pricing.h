@@ -7,11 +7,11 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/base/money.h"  // kBasisPoints, DivideRoundingHalfUp
 
 namespace crm::sales {
 
-inline constexpr int32_t kBasisPoints = 10000;  // 100%
-inline constexpr int64_t kMilli = 1000;         // quantity_milli per unit
+inline constexpr int64_t kMilli = 1000;  // quantity_milli per unit
 // Bounds that keep every intermediate product inside 128 bits and every
 // result inside int64 (enforced by PriceOrder).
 inline constexpr int64_t kMaxUnitPriceFen = 1'000'000'000'000;  // 100 亿元
@@ -40,9 +40,6 @@ struct OrderPrice {
 
 // China's VAT rates: 13, 9, 6, 3, 1 and 0 percent.
 bool IsVatRate(int32_t percent);
-
-// Half a unit or more rounds up: numerator ≥ 0, denominator > 0.
-int64_t DivideRoundingHalfUp(__int128 numerator, __int128 denominator);
 
 // Prices the lines under an order discount. INVALID_ARGUMENT (naming
 // <document>.lines[i].…) for terms outside their bounds or a total past

@@ -88,6 +88,12 @@ void Stack::StartProcess(const std::string& process) {
     argv.push_back("--customer-addr=" + Address("customer"));
   }
   if (process == "feedback") argv.push_back("--sla-check-interval-ms=100");
+  if (process == "reporting") {
+    for (const char* source : {"org", "customer", "sales", "feedback"}) {
+      argv.push_back(std::string("--") + source + "-addr=" + Address(source));
+    }
+    argv.push_back("--feed-interval-ms=200");
+  }
   if (process == "customer") {
     argv.push_back("--feedback-addr=" + Address("feedback"));
     argv.push_back("--feedback-feed-interval-ms=200");

@@ -1,0 +1,46 @@
+// The read model: how each feed's changes land in the reporting service's
+// own tables (migrations/V0001__create_read_model.sql). Every apply function
+// runs inside the FeedConsumer's transaction that also moves the feed's
+// cursor, and is idempotent per change, so a crash between pages neither
+// loses nor doubles anything. Reports never read another service's tables.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "common/feed/feed_consumer.h"
+
+namespace crm::reporting {
+
+// The feeds the read model follows, in the order they are applied on
+// start-up (org first, so owners' departments are known).
+inline const std::vector<std::string>& FeedNames() {
+  static const auto* names = new std::vector<std::string>{"org", "customer", "sales", "feedback"};
+  return *names;
+}
+
+class ReadModel {
+ public:
+  // `zone`: the company's time zone (the day a customer was created).
+  explicit ReadModel(absl::TimeZone zone) : zone_(zone) {}
+
+  // The apply function for feed `name` (one of FeedNames()). It also records
+  // when the source committed each change (feed_positions). Throws
+  // sql::SQLException.
+  FeedConsumer::Apply ApplyFor(const std::string& name) const;
+
+  // Empties every read-model table, each feed's cursor and position, in the
+  // caller's transaction: the consumers then start again from sequence 0.
+  static void Clear(MySqlConnection& connection);
+
+ private:
+  void ApplyOrg(MySqlConnection& c, const common::v1::Change& change) const;
+  void ApplyCustomer(MySqlConnection& c, const common::v1::Change& change) const;
+  void ApplySales(MySqlConnection& c, const common::v1::Change& change) const;
+  void ApplyFeedback(MySqlConnection& c, const common::v1::Change& change) const;
+
+  const absl::TimeZone zone_;
+};
+
+}  // namespace crm::reporting

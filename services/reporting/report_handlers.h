@@ -1,0 +1,54 @@
+// Handlers of the reporting methods: request checks, then the repository.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "common/feed/feed_progress.h"
+#include "common/rpc/call_context.h"
+#include "crm/reporting/v1/reports.pb.h"
+#include "services/reporting/report_repository.h"
+
+namespace crm::reporting {
+
+class ReportHandlers {
+ public:
+  // `progress`: this process's consumer of each feed, by feed name (for the
+  // lag; a feed without one reports only what the database holds).
+  ReportHandlers(ReportRepository& reports, std::map<std::string, const FeedProgress*> progress)
+      : reports_(reports), progress_(std::move(progress)) {}
+
+  absl::Status GetFeedStatus(const CallContext& call, const v1::GetFeedStatusRequest& request,
+                             v1::GetFeedStatusResponse* response);
+  absl::Status RebuildReadModel(const CallContext& call, const v1::RebuildReadModelRequest& request,
+                                v1::RebuildReadModelResponse* response);
+  absl::Status GetCustomerComposition(const CallContext& call,
+                                      const v1::GetCustomerCompositionRequest& request,
+                                      v1::CustomerComposition* response);
+  absl::Status GetSalesReport(const CallContext& call, const v1::GetSalesReportRequest& request,
+                              v1::SalesReport* response);
+  absl::Status GetAbcAnalysis(const CallContext& call, const v1::GetAbcAnalysisRequest& request,
+                              v1::AbcAnalysis* response);
+  absl::Status GetSalesFunnel(const CallContext& call, const v1::GetSalesFunnelRequest& request,
+                              v1::SalesFunnel* response);
+  absl::Status GetServiceReport(const CallContext& call, const v1::GetServiceReportRequest& request,
+                                v1::ServiceReport* response);
+  absl::Status GetSatisfactionReport(const CallContext& call,
+                                     const v1::GetSatisfactionReportRequest& request,
+                                     v1::SatisfactionReport* response);
+  absl::Status GetChurnList(const CallContext& call, const v1::GetChurnListRequest& request,
+                            v1::ChurnList* response);
+  absl::Status GetSalesPersonEvaluation(const CallContext& call,
+                                        const v1::GetSalesPersonEvaluationRequest& request,
+                                        v1::SalesPersonEvaluation* response);
+  absl::Status GetDashboard(const CallContext& call, const v1::GetDashboardRequest& request,
+                            v1::Dashboard* response);
+  absl::Status GetProductSales(const CallContext& call, const v1::GetProductSalesRequest& request,
+                               v1::ProductSales* response);
+
+ private:
+  ReportRepository& reports_;
+  const std::map<std::string, const FeedProgress*> progress_;
+};
+
+}  // namespace crm::reporting

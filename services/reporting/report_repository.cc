@@ -1,0 +1,313 @@
+// ReportRepository: one GROUP BY per report on the read model.
+#include "services/reporting/report_repository.h"
+
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+
+#include <map>
+#include <memory>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/base/money.h"
+#include "common/base/status_util.h"
+#include "common/db/database.h"
+#include "common/db/sql_time.h"
+#include "common/db/sql_where.h"
+#include "common/db/visibility.h"
+#include "crm/customer/v1/customer.pb.h"
+#include "services/reporting/read_model.h"
+
+namespace crm::reporting {
+namespace {
+
+absl::Status TooLarge() {
+  return absl::OutOfRangeError("the period's sales are too large to add up");
+}
+
+// Orders (alias o) that are sales within `period`, under the caller's scope.
+SqlWhere SalesIn(const CallContext& call, const DaySpan& period, const char* alias) {
+  const std::string a(alias);
+  SqlWhere where;
+  where.And(a + ".counted = 1");
+  where.And(a + ".order_date BETWEEN ? AND ?", {period.start, period.end});
+  RestrictToScope(where, ScopeOf(call.caller), (a + ".owner_id").c_str(),
+                  (a + ".owner_department_path").c_str());
+  return where;
+}
+
+// The column a composition groups by.
+absl::StatusOr<const char*> DimensionColumn(v1::CustomerDimension dimension) {
+  switch (dimension) {
+    case v1::REGION:
+      return "c.region_code";
+    case v1::INDUSTRY:
+      return "c.industry_code";
+    case v1::TYPE:
+      return "c.type_code";
+    case v1::GRADE:
+      return "c.grade";
+    case v1::STATUS:
+      return "c.status";
+    default:
+      return InvalidField("dimension", "must be REGION, INDUSTRY, TYPE, GRADE or STATUS");
+  }
+}
+
+std::string DimensionKey(v1::CustomerDimension dimension, const std::string& value) {
+  int number = 0;
+  if (dimension == v1::GRADE && absl::SimpleAtoi(value, &number)) {
+    return number == 0 ? "" : customer::v1::CustomerGrade_Name(number);
+  }
+  if (dimension == v1::STATUS && absl::SimpleAtoi(value, &number)) {
+    return number == 0 ? "" : customer::v1::CustomerStatus_Name(number);
+  }
+  return value;
+}
+
+// The group key and name columns of a sales report, and the join they need.
+struct Grouping {
+  const char* key;
+  const char* name;
+  const char* join;
+};
+
+absl::StatusOr<Grouping> GroupingOf(v1::SalesGrouping grouping) {
+  switch (grouping) {
+    case v1::SALES_GROUPING_UNSPECIFIED:
+      return Grouping{"''", "''", ""};
+    case v1::BY_OWNER:
+      return Grouping{"o.owner_id", "MAX(COALESCE(n.name, ''))",
+                      " LEFT JOIN employee_names n ON n.id = o.owner_id"};
+    case v1::BY_DEPARTMENT:
+      return Grouping{"o.owner_department_id", "MAX(COALESCE(n.name, ''))",
+                      " LEFT JOIN department_names n ON n.id = o.owner_department_id"};
+    case v1::BY_REGION:
+      return Grouping{"COALESCE(c.region_code, '')", "''",
+                      " LEFT JOIN customers c ON c.id = o.customer_id"};
+    default:
+      return InvalidField("grouping", "is not a known grouping");
+  }
+}
+
+// Customers ranked by sales in a period: rank, customer, amount, the
+// cumulative amount up to and including it, the total, and its class by the
+// share ranked above it (two parameters: the A and the A + B cut-offs, in
+// percent). Selected from as "r".
+std::string RankedCustomers(const SqlWhere& sales) {
+  return absl::StrCat(
+      "(SELECT s.customer_id, s.amount, s.rnk, s.cum, s.total,"
+      " CASE WHEN (s.cum - s.amount) * 100 < ? * s.total THEN 'A'"
+      " WHEN (s.cum - s.amount) * 100 < ? * s.total THEN 'B' ELSE 'C' END AS cls"
+      " FROM (SELECT t.customer_id, t.amount,"
+      " ROW_NUMBER() OVER (ORDER BY t.amount DESC, t.customer_id) AS rnk,"
+      " SUM(t.amount) OVER (ORDER BY t.amount DESC, t.customer_id"
+      " ROWS UNBOUNDED PRECEDING) AS cum,"
+      " SUM(t.amount) OVER () AS total"
+      " FROM (SELECT o.customer_id, SUM(o.total_fen) AS amount FROM orders o",
+      sales.Sql(), " GROUP BY o.customer_id) t) s) r");
+}
+
+int BindRanked(sql::PreparedStatement& stmt, const SqlWhere& sales, AbcCutoffs cutoffs) {
+  stmt.setInt(1, cutoffs.a_percent);
+  stmt.setInt(2, cutoffs.a_percent + cutoffs.b_percent);
+  return sales.Bind(stmt, 3);
+}
+
+}  // namespace
+
+absl::StatusOr<v1::CustomerComposition> ReportRepository::CustomerComposition(
+    const CallContext& call, v1::CustomerDimension dimension) {
+  CRM_ASSIGN_OR_RETURN(const char* column, DimensionColumn(dimension));
+  return db_.Run(
+      "report.customer_composition", call.deadline,
+      [&](MySqlConnection& c) -> absl::StatusOr<v1::CustomerComposition> {
+        SqlWhere where;
+        where.And("c.live = 1");
+        RestrictToScope(where, ScopeOf(call.caller), "c.owner_id", "c.owner_department_path");
+        sql::PreparedStatement& stmt =
+            c.Prepare(absl::StrCat("SELECT ", column, ", COUNT(*) FROM customers c", where.Sql(),
+                                   " GROUP BY ", column, " ORDER BY COUNT(*) DESC, ", column));
+        where.Bind(stmt);
+        std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
+        v1::CustomerComposition report;
+        while (rs->next()) {
+          v1::CompositionRow* row = report.add_rows();
+          row->set_key(DimensionKey(dimension, rs->getString(1)));
+          row->set_customers(rs->getInt64(2));
+          report.set_total_customers(report.total_customers() + row->customers());
+        }
+        for (v1::CompositionRow& row : *report.mutable_rows()) {
+          row.set_share_bp(ShareBasisPoints(row.customers(), report.total_customers()));
+        }
+        return report;
+      });
+}
+
+absl::StatusOr<v1::SalesReport> ReportRepository::Sales(const CallContext& call,
+                                                        const DaySpan& period, v1::Bucket bucket,
+                                                        v1::SalesGrouping grouping) {
+  CRM_ASSIGN_OR_RETURN(const std::string bucket_sql, BucketSql(bucket, "o.order_date"));
+  CRM_ASSIGN_OR_RETURN(const Grouping group, GroupingOf(grouping));
+  return db_.Run(
+      "report.sales", call.deadline, [&](MySqlConnection& c) -> absl::StatusOr<v1::SalesReport> {
+        const SqlWhere where = SalesIn(call, period, "o");
+        sql::PreparedStatement& stmt = c.Prepare(
+            absl::StrCat("SELECT ", bucket_sql, " AS b, ", group.key, " AS g, ", group.name,
+                         ", COUNT(*), CAST(SUM(o.total_fen) AS CHAR) FROM orders o", group.join,
+                         where.Sql(), " GROUP BY b, g ORDER BY b, g"));
+        where.Bind(stmt);
+        std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
+        v1::SalesReport report;
+        int64_t total = 0;
+        while (rs->next()) {
+          v1::SalesRow* row = report.add_rows();
+          row->set_bucket(rs->getString(1));
+          row->set_group_key(rs->getString(2));
+          row->set_group_name(rs->getString(3));
+          row->set_orders(rs->getInt64(4));
+          CRM_ASSIGN_OR_RETURN(const int64_t amount, SumToFen(rs->getString(5), "sales amount"));
+          *row->mutable_amount() = Fen(amount);
+          report.set_orders(report.orders() + row->orders());
+          if (__builtin_add_overflow(total, amount, &total)) return TooLarge();
+        }
+        *report.mutable_amount() = Fen(total);
+        return report;
+      });
+}
+
+absl::StatusOr<v1::AbcAnalysis> ReportRepository::Abc(const CallContext& call,
+                                                      const DaySpan& period, AbcCutoffs cutoffs,
+                                                      const PageRequest& page) {
+  CRM_ASSIGN_OR_RETURN(const auto after, page.After<int64_t>());
+  const int64_t after_rank = after ? std::get<0>(*after) : 0;
+  return db_.Run(
+      "report.abc", call.deadline, [&](MySqlConnection& c) -> absl::StatusOr<v1::AbcAnalysis> {
+        const SqlWhere sales = SalesIn(call, period, "o");
+        v1::AbcAnalysis report;
+        sql::PreparedStatement& classes =
+            c.Prepare(absl::StrCat("SELECT r.cls, COUNT(*), CAST(SUM(r.amount) AS CHAR) FROM ",
+                                   RankedCustomers(sales), " GROUP BY r.cls"));
+        BindRanked(classes, sales, cutoffs);
+        std::unique_ptr<sql::ResultSet> rs(classes.executeQuery());
+        std::map<std::string, std::pair<int64_t, int64_t>> by_class;
+        int64_t total_amount = 0;
+        while (rs->next()) {
+          CRM_ASSIGN_OR_RETURN(const int64_t amount, SumToFen(rs->getString(3), "class amount"));
+          by_class[rs->getString(1)] = {rs->getInt64(2), amount};
+          report.set_total_customers(report.total_customers() + rs->getInt64(2));
+          total_amount += amount;
+        }
+        for (const char* name : {"A", "B", "C"}) {
+          v1::AbcClassTotal* total = report.add_classes();
+          total->set_abc_class(name);
+          total->set_customers(by_class[name].first);
+          *total->mutable_amount() = Fen(by_class[name].second);
+        }
+        *report.mutable_total_amount() = Fen(total_amount);
+
+        sql::PreparedStatement& rows = c.Prepare(absl::StrCat(
+            "SELECT r.rnk, r.customer_id, COALESCE(n.name, ''), CAST(r.amount AS CHAR),"
+            " CAST(r.cum AS CHAR), r.cls FROM ",
+            RankedCustomers(sales),
+            " LEFT JOIN customers n ON n.id = r.customer_id WHERE r.rnk > ?"
+            " ORDER BY r.rnk LIMIT ?"));
+        int index = BindRanked(rows, sales, cutoffs);
+        rows.setInt64(index++, after_rank);
+        rows.setInt(index++, page.size() + 1);
+        rs.reset(rows.executeQuery());
+        int64_t last_rank = 0;
+        bool has_more = false;
+        while (rs->next()) {
+          if (report.rows_size() == page.size()) {
+            has_more = true;
+            break;
+          }
+          v1::AbcRow* row = report.add_rows();
+          row->set_rank(static_cast<int32_t>(rs->getInt64(1)));
+          row->set_customer_id(rs->getInt64(2));
+          row->set_customer_name(rs->getString(3));
+          CRM_ASSIGN_OR_RETURN(const int64_t amount, SumToFen(rs->getString(4), "amount"));
+          CRM_ASSIGN_OR_RETURN(const int64_t cumulative, SumToFen(rs->getString(5), "amount"));
+          *row->mutable_amount() = Fen(amount);
+          row->set_share_bp(ShareBasisPoints(amount, total_amount));
+          row->set_cumulative_share_bp(ShareBasisPoints(cumulative, total_amount));
+          row->set_abc_class(rs->getString(6));
+          last_rank = row->rank();
+        }
+        report.set_next_page_token(page.NextToken(has_more, {absl::StrCat(last_rank)}));
+        return report;
+      });
+}
+
+absl::StatusOr<v1::ProductSales> ReportRepository::ProductSales(const CallContext& call,
+                                                                const DaySpan& period) {
+  return db_.Run(
+      "report.product_sales", call.deadline,
+      [&](MySqlConnection& c) -> absl::StatusOr<v1::ProductSales> {
+        const SqlWhere where = SalesIn(call, period, "l");
+        sql::PreparedStatement& stmt = c.Prepare(absl::StrCat(
+            "SELECT l.product_id, MAX(l.product_name), CAST(SUM(l.quantity_milli) AS CHAR),"
+            " COUNT(DISTINCT l.order_id), CAST(SUM(l.amount_fen) AS CHAR),"
+            " CAST(SUM(l.amount_fen - l.cost_fen) AS CHAR) FROM order_lines l",
+            where.Sql(), " GROUP BY l.product_id ORDER BY SUM(l.amount_fen) DESC, l.product_id"));
+        where.Bind(stmt);
+        std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
+        v1::ProductSales report;
+        int64_t total = 0;
+        while (rs->next()) {
+          v1::ProductSalesRow* row = report.add_rows();
+          row->set_product_id(rs->getInt64(1));
+          row->set_product_name(rs->getString(2));
+          CRM_ASSIGN_OR_RETURN(const int64_t quantity, SumToFen(rs->getString(3), "quantity"));
+          row->set_quantity_milli(quantity);
+          row->set_orders(rs->getInt64(4));
+          CRM_ASSIGN_OR_RETURN(const int64_t amount, SumToFen(rs->getString(5), "amount"));
+          CRM_ASSIGN_OR_RETURN(const int64_t margin, SumToFen(rs->getString(6), "margin"));
+          *row->mutable_amount() = Fen(amount);
+          *row->mutable_gross_margin() = Fen(margin);
+          if (__builtin_add_overflow(total, amount, &total)) return TooLarge();
+        }
+        for (v1::ProductSalesRow& row : *report.mutable_rows()) {
+          row.set_share_bp(ShareBasisPoints(row.amount().minor_units(), total));
+        }
+        *report.mutable_total_amount() = Fen(total);
+        return report;
+      });
+}
+
+absl::StatusOr<v1::GetFeedStatusResponse> ReportRepository::FeedPositions(const CallContext& call) {
+  return db_.Run("report.feed_status", call.deadline,
+                 [&](MySqlConnection& c) -> absl::StatusOr<v1::GetFeedStatusResponse> {
+                   v1::GetFeedStatusResponse response;
+                   sql::PreparedStatement& stmt = c.Prepare(
+                       "SELECT COALESCE(k.last_sequence, 0), p.last_change_time FROM"
+                       " (SELECT ? AS name) f LEFT JOIN feed_cursors k ON k.name = f.name"
+                       " LEFT JOIN feed_positions p ON p.name = f.name");
+                   for (const std::string& feed : FeedNames()) {
+                     stmt.setString(1, feed);
+                     std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
+                     v1::FeedStatus* status = response.add_feeds();
+                     status->set_feed(feed);
+                     if (rs->next()) {
+                       status->set_last_sequence(rs->getInt64(1));
+                       if (!rs->isNull(2)) {
+                         SqlDateTimeToTimestamp(rs->getString(2),
+                                                status->mutable_last_change_time());
+                       }
+                     }
+                   }
+                   return response;
+                 });
+}
+
+absl::Status ReportRepository::Rebuild(const CallContext& call) {
+  return db_.RunInTransaction("report.rebuild", call.deadline,
+                              [&](MySqlConnection& c) -> absl::Status {
+                                ReadModel::Clear(c);
+                                return absl::OkStatus();
+                              });
+}
+
+}  // namespace crm::reporting

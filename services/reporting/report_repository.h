@@ -1,0 +1,79 @@
+// The reports' SQL over the read model (read_model.h), each under the
+// caller's row-level visibility (db/visibility.h) on the owner columns the
+// read model keeps.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/rpc/call_context.h"
+#include "common/rpc/paging.h"
+#include "crm/reporting/v1/reports.pb.h"
+#include "services/reporting/export_rows.h"
+#include "services/reporting/report_period.h"
+
+namespace crm {
+class Database;
+}
+
+namespace crm::reporting {
+
+// The ABC cut-offs, checked (percent of the period's sales).
+struct AbcCutoffs {
+  int a_percent = 75;
+  int b_percent = 20;
+};
+
+class ReportRepository {
+ public:
+  // `zone`: the company's (what "today" is).
+  ReportRepository(Database& db, absl::TimeZone zone) : db_(db), zone_(zone) {}
+
+  absl::StatusOr<v1::CustomerComposition> CustomerComposition(const CallContext& call,
+                                                              v1::CustomerDimension dimension);
+  absl::StatusOr<v1::SalesReport> Sales(const CallContext& call, const DaySpan& period,
+                                        v1::Bucket bucket, v1::SalesGrouping grouping);
+  absl::StatusOr<v1::AbcAnalysis> Abc(const CallContext& call, const DaySpan& period,
+                                      AbcCutoffs cutoffs, const PageRequest& page);
+  absl::StatusOr<v1::ProductSales> ProductSales(const CallContext& call, const DaySpan& period);
+  // In sales_funnel.cc.
+  absl::StatusOr<v1::SalesFunnel> Funnel(const CallContext& call, const DaySpan& period);
+
+  // In service_reports.cc.
+  absl::StatusOr<v1::ServiceReport> Service(const CallContext& call, const DaySpan& period);
+  absl::StatusOr<v1::SatisfactionReport> Satisfaction(const CallContext& call,
+                                                      const DaySpan& period, v1::Bucket bucket,
+                                                      v1::SatisfactionGrouping grouping);
+  absl::StatusOr<v1::Dashboard> Dashboard(const CallContext& call, const DaySpan& period);
+
+  // In people_reports.cc.
+  absl::StatusOr<v1::ChurnList> Churn(const CallContext& call, int quiet_days,
+                                      const PageRequest& page);
+  absl::StatusOr<v1::SalesPersonEvaluation> Evaluation(const CallContext& call,
+                                                       const DaySpan& period);
+
+  // In export_lists.cc: the next rows after `after_id` (at most `limit`) of
+  // the customer or order list as CSV cells; returns the last id added (or
+  // `after_id` when none was).
+  absl::StatusOr<int64_t> CustomerRows(const CallContext& call,
+                                       const std::optional<DaySpan>& created, int64_t after_id,
+                                       size_t limit, std::vector<CsvRow>& rows);
+  absl::StatusOr<int64_t> OrderRows(const CallContext& call, const std::optional<DaySpan>& dated,
+                                    int64_t after_id, size_t limit, std::vector<CsvRow>& rows);
+
+  // Each feed's stored cursor and its change's commit time (lag_seconds and
+  // failed_polls are the process's own, filled by the caller).
+  absl::StatusOr<v1::GetFeedStatusResponse> FeedPositions(const CallContext& call);
+  // ReadModel::Clear in one transaction.
+  absl::Status Rebuild(const CallContext& call);
+
+ private:
+  Database& db_;
+  const absl::TimeZone zone_;
+};
+
+}  // namespace crm::reporting

@@ -1,0 +1,38 @@
+// ReportingServiceImpl: method registration.
+#include "services/reporting/reporting_service.h"
+
+#include "common/rpc/service_methods.h"
+
+namespace crm::reporting {
+
+ReportingServiceImpl::ReportingServiceImpl(Database& db, AsyncMethods& methods,
+                                           std::map<std::string, const FeedProgress*> progress,
+                                           absl::TimeZone zone)
+    : reports_(db, zone),
+      report_handlers_(reports_, std::move(progress)),
+      exports_(report_handlers_, reports_),
+      change_log_(db) {
+  ServiceMethods<ReportingServiceImpl> m(methods, this, v1::ReportingService::service_full_name());
+  ReportHandlers* r = &report_handlers_;
+  // The read model.
+  CRM_METHOD(m, GetFeedStatus, r);
+  CRM_METHOD(m, RebuildReadModel, r);
+  // Reports (R33, R34, R36, R38).
+  CRM_METHOD(m, GetCustomerComposition, r);
+  CRM_METHOD(m, GetSalesReport, r);
+  CRM_METHOD(m, GetAbcAnalysis, r);
+  CRM_METHOD(m, GetProductSales, r);
+  CRM_METHOD(m, GetSalesFunnel, r);
+  // Service and the dashboard (R37, R40, R41).
+  CRM_METHOD(m, GetServiceReport, r);
+  CRM_METHOD(m, GetSatisfactionReport, r);
+  CRM_METHOD(m, GetDashboard, r);
+  // People (R37, R39).
+  CRM_METHOD(m, GetChurnList, r);
+  CRM_METHOD(m, GetSalesPersonEvaluation, r);
+  // Exports (R32).
+  CRM_METHOD(m, ExportReport, &exports_);
+  AddChangeLogMethods(m, &change_log_);
+}
+
+}  // namespace crm::reporting
