@@ -21,6 +21,19 @@ absl::StatusOr<customer::v1::Customer> CustomerClient::GetCustomer(const CallCon
                       ServiceClient::Caller(call), "customers");
 }
 
+absl::StatusOr<customer::v1::ListCareRemindersResponse> CustomerClient::ListCareReminders(
+    const CallContext& call, const customer::v1::ListCareRemindersRequest& request) const {
+  return client_.Call(&customer::v1::CustomerService::Stub::ListCareReminders, *stub_, request,
+                      ServiceClient::Caller(call), "care reminders");
+}
+
+absl::StatusOr<customer::v1::ListMyPoolWarningsResponse> CustomerClient::ListMyPoolWarnings(
+    const CallContext& call) const {
+  return client_.Call(&customer::v1::CustomerService::Stub::ListMyPoolWarnings, *stub_,
+                      customer::v1::ListMyPoolWarningsRequest(), ServiceClient::Caller(call),
+                      "pool warnings");
+}
+
 FeedConsumer::Fetch CustomerClient::Feed() const { return ServiceFeed(client_, stub_); }
 
 absl::StatusOr<customer::v1::Contact> CustomerClient::GetContact(const CallContext& call,

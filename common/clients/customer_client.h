@@ -28,6 +28,12 @@ class CustomerClient {
   absl::StatusOr<customer::v1::Customer> GetCustomer(const CallContext& call, int64_t id) const;
   // The contact, likewise under the caller's visibility of its customer.
   absl::StatusOr<customer::v1::Contact> GetContact(const CallContext& call, int64_t id) const;
+  // The caller's care reminders (birthdays, anniversaries) and pool-recycle
+  // warnings, as the customer service lists them for the caller.
+  absl::StatusOr<customer::v1::ListCareRemindersResponse> ListCareReminders(
+      const CallContext& call, const customer::v1::ListCareRemindersRequest& request) const;
+  absl::StatusOr<customer::v1::ListMyPoolWarningsResponse> ListMyPoolWarnings(
+      const CallContext& call) const;
   // Reads the customer change feed (for a FeedConsumer), as this service.
   FeedConsumer::Fetch Feed() const;
 

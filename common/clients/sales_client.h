@@ -1,6 +1,7 @@
 // What services ask the sales service: its change feed (as the calling
 // service itself), which the customer service follows for each customer's
-// follow-ups and wins (the pool's recycle rules).
+// follow-ups and wins (the pool's recycle rules) and reporting for its read
+// model; and the caller's sales reminders (reporting's reminder feed).
 #pragma once
 
 #include <memory>
@@ -19,6 +20,10 @@ class SalesClient {
   SalesClient(const std::string& address, ChannelOptions options, const IdentityKey& key,
               std::string self);
 
+  // What is due for the caller in sales (next steps, expected close dates,
+  // deliveries, order reminders), as the caller.
+  absl::StatusOr<sales::v1::ListMyRemindersResponse> ListMyReminders(
+      const CallContext& call, const sales::v1::ListMyRemindersRequest& request) const;
   // Reads the sales change feed (for a FeedConsumer).
   FeedConsumer::Fetch Feed() const;
 

@@ -75,8 +75,9 @@ int main(int argc, char** argv) {
       }
     }
     std::vector<crm::BackendService> services;
+    crm::reporting::ReportingServiceImpl::Deps deps{std::move(progress), *zone, sales, customers};
     services.push_back({std::make_unique<crm::reporting::ReportingServiceImpl>(
-                            context.db, context.methods, std::move(progress), *zone),
+                            context.db, context.methods, std::move(deps)),
                         crm::reporting::v1::ReportingService::service_full_name()});
     return services;
   };

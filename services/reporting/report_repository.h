@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "common/rpc/call_context.h"
 #include "common/rpc/paging.h"
@@ -21,6 +22,15 @@ class Database;
 }
 
 namespace crm::reporting {
+
+// An open service request of the caller whose resolution is (or turns) at
+// risk: the day it does, in the company's zone.
+struct AtRiskRequest {
+  int64_t id = 0;
+  int64_t customer_id = 0;
+  std::string subject;
+  absl::CivilDay at_risk_day;
+};
 
 // The ABC cut-offs, checked (percent of the period's sales).
 struct AbcCutoffs {
@@ -49,6 +59,10 @@ class ReportRepository {
                                                       const DaySpan& period, v1::Bucket bucket,
                                                       v1::SatisfactionGrouping grouping);
   absl::StatusOr<v1::Dashboard> Dashboard(const CallContext& call, const DaySpan& period);
+  // The caller's own open requests, not yet breached, at risk by the end of
+  // `last_day` (at most 1,000, soonest first).
+  absl::StatusOr<std::vector<AtRiskRequest>> AtRiskRequests(const CallContext& call,
+                                                            absl::CivilDay last_day);
 
   // In people_reports.cc.
   absl::StatusOr<v1::ChurnList> Churn(const CallContext& call, int quiet_days,

@@ -5,12 +5,11 @@
 
 namespace crm::reporting {
 
-ReportingServiceImpl::ReportingServiceImpl(Database& db, AsyncMethods& methods,
-                                           std::map<std::string, const FeedProgress*> progress,
-                                           absl::TimeZone zone)
-    : reports_(db, zone),
-      report_handlers_(reports_, std::move(progress)),
+ReportingServiceImpl::ReportingServiceImpl(Database& db, AsyncMethods& methods, Deps deps)
+    : reports_(db, deps.zone),
+      report_handlers_(reports_, std::move(deps.progress)),
       exports_(report_handlers_, reports_),
+      reminders_(reports_, std::move(deps.sales), std::move(deps.customers), deps.zone),
       change_log_(db) {
   ServiceMethods<ReportingServiceImpl> m(methods, this, v1::ReportingService::service_full_name());
   ReportHandlers* r = &report_handlers_;
@@ -30,6 +29,8 @@ ReportingServiceImpl::ReportingServiceImpl(Database& db, AsyncMethods& methods,
   // People (R37, R39).
   CRM_METHOD(m, GetChurnList, r);
   CRM_METHOD(m, GetSalesPersonEvaluation, r);
+  // One reminder feed per person (R43).
+  CRM_METHOD(m, ListMyReminders, &reminders_);
   // Exports (R32).
   CRM_METHOD(m, ExportReport, &exports_);
   AddChangeLogMethods(m, &change_log_);

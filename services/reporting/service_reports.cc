@@ -193,4 +193,37 @@ absl::StatusOr<v1::Dashboard> ReportRepository::Dashboard(const CallContext& cal
       });
 }
 
+absl::StatusOr<std::vector<AtRiskRequest>> ReportRepository::AtRiskRequests(
+    const CallContext& call, absl::CivilDay last_day) {
+  if (call.caller.employee_id == 0) return std::vector<AtRiskRequest>();
+  const std::string now = FormatSqlDateTime(call.Now());
+  const std::string before = FormatSqlDateTime(absl::FromCivil(last_day + 1, zone_));
+  return db_.Run("report.at_risk", call.deadline,
+                 [&](MySqlConnection& c) -> absl::StatusOr<std::vector<AtRiskRequest>> {
+                   sql::PreparedStatement& stmt = c.Prepare(absl::StrCat(
+                       "SELECT r.id, r.customer_id, r.subject, r.resolution_at_risk_at"
+                       " FROM service_requests r WHERE r.owner_id = ? AND r.resolution_running = 1"
+                       " AND r.resolution_breached = 0 AND ",
+                       kOpen,
+                       " AND r.resolution_due_at > ? AND r.resolution_at_risk_at < ?"
+                       " ORDER BY r.resolution_at_risk_at, r.id LIMIT 1000"));
+                   stmt.setInt64(1, call.caller.employee_id);
+                   stmt.setDateTime(2, now);
+                   stmt.setDateTime(3, before);
+                   std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
+                   std::vector<AtRiskRequest> requests;
+                   while (rs->next()) {
+                     AtRiskRequest r;
+                     r.id = rs->getInt64(1);
+                     r.customer_id = rs->getInt64(2);
+                     r.subject = rs->getString(3);
+                     absl::StatusOr<absl::Time> at = ParseSqlDateTime(rs->getString(4));
+                     if (!at.ok()) continue;
+                     r.at_risk_day = absl::ToCivilDay(*at, zone_);
+                     requests.push_back(std::move(r));
+                   }
+                   return requests;
+                 });
+}
+
 }  // namespace crm::reporting

@@ -40,12 +40,13 @@ void ApplyServiceRequestChange(MySqlConnection& c, const common::v1::Change& cha
   // The day the satisfaction was recorded is the day of the first change
   // that carries one; later changes keep it.
   sql::PreparedStatement& stmt = c.Prepare(
-      "INSERT INTO service_requests (id, customer_id, type, priority, status, handler_id,"
+      "INSERT INTO service_requests (id, customer_id, type, priority, subject, status, handler_id,"
       " satisfaction, feedback_date, response_breached, resolution_breached,"
       " resolution_running, resolution_at_risk_at, resolution_due_at, created_date, owner_id,"
       " owner_department_id, owner_department_path)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE"
       " customer_id = VALUES(customer_id), type = VALUES(type), priority = VALUES(priority),"
+      " subject = VALUES(subject),"
       " status = VALUES(status), handler_id = VALUES(handler_id),"
       " satisfaction = VALUES(satisfaction),"
       " feedback_date = COALESCE(feedback_date, VALUES(feedback_date)),"
@@ -61,6 +62,7 @@ void ApplyServiceRequestChange(MySqlConnection& c, const common::v1::Change& cha
   stmt.setInt64(i++, r.customer_id());
   stmt.setInt(i++, r.type());
   stmt.setInt(i++, r.priority());
+  stmt.setString(i++, r.subject());
   stmt.setInt(i++, r.status());
   stmt.setInt64(i++, r.handler_employee_id());
   stmt.setInt(i++, r.satisfaction());

@@ -31,6 +31,7 @@ class Handlers {
   CRM_NOOP_HANDLER(GetSatisfactionReport, rv1::GetSatisfactionReportRequest,
                    rv1::SatisfactionReport)
   CRM_NOOP_HANDLER(GetDashboard, rv1::GetDashboardRequest, rv1::Dashboard)
+  CRM_NOOP_HANDLER(ListMyReminders, rv1::ListMyRemindersRequest, rv1::ListMyRemindersResponse)
   CRM_NOOP_HANDLER(GetChurnList, rv1::GetChurnListRequest, rv1::ChurnList)
   CRM_NOOP_HANDLER(GetSalesPersonEvaluation, rv1::GetSalesPersonEvaluationRequest,
                    rv1::SalesPersonEvaluation)
@@ -58,6 +59,7 @@ void WireReports(ServiceMethods<ReportingService>& m, Handlers* handlers) {
   CRM_METHOD(m, GetServiceReport, handlers);
   CRM_METHOD(m, GetSatisfactionReport, handlers);
   CRM_METHOD(m, GetDashboard, handlers);
+  CRM_METHOD(m, ListMyReminders, handlers);
   CRM_METHOD(m, GetChurnList, handlers);
   CRM_METHOD(m, GetSalesPersonEvaluation, handlers);
   CRM_METHOD(m, ExportReport, handlers);

@@ -10,10 +10,12 @@
 #include <gtest/gtest.h>
 #include <iconv.h>
 
+#include <algorithm>
 #include <csignal>
 #include <map>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/strings/str_format.h"
@@ -1056,6 +1058,116 @@ TEST_F(ReportsE2eTest, ChurnListsTheQuietAndEvaluationCountsEachPersonsWork) {
   EXPECT_EQ(b.new_customers(), 1);
   EXPECT_EQ(b.contact_records(), 1);
   EXPECT_EQ(evaluation.rows(0).employee_id(), org_->sales_b_employee);  // the larger amount
+}
+
+TEST_F(ReportsE2eTest, OneReminderFeedMergesWhatIsDueAcrossTheCrm) {
+  auto feedback = fv1::FeedbackService::NewStub(*gateway_);
+  const sv1::Product part = Product("提醒件", 6'000, 3'000, 13);
+  clock_->Set(At(2027, 8, 2, 9));  // a Monday
+  const cv1::Customer customer =
+      Customer(org_->sales_a, "提醒客户", "east", cv1::CUSTOMER_GRADE_EFFECTIVE);
+  // A contact's birthday (customer), a next step, an expected close date and
+  // a promised delivery (sales), and an urgent request the sales person
+  // handles (feedback, through the read model).
+  cv1::CreateContactRequest contact_request;
+  contact_request.mutable_contact()->set_customer_id(customer.id());
+  contact_request.mutable_contact()->set_name("张三");
+  contact_request.mutable_contact()->set_birthday("08-12");
+  cv1::Contact contact;
+  grpc::Status status =
+      customers_->CreateContact(AuthContext(org_->sales_a).get(), contact_request, &contact);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  sv1::CreateContactRecordRequest record_request;
+  record_request.mutable_record()->set_customer_id(customer.id());
+  record_request.mutable_record()->set_method(sv1::VISIT);
+  record_request.mutable_record()->set_subject("拜访");
+  record_request.mutable_record()->set_next_step("寄送样品");
+  record_request.mutable_record()->set_reminder_date("2027-08-05");
+  sv1::ContactRecord record;
+  status = sales_->CreateContactRecord(AuthContext(org_->sales_a).get(), record_request, &record);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  sv1::CreateOpportunityRequest opportunity_request;
+  opportunity_request.mutable_opportunity()->set_customer_id(customer.id());
+  opportunity_request.mutable_opportunity()->set_title("年度框架");
+  opportunity_request.mutable_opportunity()->set_stage_code("lead");
+  opportunity_request.mutable_opportunity()->mutable_amount()->set_minor_units(1'000'000);
+  opportunity_request.mutable_opportunity()->set_expected_close_date("2027-08-20");
+  sv1::Opportunity opportunity;
+  status = sales_->CreateOpportunity(AuthContext(org_->sales_a).get(), opportunity_request,
+                                     &opportunity);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  sv1::CreateOrderRequest order_request;
+  order_request.mutable_order()->set_customer_id(customer.id());
+  order_request.mutable_order()->set_delivery_date("2027-08-10");
+  sv1::OrderLine* line = order_request.mutable_order()->add_lines();
+  line->set_product_id(part.id());
+  line->set_quantity_milli(1'000);
+  sv1::Order order;
+  status = sales_->CreateOrder(AuthContext(org_->sales_a).get(), order_request, &order);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  sv1::ConfirmOrderRequest confirm;
+  confirm.set_id(order.id());
+  status = sales_->ConfirmOrder(AuthContext(org_->sales_a).get(), confirm, &order);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  fv1::CreateServiceRequestRequest create;
+  create.mutable_service_request()->set_type(fv1::REPAIR);
+  create.mutable_service_request()->set_priority(fv1::URGENT);
+  create.mutable_service_request()->set_customer_id(customer.id());
+  create.mutable_service_request()->set_subject("设备停机");
+  fv1::ServiceRequest request;
+  status = feedback->CreateServiceRequest(AuthContext(org_->admin).get(), create, &request);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  fv1::AssignServiceRequestRequest assign;
+  assign.set_id(request.id());
+  assign.set_handler_employee_id(org_->sales_a_employee);
+  status = feedback->AssignServiceRequest(AuthContext(org_->admin).get(), assign, &request);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  const absl::CivilDay at_risk_day =
+      absl::ToCivilDay(FromTimestamp(request.resolution_clock().at_risk_time()), Shanghai());
+
+  // What this test made, as the feed must show it: by date, then kind.
+  using K = rv1::MyReminder;
+  std::vector<std::tuple<std::string, K::Kind, int64_t, std::string>> expected = {
+      {"2027-08-05", K::NEXT_STEP, record.id(), "寄送样品"},
+      {"2027-08-10", K::DELIVERY, order.id(), order.number()},
+      {"2027-08-12", K::BIRTHDAY, contact.id(), "张三"},
+      {"2027-08-20", K::EXPECTED_CLOSE, opportunity.id(), "年度框架"},
+      {FormatDay(std::max(at_risk_day, absl::CivilDay(2027, 8, 2))), K::REQUEST_AT_RISK,
+       request.id(), "设备停机"}};
+  std::sort(expected.begin(), expected.end(), [](const auto& a, const auto& b) {
+    return std::make_tuple(std::get<0>(a), static_cast<int>(std::get<1>(a)), std::get<2>(a)) <
+           std::make_tuple(std::get<0>(b), static_cast<int>(std::get<1>(b)), std::get<2>(b));
+  });
+  rv1::ListMyRemindersRequest range;
+  range.set_from_date("2027-08-01");
+  range.set_to_date("2027-08-31");
+  rv1::ListMyRemindersResponse mine;
+  std::vector<std::tuple<std::string, K::Kind, int64_t, std::string>> seen;
+  ASSERT_TRUE(testing::Eventually(
+      [&] {
+        mine.Clear();
+        if (!reports_->ListMyReminders(AuthContext(org_->sales_a).get(), range, &mine).ok()) {
+          return false;
+        }
+        seen.clear();
+        for (const K& r : mine.reminders()) {
+          seen.emplace_back(r.date(), r.kind(), r.record_id(), r.text());
+        }
+        return seen == expected;
+      },
+      std::chrono::seconds(20)))
+      << mine.ShortDebugString();
+  EXPECT_EQ(mine.unavailable_sources_size(), 0);
+  for (const K& r : mine.reminders()) EXPECT_EQ(r.customer_id(), customer.id());
+
+  // Someone else's feed has none of it; a range past 92 days is refused.
+  rv1::ListMyRemindersResponse theirs;
+  ASSERT_TRUE(reports_->ListMyReminders(AuthContext(org_->sales_b).get(), range, &theirs).ok());
+  EXPECT_EQ(theirs.reminders_size(), 0);
+  range.set_to_date("2027-11-30");
+  status = reports_->ListMyReminders(AuthContext(org_->sales_a).get(), range, &theirs);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("to_date"), std::string::npos);
 }
 
 // Last: it stops, kills and rebuilds the read model.

@@ -8,6 +8,7 @@ CREATE TABLE service_requests (
   customer_id           BIGINT       NOT NULL,
   type                  INT          NOT NULL,
   priority              INT          NOT NULL,
+  subject               VARCHAR(200) NOT NULL,
   status                INT          NOT NULL,
   handler_id            BIGINT       NOT NULL,
   satisfaction          INT          NOT NULL,
@@ -24,5 +25,6 @@ CREATE TABLE service_requests (
   KEY service_requests_created (created_date),
   KEY service_requests_feedback (feedback_date),
   KEY service_requests_owner (owner_id),
-  KEY service_requests_path (owner_department_path)
+  KEY service_requests_path (owner_department_path),
+  KEY service_requests_at_risk (owner_id, resolution_running, resolution_at_risk_at)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci;
