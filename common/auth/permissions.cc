@@ -47,7 +47,7 @@ const std::array<RoleEntry, 9>& Table() {
       {Role::kDepartmentHead,
        "department_head",
        {CRM_STAFF_BASICS, CRM_CUSTOMER_LEAD, "weeklyplan.write", "weeklyplan.review", "sales.*",
-        "feedback.*", "reporting.read", "reporting.export"}},
+        "feedback.*", "reporting.read", "reporting.export", "reporting.targets"}},
       {Role::kSales,
        "sales",
        {CRM_STAFF_BASICS, CRM_CUSTOMER_WORK, "weeklyplan.write", "sales.read", "sales.write",

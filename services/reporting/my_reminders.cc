@@ -6,6 +6,7 @@
 
 #include "common/base/dates.h"
 #include "common/base/logging.h"
+#include "common/base/money.h"
 #include "common/base/status_util.h"
 
 namespace crm::reporting {
@@ -130,6 +131,17 @@ absl::Status MyReminders::ListMyReminders(const CallContext& call,
   for (const AtRiskRequest& r : at_risk) {
     const std::string date = FormatIsoDate(std::max(r.at_risk_day, today));
     if (in_range(date)) add(v1::MyReminder::REQUEST_AT_RISK, date, r.id, r.customer_id, r.subject);
+  }
+
+  // Instalments owed on the caller's contracts; an overdue one is due today.
+  CRM_ASSIGN_OR_RETURN(const std::vector<InstalmentDue> instalments,
+                       reports_.InstalmentsDue(call, *to));
+  for (const InstalmentDue& i : instalments) {
+    const std::string date = FormatIsoDate(std::max(i.due_day, today));
+    if (!in_range(date)) continue;
+    add(v1::MyReminder::INSTALMENT_DUE, date, i.id, i.customer_id,
+        absl::StrCat("合同 ", i.contract_number, " 第", i.sequence, "期 应收 ",
+                     Yuan(i.outstanding_fen), "（", FormatIsoDate(i.due_day), " 到期）"));
   }
 
   std::sort(response->mutable_reminders()->begin(), response->mutable_reminders()->end(),

@@ -39,12 +39,13 @@ void UpsertOpportunity(MySqlConnection& c, const sv1::Opportunity& o, const std:
                        const Owner& owner) {
   sql::PreparedStatement& stmt = c.Prepare(
       "INSERT INTO opportunities (id, customer_id, stage_code, status, amount_fen,"
-      " win_probability_percent, created_date, owner_id, owner_department_id,"
-      " owner_department_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE"
+      " win_probability_percent, created_date, campaign_id, owner_id, owner_department_id,"
+      " owner_department_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE"
       " customer_id = VALUES(customer_id), stage_code = VALUES(stage_code),"
       " status = VALUES(status), amount_fen = VALUES(amount_fen),"
       " win_probability_percent = VALUES(win_probability_percent),"
-      " created_date = VALUES(created_date), owner_id = VALUES(owner_id),"
+      " created_date = VALUES(created_date), campaign_id = VALUES(campaign_id),"
+      " owner_id = VALUES(owner_id),"
       " owner_department_id = VALUES(owner_department_id),"
       " owner_department_path = VALUES(owner_department_path)");
   int i = 1;
@@ -55,6 +56,7 @@ void UpsertOpportunity(MySqlConnection& c, const sv1::Opportunity& o, const std:
   stmt.setInt64(i++, o.amount().minor_units());
   stmt.setInt(i++, o.win_probability_percent());
   stmt.setString(i++, created);
+  stmt.setInt64(i++, o.campaign_id());
   stmt.setInt64(i++, owner.employee_id);
   stmt.setInt64(i++, owner.department_id);
   stmt.setString(i++, owner.department_path);

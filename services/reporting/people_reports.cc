@@ -18,7 +18,8 @@
 namespace crm::reporting {
 
 absl::StatusOr<v1::ChurnList> ReportRepository::Churn(const CallContext& call, int quiet_days,
-                                                      const PageRequest& page) {
+                                                      std::optional<int64_t> min_sales,
+                                                      int sales_days, const PageRequest& page) {
   CRM_ASSIGN_OR_RETURN(const auto after, (page.After<std::string, int64_t>()));
   const absl::CivilDay today = absl::ToCivilDay(call.Now(), zone_);
   const std::string today_text = FormatIsoDate(today);
@@ -34,16 +35,29 @@ absl::StatusOr<v1::ChurnList> ReportRepository::Churn(const CallContext& call, i
                     {last, last, id});
         }
         RestrictToScope(where, ScopeOf(call.caller), "c.owner_id", "c.owner_department_path");
-        sql::PreparedStatement& stmt = c.Prepare(
-            absl::StrCat("SELECT c.id, c.name, c.owner_id, COALESCE(n.name, ''),"
-                         " COALESCE(DATE_FORMAT(a.last_order_date, '%Y-%m-%d'), ''),"
-                         " COALESCE(DATE_FORMAT(a.last_contact_date, '%Y-%m-%d'), ''),"
-                         " DATE_FORMAT(a.last_activity, '%Y-%m-%d'), DATEDIFF(?, a.last_activity)"
-                         " FROM customer_activity a JOIN customers c ON c.id = a.customer_id"
-                         " LEFT JOIN employee_names n ON n.id = c.owner_id",
-                         where.Sql(), " ORDER BY a.last_activity, a.customer_id LIMIT ?"));
-        stmt.setString(1, today_text);
-        const int next = where.Bind(stmt, 2);
+        // High value: sales in the window reaching min_sales.
+        const std::string high_value =
+            min_sales ? " JOIN (SELECT o.customer_id, SUM(o.total_fen) AS sales FROM orders o"
+                        " WHERE o.counted = 1 AND o.order_date BETWEEN ? AND ?"
+                        " GROUP BY o.customer_id HAVING sales >= ?) s ON s.customer_id = c.id"
+                      : "";
+        sql::PreparedStatement& stmt = c.Prepare(absl::StrCat(
+            "SELECT c.id, c.name, c.owner_id, COALESCE(n.name, ''),"
+            " COALESCE(DATE_FORMAT(a.last_order_date, '%Y-%m-%d'), ''),"
+            " COALESCE(DATE_FORMAT(a.last_contact_date, '%Y-%m-%d'), ''),"
+            " DATE_FORMAT(a.last_activity, '%Y-%m-%d'), DATEDIFF(?, a.last_activity), ",
+            min_sales ? "CAST(s.sales AS CHAR)" : "'0'",
+            " FROM customer_activity a JOIN customers c ON c.id = a.customer_id", high_value,
+            " LEFT JOIN employee_names n ON n.id = c.owner_id", where.Sql(),
+            " ORDER BY a.last_activity, a.customer_id LIMIT ?"));
+        int first = 1;
+        stmt.setString(first++, today_text);
+        if (min_sales) {
+          stmt.setString(first++, FormatIsoDate(today - (sales_days - 1)));
+          stmt.setString(first++, today_text);
+          stmt.setInt64(first++, *min_sales);
+        }
+        const int next = where.Bind(stmt, first);
         stmt.setInt(next, page.size() + 1);
         std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
         v1::ChurnList list;
@@ -62,6 +76,8 @@ absl::StatusOr<v1::ChurnList> ReportRepository::Churn(const CallContext& call, i
           row->set_last_contact_date(rs->getString(6));
           row->set_last_activity_date(rs->getString(7));
           row->set_quiet_days(rs->getInt(8));
+          CRM_ASSIGN_OR_RETURN(const int64_t sales, SumToFen(rs->getString(9), "sales"));
+          if (min_sales) *row->mutable_sales() = Fen(sales);
         }
         if (has_more) {
           const v1::ChurnRow& last = list.rows(list.rows_size() - 1);

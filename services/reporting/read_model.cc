@@ -20,6 +20,7 @@
 #include "crm/sales/v1/order.pb.h"
 #include "services/reporting/opportunity_history.h"
 #include "services/reporting/read_model_owner.h"
+#include "services/reporting/receivable_model.h"
 #include "services/reporting/service_request_model.h"
 
 namespace crm::reporting {
@@ -30,9 +31,9 @@ namespace sv1 = sales::v1;
 
 // The tables whose owner columns follow the org feed.
 const std::vector<OwnedTable>& OwnedTables() {
-  static const auto* tables =
-      new std::vector<OwnedTable>{{"customers"},     {"orders"},           {"order_lines"},
-                                  {"opportunities"}, {"service_requests"}, {"contact_records"}};
+  static const auto* tables = new std::vector<OwnedTable>{
+      {"customers"},       {"orders"},    {"order_lines"}, {"opportunities"}, {"service_requests"},
+      {"contact_records"}, {"contracts"}, {"campaigns"},   {"grade_changes"}};
   return *tables;
 }
 
@@ -119,20 +120,53 @@ void ApplyContactRecord(MySqlConnection& c, const sv1::ContactRecord& record, bo
   }
   const Owner owner = OwnerOf(c, record.owner_employee_id());
   sql::PreparedStatement& stmt = c.Prepare(
-      "INSERT INTO contact_records (id, customer_id, contact_date, owner_id,"
-      " owner_department_id, owner_department_path) VALUES (?, ?, ?, ?, ?, ?)"
-      " ON DUPLICATE KEY UPDATE customer_id = VALUES(customer_id),"
+      "INSERT INTO contact_records (id, customer_id, contact_date, method, subject, content,"
+      " next_step, owner_id, owner_department_id, owner_department_path)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE"
+      " customer_id = VALUES(customer_id), method = VALUES(method), subject = VALUES(subject),"
+      " content = VALUES(content), next_step = VALUES(next_step),"
       " contact_date = VALUES(contact_date), owner_id = VALUES(owner_id),"
       " owner_department_id = VALUES(owner_department_id),"
       " owner_department_path = VALUES(owner_department_path)");
   stmt.setInt64(1, record.id());
   stmt.setInt64(2, record.customer_id());
   stmt.setString(3, record.contact_date());
-  stmt.setInt64(4, owner.employee_id);
-  stmt.setInt64(5, owner.department_id);
-  stmt.setString(6, owner.department_path);
+  stmt.setInt(4, record.method());
+  stmt.setString(5, record.subject());
+  stmt.setString(6, record.content());
+  stmt.setString(7, record.next_step());
+  stmt.setInt64(8, owner.employee_id);
+  stmt.setInt64(9, owner.department_id);
+  stmt.setString(10, owner.department_path);
   stmt.executeUpdate();
   NoteActivity(c, record.customer_id(), "last_contact_date", record.contact_date());
+}
+
+// A grade other than the one held (a new customer has none to change).
+void NoteGradeChange(MySqlConnection& c, const common::v1::Change& change,
+                     const cv1::Customer& customer, const Owner& owner, absl::TimeZone zone) {
+  sql::PreparedStatement& held = c.Prepare("SELECT grade FROM customers WHERE id = ?");
+  held.setInt64(1, customer.id());
+  std::unique_ptr<sql::ResultSet> rs(held.executeQuery());
+  if (!rs->next() || rs->getInt(1) == customer.grade()) return;
+  sql::PreparedStatement& stmt = c.Prepare(
+      "INSERT IGNORE INTO grade_changes (customer_id, sequence, change_date, from_grade,"
+      " to_grade, owner_id, owner_department_id, owner_department_path)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  int i = 1;
+  stmt.setInt64(i++, customer.id());
+  stmt.setInt64(i++, change.sequence());
+  // The customer's own update time is the business clock's; the change's
+  // time is the feed's commit.
+  const absl::Time when = customer.has_update_time() ? FromTimestamp(customer.update_time())
+                                                     : FromTimestamp(change.change_time());
+  stmt.setString(i++, FormatIsoDate(absl::ToCivilDay(when, zone)));
+  stmt.setInt(i++, rs->getInt(1));
+  stmt.setInt(i++, customer.grade());
+  stmt.setInt64(i++, owner.employee_id);
+  stmt.setInt64(i++, owner.department_id);
+  stmt.setString(i++, owner.department_path);
+  stmt.executeUpdate();
 }
 
 }  // namespace
@@ -155,10 +189,12 @@ FeedConsumer::Apply ReadModel::ApplyFor(const std::string& name) const {
 }
 
 void ReadModel::Clear(MySqlConnection& c) {
-  // pipeline_stages stays: its defaults are seeded, not in the feed.
+  // pipeline_stages stays: its defaults are seeded, not in the feed;
+  // sales_targets too: callers set them here.
   for (const char* table :
        {"customers", "orders", "order_lines", "opportunities", "opportunity_stages",
-        "contact_records", "customer_activity", "service_requests", "owner_departments",
+        "contact_records", "customer_activity", "service_requests", "contracts", "instalments",
+        "receipts", "receipt_allocations", "campaigns", "grade_changes", "owner_departments",
         "employee_names", "department_names", "feed_positions", "feed_cursors"}) {
     c.Execute(std::string("DELETE FROM ") + table);
   }
@@ -185,6 +221,7 @@ void ReadModel::ApplyCustomer(MySqlConnection& c, const common::v1::Change& chan
     return;
   }
   const Owner owner = OwnerOf(c, customer.owner_id());
+  NoteGradeChange(c, change, customer, owner, zone_);
   sql::PreparedStatement& stmt = c.Prepare(
       "INSERT INTO customers (id, name, region_code, industry_code, type_code, grade, status,"
       " live, created_date, owner_id, owner_department_id, owner_department_path)"
@@ -214,6 +251,7 @@ void ReadModel::ApplyCustomer(MySqlConnection& c, const common::v1::Change& chan
 
 void ReadModel::ApplySales(MySqlConnection& c, const common::v1::Change& change) const {
   if (ApplyOpportunityChange(c, change, zone_)) return;
+  if (ApplyReceivableChange(c, change)) return;
   if (sv1::ContactRecord record; change.state().UnpackTo(&record)) {
     ApplyContactRecord(c, record, Deleted(change));
     return;

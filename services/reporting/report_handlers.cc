@@ -99,11 +99,18 @@ absl::Status ReportHandlers::GetChurnList(const CallContext& call,
   FieldViolations violations;
   const int quiet_days = request.quiet_days() == 0 ? 90 : request.quiet_days();
   if (quiet_days < 1 || quiet_days > 3650) violations.Add("quiet_days", "must be 1 to 3650");
+  const int sales_days = request.sales_days() == 0 ? 365 : request.sales_days();
+  if (sales_days < 1 || sales_days > 3650) violations.Add("sales_days", "must be 1 to 3650");
+  std::optional<int64_t> min_sales;
+  if (request.has_min_sales()) {
+    min_sales = request.min_sales().minor_units();
+    if (*min_sales < 0) violations.Add("min_sales.minor_units", "must not be below 0");
+  }
   absl::StatusOr<PageRequest> page =
       PageRequest::ForRequest(request, "churn", PageLimits{100, 1000}, &violations);
   if (!violations.empty()) return violations.ToStatus();
   if (!page.ok()) return page.status();
-  CRM_ASSIGN_OR_RETURN(*response, reports_.Churn(call, quiet_days, *page));
+  CRM_ASSIGN_OR_RETURN(*response, reports_.Churn(call, quiet_days, min_sales, sales_days, *page));
   return absl::OkStatus();
 }
 
@@ -128,6 +135,80 @@ absl::Status ReportHandlers::GetProductSales(const CallContext& call,
                                              v1::ProductSales* response) {
   CRM_ASSIGN_OR_RETURN(const DaySpan period, CheckPeriod(request.period(), "period"));
   CRM_ASSIGN_OR_RETURN(*response, reports_.ProductSales(call, period));
+  return absl::OkStatus();
+}
+
+absl::Status ReportHandlers::GetReceivablesReport(const CallContext& call,
+                                                  const v1::GetReceivablesReportRequest& request,
+                                                  v1::ReceivablesReport* response) {
+  CRM_ASSIGN_OR_RETURN(const PageRequest page,
+                       PageRequest::ForRequest(request, "receivables", PageLimits{100, 1000}));
+  CRM_ASSIGN_OR_RETURN(*response, reports_.Receivables(call, request.grouping(), page));
+  return absl::OkStatus();
+}
+
+absl::Status ReportHandlers::GetCollectionsReport(const CallContext& call,
+                                                  const v1::GetCollectionsReportRequest& request,
+                                                  v1::CollectionsReport* response) {
+  CRM_ASSIGN_OR_RETURN(const DaySpan period, CheckPeriod(request.period(), "period"));
+  CRM_ASSIGN_OR_RETURN(*response, reports_.Collections(call, period, request.bucket()));
+  return absl::OkStatus();
+}
+
+absl::Status ReportHandlers::GetCampaignReturn(const CallContext& call,
+                                               const v1::GetCampaignReturnRequest& request,
+                                               v1::CampaignReturn* response) {
+  FieldViolations violations;
+  std::optional<DaySpan> running;
+  if (request.has_period()) {
+    absl::StatusOr<DaySpan> period = CheckPeriod(request.period(), "period");
+    if (period.ok()) {
+      running = *period;
+    } else {
+      for (const auto& [field, description] : FieldViolationsOf(period.status())) {
+        violations.Add(field, description);
+      }
+    }
+  }
+  absl::StatusOr<PageRequest> page =
+      PageRequest::ForRequest(request, "campaign_return", PageLimits{100, 1000}, &violations);
+  if (!violations.empty()) return violations.ToStatus();
+  if (!page.ok()) return page.status();
+  CRM_ASSIGN_OR_RETURN(*response, reports_.CampaignReturn(call, running, *page));
+  return absl::OkStatus();
+}
+
+// A period and a page, each checked, every bad field named at once.
+template <typename Request>
+absl::StatusOr<std::pair<DaySpan, PageRequest>> PeriodAndPage(const Request& request,
+                                                              absl::string_view list) {
+  FieldViolations violations;
+  absl::StatusOr<DaySpan> period = CheckPeriod(request.period(), "period");
+  if (!period.ok()) {
+    for (const auto& [field, description] : FieldViolationsOf(period.status())) {
+      violations.Add(field, description);
+    }
+  }
+  absl::StatusOr<PageRequest> page =
+      PageRequest::ForRequest(request, list, PageLimits{100, 1000}, &violations);
+  if (!violations.empty()) return violations.ToStatus();
+  if (!page.ok()) return page.status();
+  return std::make_pair(*period, *page);
+}
+
+absl::Status ReportHandlers::GetGradeChanges(const CallContext& call,
+                                             const v1::GetGradeChangesRequest& request,
+                                             v1::GradeChanges* response) {
+  CRM_ASSIGN_OR_RETURN(const auto checked, PeriodAndPage(request, "grade_changes"));
+  CRM_ASSIGN_OR_RETURN(*response, reports_.GradeChanges(call, checked.first, checked.second));
+  return absl::OkStatus();
+}
+
+absl::Status ReportHandlers::GetCustomerContribution(
+    const CallContext& call, const v1::GetCustomerContributionRequest& request,
+    v1::CustomerContribution* response) {
+  CRM_ASSIGN_OR_RETURN(const auto checked, PeriodAndPage(request, "contribution"));
+  CRM_ASSIGN_OR_RETURN(*response, reports_.Contribution(call, checked.first, checked.second));
   return absl::OkStatus();
 }
 

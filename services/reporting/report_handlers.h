@@ -43,6 +43,28 @@ class ReportHandlers {
                                         v1::SalesPersonEvaluation* response);
   absl::Status GetDashboard(const CallContext& call, const v1::GetDashboardRequest& request,
                             v1::Dashboard* response);
+  absl::Status GetReceivablesReport(const CallContext& call,
+                                    const v1::GetReceivablesReportRequest& request,
+                                    v1::ReceivablesReport* response);
+  absl::Status GetCollectionsReport(const CallContext& call,
+                                    const v1::GetCollectionsReportRequest& request,
+                                    v1::CollectionsReport* response);
+  absl::Status GetCampaignReturn(const CallContext& call,
+                                 const v1::GetCampaignReturnRequest& request,
+                                 v1::CampaignReturn* response);
+  absl::Status GetGradeChanges(const CallContext& call, const v1::GetGradeChangesRequest& request,
+                               v1::GradeChanges* response);
+  absl::Status GetCustomerContribution(const CallContext& call,
+                                       const v1::GetCustomerContributionRequest& request,
+                                       v1::CustomerContribution* response);
+  // In planning_handlers.cc.
+  absl::Status GetSeasonalIndex(const CallContext& call, const v1::GetSeasonalIndexRequest& request,
+                                v1::SeasonalIndex* response);
+  absl::Status SetSalesTargets(const CallContext& call, const v1::SetSalesTargetsRequest& request,
+                               v1::SetSalesTargetsResponse* response);
+  absl::Status GetTargetAttainment(const CallContext& call,
+                                   const v1::GetTargetAttainmentRequest& request,
+                                   v1::TargetAttainment* response);
   absl::Status GetProductSales(const CallContext& call, const v1::GetProductSalesRequest& request,
                                v1::ProductSales* response);
 

@@ -24,6 +24,15 @@ absl::StatusOr<DaySpan> CheckPeriod(const v1::Period& period, absl::string_view 
   return DaySpan{FormatIsoDate(*start), FormatIsoDate(*end)};
 }
 
+std::optional<absl::CivilMonth> ParseMonth(absl::string_view text) {
+  absl::CivilMonth month;
+  if (text.size() != 7 || text[4] != '-' || !absl::ParseCivilTime(text, &month) ||
+      month.year() < 2000 || month.year() > 2199) {
+    return std::nullopt;
+  }
+  return month;
+}
+
 absl::StatusOr<std::string> BucketSql(v1::Bucket bucket, absl::string_view column) {
   switch (bucket) {
     case v1::DAY:

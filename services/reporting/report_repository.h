@@ -19,7 +19,8 @@
 
 namespace crm {
 class Database;
-}
+class MySqlConnection;
+}  // namespace crm
 
 namespace crm::reporting {
 
@@ -32,6 +33,16 @@ struct AtRiskRequest {
   absl::CivilDay at_risk_day;
 };
 
+// An instalment of one of the caller's contracts still owed.
+struct InstalmentDue {
+  int64_t id = 0;
+  int64_t customer_id = 0;
+  std::string contract_number;
+  int sequence = 0;
+  absl::CivilDay due_day;
+  int64_t outstanding_fen = 0;
+};
+
 // The ABC cut-offs, checked (percent of the period's sales).
 struct AbcCutoffs {
   int a_percent = 75;
@@ -42,6 +53,8 @@ class ReportRepository {
  public:
   // `zone`: the company's (what "today" is).
   ReportRepository(Database& db, absl::TimeZone zone) : db_(db), zone_(zone) {}
+
+  absl::TimeZone zone() const { return zone_; }
 
   absl::StatusOr<v1::CustomerComposition> CustomerComposition(const CallContext& call,
                                                               v1::CustomerDimension dimension);
@@ -65,19 +78,64 @@ class ReportRepository {
                                                             absl::CivilDay last_day);
 
   // In people_reports.cc.
+  // With `min_sales`: only customers whose sales in the `sales_days` up to
+  // today reached it (high-value customers going quiet).
   absl::StatusOr<v1::ChurnList> Churn(const CallContext& call, int quiet_days,
+                                      std::optional<int64_t> min_sales, int sales_days,
                                       const PageRequest& page);
   absl::StatusOr<v1::SalesPersonEvaluation> Evaluation(const CallContext& call,
                                                        const DaySpan& period);
 
+  // In receivable_reports.cc.
+  absl::StatusOr<v1::ReceivablesReport> Receivables(const CallContext& call,
+                                                    v1::ReceivablesGrouping grouping,
+                                                    const PageRequest& page);
+  // Every receivable the caller sees as one row (key 0), on `connection`.
+  absl::StatusOr<v1::ReceivablesRow> ReceivablesTotal(MySqlConnection& connection,
+                                                      const CallContext& call);
+  absl::StatusOr<v1::CollectionsReport> Collections(const CallContext& call, const DaySpan& period,
+                                                    v1::Bucket bucket);
+  // Campaigns running at some point of `running` (every one when not given).
+  absl::StatusOr<v1::CampaignReturn> CampaignReturn(const CallContext& call,
+                                                    const std::optional<DaySpan>& running,
+                                                    const PageRequest& page);
+  // The caller's own contracts' open instalments due by the end of
+  // `last_day` (at most 1,000, soonest first).
+  absl::StatusOr<std::vector<InstalmentDue>> InstalmentsDue(const CallContext& call,
+                                                            absl::CivilDay last_day);
+
+  // In customer_reports.cc.
+  absl::StatusOr<v1::GradeChanges> GradeChanges(const CallContext& call, const DaySpan& period,
+                                                const PageRequest& page);
+  absl::StatusOr<v1::CustomerContribution> Contribution(const CallContext& call,
+                                                        const DaySpan& period,
+                                                        const PageRequest& page);
+
+  // In target_reports.cc. `customer_id` 0: every customer.
+  absl::StatusOr<v1::SeasonalIndex> Seasonal(const CallContext& call, int last_year,
+                                             int64_t customer_id,
+                                             std::optional<int64_t> annual_target);
+  // All or nothing; NOT_FOUND naming targets[i] for an employee the org
+  // feed has not shown or outside the caller's reach.
+  absl::StatusOr<int> SetTargets(const CallContext& call,
+                                 const std::vector<v1::SalesTarget>& targets);
+  // `employee_id` 0: everyone the caller sees.
+  absl::StatusOr<v1::TargetAttainment> Attainment(const CallContext& call, absl::CivilMonth from,
+                                                  absl::CivilMonth to, int64_t employee_id);
+
   // In export_lists.cc: the next rows after `after_id` (at most `limit`) of
-  // the customer or order list as CSV cells; returns the last id added (or
+  // a list as CSV cells; returns the last id added (or
   // `after_id` when none was).
   absl::StatusOr<int64_t> CustomerRows(const CallContext& call,
                                        const std::optional<DaySpan>& created, int64_t after_id,
                                        size_t limit, std::vector<CsvRow>& rows);
   absl::StatusOr<int64_t> OrderRows(const CallContext& call, const std::optional<DaySpan>& dated,
                                     int64_t after_id, size_t limit, std::vector<CsvRow>& rows);
+  absl::StatusOr<int64_t> ContactRows(const CallContext& call, const std::optional<DaySpan>& made,
+                                      int64_t after_id, size_t limit, std::vector<CsvRow>& rows);
+  absl::StatusOr<int64_t> RequestRows(const CallContext& call,
+                                      const std::optional<DaySpan>& created, int64_t after_id,
+                                      size_t limit, std::vector<CsvRow>& rows);
 
   // Each feed's stored cursor and its change's commit time (lag_seconds and
   // failed_polls are the process's own, filled by the caller).

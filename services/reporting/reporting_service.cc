@@ -29,6 +29,16 @@ ReportingServiceImpl::ReportingServiceImpl(Database& db, AsyncMethods& methods, 
   // People (R37, R39).
   CRM_METHOD(m, GetChurnList, r);
   CRM_METHOD(m, GetSalesPersonEvaluation, r);
+  // Receivables and campaigns.
+  CRM_METHOD(m, GetReceivablesReport, r);
+  CRM_METHOD(m, GetCollectionsReport, r);
+  CRM_METHOD(m, GetCampaignReturn, r);
+  // Customers (R37, R39) and planning (R35).
+  CRM_METHOD(m, GetGradeChanges, r);
+  CRM_METHOD(m, GetCustomerContribution, r);
+  CRM_METHOD(m, GetSeasonalIndex, r);
+  CRM_METHOD(m, SetSalesTargets, r);
+  CRM_METHOD(m, GetTargetAttainment, r);
   // One reminder feed per person (R43).
   CRM_METHOD(m, ListMyReminders, &reminders_);
   // Exports (R32).

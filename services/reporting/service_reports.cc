@@ -189,6 +189,10 @@ absl::StatusOr<v1::Dashboard> ReportRepository::Dashboard(const CallContext& cal
         dashboard.set_open_requests(rs->getInt64(1));
         dashboard.set_sla_breaches(rs->getInt64(2));
         dashboard.set_requests_at_risk(rs->getInt64(3));
+
+        CRM_ASSIGN_OR_RETURN(const v1::ReceivablesRow receivables, ReceivablesTotal(c, call));
+        *dashboard.mutable_overdue_receivables() = receivables.overdue();
+        *dashboard.mutable_outstanding_receivables() = receivables.outstanding();
         return dashboard;
       });
 }

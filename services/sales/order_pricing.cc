@@ -70,26 +70,13 @@ absl::StatusOr<OrderPrice> PriceOrder(const std::vector<LineTerms>& lines,
       DivideRoundingHalfUp(gross * (kBasisPoints - order_discount_bp), kBasisPoints);
   const int64_t discount = static_cast<int64_t>(gross) - total;
 
-  // Each line's exact share is amount × discount / gross: the floors first,
-  // then one fen more to the lines with the largest remainders until the
-  // shares add up to the discount (ties: the earlier line).
-  std::vector<__int128> remainders(lines.size(), 0);
-  int64_t given = 0;
-  for (size_t i = 0; i < lines.size() && gross > 0; ++i) {
-    const __int128 exact =
-        static_cast<__int128>(price.lines[i].amount_before_order_discount_fen) * discount;
-    price.lines[i].order_discount_share_fen = static_cast<int64_t>(exact / gross);
-    remainders[i] = exact % gross;
-    given += price.lines[i].order_discount_share_fen;
-  }
-  std::vector<size_t> by_remainder(lines.size());
-  std::iota(by_remainder.begin(), by_remainder.end(), 0);
-  std::stable_sort(by_remainder.begin(), by_remainder.end(),
-                   [&](size_t a, size_t b) { return remainders[a] > remainders[b]; });
-  for (size_t k = 0; given < discount; ++k) {
-    ++price.lines[by_remainder[k]].order_discount_share_fen;
-    ++given;
-  }
+  // Each line's share is amount × discount / gross, by largest remainder
+  // so the shares add up to the discount (ties: the earlier line).
+  std::vector<int64_t> amounts;
+  for (const LinePrice& line : price.lines)
+    amounts.push_back(line.amount_before_order_discount_fen);
+  const std::vector<int64_t> shares = ShareByLargestRemainder(discount, amounts);
+  for (size_t i = 0; i < lines.size(); ++i) price.lines[i].order_discount_share_fen = shares[i];
 
   for (size_t i = 0; i < lines.size(); ++i) {
     LinePrice& line = price.lines[i];

@@ -90,17 +90,6 @@ v1::PaymentPlan PlanMessage(const ContractMoney& contract,
   return out;
 }
 
-std::string Yuan(int64_t fen) {
-  const bool negative = fen < 0;
-  // Unsigned, so the most negative int64 has a magnitude too.
-  const uint64_t magnitude =
-      negative ? ~static_cast<uint64_t>(fen) + 1 : static_cast<uint64_t>(fen);
-  std::string whole = absl::StrCat(magnitude / 100);
-  for (int at = static_cast<int>(whole.size()) - 3; at > 0; at -= 3) whole.insert(at, ",");
-  const uint64_t cents = magnitude % 100;
-  return absl::StrCat(negative ? "-" : "", whole, ".", cents < 10 ? "0" : "", cents, " 元");
-}
-
 absl::Status ContractNotFound(int64_t id) {
   return absl::NotFoundError(absl::StrCat("contract ", id, " not found"));
 }

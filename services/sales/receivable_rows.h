@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
+#include "common/base/money.h"
 #include "common/db/visibility.h"
 #include "common/rpc/call_context.h"
 #include "crm/sales/v1/contract.pb.h"
@@ -47,9 +48,6 @@ std::vector<InstalmentBalance> LoadPlan(MySqlConnection& c, int64_t contract_id,
 v1::Instalment InstalmentMessage(const InstalmentBalance& instalment, absl::CivilDay today);
 v1::PaymentPlan PlanMessage(const ContractMoney& contract,
                             const std::vector<InstalmentBalance>& plan, absl::CivilDay today);
-
-// "12,345.67 元", for messages.
-std::string Yuan(int64_t fen);
 
 absl::Status ContractNotFound(int64_t id);
 // FAILED_PRECONDITION: `what` happens only on `allowed` contracts.

@@ -35,6 +35,15 @@ class Handlers {
   CRM_NOOP_HANDLER(GetChurnList, rv1::GetChurnListRequest, rv1::ChurnList)
   CRM_NOOP_HANDLER(GetSalesPersonEvaluation, rv1::GetSalesPersonEvaluationRequest,
                    rv1::SalesPersonEvaluation)
+  CRM_NOOP_HANDLER(GetReceivablesReport, rv1::GetReceivablesReportRequest, rv1::ReceivablesReport)
+  CRM_NOOP_HANDLER(GetCollectionsReport, rv1::GetCollectionsReportRequest, rv1::CollectionsReport)
+  CRM_NOOP_HANDLER(GetCampaignReturn, rv1::GetCampaignReturnRequest, rv1::CampaignReturn)
+  CRM_NOOP_HANDLER(GetGradeChanges, rv1::GetGradeChangesRequest, rv1::GradeChanges)
+  CRM_NOOP_HANDLER(GetCustomerContribution, rv1::GetCustomerContributionRequest,
+                   rv1::CustomerContribution)
+  CRM_NOOP_HANDLER(GetSeasonalIndex, rv1::GetSeasonalIndexRequest, rv1::SeasonalIndex)
+  CRM_NOOP_HANDLER(SetSalesTargets, rv1::SetSalesTargetsRequest, rv1::SetSalesTargetsResponse)
+  CRM_NOOP_HANDLER(GetTargetAttainment, rv1::GetTargetAttainmentRequest, rv1::TargetAttainment)
   absl::StatusOr<std::unique_ptr<ServerStreamHandler<rv1::ExportChunk>>> ExportReport(
       const CallContext&, const rv1::ExportReportRequest&) {
     return absl::UnimplementedError("not in this test");
@@ -62,6 +71,14 @@ void WireReports(ServiceMethods<ReportingService>& m, Handlers* handlers) {
   CRM_METHOD(m, ListMyReminders, handlers);
   CRM_METHOD(m, GetChurnList, handlers);
   CRM_METHOD(m, GetSalesPersonEvaluation, handlers);
+  CRM_METHOD(m, GetReceivablesReport, handlers);
+  CRM_METHOD(m, GetCollectionsReport, handlers);
+  CRM_METHOD(m, GetCampaignReturn, handlers);
+  CRM_METHOD(m, GetGradeChanges, handlers);
+  CRM_METHOD(m, GetCustomerContribution, handlers);
+  CRM_METHOD(m, GetSeasonalIndex, handlers);
+  CRM_METHOD(m, SetSalesTargets, handlers);
+  CRM_METHOD(m, GetTargetAttainment, handlers);
   CRM_METHOD(m, ExportReport, handlers);
 }
 

@@ -68,6 +68,34 @@ inline rv1::Period PeriodOf(const std::string& start, const std::string& end) {
   return period;
 }
 
+// Read a streamed export whole: its bytes and the count its last message gave
+// (-1 when no last message came).
+struct Exported {
+  grpc::Status status;
+  std::string bytes;
+  int64_t rows = -1;
+};
+
+inline Exported ReadExport(rv1::ReportingService::Stub& stub, const Session& as,
+                           const rv1::ExportReportRequest& request) {
+  Exported exported;
+  auto context = AuthContext(as);
+  auto reader = stub.ExportReport(context.get(), request);
+  rv1::ExportChunk chunk;
+  while (reader->Read(&chunk)) {
+    exported.bytes += chunk.csv();
+    if (chunk.last()) exported.rows = chunk.rows();
+  }
+  exported.status = reader->Finish();
+  return exported;
+}
+
+// The lines of a CSV file without quoted line breaks.
+inline std::vector<std::string> Lines(const std::string& csv) {
+  std::vector<std::string> lines = absl::StrSplit(csv, "\r\n", absl::SkipEmpty());
+  return lines;
+}
+
 // What the test expects of one bucket (and group).
 struct Figure {
   int64_t orders = 0;

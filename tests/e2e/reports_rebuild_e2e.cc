@@ -38,7 +38,6 @@ TEST_F(ReportsE2eTest, StoppedKilledAndRebuiltTheReadModelGivesTheSameFigures) {
   const rv1::Period all = PeriodOf("2026-12-01", "2027-12-31");
   // Every report as it stands (empty while the service cannot answer).
   auto snapshot = [&]() -> std::vector<std::string> {
-    std::vector<std::string> reports;
     const auto by_owner = TrySalesReport(org_->admin, all, rv1::DAY, rv1::BY_OWNER);
     const auto by_department =
         TrySalesReport(org_->head_centre, all, rv1::WEEK, rv1::BY_DEPARTMENT);
@@ -76,10 +75,47 @@ TEST_F(ReportsE2eTest, StoppedKilledAndRebuiltTheReadModelGivesTheSameFigures) {
              .ok()) {
       return {};
     }
-    return {by_owner->SerializeAsString(),   by_department->SerializeAsString(),
-            abc->SerializeAsString(),        products.SerializeAsString(),
-            composition.SerializeAsString(), funnel.SerializeAsString(),
-            evaluation.SerializeAsString(),  churn.SerializeAsString()};
+    std::vector<std::string> reports = {
+        by_owner->SerializeAsString(),   by_department->SerializeAsString(),
+        abc->SerializeAsString(),        products.SerializeAsString(),
+        composition.SerializeAsString(), funnel.SerializeAsString(),
+        evaluation.SerializeAsString(),  churn.SerializeAsString()};
+    // The money and customer reports, each asked of the administrator.
+    auto add = [&](auto method, const auto& request, auto response) {
+      if (!(reports_.get()->*method)(AuthContext(org_->admin).get(), request, &response).ok()) {
+        return false;
+      }
+      reports.push_back(response.SerializeAsString());
+      return true;
+    };
+    using Stub = rv1::ReportingService::Stub;
+    rv1::GetReceivablesReportRequest receivables;
+    receivables.set_page_size(1000);
+    rv1::GetCollectionsReportRequest collections;
+    *collections.mutable_period() = all;
+    rv1::GetCampaignReturnRequest campaigns;
+    campaigns.set_page_size(1000);
+    rv1::GetGradeChangesRequest grades;
+    *grades.mutable_period() = all;
+    grades.set_page_size(1000);
+    rv1::GetCustomerContributionRequest contribution;
+    *contribution.mutable_period() = all;
+    contribution.set_page_size(1000);
+    rv1::GetSeasonalIndexRequest seasonal;
+    seasonal.set_last_year(2026);
+    rv1::GetTargetAttainmentRequest attainment;
+    attainment.set_from_month("2027-01");
+    attainment.set_to_month("2027-12");
+    if (!add(&Stub::GetReceivablesReport, receivables, rv1::ReceivablesReport()) ||
+        !add(&Stub::GetCollectionsReport, collections, rv1::CollectionsReport()) ||
+        !add(&Stub::GetCampaignReturn, campaigns, rv1::CampaignReturn()) ||
+        !add(&Stub::GetGradeChanges, grades, rv1::GradeChanges()) ||
+        !add(&Stub::GetCustomerContribution, contribution, rv1::CustomerContribution()) ||
+        !add(&Stub::GetSeasonalIndex, seasonal, rv1::SeasonalIndex()) ||
+        !add(&Stub::GetTargetAttainment, attainment, rv1::TargetAttainment())) {
+      return {};
+    }
+    return reports;
   };
   ASSERT_TRUE(testing::Eventually([&] { return ReadModelCaughtUp(); }, std::chrono::seconds(20)));
   const std::vector<std::string> before = snapshot();

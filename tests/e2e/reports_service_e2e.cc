@@ -7,34 +7,6 @@
 namespace crm::reports_e2e {
 namespace {
 
-// Read a streamed export whole: its bytes and the count its last message gave
-// (-1 when no last message came).
-struct Exported {
-  grpc::Status status;
-  std::string bytes;
-  int64_t rows = -1;
-};
-
-Exported ReadExport(rv1::ReportingService::Stub& stub, const Session& as,
-                    const rv1::ExportReportRequest& request) {
-  Exported exported;
-  auto context = AuthContext(as);
-  auto reader = stub.ExportReport(context.get(), request);
-  rv1::ExportChunk chunk;
-  while (reader->Read(&chunk)) {
-    exported.bytes += chunk.csv();
-    if (chunk.last()) exported.rows = chunk.rows();
-  }
-  exported.status = reader->Finish();
-  return exported;
-}
-
-// The lines of a CSV file without quoted line breaks.
-std::vector<std::string> Lines(const std::string& csv) {
-  std::vector<std::string> lines = absl::StrSplit(csv, "\r\n", absl::SkipEmpty());
-  return lines;
-}
-
 TEST_F(ReportsE2eTest, ExportsArriveWholeCountedAndSafeForSpreadsheets) {
   const sv1::Product part = Product("导出件", 9'999, 5'000, 13);
   clock_->Set(At(2027, 5, 6, 9));
