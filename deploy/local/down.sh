@@ -9,23 +9,32 @@ LOCAL_DIR=${CRM_LOCAL_DIR:-$ROOT/.crm-local}
 services_only=0
 [ "${1:-}" = "--services-only" ] && services_only=1
 
+source "$ROOT/deploy/local/lib.sh"
+
+# Each pid file names a pid and its start time: a process is signalled only
+# while it is that one (a pid reused by another process is left alone).
 stop_pids() {  # pid files...
-  local f pid pids=()
+  local f pid starts=() pids=()
   for f in "$@"; do
     [ -f "$f" ] || continue
-    pid=$(cat "$f")
-    if kill -0 "$pid" 2>/dev/null; then
+    if pid=$(crm_pid_running "$f"); then
+      starts+=("$(crm_proc_start "$pid")")
       kill -TERM "$pid" 2>/dev/null && pids+=("$pid")
+    elif [ "$(wc -w <"$f")" = 1 ] && kill -0 "$(cat "$f")" 2>/dev/null; then
+      echo "down.sh: $f holds no start time (an older up.sh wrote it): if pid $(cat "$f") is the CRM's, stop it yourself" >&2
     fi
     rm -f "$f"
   done
+  local i
   for _ in $(seq 1 300); do
     local alive=0
-    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    for i in "${!pids[@]}"; do crm_same_process "${pids[$i]}" "${starts[$i]}" && alive=1; done
     [ $alive = 0 ] && return 0
     sleep 0.1
   done
-  for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+  for i in "${!pids[@]}"; do
+    crm_same_process "${pids[$i]}" "${starts[$i]}" && kill -KILL "${pids[$i]}" 2>/dev/null || true
+  done
 }
 
 if [ -d "$LOCAL_DIR/run" ]; then

@@ -25,6 +25,23 @@ CRM_TEST_PACKAGES=(python3-grpcio python3-protobuf prometheus)
 
 crm_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
+# A process's start time (clock ticks after boot, field 22 of /proc/PID/stat;
+# the fields are counted after the command name, which may hold spaces).
+# With the pid it names one process, even once the pid is reused.
+crm_proc_start() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | awk '{print $20}'; }
+# What a pid file holds: "PID START".
+crm_pid_record() { echo "$1 $(crm_proc_start "$1")"; }
+# The pid in a pid file when that very process still runs; fails otherwise
+# (gone, or its pid now another process's: never signal that one).
+crm_pid_running() {  # pid file
+  local pid start
+  read -r pid start <"$1" 2>/dev/null || return 1
+  [ -n "$pid" ] && [ -n "$start" ] && [ "$(crm_proc_start "$pid")" = "$start" ] || return 1
+  echo "$pid"
+}
+# Whether PID still is the process that started at START.
+crm_same_process() { [ -n "$2" ] && [ "$(crm_proc_start "$1")" = "$2" ]; }
+
 # Installs the packages given that are not installed yet (apt, non-interactive).
 crm_install_packages() {
   local missing=() p

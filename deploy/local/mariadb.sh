@@ -75,13 +75,16 @@ cmd_stop() {
   [ -f "$dir/mysqld.pid" ] || return 0
   local pid
   pid=$(cat "$dir/mysqld.pid" 2>/dev/null || true)
+  # The server MariaDB wrote that pid for is the one whose command line names
+  # this data directory; a reused pid is another process and left alone.
+  ours() { [ -n "$pid" ] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$dir"; }
   mariadb-admin --no-defaults --socket="$dir/mysqld.sock" -uroot shutdown >/dev/null 2>&1 ||
-    { [ -n "$pid" ] && kill "$pid" 2>/dev/null; } || true
+    { ours && kill "$pid" 2>/dev/null; } || true
   for _ in $(seq 1 300); do
-    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
+    ours || return 0
     sleep 0.1
   done
-  kill -9 "$pid" 2>/dev/null || true
+  ours && kill -9 "$pid" 2>/dev/null || true
 }
 
 cmd_sql() {

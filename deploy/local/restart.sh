@@ -33,7 +33,8 @@ restart_one() {
   local name=$1 old_port new_port old new started
   old_port=$(crm_local_port "$name")
   new_port=$(crm_local_next_port "$name")
-  old=$(cat "$LOCAL_DIR/run/$name.pid" 2>/dev/null || true)
+  old=$(crm_pid_running "$LOCAL_DIR/run/$name.pid" || true)
+  old_start=$(crm_proc_start "${old:-0}" || true)
   started=$(date +%s%N)
   new=$(crm_local_start "$name" "$new_port")
   for _ in $(seq 1 600); do
@@ -48,7 +49,7 @@ restart_one() {
      ! "$CRM_BUILD_DIR/tools/crmctl/crmctl" wait-serving --target="127.0.0.1:$new_port" --timeout-s=60 >/dev/null; then
     kill -TERM "$new"; echo "restart.sh: the new $name did not become ready within 60 s" >&2; return 1
   fi
-  echo "$new" >"$LOCAL_DIR/run/$name.pid"
+  crm_pid_record "$new" >"$LOCAL_DIR/run/$name.pid"
   echo "$new_port" >"$LOCAL_DIR/run/$name.port"
   # Its clients retry the other address with a backoff of up to about 2.5 s:
   # let every one that is connected to the old copy connect to the new one
@@ -59,10 +60,12 @@ restart_one() {
       sleep 0.1
     done
   fi
-  if [ -n "$old" ] && alive "$old"; then
+  # The old pid is signalled only while it is still the old process.
+  if [ -n "$old" ] && crm_same_process "$old" "$old_start"; then
     kill -TERM "$old"
-    for _ in $(seq 1 600); do alive "$old" || break; sleep 0.1; done
-    alive "$old" && { echo "restart.sh: the old $name did not stop within 60 s; killing it" >&2; kill -KILL "$old"; }
+    for _ in $(seq 1 600); do crm_same_process "$old" "$old_start" || break; sleep 0.1; done
+    crm_same_process "$old" "$old_start" &&
+      { echo "restart.sh: the old $name did not stop within 60 s; killing it" >&2; kill -KILL "$old"; }
   fi
   printf 'restarted %-9s pid %s -> %s, port %s -> %s, in %d ms\n' "$name" "${old:-none}" "$new" \
     "$old_port" "$new_port" $(( ($(date +%s%N) - started) / 1000000 ))

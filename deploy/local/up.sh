@@ -77,7 +77,7 @@ PORTS
 rm -f "$LOCAL_DIR"/run/*.port
 for name in "${CRM_LOCAL_SERVICES[@]}" gateway; do
   crm_local_home_port "$name" >"$LOCAL_DIR/run/$name.port"
-  crm_local_start "$name" "$(crm_local_port "$name")" >"$LOCAL_DIR/run/$name.pid"
+  crm_pid_record "$(crm_local_start "$name" "$(crm_local_port "$name")")" >"$LOCAL_DIR/run/$name.pid"
 done
 
 crm_log "waiting for every service to report SERVING"

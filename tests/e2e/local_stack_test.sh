@@ -110,4 +110,17 @@ echo "garbage" | gzip >>"$CRM_LOCAL_DIR/backup/org.sql.gz"
 if env $(db_env org) "$ROOT/deploy/backup/restore.sh" org "$CRM_LOCAL_DIR/backup/org.sql.gz" --replace 2>/dev/null; then
   fail "restore.sh accepted a file that does not match its checksum"
 fi
+
+step "stopped, then pid files naming a process that is not the stack's: left alone"
+"$ROOT/deploy/local/down.sh" >/dev/null
+# As when a pid is reused: the files name a live process that is not the one
+# they were written for (without a start time, or with another one).
+sleep 600 &
+foreign=$!
+echo "$foreign" >"$CRM_LOCAL_DIR/run/customer.pid"
+echo "$foreign 1" >"$CRM_LOCAL_DIR/run/sales.pid"
+echo "$foreign" >"$CRM_LOCAL_DIR/mariadb/mysqld.pid"
+"$ROOT/deploy/local/down.sh" >/dev/null
+kill -0 "$foreign" 2>/dev/null || fail "down.sh signalled a process that was not the stack's"
+kill "$foreign"
 echo "PASS"

@@ -105,7 +105,7 @@ db() {  # SQL from stdin, as root, on the customer schema
     --default-character-set=utf8mb4 --batch --skip-column-names --local-infile=1 crm_customer
 }
 field() { grep -oP "(?<= $1=)[^ ]+" <<<"$2"; }  # field NAME "RESULT ... NAME=value ..."
-rss_peak() { awk '/VmHWM/ { printf "%.0f MiB", $2 / 1024 }' "/proc/$(cat "$CRM_LOCAL_DIR/run/$1.pid")/status"; }
+rss_peak() { awk '/VmHWM/ { printf "%.0f MiB", $2 / 1024 }' "/proc/$(cut -d' ' -f1 "$CRM_LOCAL_DIR/run/$1.pid")/status"; }
 # Waits (up to 120 s) until InnoDB has written back most dirty pages, so one
 # measurement does not pay for the previous one's writes.
 quiesce() {

@@ -49,7 +49,7 @@ bench() {
 }
 ms_now() { date +%s%N | awk '{printf "%.1f", $1 / 1e6}'; }
 median() { sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
-rss_mib() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$(cat "$LOCAL_DIR/run/reporting.pid")/status"; }
+rss_mib() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$(cut -d' ' -f1 "$LOCAL_DIR/run/reporting.pid")/status"; }
 
 # Change rows from a file into `schema`'s feed, in one transaction holding
 # the sequence counter (as AppendChange does), so no writer interleaves.
