@@ -65,8 +65,9 @@ void ApplyContract(MySqlConnection& c, const sv1::Contract& k, bool deleted) {
   stmt.setInt64(i++, owner.employee_id);
   stmt.setInt64(i++, owner.department_id);
   stmt.setString(i++, owner.department_path);
+  // Its received totals stay: they move with the receipts (none can come
+  // before the contract in the feed).
   stmt.executeUpdate();
-  RecomputeReceived(c, k.id());
 }
 
 // A plan change carries the whole plan: it replaces the instalments.

@@ -46,12 +46,7 @@ absl::Status ReportHandlers::GetAbcAnalysis(const CallContext& call,
                                             const v1::GetAbcAnalysisRequest& request,
                                             v1::AbcAnalysis* response) {
   FieldViolations violations;
-  const absl::StatusOr<DaySpan> period = CheckPeriod(request.period(), "period");
-  if (!period.ok()) {
-    for (const auto& [field, description] : FieldViolationsOf(period.status())) {
-      violations.Add(field, description);
-    }
-  }
+  const std::optional<DaySpan> period = CheckPeriod(request.period(), "period", violations);
   AbcCutoffs cutoffs;
   if (request.a_percent() != 0) cutoffs.a_percent = request.a_percent();
   if (request.b_percent() != 0) cutoffs.b_percent = request.b_percent();
@@ -160,16 +155,7 @@ absl::Status ReportHandlers::GetCampaignReturn(const CallContext& call,
                                                v1::CampaignReturn* response) {
   FieldViolations violations;
   std::optional<DaySpan> running;
-  if (request.has_period()) {
-    absl::StatusOr<DaySpan> period = CheckPeriod(request.period(), "period");
-    if (period.ok()) {
-      running = *period;
-    } else {
-      for (const auto& [field, description] : FieldViolationsOf(period.status())) {
-        violations.Add(field, description);
-      }
-    }
-  }
+  if (request.has_period()) running = CheckPeriod(request.period(), "period", violations);
   absl::StatusOr<PageRequest> page =
       PageRequest::ForRequest(request, "campaign_return", PageLimits{100, 1000}, &violations);
   if (!violations.empty()) return violations.ToStatus();
@@ -178,23 +164,22 @@ absl::Status ReportHandlers::GetCampaignReturn(const CallContext& call,
   return absl::OkStatus();
 }
 
+namespace {
+
 // A period and a page, each checked, every bad field named at once.
 template <typename Request>
 absl::StatusOr<std::pair<DaySpan, PageRequest>> PeriodAndPage(const Request& request,
                                                               absl::string_view list) {
   FieldViolations violations;
-  absl::StatusOr<DaySpan> period = CheckPeriod(request.period(), "period");
-  if (!period.ok()) {
-    for (const auto& [field, description] : FieldViolationsOf(period.status())) {
-      violations.Add(field, description);
-    }
-  }
+  const std::optional<DaySpan> period = CheckPeriod(request.period(), "period", violations);
   absl::StatusOr<PageRequest> page =
       PageRequest::ForRequest(request, list, PageLimits{100, 1000}, &violations);
   if (!violations.empty()) return violations.ToStatus();
   if (!page.ok()) return page.status();
   return std::make_pair(*period, *page);
 }
+
+}  // namespace
 
 absl::Status ReportHandlers::GetGradeChanges(const CallContext& call,
                                              const v1::GetGradeChangesRequest& request,

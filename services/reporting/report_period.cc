@@ -24,6 +24,16 @@ absl::StatusOr<DaySpan> CheckPeriod(const v1::Period& period, absl::string_view 
   return DaySpan{FormatIsoDate(*start), FormatIsoDate(*end)};
 }
 
+std::optional<DaySpan> CheckPeriod(const v1::Period& period, absl::string_view field,
+                                   FieldViolations& violations) {
+  absl::StatusOr<DaySpan> span = CheckPeriod(period, field);
+  if (span.ok()) return *span;
+  for (const auto& [name, description] : FieldViolationsOf(span.status())) {
+    violations.Add(name, description);
+  }
+  return std::nullopt;
+}
+
 std::optional<absl::CivilMonth> ParseMonth(absl::string_view text) {
   absl::CivilMonth month;
   if (text.size() != 7 || text[4] != '-' || !absl::ParseCivilTime(text, &month) ||

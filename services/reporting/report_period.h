@@ -7,6 +7,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
+#include "common/base/status_util.h"
 #include "crm/reporting/v1/reports.pb.h"
 
 namespace crm::reporting {
@@ -20,6 +21,11 @@ struct DaySpan {
 // `period` checked: both dates required, start ≤ end, at most ten years.
 // INVALID_ARGUMENT naming `field`.start_date / .end_date.
 absl::StatusOr<DaySpan> CheckPeriod(const v1::Period& period, absl::string_view field);
+
+// CheckPeriod for a request that checks other fields too: every violation
+// goes into `violations`; the span when the period was good.
+std::optional<DaySpan> CheckPeriod(const v1::Period& period, absl::string_view field,
+                                   FieldViolations& violations);
 
 // A "YYYY-MM" month of the years 2000 to 2199, or nullopt.
 std::optional<absl::CivilMonth> ParseMonth(absl::string_view text);
