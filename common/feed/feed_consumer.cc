@@ -57,6 +57,7 @@ absl::StatusOr<int> FeedConsumer::CatchUp() {
   int applied = 0;
   for (;;) {
     CRM_ASSIGN_OR_RETURN(int64_t cursor, Cursor());
+    if (cursor < 0) return applied;  // paused while the tables are emptied for a rebuild
     progress_.At(cursor);
     CRM_ASSIGN_OR_RETURN(common::v1::ListChangesResponse page, fetch_(cursor, kPageSize));
     if (page.changes().empty()) {

@@ -38,7 +38,8 @@ class FeedConsumer : public BackgroundWorker {
   // Polls every interval on a thread of its own until destroyed.
   void Start() override;
   // Fetches and applies what is new, page by page; returns how many changes
-  // were applied.
+  // were applied. A stored cursor below 0 pauses the consumer: nothing is
+  // fetched or applied until it is set back (a rebuild in progress).
   absl::StatusOr<int> CatchUp();
 
   const FeedProgress& progress() const { return progress_; }

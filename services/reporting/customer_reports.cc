@@ -18,12 +18,11 @@ namespace {
 
 std::string GradeName(int grade) { return customer::v1::CustomerGrade_Name(grade); }
 
-// Each customer's counted order lines in the period: orders, sales and
-// margin (the lines' amount less their cost).
+// Each customer's counted orders in the period: orders, sales and margin
+// (the orders' amount less their lines' cost), from orders_customer_cover.
 constexpr char kPerCustomer[] =
-    "SELECT o.customer_id AS customer_id, COUNT(DISTINCT o.id) AS orders,"
-    " SUM(l.amount_fen) AS amount, SUM(l.amount_fen - l.cost_fen) AS margin"
-    " FROM order_lines l JOIN orders o ON o.id = l.order_id";
+    "SELECT o.customer_id AS customer_id, COUNT(*) AS orders, SUM(o.total_fen) AS amount,"
+    " SUM(o.total_fen - o.cost_fen) AS margin FROM orders o";
 
 }  // namespace
 
@@ -88,19 +87,15 @@ absl::StatusOr<v1::CustomerContribution> ReportRepository::Contribution(const Ca
                                                                         const DaySpan& period,
                                                                         const PageRequest& page) {
   CRM_ASSIGN_OR_RETURN(const auto after, (page.After<int64_t, int64_t>()));
-  const VisibilityScope scope = ScopeOf(call.caller);
   return db_.Run(
       "report.contribution", call.deadline,
       [&](MySqlConnection& c) -> absl::StatusOr<v1::CustomerContribution> {
-        SqlWhere where;
-        where.And("l.counted = 1");
-        where.And("l.order_date BETWEEN ? AND ?", {period.start, period.end});
-        RestrictToScope(where, scope, "l.owner_id", "l.owner_department_path");
+        const SqlWhere where = SalesIn(call, period, "o");
         v1::CustomerContribution report;
         sql::PreparedStatement& totals =
-            c.Prepare(absl::StrCat("SELECT CAST(COALESCE(SUM(l.amount_fen), 0) AS CHAR),"
-                                   " CAST(COALESCE(SUM(l.amount_fen - l.cost_fen), 0) AS CHAR)"
-                                   " FROM order_lines l",
+            c.Prepare(absl::StrCat("SELECT CAST(COALESCE(SUM(o.total_fen), 0) AS CHAR),"
+                                   " CAST(COALESCE(SUM(o.total_fen - o.cost_fen), 0) AS CHAR)"
+                                   " FROM orders o",
                                    where.Sql()));
         where.Bind(totals);
         std::unique_ptr<sql::ResultSet> rs(totals.executeQuery());

@@ -115,12 +115,13 @@ absl::StatusOr<v1::SalesPersonEvaluation> ReportRepository::Evaluation(const Cal
         };
         const std::string name = "MAX(COALESCE(n.name, ''))";
         SqlWhere sold;
-        sold.And("o.counted = 1");
-        sold.And("o.order_date BETWEEN ? AND ?", {period.start, period.end});
+        sold.And("d.orders > 0");  // a day whose orders were all cancelled holds nothing
+        sold.And("d.order_date BETWEEN ? AND ?", {period.start, period.end});
         CRM_RETURN_IF_ERROR(
-            each(absl::StrCat("o.owner_id, ", name, ", COUNT(*), CAST(SUM(o.total_fen) AS CHAR)"),
-                 "orders o LEFT JOIN employee_names n ON n.id = o.owner_id", sold, "o.owner_id",
-                 "o.owner_department_path",
+            each(absl::StrCat("d.owner_id, ", name,
+                              ", CAST(SUM(d.orders) AS SIGNED), CAST(SUM(d.amount_fen) AS CHAR)"),
+                 "sales_days d LEFT JOIN employee_names n ON n.id = d.owner_id", sold, "d.owner_id",
+                 "d.owner_department_path",
                  [](v1::SalesPersonRow& row, sql::ResultSet& rs) -> absl::Status {
                    row.set_orders(rs.getInt64(3));
                    CRM_ASSIGN_OR_RETURN(const int64_t amount, SumToFen(rs.getString(4), "amount"));

@@ -21,6 +21,7 @@
 #include "services/reporting/opportunity_history.h"
 #include "services/reporting/read_model_owner.h"
 #include "services/reporting/receivable_model.h"
+#include "services/reporting/sales_rollup.h"
 #include "services/reporting/service_request_model.h"
 
 namespace crm::reporting {
@@ -32,8 +33,9 @@ namespace sv1 = sales::v1;
 // The tables whose owner columns follow the org feed.
 const std::vector<OwnedTable>& OwnedTables() {
   static const auto* tables = new std::vector<OwnedTable>{
-      {"customers"},       {"orders"},    {"order_lines"}, {"opportunities"}, {"service_requests"},
-      {"contact_records"}, {"contracts"}, {"campaigns"},   {"grade_changes"}};
+      {"customers"},        {"orders"},          {"order_lines"}, {"opportunities"},
+      {"service_requests"}, {"contact_records"}, {"contracts"},   {"campaigns"},
+      {"grade_changes"},    {"sales_days"},      {"product_days"}};
   return *tables;
 }
 
@@ -66,6 +68,13 @@ bool Counted(sv1::OrderStatus status) {
   return status == sv1::CONFIRMED || status == sv1::PARTIALLY_DELIVERED || status == sv1::COMPLETED;
 }
 
+// cost price × quantity, rounded half up to the fen per line
+int64_t LineCost(const sv1::OrderLine& line) {
+  return DivideRoundingHalfUp(
+      static_cast<__int128>(line.cost_price().minor_units()) * line.quantity_milli(), 1000);
+}
+
+// Rewrites the order's lines and its cost (their sum).
 void WriteOrderLines(MySqlConnection& c, const sv1::Order& order, const std::string& date,
                      const Owner& owner) {
   DeleteById(c, "order_lines", "order_id", order.id());
@@ -83,11 +92,7 @@ void WriteOrderLines(MySqlConnection& c, const sv1::Order& order, const std::str
                s.setString(i++, line.product_name());
                s.setInt64(i++, line.quantity_milli());
                s.setInt64(i++, line.amount().minor_units());
-               // cost price × quantity, rounded half up to the fen per line
-               s.setInt64(i++, DivideRoundingHalfUp(
-                                   static_cast<__int128>(line.cost_price().minor_units()) *
-                                       line.quantity_milli(),
-                                   1000));
+               s.setInt64(i++, LineCost(line));
                s.setInt(i++, Counted(order.status()) ? 1 : 0);
                s.setString(i++, date);
                s.setInt64(i++, owner.employee_id);
@@ -95,6 +100,27 @@ void WriteOrderLines(MySqlConnection& c, const sv1::Order& order, const std::str
                s.setString(i++, owner.department_path);
                return i;
              });
+  int64_t cost = 0;
+  for (const sv1::OrderLine& line : order.lines()) cost += LineCost(line);
+  sql::PreparedStatement& costed = c.Prepare("UPDATE orders SET cost_fen = ? WHERE id = ?");
+  costed.setInt64(1, cost);
+  costed.setInt64(2, order.id());
+  costed.executeUpdate();
+}
+
+// Moves the lines with their order's status, date and owner.
+void MoveOrderLines(MySqlConnection& c, const sv1::Order& order, const std::string& date,
+                    const Owner& owner) {
+  sql::PreparedStatement& lines = c.Prepare(
+      "UPDATE order_lines SET counted = ?, order_date = ?, owner_id = ?,"
+      " owner_department_id = ?, owner_department_path = ? WHERE order_id = ?");
+  lines.setInt(1, Counted(order.status()) ? 1 : 0);
+  lines.setString(2, date);
+  lines.setInt64(3, owner.employee_id);
+  lines.setInt64(4, owner.department_id);
+  lines.setString(5, owner.department_path);
+  lines.setInt64(6, order.id());
+  lines.executeUpdate();
 }
 
 // Moves a customer's last order or contact day (`column`) and its last
@@ -142,13 +168,30 @@ void ApplyContactRecord(MySqlConnection& c, const sv1::ContactRecord& record, bo
   NoteActivity(c, record.customer_id(), "last_contact_date", record.contact_date());
 }
 
+// What the read model holds of a customer before a change applies.
+struct HeldCustomer {
+  bool known = false;
+  int grade = 0;
+  std::string region_code;  // empty when not known: how the roll-ups file them
+};
+
+// Locks the customer's row (or its gap) for the change: an order of theirs
+// being applied concurrently either waits or has been rolled up already.
+HeldCustomer LockHeldCustomer(MySqlConnection& c, int64_t customer_id) {
+  sql::PreparedStatement& held =
+      c.Prepare("SELECT grade, region_code FROM customers WHERE id = ? FOR UPDATE");
+  held.setInt64(1, customer_id);
+  std::unique_ptr<sql::ResultSet> rs(held.executeQuery());
+  HeldCustomer customer;
+  if (rs->next()) customer = {true, rs->getInt(1), rs->getString(2)};
+  return customer;
+}
+
 // A grade other than the one held (a new customer has none to change).
 void NoteGradeChange(MySqlConnection& c, const common::v1::Change& change,
-                     const cv1::Customer& customer, const Owner& owner, absl::TimeZone zone) {
-  sql::PreparedStatement& held = c.Prepare("SELECT grade FROM customers WHERE id = ?");
-  held.setInt64(1, customer.id());
-  std::unique_ptr<sql::ResultSet> rs(held.executeQuery());
-  if (!rs->next() || rs->getInt(1) == customer.grade()) return;
+                     const cv1::Customer& customer, const HeldCustomer& held, const Owner& owner,
+                     absl::TimeZone zone) {
+  if (!held.known || held.grade == customer.grade()) return;
   sql::PreparedStatement& stmt = c.Prepare(
       "INSERT IGNORE INTO grade_changes (customer_id, sequence, change_date, from_grade,"
       " to_grade, owner_id, owner_department_id, owner_department_path)"
@@ -161,7 +204,7 @@ void NoteGradeChange(MySqlConnection& c, const common::v1::Change& change,
   const absl::Time when = customer.has_update_time() ? FromTimestamp(customer.update_time())
                                                      : FromTimestamp(change.change_time());
   stmt.setString(i++, FormatIsoDate(absl::ToCivilDay(when, zone)));
-  stmt.setInt(i++, rs->getInt(1));
+  stmt.setInt(i++, held.grade);
   stmt.setInt(i++, customer.grade());
   stmt.setInt64(i++, owner.employee_id);
   stmt.setInt64(i++, owner.department_id);
@@ -188,16 +231,19 @@ FeedConsumer::Apply ReadModel::ApplyFor(const std::string& name) const {
   };
 }
 
-void ReadModel::Clear(MySqlConnection& c) {
-  // pipeline_stages stays: its defaults are seeded, not in the feed;
-  // sales_targets too: callers set them here.
-  for (const char* table :
-       {"customers", "orders", "order_lines", "opportunities", "opportunity_stages",
-        "contact_records", "customer_activity", "service_requests", "contracts", "instalments",
-        "receipts", "receipt_allocations", "campaigns", "grade_changes", "owner_departments",
-        "employee_names", "department_names", "feed_positions", "feed_cursors"}) {
-    c.Execute(std::string("DELETE FROM ") + table);
-  }
+const std::vector<std::string>& ReadModel::FedTables() {
+  static const auto* tables =
+      new std::vector<std::string>{"customers",          "orders",
+                                   "order_lines",        "sales_days",
+                                   "product_days",       "opportunities",
+                                   "opportunity_stages", "contact_records",
+                                   "customer_activity",  "service_requests",
+                                   "contracts",          "instalments",
+                                   "receipts",           "receipt_allocations",
+                                   "campaigns",          "grade_changes",
+                                   "owner_departments",  "employee_names",
+                                   "department_names",   "feed_positions"};
+  return *tables;
 }
 
 void ReadModel::ApplyOrg(MySqlConnection& c, const common::v1::Change& change) const {
@@ -216,12 +262,14 @@ void ReadModel::ApplyFeedback(MySqlConnection& c, const common::v1::Change& chan
 void ReadModel::ApplyCustomer(MySqlConnection& c, const common::v1::Change& change) const {
   cv1::Customer customer;
   if (!change.state().UnpackTo(&customer)) return;  // contacts, events, ...
+  const Owner owner = OwnerOf(c, customer.owner_id());
+  const HeldCustomer held = LockHeldCustomer(c, customer.id());
   if (Deleted(change)) {
     DeleteById(c, "customers", "id", customer.id());
+    MoveCustomerRegion(c, customer.id(), held.region_code, "");
     return;
   }
-  const Owner owner = OwnerOf(c, customer.owner_id());
-  NoteGradeChange(c, change, customer, owner, zone_);
+  NoteGradeChange(c, change, customer, held, owner, zone_);
   sql::PreparedStatement& stmt = c.Prepare(
       "INSERT INTO customers (id, name, region_code, industry_code, type_code, grade, status,"
       " live, created_date, owner_id, owner_department_id, owner_department_path)"
@@ -247,6 +295,7 @@ void ReadModel::ApplyCustomer(MySqlConnection& c, const common::v1::Change& chan
   stmt.setInt64(i++, owner.department_id);
   stmt.setString(i++, owner.department_path);
   stmt.executeUpdate();
+  MoveCustomerRegion(c, customer.id(), held.region_code, customer.region_code());
 }
 
 void ReadModel::ApplySales(MySqlConnection& c, const common::v1::Change& change) const {
@@ -258,12 +307,14 @@ void ReadModel::ApplySales(MySqlConnection& c, const common::v1::Change& change)
   }
   sv1::Order order;
   if (!change.state().UnpackTo(&order)) return;  // the other records arrive with their reports
+  const Owner owner = OwnerOf(c, order.owner_employee_id());
+  LockCustomerRegion(c, order.customer_id());
+  RollUpOrder(c, order.id(), -1);
   if (Deleted(change)) {
     DeleteById(c, "order_lines", "order_id", order.id());
     DeleteById(c, "orders", "id", order.id());
     return;
   }
-  const Owner owner = OwnerOf(c, order.owner_employee_id());
   const std::string date =
       !order.order_date().empty()
           ? order.order_date()
@@ -297,18 +348,10 @@ void ReadModel::ApplySales(MySqlConnection& c, const common::v1::Change& change)
                                 change.changed_fields().empty() || Changed(change, "lines");
   if (lines_may_differ) {
     WriteOrderLines(c, order, date, owner);
-    return;
+  } else {
+    MoveOrderLines(c, order, date, owner);
   }
-  sql::PreparedStatement& lines = c.Prepare(
-      "UPDATE order_lines SET counted = ?, order_date = ?, owner_id = ?,"
-      " owner_department_id = ?, owner_department_path = ? WHERE order_id = ?");
-  lines.setInt(1, Counted(order.status()) ? 1 : 0);
-  lines.setString(2, date);
-  lines.setInt64(3, owner.employee_id);
-  lines.setInt64(4, owner.department_id);
-  lines.setString(5, owner.department_path);
-  lines.setInt64(6, order.id());
-  lines.executeUpdate();
+  RollUpOrder(c, order.id(), 1);
 }
 
 }  // namespace crm::reporting

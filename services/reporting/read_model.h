@@ -30,9 +30,10 @@ class ReadModel {
   // sql::SQLException.
   FeedConsumer::Apply ApplyFor(const std::string& name) const;
 
-  // Empties every read-model table, each feed's cursor and position, in the
-  // caller's transaction: the consumers then start again from sequence 0.
-  static void Clear(MySqlConnection& connection);
+  // Every table the feeds fill (what a rebuild empties). pipeline_stages is
+  // not one: its defaults are seeded, not in the feed; nor is
+  // sales_targets: callers set them here.
+  static const std::vector<std::string>& FedTables();
 
  private:
   void ApplyOrg(MySqlConnection& c, const common::v1::Change& change) const;

@@ -26,16 +26,28 @@ absl::Status TooLarge() {
   return absl::OutOfRangeError("the period's sales are too large to add up");
 }
 
-// Orders (alias o) that are sales within `period`, under the caller's scope.
-SqlWhere SalesIn(const CallContext& call, const DaySpan& period, const char* alias) {
-  const std::string a(alias);
-  SqlWhere where;
-  where.And(a + ".counted = 1");
-  where.And(a + ".order_date BETWEEN ? AND ?", {period.start, period.end});
-  RestrictToScope(where, ScopeOf(call.caller), (a + ".owner_id").c_str(),
-                  (a + ".owner_department_path").c_str());
+SqlWhere& DatedAndInScope(SqlWhere& where, const CallContext& call, const DaySpan& period,
+                          const std::string& alias) {
+  where.And(alias + ".order_date BETWEEN ? AND ?", {period.start, period.end});
+  RestrictToScope(where, ScopeOf(call.caller), (alias + ".owner_id").c_str(),
+                  (alias + ".owner_department_path").c_str());
   return where;
 }
+
+}  // namespace
+
+SqlWhere DaysIn(const CallContext& call, const DaySpan& period, const std::string& alias) {
+  SqlWhere where;
+  return DatedAndInScope(where, call, period, alias);
+}
+
+SqlWhere SalesIn(const CallContext& call, const DaySpan& period, const std::string& alias) {
+  SqlWhere where;
+  where.And(alias + ".counted = 1");
+  return DatedAndInScope(where, call, period, alias);
+}
+
+namespace {
 
 // The column a composition groups by.
 absl::StatusOr<const char*> DimensionColumn(v1::CustomerDimension dimension) {
@@ -78,14 +90,13 @@ absl::StatusOr<Grouping> GroupingOf(v1::SalesGrouping grouping) {
     case v1::SALES_GROUPING_UNSPECIFIED:
       return Grouping{"''", "''", ""};
     case v1::BY_OWNER:
-      return Grouping{"o.owner_id", "MAX(COALESCE(n.name, ''))",
-                      " LEFT JOIN employee_names n ON n.id = o.owner_id"};
+      return Grouping{"d.owner_id", "MAX(COALESCE(n.name, ''))",
+                      " LEFT JOIN employee_names n ON n.id = d.owner_id"};
     case v1::BY_DEPARTMENT:
-      return Grouping{"o.owner_department_id", "MAX(COALESCE(n.name, ''))",
-                      " LEFT JOIN department_names n ON n.id = o.owner_department_id"};
+      return Grouping{"d.owner_department_id", "MAX(COALESCE(n.name, ''))",
+                      " LEFT JOIN department_names n ON n.id = d.owner_department_id"};
     case v1::BY_REGION:
-      return Grouping{"COALESCE(c.region_code, '')", "''",
-                      " LEFT JOIN customers c ON c.id = o.customer_id"};
+      return Grouping{"d.region_code", "''", ""};
     default:
       return InvalidField("grouping", "is not a known grouping");
   }
@@ -148,15 +159,15 @@ absl::StatusOr<v1::CustomerComposition> ReportRepository::CustomerComposition(
 absl::StatusOr<v1::SalesReport> ReportRepository::Sales(const CallContext& call,
                                                         const DaySpan& period, v1::Bucket bucket,
                                                         v1::SalesGrouping grouping) {
-  CRM_ASSIGN_OR_RETURN(const std::string bucket_sql, BucketSql(bucket, "o.order_date"));
+  CRM_ASSIGN_OR_RETURN(const std::string bucket_sql, BucketSql(bucket, "d.order_date"));
   CRM_ASSIGN_OR_RETURN(const Grouping group, GroupingOf(grouping));
   return db_.Run(
       "report.sales", call.deadline, [&](MySqlConnection& c) -> absl::StatusOr<v1::SalesReport> {
-        const SqlWhere where = SalesIn(call, period, "o");
-        sql::PreparedStatement& stmt = c.Prepare(
-            absl::StrCat("SELECT ", bucket_sql, " AS b, ", group.key, " AS g, ", group.name,
-                         ", COUNT(*), CAST(SUM(o.total_fen) AS CHAR) FROM orders o", group.join,
-                         where.Sql(), " GROUP BY b, g ORDER BY b, g"));
+        const SqlWhere where = DaysIn(call, period, "d");
+        sql::PreparedStatement& stmt = c.Prepare(absl::StrCat(
+            "SELECT ", bucket_sql, " AS b, ", group.key, " AS g, ", group.name,
+            ", CAST(SUM(d.orders) AS SIGNED), CAST(SUM(d.amount_fen) AS CHAR) FROM sales_days d",
+            group.join, where.Sql(), " GROUP BY b, g HAVING SUM(d.orders) > 0 ORDER BY b, g"));
         where.Bind(stmt);
         std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
         v1::SalesReport report;
@@ -246,18 +257,20 @@ absl::StatusOr<v1::ProductSales> ReportRepository::ProductSales(const CallContex
   return db_.Run(
       "report.product_sales", call.deadline,
       [&](MySqlConnection& c) -> absl::StatusOr<v1::ProductSales> {
-        const SqlWhere where = SalesIn(call, period, "l");
-        // Summed from the covering index alone; each product's name then
-        // comes from its latest line.
+        const SqlWhere where = DaysIn(call, period, "d");
+        // Summed from the daily roll-up; each product's name then comes from
+        // its latest line.
         sql::PreparedStatement& stmt = c.Prepare(absl::StrCat(
             "SELECT p.product_id, (SELECT n.product_name FROM order_lines n"
-            " WHERE n.product_id = p.product_id ORDER BY n.order_id DESC LIMIT 1), p.quantity, "
-            "p.orders, p.amount,"
-            " p.margin FROM (SELECT l.product_id, CAST(SUM(l.quantity_milli) AS CHAR) AS quantity,"
-            " COUNT(DISTINCT l.order_id) AS orders, SUM(l.amount_fen) AS sold,"
-            " CAST(SUM(l.amount_fen) AS CHAR) AS amount,"
-            " CAST(SUM(l.amount_fen - l.cost_fen) AS CHAR) AS margin FROM order_lines l",
-            where.Sql(), " GROUP BY l.product_id) p ORDER BY p.sold DESC, p.product_id"));
+            " WHERE n.product_id = p.product_id ORDER BY n.order_id DESC LIMIT 1), p.quantity,"
+            " p.orders, p.amount, p.margin FROM (SELECT d.product_id,"
+            " CAST(SUM(d.quantity_milli) AS CHAR) AS quantity,"
+            " CAST(SUM(d.orders) AS SIGNED) AS orders, SUM(d.amount_fen) AS sold,"
+            " CAST(SUM(d.amount_fen) AS CHAR) AS amount,"
+            " CAST(SUM(d.amount_fen - d.cost_fen) AS CHAR) AS margin FROM product_days d",
+            where.Sql(),
+            " GROUP BY d.product_id HAVING SUM(d.orders) > 0) p ORDER BY p.sold DESC,"
+            " p.product_id"));
         where.Bind(stmt);
         std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
         v1::ProductSales report;
@@ -309,11 +322,38 @@ absl::StatusOr<v1::GetFeedStatusResponse> ReportRepository::FeedPositions(const 
 }
 
 absl::Status ReportRepository::Rebuild(const CallContext& call) {
-  return db_.RunInTransaction("report.rebuild", call.deadline,
-                              [&](MySqlConnection& c) -> absl::Status {
-                                ReadModel::Clear(c);
-                                return absl::OkStatus();
-                              });
+  const std::string now = FormatSqlDateTime(call.Now());
+  // A cursor at -1 pauses its consumers (FeedConsumer): taking the cursors'
+  // locks waits for a page being applied, and none is applied after.
+  auto set_cursors = [&](int64_t sequence) {
+    return db_.RunInTransaction(
+        "report.rebuild_cursors", call.deadline, [&](MySqlConnection& c) -> absl::Status {
+          sql::PreparedStatement& stmt = c.Prepare(
+              "INSERT INTO feed_cursors (name, last_sequence, updated_at) VALUES (?, ?, ?)"
+              " ON DUPLICATE KEY UPDATE last_sequence = VALUES(last_sequence),"
+              " updated_at = VALUES(updated_at)");
+          for (const std::string& feed : FeedNames()) {
+            stmt.setString(1, feed);
+            stmt.setInt64(2, sequence);
+            stmt.setDateTime(3, now);
+            stmt.executeUpdate();
+          }
+          return absl::OkStatus();
+        });
+  };
+  CRM_RETURN_IF_ERROR(set_cursors(-1));
+  // TRUNCATE takes the same few milliseconds at any size, where one DELETE
+  // of millions of rows outlasts every timeout. A report still reading a
+  // table holds it up to 30 s; on failure the feeds stay paused until a
+  // rebuild succeeds (the caller is told to retry).
+  CRM_RETURN_IF_ERROR(
+      db_.Run("report.rebuild_empty", call.deadline, [&](MySqlConnection& c) -> absl::Status {
+        for (const std::string& table : ReadModel::FedTables()) {
+          c.Execute("SET STATEMENT lock_wait_timeout = 30 FOR TRUNCATE TABLE " + table);
+        }
+        return absl::OkStatus();
+      }));
+  return set_cursors(0);
 }
 
 }  // namespace crm::reporting

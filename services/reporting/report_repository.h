@@ -20,6 +20,7 @@
 namespace crm {
 class Database;
 class MySqlConnection;
+class SqlWhere;
 }  // namespace crm
 
 namespace crm::reporting {
@@ -48,6 +49,13 @@ struct AbcCutoffs {
   int a_percent = 75;
   int b_percent = 20;
 };
+
+// Rows of a table with order_date and owner columns (alias `alias`) dated
+// within `period`, under the caller's scope: the daily roll-ups.
+SqlWhere DaysIn(const CallContext& call, const DaySpan& period, const std::string& alias);
+// Orders or order lines (alias `alias`) that are sales within `period`,
+// under the caller's scope.
+SqlWhere SalesIn(const CallContext& call, const DaySpan& period, const std::string& alias);
 
 class ReportRepository {
  public:
@@ -140,7 +148,9 @@ class ReportRepository {
   // Each feed's stored cursor and its change's commit time (lag_seconds and
   // failed_polls are the process's own, filled by the caller).
   absl::StatusOr<v1::GetFeedStatusResponse> FeedPositions(const CallContext& call);
-  // ReadModel::Clear in one transaction.
+  // Pauses the feeds, empties ReadModel::FedTables() and sets every cursor
+  // back to 0; on failure the feeds stay paused (GetFeedStatus shows -1)
+  // until a rebuild succeeds.
   absl::Status Rebuild(const CallContext& call);
 
  private:

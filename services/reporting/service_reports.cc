@@ -148,13 +148,11 @@ absl::StatusOr<v1::Dashboard> ReportRepository::Dashboard(const CallContext& cal
   return db_.Run(
       "report.dashboard", call.deadline, [&](MySqlConnection& c) -> absl::StatusOr<v1::Dashboard> {
         v1::Dashboard dashboard;
-        SqlWhere sales;
-        sales.And("o.counted = 1");
-        sales.And("o.order_date BETWEEN ? AND ?", {period.start, period.end});
-        RestrictToScope(sales, scope, "o.owner_id", "o.owner_department_path");
-        sql::PreparedStatement& sold = c.Prepare(absl::StrCat(
-            "SELECT COUNT(*), CAST(COALESCE(SUM(o.total_fen), 0) AS CHAR) FROM orders o",
-            sales.Sql()));
+        const SqlWhere sales = DaysIn(call, period, "d");
+        sql::PreparedStatement& sold = c.Prepare(
+            absl::StrCat("SELECT CAST(COALESCE(SUM(d.orders), 0) AS SIGNED),"
+                         " CAST(COALESCE(SUM(d.amount_fen), 0) AS CHAR) FROM sales_days d",
+                         sales.Sql()));
         sales.Bind(sold);
         std::unique_ptr<sql::ResultSet> rs(sold.executeQuery());
         rs->next();

@@ -40,16 +40,16 @@ absl::StatusOr<v1::SeasonalIndex> ReportRepository::Seasonal(const CallContext& 
   return db_.Run(
       "report.seasonal", call.deadline,
       [&](MySqlConnection& c) -> absl::StatusOr<v1::SeasonalIndex> {
-        SqlWhere where;
-        where.And("o.counted = 1");
-        where.And("o.order_date BETWEEN ? AND ?", {absl::StrFormat("%04d-01-01", first_year),
-                                                   absl::StrFormat("%04d-12-31", last_year)});
+        // One customer's from their orders; everyone's from the daily roll-up.
+        const DaySpan years{absl::StrFormat("%04d-01-01", first_year),
+                            absl::StrFormat("%04d-12-31", last_year)};
+        SqlWhere where = customer_id != 0 ? SalesIn(call, years, "o") : DaysIn(call, years, "o");
         if (customer_id != 0) where.And("o.customer_id = ?", {customer_id});
-        RestrictToScope(where, ScopeOf(call.caller), "o.owner_id", "o.owner_department_path");
         sql::PreparedStatement& stmt = c.Prepare(absl::StrCat(
-            "SELECT YEAR(o.order_date), MONTH(o.order_date), CAST(SUM(o.total_fen) AS CHAR)"
-            " FROM orders o",
-            where.Sql(), " GROUP BY 1, 2"));
+            "SELECT YEAR(o.order_date), MONTH(o.order_date),"
+            " CAST(COALESCE(SUM(o.",
+            customer_id != 0 ? "total_fen" : "amount_fen", "), 0) AS CHAR) FROM ",
+            customer_id != 0 ? "orders" : "sales_days", " o", where.Sql(), " GROUP BY 1, 2"));
         where.Bind(stmt);
         std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
         int64_t sales[12][kYears] = {};
@@ -156,17 +156,16 @@ absl::StatusOr<v1::TargetAttainment> ReportRepository::Attainment(const CallCont
           *row_of(rs->getInt64(1), rs->getString(2)).mutable_target() = Fen(rs->getInt64(3));
         }
 
-        SqlWhere sold;
-        sold.And("o.counted = 1");
-        sold.And("o.order_date BETWEEN ? AND ?",
-                 {FormatIsoDate(absl::CivilDay(from)), FormatIsoDate(absl::CivilDay(to + 1) - 1)});
-        sold.And("o.owner_id <> 0");
-        if (employee_id != 0) sold.And("o.owner_id = ?", {employee_id});
-        RestrictToScope(sold, scope, "o.owner_id", "o.owner_department_path");
-        sql::PreparedStatement& sales = c.Prepare(
-            absl::StrCat("SELECT o.owner_id, DATE_FORMAT(o.order_date, '%Y-%m') AS m, COUNT(*),"
-                         " CAST(SUM(o.total_fen) AS CHAR) FROM orders o",
-                         sold.Sql(), " GROUP BY o.owner_id, m"));
+        SqlWhere sold = DaysIn(
+            call, {FormatIsoDate(absl::CivilDay(from)), FormatIsoDate(absl::CivilDay(to + 1) - 1)},
+            "d");
+        sold.And("d.orders > 0");
+        sold.And("d.owner_id <> 0");
+        if (employee_id != 0) sold.And("d.owner_id = ?", {employee_id});
+        sql::PreparedStatement& sales = c.Prepare(absl::StrCat(
+            "SELECT d.owner_id, DATE_FORMAT(d.order_date, '%Y-%m') AS m,"
+            " CAST(SUM(d.orders) AS SIGNED), CAST(SUM(d.amount_fen) AS CHAR) FROM sales_days d",
+            sold.Sql(), " GROUP BY d.owner_id, m"));
         sold.Bind(sales);
         rs.reset(sales.executeQuery());
         while (rs->next()) {

@@ -122,6 +122,28 @@ TEST_F(ReportsE2eTest, SalesAreBucketedInTheCompanysCalendarByOwnerAndProduct) {
   }
   EXPECT_GE(product_sales.rows(0).amount().minor_units(),
             product_sales.rows(1).amount().minor_units());
+
+  // A customer moving region takes their past sales along: the by-region
+  // figures follow the customer's region now, as the source join would.
+  cv1::UpdateCustomerRequest move;
+  move.mutable_customer()->set_id(a2.id());
+  move.mutable_customer()->set_etag(a2.etag());
+  move.mutable_customer()->set_region_code("north");
+  move.mutable_update_mask()->add_paths("region_code");
+  cv1::Customer moved;
+  const grpc::Status move_status =
+      customers_->UpdateCustomer(AuthContext(org_->sales_a).get(), move, &moved);
+  ASSERT_TRUE(move_status.ok()) << move_status.error_message();
+  region_of[a2.id()] = "north";
+  Figures by_new_region;
+  for (const auto& [order, owner] : sold) {
+    const std::string key = absl::StrFormat("%s|%s", order.order_date().substr(0, 4),
+                                            region_of[order.customer_id()]);
+    by_new_region[key].orders += 1;
+    by_new_region[key].amount += order.total_amount().minor_units();
+  }
+  ASSERT_NE(by_new_region, by_region);
+  ExpectSales(org_->admin, period, rv1::YEAR, rv1::BY_REGION, by_new_region);
 }
 
 TEST_F(ReportsE2eTest, AbcClassesFollowTheCumulativeShareAcrossPages) {

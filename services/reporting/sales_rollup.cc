@@ -1,0 +1,80 @@
+// The roll-ups as INSERT … SELECT from the rows they sum, so a change reads
+// and adds in one statement per table.
+#include "services/reporting/sales_rollup.h"
+
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+
+#include <memory>
+
+#include "common/db/database.h"
+
+namespace crm::reporting {
+namespace {
+
+constexpr char kAddToSalesDay[] =
+    " ON DUPLICATE KEY UPDATE orders = orders + VALUES(orders),"
+    " amount_fen = amount_fen + VALUES(amount_fen)";
+
+}  // namespace
+
+void LockCustomerRegion(MySqlConnection& c, int64_t customer_id) {
+  sql::PreparedStatement& lock =
+      c.Prepare("SELECT region_code FROM customers WHERE id = ? LOCK IN SHARE MODE");
+  lock.setInt64(1, customer_id);
+  std::unique_ptr<sql::ResultSet> rs(lock.executeQuery());
+}
+
+void RollUpOrder(MySqlConnection& c, int64_t order_id, int sign) {
+  sql::PreparedStatement& day = c.Prepare(
+      std::string("INSERT INTO sales_days (order_date, owner_id, region_code, owner_department_id,"
+                  " owner_department_path, orders, amount_fen)"
+                  " SELECT o.order_date, o.owner_id, COALESCE(c.region_code, ''),"
+                  " o.owner_department_id, o.owner_department_path, ?, ? * o.total_fen"
+                  " FROM orders o LEFT JOIN customers c ON c.id = o.customer_id"
+                  " WHERE o.id = ? AND o.counted = 1") +
+      kAddToSalesDay);
+  day.setInt(1, sign);
+  day.setInt(2, sign);
+  day.setInt64(3, order_id);
+  day.executeUpdate();
+
+  // An order counts once per product however many of its lines name it.
+  sql::PreparedStatement& products = c.Prepare(
+      "INSERT INTO product_days (order_date, owner_id, product_id, owner_department_id,"
+      " owner_department_path, orders, quantity_milli, amount_fen, cost_fen)"
+      " SELECT l.order_date, l.owner_id, l.product_id, MAX(l.owner_department_id),"
+      " MAX(l.owner_department_path), ?, ? * SUM(l.quantity_milli), ? * SUM(l.amount_fen),"
+      " ? * SUM(l.cost_fen) FROM order_lines l WHERE l.order_id = ? AND l.counted = 1"
+      " GROUP BY l.order_date, l.owner_id, l.product_id"
+      " ON DUPLICATE KEY UPDATE orders = orders + VALUES(orders),"
+      " quantity_milli = quantity_milli + VALUES(quantity_milli),"
+      " amount_fen = amount_fen + VALUES(amount_fen), cost_fen = cost_fen + VALUES(cost_fen)");
+  for (int i = 1; i <= 4; ++i) products.setInt(i, sign);
+  products.setInt64(5, order_id);
+  products.executeUpdate();
+}
+
+void MoveCustomerRegion(MySqlConnection& c, int64_t customer_id, const std::string& from,
+                        const std::string& to) {
+  if (from == to) return;
+  sql::PreparedStatement& move = c.Prepare(
+      std::string("INSERT INTO sales_days (order_date, owner_id, region_code, owner_department_id,"
+                  " owner_department_path, orders, amount_fen)"
+                  " SELECT o.order_date, o.owner_id, ?, MAX(o.owner_department_id),"
+                  " MAX(o.owner_department_path), ? * COUNT(*), ? * SUM(o.total_fen)"
+                  " FROM orders o WHERE o.customer_id = ? AND o.counted = 1"
+                  " GROUP BY o.order_date, o.owner_id") +
+      kAddToSalesDay);
+  auto add = [&](const std::string& region, int sign) {
+    move.setString(1, region);
+    move.setInt(2, sign);
+    move.setInt(3, sign);
+    move.setInt64(4, customer_id);
+    move.executeUpdate();
+  };
+  add(from, -1);
+  add(to, 1);
+}
+
+}  // namespace crm::reporting
