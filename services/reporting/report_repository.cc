@@ -4,7 +4,6 @@
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 
-#include <map>
 #include <memory>
 #include <utility>
 
@@ -196,41 +195,41 @@ absl::StatusOr<v1::AbcAnalysis> ReportRepository::Abc(const CallContext& call,
   return db_.Run(
       "report.abc", call.deadline, [&](MySqlConnection& c) -> absl::StatusOr<v1::AbcAnalysis> {
         const SqlWhere sales = SalesIn(call, period, "o");
-        v1::AbcAnalysis report;
-        sql::PreparedStatement& classes =
-            c.Prepare(absl::StrCat("SELECT r.cls, COUNT(*), CAST(SUM(r.amount) AS CHAR) FROM ",
-                                   RankedCustomers(sales), " GROUP BY r.cls"));
-        BindRanked(classes, sales, cutoffs);
-        std::unique_ptr<sql::ResultSet> rs(classes.executeQuery());
-        std::map<std::string, std::pair<int64_t, int64_t>> by_class;
-        int64_t total_amount = 0;
-        while (rs->next()) {
-          CRM_ASSIGN_OR_RETURN(const int64_t amount, SumToFen(rs->getString(3), "class amount"));
-          by_class[rs->getString(1)] = {rs->getInt64(2), amount};
-          report.set_total_customers(report.total_customers() + rs->getInt64(2));
-          total_amount += amount;
-        }
-        for (const char* name : {"A", "B", "C"}) {
-          v1::AbcClassTotal* total = report.add_classes();
-          total->set_abc_class(name);
-          total->set_customers(by_class[name].first);
-          *total->mutable_amount() = Fen(by_class[name].second);
-        }
-        *report.mutable_total_amount() = Fen(total_amount);
-
+        // One ranking gives the page and, on each of its rows, the classes'
+        // totals (the classes are runs of ranks, so whole-set window sums
+        // count them).
         sql::PreparedStatement& rows = c.Prepare(absl::StrCat(
-            "SELECT r.rnk, r.customer_id, COALESCE(n.name, ''), CAST(r.amount AS CHAR),"
-            " CAST(r.cum AS CHAR), r.cls FROM ",
+            "SELECT q.rnk, q.customer_id, COALESCE(n.name, ''), CAST(q.amount AS CHAR),"
+            " CAST(q.cum AS CHAR), q.cls, q.customers, q.a_customers, CAST(q.a_amount AS CHAR),"
+            " q.b_customers, CAST(q.b_amount AS CHAR), CAST(q.total AS CHAR) FROM"
+            " (SELECT r.*, COUNT(*) OVER () AS customers,"
+            " SUM(r.cls = 'A') OVER () AS a_customers,"
+            " SUM(IF(r.cls = 'A', r.amount, 0)) OVER () AS a_amount,"
+            " SUM(r.cls = 'B') OVER () AS b_customers,"
+            " SUM(IF(r.cls = 'B', r.amount, 0)) OVER () AS b_amount FROM ",
             RankedCustomers(sales),
-            " LEFT JOIN customers n ON n.id = r.customer_id WHERE r.rnk > ?"
-            " ORDER BY r.rnk LIMIT ?"));
+            ") q LEFT JOIN customers n ON n.id = q.customer_id WHERE q.rnk > ?"
+            " ORDER BY q.rnk LIMIT ?"));
         int index = BindRanked(rows, sales, cutoffs);
         rows.setInt64(index++, after_rank);
         rows.setInt(index++, page.size() + 1);
-        rs.reset(rows.executeQuery());
+        std::unique_ptr<sql::ResultSet> rs(rows.executeQuery());
+        v1::AbcAnalysis report;
+        int64_t by_class[3][2] = {};  // A, B, C: customers, amount
+        int64_t total_amount = 0;
         int64_t last_rank = 0;
         bool has_more = false;
         while (rs->next()) {
+          if (report.rows_size() == 0) {
+            CRM_ASSIGN_OR_RETURN(total_amount, SumToFen(rs->getString(12), "total"));
+            CRM_ASSIGN_OR_RETURN(by_class[0][1], SumToFen(rs->getString(9), "class amount"));
+            CRM_ASSIGN_OR_RETURN(by_class[1][1], SumToFen(rs->getString(11), "class amount"));
+            report.set_total_customers(rs->getInt64(7));
+            by_class[0][0] = rs->getInt64(8);
+            by_class[1][0] = rs->getInt64(10);
+            by_class[2][0] = report.total_customers() - by_class[0][0] - by_class[1][0];
+            by_class[2][1] = total_amount - by_class[0][1] - by_class[1][1];
+          }
           if (report.rows_size() == page.size()) {
             has_more = true;
             break;
@@ -247,6 +246,14 @@ absl::StatusOr<v1::AbcAnalysis> ReportRepository::Abc(const CallContext& call,
           row->set_abc_class(rs->getString(6));
           last_rank = row->rank();
         }
+        const char* names[] = {"A", "B", "C"};
+        for (int i = 0; i < 3; ++i) {
+          v1::AbcClassTotal* total = report.add_classes();
+          total->set_abc_class(names[i]);
+          total->set_customers(by_class[i][0]);
+          *total->mutable_amount() = Fen(by_class[i][1]);
+        }
+        *report.mutable_total_amount() = Fen(total_amount);
         report.set_next_page_token(page.NextToken(has_more, {absl::StrCat(last_rank)}));
         return report;
       });
