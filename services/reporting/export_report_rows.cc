@@ -58,6 +58,37 @@ std::unique_ptr<RowSource> Paged(
       std::move(convert));
 }
 
+// Every rank of an ABC analysis from one ranking (a page of the RPC ranks
+// again each time).
+class AbcRankingRows : public RowSource {
+ public:
+  AbcRankingRows(ReportRepository& reports, const CallContext& call, CustomerRanking ranking,
+                 AbcCutoffs cutoffs)
+      : reports_(reports), call_(call), ranking_(std::move(ranking)), cutoffs_(cutoffs) {}
+  std::vector<std::string> Header() const override {
+    return {"排名", "客户编号", "客户名称", "销售额(元)", "占比(%)", "累计占比(%)", "ABC分类"};
+  }
+  absl::StatusOr<bool> Next(std::vector<CsvRow>& rows) override {
+    if (next_ >= ranking_.entries.size()) return false;
+    CRM_ASSIGN_OR_RETURN(const v1::AbcAnalysis page,
+                         reports_.AbcRows(call_, ranking_, cutoffs_, next_, kExportRowsPerPage));
+    for (const v1::AbcRow& r : page.rows()) {
+      rows.push_back({IntegerCell(r.rank()), IntegerCell(r.customer_id()), r.customer_name(),
+                      Money(r.amount()), Percent(r.share_bp()), Percent(r.cumulative_share_bp()),
+                      r.abc_class()});
+    }
+    next_ += kExportRowsPerPage;
+    return true;
+  }
+
+ private:
+  ReportRepository& reports_;
+  const CallContext& call_;
+  const CustomerRanking ranking_;
+  const AbcCutoffs cutoffs_;
+  size_t next_ = 0;
+};
+
 void AgingCells(const v1::ReceivablesRow& row, CsvRow& cells) {
   const v1::ReceivablesAging& a = row.aging();
   for (const common::v1::Money* m :
@@ -89,17 +120,14 @@ absl::StatusOr<std::unique_ptr<RowSource>> ReportRows(ReportHandlers& h, const C
                               Money(r.amount())});
             }
           });
-    case R::kAbcAnalysis:
-      return Paged<v1::GetAbcAnalysisRequest, v1::AbcAnalysis>(
-          &ReportHandlers::GetAbcAnalysis, h, call, request.abc_analysis(), "abc_analysis",
-          {"排名", "客户编号", "客户名称", "销售额(元)", "占比(%)", "累计占比(%)", "ABC分类"},
-          [](const v1::AbcAnalysis& page, std::vector<CsvRow>& rows) {
-            for (const v1::AbcRow& r : page.rows()) {
-              rows.push_back({IntegerCell(r.rank()), IntegerCell(r.customer_id()),
-                              r.customer_name(), Money(r.amount()), Percent(r.share_bp()),
-                              Percent(r.cumulative_share_bp()), r.abc_class()});
-            }
-          });
+    case R::kAbcAnalysis: {
+      FieldViolations violations;
+      const std::optional<AbcQuery> query = CheckAbcRequest(request.abc_analysis(), violations);
+      if (!violations.empty()) return Nested(violations.ToStatus(), "abc_analysis");
+      CRM_ASSIGN_OR_RETURN(CustomerRanking ranking, h.reports().RankCustomers(call, query->period));
+      return std::make_unique<AbcRankingRows>(h.reports(), call, std::move(ranking),
+                                              query->cutoffs);
+    }
     case R::kProductSales:
       return Computed<v1::GetProductSalesRequest, v1::ProductSales>(
           &ReportHandlers::GetProductSales, h, call, request.product_sales(), "product_sales",

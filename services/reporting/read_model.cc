@@ -168,30 +168,13 @@ void ApplyContactRecord(MySqlConnection& c, const sv1::ContactRecord& record, bo
   NoteActivity(c, record.customer_id(), "last_contact_date", record.contact_date());
 }
 
-// What the read model holds of a customer before a change applies.
-struct HeldCustomer {
-  bool known = false;
-  int grade = 0;
-  std::string region_code;  // empty when not known: how the roll-ups file them
-};
-
-// Locks the customer's row (or its gap) for the change: an order of theirs
-// being applied concurrently either waits or has been rolled up already.
-HeldCustomer LockHeldCustomer(MySqlConnection& c, int64_t customer_id) {
-  sql::PreparedStatement& held =
-      c.Prepare("SELECT grade, region_code FROM customers WHERE id = ? FOR UPDATE");
-  held.setInt64(1, customer_id);
-  std::unique_ptr<sql::ResultSet> rs(held.executeQuery());
-  HeldCustomer customer;
-  if (rs->next()) customer = {true, rs->getInt(1), rs->getString(2)};
-  return customer;
-}
-
 // A grade other than the one held (a new customer has none to change).
 void NoteGradeChange(MySqlConnection& c, const common::v1::Change& change,
-                     const cv1::Customer& customer, const HeldCustomer& held, const Owner& owner,
-                     absl::TimeZone zone) {
-  if (!held.known || held.grade == customer.grade()) return;
+                     const cv1::Customer& customer, const Owner& owner, absl::TimeZone zone) {
+  sql::PreparedStatement& held = c.Prepare("SELECT grade FROM customers WHERE id = ?");
+  held.setInt64(1, customer.id());
+  std::unique_ptr<sql::ResultSet> rs(held.executeQuery());
+  if (!rs->next() || rs->getInt(1) == customer.grade()) return;
   sql::PreparedStatement& stmt = c.Prepare(
       "INSERT IGNORE INTO grade_changes (customer_id, sequence, change_date, from_grade,"
       " to_grade, owner_id, owner_department_id, owner_department_path)"
@@ -204,7 +187,7 @@ void NoteGradeChange(MySqlConnection& c, const common::v1::Change& change,
   const absl::Time when = customer.has_update_time() ? FromTimestamp(customer.update_time())
                                                      : FromTimestamp(change.change_time());
   stmt.setString(i++, FormatIsoDate(absl::ToCivilDay(when, zone)));
-  stmt.setInt(i++, held.grade);
+  stmt.setInt(i++, rs->getInt(1));
   stmt.setInt(i++, customer.grade());
   stmt.setInt64(i++, owner.employee_id);
   stmt.setInt64(i++, owner.department_id);
@@ -233,16 +216,13 @@ FeedConsumer::Apply ReadModel::ApplyFor(const std::string& name) const {
 
 const std::vector<std::string>& ReadModel::FedTables() {
   static const auto* tables =
-      new std::vector<std::string>{"customers",          "orders",
-                                   "order_lines",        "sales_days",
-                                   "product_days",       "opportunities",
-                                   "opportunity_stages", "contact_records",
-                                   "customer_activity",  "service_requests",
-                                   "contracts",          "instalments",
-                                   "receipts",           "receipt_allocations",
-                                   "campaigns",          "grade_changes",
-                                   "owner_departments",  "employee_names",
-                                   "department_names",   "feed_positions"};
+      new std::vector<std::string>{"customers",         "customer_regions",   "orders",
+                                   "order_lines",       "sales_days",         "product_days",
+                                   "opportunities",     "opportunity_stages", "contact_records",
+                                   "customer_activity", "service_requests",   "contracts",
+                                   "instalments",       "receipts",           "receipt_allocations",
+                                   "campaigns",         "grade_changes",      "owner_departments",
+                                   "employee_names",    "department_names",   "feed_positions"};
   return *tables;
 }
 
@@ -262,14 +242,13 @@ void ReadModel::ApplyFeedback(MySqlConnection& c, const common::v1::Change& chan
 void ReadModel::ApplyCustomer(MySqlConnection& c, const common::v1::Change& change) const {
   cv1::Customer customer;
   if (!change.state().UnpackTo(&customer)) return;  // contacts, events, ...
-  const Owner owner = OwnerOf(c, customer.owner_id());
-  const HeldCustomer held = LockHeldCustomer(c, customer.id());
   if (Deleted(change)) {
     DeleteById(c, "customers", "id", customer.id());
-    MoveCustomerRegion(c, customer.id(), held.region_code, "");
+    SetCustomerRegion(c, customer.id(), "");
     return;
   }
-  NoteGradeChange(c, change, customer, held, owner, zone_);
+  const Owner owner = OwnerOf(c, customer.owner_id());
+  NoteGradeChange(c, change, customer, owner, zone_);
   sql::PreparedStatement& stmt = c.Prepare(
       "INSERT INTO customers (id, name, region_code, industry_code, type_code, grade, status,"
       " live, created_date, owner_id, owner_department_id, owner_department_path)"
@@ -295,7 +274,7 @@ void ReadModel::ApplyCustomer(MySqlConnection& c, const common::v1::Change& chan
   stmt.setInt64(i++, owner.department_id);
   stmt.setString(i++, owner.department_path);
   stmt.executeUpdate();
-  MoveCustomerRegion(c, customer.id(), held.region_code, customer.region_code());
+  SetCustomerRegion(c, customer.id(), customer.region_code());
 }
 
 void ReadModel::ApplySales(MySqlConnection& c, const common::v1::Change& change) const {

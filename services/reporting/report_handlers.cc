@@ -42,24 +42,34 @@ absl::Status ReportHandlers::GetSalesReport(const CallContext& call,
   return absl::OkStatus();
 }
 
-absl::Status ReportHandlers::GetAbcAnalysis(const CallContext& call,
-                                            const v1::GetAbcAnalysisRequest& request,
-                                            v1::AbcAnalysis* response) {
-  FieldViolations violations;
+std::optional<AbcQuery> CheckAbcRequest(const v1::GetAbcAnalysisRequest& request,
+                                        FieldViolations& violations) {
   const std::optional<DaySpan> period = CheckPeriod(request.period(), "period", violations);
   AbcCutoffs cutoffs;
   if (request.a_percent() != 0) cutoffs.a_percent = request.a_percent();
   if (request.b_percent() != 0) cutoffs.b_percent = request.b_percent();
   if (cutoffs.a_percent < 1 || cutoffs.a_percent > 99) {
     violations.Add("a_percent", "must be 1 to 99");
-  } else if (cutoffs.b_percent < 1 || cutoffs.a_percent + cutoffs.b_percent > 100) {
-    violations.Add("b_percent", "must be at least 1, and a_percent + b_percent at most 100");
+    return std::nullopt;
   }
+  if (cutoffs.b_percent < 1 || cutoffs.a_percent + cutoffs.b_percent > 100) {
+    violations.Add("b_percent", "must be at least 1, and a_percent + b_percent at most 100");
+    return std::nullopt;
+  }
+  if (!period) return std::nullopt;
+  return AbcQuery{*period, cutoffs};
+}
+
+absl::Status ReportHandlers::GetAbcAnalysis(const CallContext& call,
+                                            const v1::GetAbcAnalysisRequest& request,
+                                            v1::AbcAnalysis* response) {
+  FieldViolations violations;
+  const std::optional<AbcQuery> query = CheckAbcRequest(request, violations);
   absl::StatusOr<PageRequest> page =
       PageRequest::ForRequest(request, "abc", PageLimits{100, 1000}, &violations);
   if (!violations.empty()) return violations.ToStatus();
   if (!page.ok()) return page.status();
-  CRM_ASSIGN_OR_RETURN(*response, reports_.Abc(call, *period, cutoffs, *page));
+  CRM_ASSIGN_OR_RETURN(*response, reports_.Abc(call, query->period, query->cutoffs, *page));
   return absl::OkStatus();
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 
 #include "common/feed/feed_progress.h"
@@ -10,6 +11,15 @@
 #include "services/reporting/report_repository.h"
 
 namespace crm::reporting {
+
+// An ABC request's period and cut-offs, checked; each fault added to
+// `violations` (nothing returned then).
+struct AbcQuery {
+  DaySpan period;
+  AbcCutoffs cutoffs;
+};
+std::optional<AbcQuery> CheckAbcRequest(const v1::GetAbcAnalysisRequest& request,
+                                        FieldViolations& violations);
 
 class ReportHandlers {
  public:
@@ -67,6 +77,8 @@ class ReportHandlers {
                                    v1::TargetAttainment* response);
   absl::Status GetProductSales(const CallContext& call, const v1::GetProductSalesRequest& request,
                                v1::ProductSales* response);
+
+  ReportRepository& reports() { return reports_; }
 
  private:
   ReportRepository& reports_;

@@ -57,6 +57,17 @@ SqlWhere DaysIn(const CallContext& call, const DaySpan& period, const std::strin
 // under the caller's scope.
 SqlWhere SalesIn(const CallContext& call, const DaySpan& period, const std::string& alias);
 
+// Customers ranked by their sales in a period, most first (ties by id):
+// 16 bytes a customer, ranked in memory (see ReportRepository::Abc).
+struct CustomerRanking {
+  struct Entry {
+    int64_t amount = 0;
+    int64_t customer_id = 0;
+  };
+  std::vector<Entry> entries;
+  int64_t total_amount = 0;
+};
+
 class ReportRepository {
  public:
   // `zone`: the company's (what "today" is).
@@ -70,6 +81,11 @@ class ReportRepository {
                                         v1::Bucket bucket, v1::SalesGrouping grouping);
   absl::StatusOr<v1::AbcAnalysis> Abc(const CallContext& call, const DaySpan& period,
                                       AbcCutoffs cutoffs, const PageRequest& page);
+  // Abc's two halves: the ranking, then ranks [first, first + count) of it
+  // with their classes and names, and every class's totals (no page token).
+  absl::StatusOr<CustomerRanking> RankCustomers(const CallContext& call, const DaySpan& period);
+  absl::StatusOr<v1::AbcAnalysis> AbcRows(const CallContext& call, const CustomerRanking& ranking,
+                                          AbcCutoffs cutoffs, size_t first, size_t count);
   absl::StatusOr<v1::ProductSales> ProductSales(const CallContext& call, const DaySpan& period);
   // In sales_funnel.cc.
   absl::StatusOr<v1::SalesFunnel> Funnel(const CallContext& call, const DaySpan& period);

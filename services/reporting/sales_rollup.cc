@@ -18,20 +18,27 @@ constexpr char kAddToSalesDay[] =
 
 }  // namespace
 
-void LockCustomerRegion(MySqlConnection& c, int64_t customer_id) {
-  sql::PreparedStatement& lock =
-      c.Prepare("SELECT region_code FROM customers WHERE id = ? LOCK IN SHARE MODE");
-  lock.setInt64(1, customer_id);
-  std::unique_ptr<sql::ResultSet> rs(lock.executeQuery());
+std::string LockCustomerRegion(MySqlConnection& c, int64_t customer_id) {
+  // An insert or a primary-key duplicate locks the one row, never a gap.
+  sql::PreparedStatement& touch = c.Prepare(
+      "INSERT INTO customer_regions (customer_id, region_code) VALUES (?, '')"
+      " ON DUPLICATE KEY UPDATE customer_id = customer_id");
+  touch.setInt64(1, customer_id);
+  touch.executeUpdate();
+  sql::PreparedStatement& read =
+      c.Prepare("SELECT region_code FROM customer_regions WHERE customer_id = ? FOR UPDATE");
+  read.setInt64(1, customer_id);
+  std::unique_ptr<sql::ResultSet> rs(read.executeQuery());
+  return rs->next() ? std::string(rs->getString(1)) : std::string();
 }
 
 void RollUpOrder(MySqlConnection& c, int64_t order_id, int sign) {
   sql::PreparedStatement& day = c.Prepare(
       std::string("INSERT INTO sales_days (order_date, owner_id, region_code, owner_department_id,"
                   " owner_department_path, orders, amount_fen)"
-                  " SELECT o.order_date, o.owner_id, COALESCE(c.region_code, ''),"
+                  " SELECT o.order_date, o.owner_id, COALESCE(r.region_code, ''),"
                   " o.owner_department_id, o.owner_department_path, ?, ? * o.total_fen"
-                  " FROM orders o LEFT JOIN customers c ON c.id = o.customer_id"
+                  " FROM orders o LEFT JOIN customer_regions r ON r.customer_id = o.customer_id"
                   " WHERE o.id = ? AND o.counted = 1") +
       kAddToSalesDay);
   day.setInt(1, sign);
@@ -55,9 +62,14 @@ void RollUpOrder(MySqlConnection& c, int64_t order_id, int sign) {
   products.executeUpdate();
 }
 
-void MoveCustomerRegion(MySqlConnection& c, int64_t customer_id, const std::string& from,
-                        const std::string& to) {
-  if (from == to) return;
+void SetCustomerRegion(MySqlConnection& c, int64_t customer_id, const std::string& region) {
+  const std::string held = LockCustomerRegion(c, customer_id);
+  if (held == region) return;
+  sql::PreparedStatement& set =
+      c.Prepare("UPDATE customer_regions SET region_code = ? WHERE customer_id = ?");
+  set.setString(1, region);
+  set.setInt64(2, customer_id);
+  set.executeUpdate();
   sql::PreparedStatement& move = c.Prepare(
       std::string("INSERT INTO sales_days (order_date, owner_id, region_code, owner_department_id,"
                   " owner_department_path, orders, amount_fen)"
@@ -66,15 +78,15 @@ void MoveCustomerRegion(MySqlConnection& c, int64_t customer_id, const std::stri
                   " FROM orders o WHERE o.customer_id = ? AND o.counted = 1"
                   " GROUP BY o.order_date, o.owner_id") +
       kAddToSalesDay);
-  auto add = [&](const std::string& region, int sign) {
-    move.setString(1, region);
+  auto add = [&](const std::string& to, int sign) {
+    move.setString(1, to);
     move.setInt(2, sign);
     move.setInt(3, sign);
     move.setInt64(4, customer_id);
     move.executeUpdate();
   };
-  add(from, -1);
-  add(to, 1);
+  add(held, -1);
+  add(region, 1);
 }
 
 }  // namespace crm::reporting

@@ -137,8 +137,8 @@ TEST_F(ReportsE2eTest, SalesAreBucketedInTheCompanysCalendarByOwnerAndProduct) {
   region_of[a2.id()] = "north";
   Figures by_new_region;
   for (const auto& [order, owner] : sold) {
-    const std::string key = absl::StrFormat("%s|%s", order.order_date().substr(0, 4),
-                                            region_of[order.customer_id()]);
+    const std::string key =
+        absl::StrFormat("%s|%s", order.order_date().substr(0, 4), region_of[order.customer_id()]);
     by_new_region[key].orders += 1;
     by_new_region[key].amount += order.total_amount().minor_units();
   }
@@ -206,6 +206,29 @@ TEST_F(ReportsE2eTest, AbcClassesFollowTheCumulativeShareAcrossPages) {
   }
   // Someone who sees none of these customers' orders sees no analysis.
   EXPECT_EQ(Abc(org_->sales_b, february).total_customers(), 0);
+
+  // The export ranks once and writes every rank, in order, with its class;
+  // bad cut-offs are named under the export's field.
+  rv1::ExportReportRequest export_request;
+  *export_request.mutable_abc_analysis()->mutable_period() = february;
+  const Exported exported = ReadExport(*reports_, org_->admin, export_request);
+  ASSERT_TRUE(exported.status.ok()) << exported.status.error_message();
+  EXPECT_EQ(exported.rows, static_cast<int64_t>(expected.size()));
+  const std::vector<std::string> lines = Lines(exported.bytes.substr(3));  // after the BOM
+  ASSERT_EQ(lines.size(), expected.size() + 1);
+  for (size_t i = 0; i < expected.size(); ++i) {
+    const std::vector<std::string> cells = absl::StrSplit(lines[i + 1], ',');
+    ASSERT_EQ(cells.size(), 7u) << lines[i + 1];
+    EXPECT_EQ(cells[0], std::to_string(i + 1));
+    EXPECT_EQ(cells[1], std::to_string(expected[i].first));
+    EXPECT_EQ(cells[2], "ABC客户" + std::to_string(i));
+    EXPECT_EQ(cells[6], classes[i]);
+  }
+  export_request.mutable_abc_analysis()->set_a_percent(100);
+  const Exported refused = ReadExport(*reports_, org_->admin, export_request);
+  EXPECT_EQ(refused.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(refused.status.error_message().find("abc_analysis.a_percent"), std::string::npos)
+      << refused.status.error_message();
 }
 
 TEST_F(ReportsE2eTest, CustomerCompositionCountsWhatTheCallerMaySee) {
