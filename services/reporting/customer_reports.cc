@@ -19,10 +19,10 @@ namespace {
 std::string GradeName(int grade) { return customer::v1::CustomerGrade_Name(grade); }
 
 // Each customer's counted orders in the period: orders, sales and margin
-// (the orders' amount less their lines' cost), from orders_customer_cover.
+// (the orders' amount less their lines' cost), read with OrdersPerCustomer.
 constexpr char kPerCustomer[] =
     "SELECT o.customer_id AS customer_id, COUNT(*) AS orders, SUM(o.total_fen) AS amount,"
-    " SUM(o.total_fen - o.cost_fen) AS margin FROM orders o";
+    " SUM(o.total_fen - o.cost_fen) AS margin ";
 
 }  // namespace
 
@@ -116,7 +116,7 @@ absl::StatusOr<v1::CustomerContribution> ReportRepository::Contribution(const Ca
         sql::PreparedStatement& list = c.Prepare(absl::StrCat(
             "SELECT p.customer_id, COALESCE(k.name, ''), p.orders, CAST(p.amount AS CHAR),"
             " CAST(p.margin AS CHAR) FROM (",
-            kPerCustomer, where.Sql(), " GROUP BY o.customer_id", having,
+            kPerCustomer, OrdersPerCustomer(period), where.Sql(), " GROUP BY o.customer_id", having,
             " ORDER BY margin DESC, customer_id LIMIT ?) p"
             " LEFT JOIN customers k ON k.id = p.customer_id ORDER BY p.margin DESC,"
             " p.customer_id"));

@@ -68,6 +68,10 @@ struct CustomerRanking {
   int64_t total_amount = 0;
 };
 
+// "FROM orders o" for a per-customer GROUP BY over `period`, with the
+// index that groups fastest for its length (migrations/V0007).
+std::string OrdersPerCustomer(const DaySpan& period);
+
 class ReportRepository {
  public:
   // `zone`: the company's (what "today" is).
@@ -165,8 +169,8 @@ class ReportRepository {
   // failed_polls are the process's own, filled by the caller).
   absl::StatusOr<v1::GetFeedStatusResponse> FeedPositions(const CallContext& call);
   // Pauses the feeds, empties ReadModel::FedTables() and sets every cursor
-  // back to 0; on failure the feeds stay paused (GetFeedStatus shows -1)
-  // until a rebuild succeeds.
+  // back to 0; on failure the feeds stay paused (GetFeedStatus shows a
+  // negative sequence) until a rebuild succeeds.
   absl::Status Rebuild(const CallContext& call);
 
  private:

@@ -130,6 +130,19 @@ TEST_F(ReportsE2eTest, GradeChangesAndContributionByGrossMargin) {
   }
   EXPECT_EQ(rows[0].customer_id(), b.id());
   EXPECT_EQ(rows[2].customer_id(), a.id());
+
+  // Over a year (read in customer order: OrdersPerCustomer) the same
+  // customers show the same figures, among other tests' customers.
+  contribution_request.set_page_token("");
+  contribution_request.set_page_size(1000);
+  *contribution_request.mutable_period() = PeriodOf("2027-01-01", "2027-12-31");
+  ASSERT_TRUE(
+      reports_->GetCustomerContribution(AuthContext(me).get(), contribution_request, &page).ok());
+  std::map<int64_t, std::pair<int64_t, int64_t>> over_the_year;
+  for (const rv1::ContributionRow& row : page.rows()) {
+    over_the_year[row.customer_id()] = {Fen(row.amount()), Fen(row.gross_margin())};
+  }
+  for (const auto& [id, figures] : expected) EXPECT_EQ(over_the_year[id], figures) << id;
 }
 
 TEST_F(ReportsE2eTest, HighValueCustomersGoingQuietAndTheListsExported) {

@@ -206,6 +206,16 @@ TEST_F(ReportsE2eTest, AbcClassesFollowTheCumulativeShareAcrossPages) {
   }
   // Someone who sees none of these customers' orders sees no analysis.
   EXPECT_EQ(Abc(org_->sales_b, february).total_customers(), 0);
+  // Over a year (read in customer order) the same customers keep their
+  // amounts and order, among other tests' customers.
+  const rv1::AbcAnalysis year = Abc(org_->admin, PeriodOf("2027-01-01", "2027-12-31"), 1000);
+  std::vector<std::pair<int64_t, int64_t>> in_year;
+  for (const rv1::AbcRow& row : year.rows()) {
+    for (const auto& [customer, amount] : expected) {
+      if (row.customer_id() == customer) in_year.push_back({customer, row.amount().minor_units()});
+    }
+  }
+  EXPECT_EQ(in_year, expected);
 
   // The export ranks once and writes every rank, in order, with its class;
   // bad cut-offs are named under the export's field.

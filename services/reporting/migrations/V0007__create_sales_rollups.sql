@@ -39,9 +39,13 @@ CREATE TABLE product_days (
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci;
 
 -- An order's cost (its lines' cost), so customer contribution reads orders
--- alone; the covering index holds what contribution and ABC read.
+-- alone. Two covering indexes hold what contribution and ABC read: by date
+-- for a short period; by customer for a long one, which MariaDB then groups
+-- in index order without a temporary table (a year and more: 3-4 times
+-- faster, measured at 640,000 orders: 0.5 s against 1.4-2.0 s).
 ALTER TABLE orders ADD COLUMN cost_fen BIGINT NOT NULL DEFAULT 0,
-  ADD KEY orders_customer_cover (counted, order_date, customer_id, total_fen, cost_fen, owner_id);
+  ADD KEY orders_customer_cover (counted, order_date, customer_id, total_fen, cost_fen, owner_id),
+  ADD KEY orders_by_customer (counted, customer_id, order_date, total_fen, cost_fen, owner_id);
 
 -- New customers per period and owner (dashboard, evaluation) from the index.
 ALTER TABLE customers ADD KEY customers_live_created (live, created_date, owner_id);
