@@ -80,10 +80,14 @@ for name in "${CRM_LOCAL_SERVICES[@]}" gateway; do
   crm_pid_record "$(crm_local_start "$name" "$(crm_local_port "$name")")" >"$LOCAL_DIR/run/$name.pid"
 done
 
+# A service reports SERVING once its migrations are applied; one over
+# millions of rows takes minutes (reporting's V0007: 97 s at 5,000,000 lines).
+UP_TIMEOUT_S=${CRM_UP_TIMEOUT_S:-60}
 crm_log "waiting for every service to report SERVING"
 if ! "$CRM_BUILD_DIR/tools/crmctl/crmctl" wait-serving --target="127.0.0.1:$GATEWAY_PORT" \
-    --services="$(IFS=,; echo "${CRM_LOCAL_SERVICE_NAMES[*]}")" --timeout-s=60; then
-  echo "up.sh: the system did not come up; logs are in $LOCAL_DIR/logs" >&2
+    --services="$(IFS=,; echo "${CRM_LOCAL_SERVICE_NAMES[*]}")" --timeout-s="$UP_TIMEOUT_S"; then
+  echo "up.sh: the system did not come up within $UP_TIMEOUT_S s; logs are in $LOCAL_DIR/logs" >&2
+  echo "  (a migration over a large database can take minutes: CRM_UP_TIMEOUT_S waits longer)" >&2
   tail -n 5 "$LOCAL_DIR"/logs/*.log >&2 || true
   exit 1
 fi
