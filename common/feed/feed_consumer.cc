@@ -71,6 +71,7 @@ absl::StatusOr<int> FeedConsumer::CatchUp() {
       progress_.CaughtUp();
       return applied;
     }
+    progress_.Behind();
   }
 }
 

@@ -32,7 +32,12 @@ FeedProgress::~FeedProgress() { collector_.reset(); }
 
 void FeedProgress::At(int64_t sequence) { position_.store(sequence); }
 
-void FeedProgress::CaughtUp() { caught_up_at_.store(NowSeconds()); }
+void FeedProgress::CaughtUp() {
+  caught_up_at_.store(NowSeconds());
+  at_head_.store(true);
+}
+
+void FeedProgress::Behind() { at_head_.store(false); }
 
 void FeedProgress::Failed() { errors_.fetch_add(1); }
 

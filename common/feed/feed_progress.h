@@ -22,7 +22,13 @@ class FeedProgress {
   void At(int64_t sequence);
   // Everything the source had is applied.
   void CaughtUp();
+  // A page was applied and the source has more after it.
+  void Behind();
   void Failed();
+
+  // Whether the last page fetched held everything the source had (false
+  // until the first poll): what work waiting for a catch-up to end asks.
+  bool at_head() const { return at_head_.load(); }
 
   // The figures the metrics show, for a status RPC.
   int64_t position() const { return position_.load(); }
@@ -34,6 +40,7 @@ class FeedProgress {
   std::atomic<int64_t> position_{0};
   std::atomic<double> caught_up_at_;  // Unix seconds
   std::atomic<int64_t> errors_{0};
+  std::atomic<bool> at_head_{false};
   std::shared_ptr<void> collector_;
 };
 

@@ -12,6 +12,7 @@
 #include "common/rpc/tls_credentials.h"
 #include "services/reporting/read_model.h"
 #include "services/reporting/reporting_service.h"
+#include "services/reporting/rollup_restorer.h"
 
 namespace crm {
 std::vector<MigrationFile> ReportingMigrations();  // generated from migrations/
@@ -73,6 +74,9 @@ int main(int argc, char** argv) {
         progress[feed] = &consumer->progress();
         context.workers.push_back(std::move(consumer));
       }
+      context.workers.push_back(std::make_unique<crm::reporting::RollupRestorer>(
+          context.db, *progress.at("customer"), *progress.at("sales"), feed_interval,
+          context.clock));
     }
     std::vector<crm::BackendService> services;
     crm::reporting::ReportingServiceImpl::Deps deps{std::move(progress), *zone, sales, customers};

@@ -74,10 +74,10 @@ int64_t LineCost(const sv1::OrderLine& line) {
       static_cast<__int128>(line.cost_price().minor_units()) * line.quantity_milli(), 1000);
 }
 
-// Rewrites the order's lines and its cost (their sum).
+// Writes the order's lines, replacing those held when `replace`.
 void WriteOrderLines(MySqlConnection& c, const sv1::Order& order, const std::string& date,
-                     const Owner& owner) {
-  DeleteById(c, "order_lines", "order_id", order.id());
+                     const Owner& owner, bool replace) {
+  if (replace) DeleteById(c, "order_lines", "order_id", order.id());
   InsertRows(c,
              "INSERT INTO order_lines (order_id, line_id, product_id, product_name,"
              " quantity_milli, amount_fen, cost_fen, counted, order_date, owner_id,"
@@ -100,12 +100,6 @@ void WriteOrderLines(MySqlConnection& c, const sv1::Order& order, const std::str
                s.setString(i++, owner.department_path);
                return i;
              });
-  int64_t cost = 0;
-  for (const sv1::OrderLine& line : order.lines()) cost += LineCost(line);
-  sql::PreparedStatement& costed = c.Prepare("UPDATE orders SET cost_fen = ? WHERE id = ?");
-  costed.setInt64(1, cost);
-  costed.setInt64(2, order.id());
-  costed.executeUpdate();
 }
 
 // Moves the lines with their order's status, date and owner.
@@ -244,7 +238,7 @@ void ReadModel::ApplyCustomer(MySqlConnection& c, const common::v1::Change& chan
   if (!change.state().UnpackTo(&customer)) return;  // contacts, events, ...
   if (Deleted(change)) {
     DeleteById(c, "customers", "id", customer.id());
-    SetCustomerRegion(c, customer.id(), "");
+    SetCustomerRegion(c, customer.id(), "", RollupsPerChange(c));
     return;
   }
   const Owner owner = OwnerOf(c, customer.owner_id());
@@ -274,7 +268,7 @@ void ReadModel::ApplyCustomer(MySqlConnection& c, const common::v1::Change& chan
   stmt.setInt64(i++, owner.department_id);
   stmt.setString(i++, owner.department_path);
   stmt.executeUpdate();
-  SetCustomerRegion(c, customer.id(), customer.region_code());
+  SetCustomerRegion(c, customer.id(), customer.region_code(), RollupsPerChange(c));
 }
 
 void ReadModel::ApplySales(MySqlConnection& c, const common::v1::Change& change) const {
@@ -287,8 +281,13 @@ void ReadModel::ApplySales(MySqlConnection& c, const common::v1::Change& change)
   sv1::Order order;
   if (!change.state().UnpackTo(&order)) return;  // the other records arrive with their reports
   const Owner owner = OwnerOf(c, order.owner_employee_id());
-  LockCustomerRegion(c, order.customer_id());
-  RollUpOrder(c, order.id(), -1);
+  // A created order is not in the model yet: nothing to withdraw or delete.
+  const bool created = change.operation() == common::v1::CHANGE_OPERATION_CREATE;
+  const bool per_change = RollupsPerChange(c);
+  if (per_change) {
+    LockCustomerRegion(c, order.customer_id());
+    if (!created) RollUpOrder(c, order.id(), -1);
+  }
   if (Deleted(change)) {
     DeleteById(c, "order_lines", "order_id", order.id());
     DeleteById(c, "orders", "id", order.id());
@@ -299,15 +298,22 @@ void ReadModel::ApplySales(MySqlConnection& c, const common::v1::Change& change)
           ? order.order_date()
           : FormatIsoDate(absl::ToCivilDay(FromTimestamp(order.create_time()), zone_));
   NoteActivity(c, order.customer_id(), "last_order_date", date);
+  // The lines are rewritten when they may have changed; otherwise only the
+  // order's columns they repeat move, and the order keeps its cost.
+  const bool lines_may_differ =
+      created || change.changed_fields().empty() || Changed(change, "lines");
+  int64_t cost = 0;
+  for (const sv1::OrderLine& line : order.lines()) cost += LineCost(line);
   sql::PreparedStatement& stmt = c.Prepare(
       "INSERT INTO orders (id, customer_id, status, counted, order_date, total_fen, campaign_id,"
-      " owner_id, owner_department_id, owner_department_path)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE"
+      " owner_id, owner_department_id, owner_department_path, cost_fen)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE"
       " customer_id = VALUES(customer_id), status = VALUES(status), counted = VALUES(counted),"
       " order_date = VALUES(order_date), total_fen = VALUES(total_fen),"
       " campaign_id = VALUES(campaign_id), owner_id = VALUES(owner_id),"
       " owner_department_id = VALUES(owner_department_id),"
-      " owner_department_path = VALUES(owner_department_path)");
+      " owner_department_path = VALUES(owner_department_path),"
+      " cost_fen = IF(?, VALUES(cost_fen), cost_fen)");
   int i = 1;
   stmt.setInt64(i++, order.id());
   stmt.setInt64(i++, order.customer_id());
@@ -319,18 +325,15 @@ void ReadModel::ApplySales(MySqlConnection& c, const common::v1::Change& change)
   stmt.setInt64(i++, owner.employee_id);
   stmt.setInt64(i++, owner.department_id);
   stmt.setString(i++, owner.department_path);
+  stmt.setInt64(i++, cost);
+  stmt.setInt(i++, lines_may_differ ? 1 : 0);
   stmt.executeUpdate();
-
-  // The lines are rewritten when they may have changed; otherwise only the
-  // order's columns they repeat move.
-  const bool lines_may_differ = change.operation() == common::v1::CHANGE_OPERATION_CREATE ||
-                                change.changed_fields().empty() || Changed(change, "lines");
   if (lines_may_differ) {
-    WriteOrderLines(c, order, date, owner);
+    WriteOrderLines(c, order, date, owner, /*replace=*/!created);
   } else {
     MoveOrderLines(c, order, date, owner);
   }
-  RollUpOrder(c, order.id(), 1);
+  if (per_change) RollUpOrder(c, order.id(), 1);
 }
 
 }  // namespace crm::reporting

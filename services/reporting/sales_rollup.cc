@@ -15,8 +15,22 @@ namespace {
 constexpr char kAddToSalesDay[] =
     " ON DUPLICATE KEY UPDATE orders = orders + VALUES(orders),"
     " amount_fen = amount_fen + VALUES(amount_fen)";
+constexpr char kAddToProductDay[] =
+    " ON DUPLICATE KEY UPDATE orders = orders + VALUES(orders),"
+    " quantity_milli = quantity_milli + VALUES(quantity_milli),"
+    " amount_fen = amount_fen + VALUES(amount_fen), cost_fen = cost_fen + VALUES(cost_fen)";
+
+// Orders per DeriveRollups statement: about 5 lines each, a few seconds.
+constexpr int64_t kDeriveOrdersPerStatement = 100000;
 
 }  // namespace
+
+bool RollupsPerChange(MySqlConnection& c) {
+  sql::PreparedStatement& read =
+      c.Prepare("SELECT phase FROM rollup_state WHERE id = 1 LOCK IN SHARE MODE");
+  std::unique_ptr<sql::ResultSet> rs(read.executeQuery());
+  return !rs->next() || rs->getInt(1) == 0;
+}
 
 std::string LockCustomerRegion(MySqlConnection& c, int64_t customer_id) {
   // An insert or a primary-key duplicate locks the one row, never a gap.
@@ -53,16 +67,24 @@ void RollUpOrder(MySqlConnection& c, int64_t order_id, int sign) {
       " SELECT l.order_date, l.owner_id, l.product_id, MAX(l.owner_department_id),"
       " MAX(l.owner_department_path), ?, ? * SUM(l.quantity_milli), ? * SUM(l.amount_fen),"
       " ? * SUM(l.cost_fen) FROM order_lines l WHERE l.order_id = ? AND l.counted = 1"
-      " GROUP BY l.order_date, l.owner_id, l.product_id"
-      " ON DUPLICATE KEY UPDATE orders = orders + VALUES(orders),"
-      " quantity_milli = quantity_milli + VALUES(quantity_milli),"
-      " amount_fen = amount_fen + VALUES(amount_fen), cost_fen = cost_fen + VALUES(cost_fen)");
+      " GROUP BY l.order_date, l.owner_id, l.product_id" +
+      std::string(kAddToProductDay));
   for (int i = 1; i <= 4; ++i) products.setInt(i, sign);
   products.setInt64(5, order_id);
   products.executeUpdate();
 }
 
-void SetCustomerRegion(MySqlConnection& c, int64_t customer_id, const std::string& region) {
+void SetCustomerRegion(MySqlConnection& c, int64_t customer_id, const std::string& region,
+                       bool per_change) {
+  if (!per_change) {
+    sql::PreparedStatement& upsert = c.Prepare(
+        "INSERT INTO customer_regions (customer_id, region_code) VALUES (?, ?)"
+        " ON DUPLICATE KEY UPDATE region_code = VALUES(region_code)");
+    upsert.setInt64(1, customer_id);
+    upsert.setString(2, region);
+    upsert.executeUpdate();
+    return;
+  }
   const std::string held = LockCustomerRegion(c, customer_id);
   if (held == region) return;
   sql::PreparedStatement& set =
@@ -87,6 +109,43 @@ void SetCustomerRegion(MySqlConnection& c, int64_t customer_id, const std::strin
   };
   add(held, -1);
   add(region, 1);
+}
+
+void DeriveRollups(MySqlConnection& c) {
+  c.Execute("DELETE FROM sales_days");
+  c.Execute("DELETE FROM product_days");
+  std::unique_ptr<sql::ResultSet> last(
+      c.Prepare("SELECT COALESCE(MAX(id), 0) FROM orders").executeQuery());
+  const int64_t last_id = last->next() ? last->getInt64(1) : 0;
+  // An order's lines are all in the range its id is in, so each order is
+  // counted once per product however the ranges fall.
+  sql::PreparedStatement& days = c.Prepare(
+      std::string("INSERT INTO sales_days (order_date, owner_id, region_code, owner_department_id,"
+                  " owner_department_path, orders, amount_fen)"
+                  " SELECT o.order_date, o.owner_id, COALESCE(r.region_code, '') AS region,"
+                  " MAX(o.owner_department_id), MAX(o.owner_department_path), COUNT(*),"
+                  " SUM(o.total_fen) FROM orders o"
+                  " LEFT JOIN customer_regions r ON r.customer_id = o.customer_id"
+                  " WHERE o.id > ? AND o.id <= ? AND o.counted = 1"
+                  " GROUP BY o.order_date, o.owner_id, region") +
+      kAddToSalesDay);
+  sql::PreparedStatement& products = c.Prepare(
+      std::string("INSERT INTO product_days (order_date, owner_id, product_id,"
+                  " owner_department_id, owner_department_path, orders, quantity_milli,"
+                  " amount_fen, cost_fen)"
+                  " SELECT l.order_date, l.owner_id, l.product_id, MAX(l.owner_department_id),"
+                  " MAX(l.owner_department_path), COUNT(DISTINCT l.order_id),"
+                  " SUM(l.quantity_milli), SUM(l.amount_fen), SUM(l.cost_fen) FROM order_lines l"
+                  " WHERE l.order_id > ? AND l.order_id <= ? AND l.counted = 1"
+                  " GROUP BY l.order_date, l.owner_id, l.product_id") +
+      kAddToProductDay);
+  for (int64_t after = 0; after < last_id; after += kDeriveOrdersPerStatement) {
+    for (sql::PreparedStatement* stmt : {&days, &products}) {
+      stmt->setInt64(1, after);
+      stmt->setInt64(2, after + kDeriveOrdersPerStatement);
+      stmt->executeUpdate();
+    }
+  }
 }
 
 }  // namespace crm::reporting

@@ -18,6 +18,13 @@ class MySqlConnection;
 
 namespace crm::reporting {
 
+// Whether the roll-ups are kept change by change (rollup_state phase 0,
+// migrations/V0009) rather than left for RollupRestorer to derive after a
+// rebuild. Read in share mode: a feed's transaction holds its cursor, and
+// the phase only moves while that cursor is paused or locked.
+// Throws sql::SQLException.
+bool RollupsPerChange(MySqlConnection& connection);
+
 // Creates (with an empty region) or locks customer `customer_id`'s
 // customer_regions row and returns its region. Throws sql::SQLException.
 std::string LockCustomerRegion(MySqlConnection& connection, int64_t customer_id);
@@ -29,8 +36,15 @@ std::string LockCustomerRegion(MySqlConnection& connection, int64_t customer_id)
 // Throws sql::SQLException.
 void RollUpOrder(MySqlConnection& connection, int64_t order_id, int sign);
 
-// Sets customer `customer_id`'s region to `region` (its row locked first)
-// and moves their counted orders there. Throws sql::SQLException.
-void SetCustomerRegion(MySqlConnection& connection, int64_t customer_id, const std::string& region);
+// Sets customer `customer_id`'s region to `region` and, when the roll-ups
+// are kept `per_change`, moves their counted orders there (the row locked
+// first). Throws sql::SQLException.
+void SetCustomerRegion(MySqlConnection& connection, int64_t customer_id, const std::string& region,
+                       bool per_change);
+
+// Empties the roll-ups and sums them again from every counted order and
+// line the model holds, in ranges of order ids so that no statement runs
+// near the connection's read timeout. Throws sql::SQLException.
+void DeriveRollups(MySqlConnection& connection);
 
 }  // namespace crm::reporting

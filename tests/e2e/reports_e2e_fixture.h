@@ -280,7 +280,10 @@ class ReportsE2eTest : public ::testing::Test {
   // source asked for what follows the sequence reporting last applied).
   bool ReadModelCaughtUp() {
     rv1::GetFeedStatusResponse feeds;
-    if (!reports_->GetFeedStatus(AuthContext(org_->admin).get(), {}, &feeds).ok()) return false;
+    if (!reports_->GetFeedStatus(AuthContext(org_->admin).get(), {}, &feeds).ok() ||
+        feeds.rollups_pending()) {
+      return false;
+    }
     for (const rv1::FeedStatus& feed : feeds.feeds()) {
       common::v1::ListChangesRequest request;
       request.set_after_sequence(feed.last_sequence());

@@ -133,7 +133,8 @@ double WaitApplied(rv1::ReportingService::Stub& reports, const std::string& user
       }
       // Lag is below the poll interval while a consumer keeps up; positions
       // unchanged for 1.5 s mean nothing was left to apply.
-      if (reached && lag < 2.0 && MsSince(still_since) > 1500) break;
+      // After a rebuild the roll-ups are derived once the replay ends.
+      if (reached && !feeds.rollups_pending() && lag < 2.0 && MsSince(still_since) > 1500) break;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
