@@ -21,6 +21,7 @@
 #include "common/db/mysql_pool.h"
 #include "common/feed/feed_consumer.h"
 #include "common/rpc/async_methods.h"
+#include "common/rpc/dependency_budget.h"
 #include "common/rpc/grpc_server.h"
 
 namespace crm {
@@ -97,6 +98,9 @@ int RunBackend(int argc, char** argv, const BackendSpec& spec) {
   // does: the pool keeps more connections than threads for calls that hold
   // one longer (streams).
   ServerOptions server_options = ReadServerOptions(config, spec.default_port, 4);
+  // All threads but one may wait on other services at once; that one keeps
+  // serving whatever needs none of them when one hangs (dependency_budget.h).
+  DependencyBudget::SetLimit(server_options.threads - 1);
   MySqlOptions db_options = ReadMySqlOptions(config, spec.name);
   const auto readiness_interval = std::chrono::milliseconds(
       config.GetInt("readiness-interval-ms", 2000,
@@ -135,7 +139,8 @@ int RunBackend(int argc, char** argv, const BackendSpec& spec) {
   std::unique_ptr<FileClock> file_clock;
   if (!clock_file.empty()) file_clock = std::make_unique<FileClock>(clock_file);
   const Clock& clock = file_clock ? static_cast<const Clock&>(*file_clock) : Clock::System();
-  AsyncMethods methods(key, clock);
+  // Handlers on threads of their own, as many as the queues (handler_pool.h).
+  AsyncMethods methods(key, clock, server_options.threads);
   // What make_services creates beyond the services. Destroyed after the
   // services: the workers first, then the resources, each newest first, since
   // a later one may use an earlier one (the grade policy's thread calls the

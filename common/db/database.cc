@@ -20,6 +20,10 @@ absl::Status MapAndMark(MySqlConnection& connection, const sql::SQLException& e,
 
 void Begin(MySqlConnection& connection) { connection.Execute("START TRANSACTION"); }
 
+void BeginSnapshot(MySqlConnection& connection) {
+  connection.Execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
+}
+
 // COMMIT and ROLLBACK as statements: Connector/C++ 1.1's commit() and
 // rollback() ignore the server's answer, so a connection lost before the
 // commit would report a rolled-back write as committed.

@@ -22,6 +22,7 @@ absl::Status MapUnexpected(const std::exception& e, absl::string_view operation)
 absl::Status MapAndMark(MySqlConnection& connection, const sql::SQLException& e,
                         absl::string_view operation);
 void Begin(MySqlConnection& connection);
+void BeginSnapshot(MySqlConnection& connection);
 void Commit(MySqlConnection& connection);
 // Rolls back, swallowing errors (the connection is marked broken if it failed).
 void RollbackQuietly(MySqlConnection& connection);
@@ -85,6 +86,26 @@ class Database {
         return database_internal::MapUnexpected(e, operation);
       }
     }
+  }
+
+  // Runs fn's reads in one consistent snapshot (a read-only transaction): a
+  // result built from several statements never mixes the states before and
+  // after a write that commits between them. Nothing is retried.
+  template <typename Fn>
+  auto RunInSnapshot(absl::string_view operation, Deadline deadline, Fn&& fn)
+      -> std::invoke_result_t<Fn, MySqlConnection&> {
+    return Run(operation, deadline, [&](MySqlConnection& c) {
+      database_internal::BeginSnapshot(c);
+      try {
+        auto result = fn(c);
+        database_internal::Commit(c);
+        return result;
+      } catch (...) {
+        // Never hand the connection on inside a read-only transaction.
+        database_internal::RollbackQuietly(c);
+        throw;
+      }
+    });
   }
 
   MySqlPool& pool() { return pool_; }

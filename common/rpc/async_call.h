@@ -6,6 +6,7 @@
 // gateway path about half its throughput; see README "Performance".)
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <thread>
@@ -42,6 +43,13 @@ class AsyncCall {
   // accepted): count it with ExpectEvent() once it is certain.
   void* UncountedTag(int kind) { return &tags_[kind]; }
   void ExpectEvent() { ++pending_; }
+  // Keeps the call alive across a hand-off to another thread (HandlerPool):
+  // Hold() on the queue's thread before handing off; Release() on the other
+  // thread after taking the Tag() of the operation it starts and before
+  // starting it, so the count never reaches 0 there and only the queue's
+  // thread deletes the call.
+  void Hold() { ++pending_; }
+  void Release() { --pending_; }
 
   virtual void OnEvent(int kind, bool ok) = 0;
   // Runs just before deletion.
@@ -49,7 +57,9 @@ class AsyncCall {
 
  private:
   EventTag tags_[kMaxKinds];
-  int pending_ = 0;
+  // Atomic: a handed-off call's operations start on another thread while
+  // its queue's thread may still be reading this after the hand-off.
+  std::atomic<int> pending_{0};
 };
 
 // One thread per completion queue.

@@ -1,7 +1,8 @@
 // Unary calls on the async API, and the set of methods a server serves: each
-// accepted call runs its handler inline on the completion-queue thread that
-// accepted it, after the access checks of ServeCall. Services register their
-// methods through service_methods.h.
+// accepted call runs its handler, after the access checks of ServeCall, on a
+// HandlerPool thread (backends), or inline on the completion-queue thread
+// that accepted it (no pool). Services register their methods through
+// service_methods.h.
 #pragma once
 
 #include <grpcpp/server_context.h>
@@ -21,6 +22,7 @@
 #include "common/rpc/call_context.h"
 #include "common/rpc/call_handling.h"
 #include "common/rpc/call_metrics.h"
+#include "common/rpc/handler_pool.h"
 
 namespace grpc {
 class CompletionQueue;
@@ -50,6 +52,7 @@ struct UnarySpec {
   MethodSpec method;
   const IdentityKey* key;
   UnaryHandler<Request, Response> handler;
+  HandlerPool* pool;  // null: handlers run on the completion-queue thread
 };
 
 template <typename Base, typename Request, typename Response>
@@ -66,20 +69,33 @@ class UnaryCall : public AsyncCall {
  protected:
   void OnEvent(int kind, bool ok) override {
     if (kind != kAccepted || !ok) return;
-    absl::Status status = ServeCall(
-        context_, spec_.method, *spec_.key,
-        [this](const CallContext& call) { return spec_.handler(call, request_, &response_); });
-    if (status.ok()) {
-      responder_.Finish(response_, grpc::Status::OK, Tag(kFinished));
-    } else {
-      responder_.FinishWithError(ToGrpcStatus(status), Tag(kFinished));
+    if (spec_.pool == nullptr) {
+      Serve(/*held=*/false);
+      return;
     }
-    // Only now take the next call of this method on this thread: while a
-    // handler blocks, new calls of the method go to the other threads.
-    Accept(spec_, cq_);
+    Hold();
+    spec_.pool->Post([this] { Serve(/*held=*/true); });
   }
 
  private:
+  // Runs the handler and finishes the call. Nothing of the call is touched
+  // after the finish starts: its event may delete the call at once.
+  void Serve(bool held) {
+    absl::Status status = ServeCall(
+        context_, spec_.method, *spec_.key,
+        [this](const CallContext& call) { return spec_.handler(call, request_, &response_); });
+    // Only now take the next call of this method on this queue: the calls
+    // of a method in progress stay as many as the queues.
+    Accept(spec_, cq_);
+    void* finished = Tag(kFinished);
+    if (held) Release();
+    if (status.ok()) {
+      responder_.Finish(response_, grpc::Status::OK, finished);
+    } else {
+      responder_.FinishWithError(ToGrpcStatus(status), finished);
+    }
+  }
+
   enum Kind { kAccepted, kFinished };
   UnaryCall(const Spec& spec, grpc::ServerCompletionQueue* cq)
       : spec_(spec), cq_(cq), responder_(&context_) {}
@@ -95,14 +111,19 @@ class UnaryCall : public AsyncCall {
 }  // namespace async_methods_internal
 
 // The methods one server serves (service_methods.h registers them). Handlers
-// may block (on the database): each completion-queue thread serves one call
-// at a time, so there are as many calls in progress as threads.
+// may block (on the database, on another service): as many unary calls are
+// in progress as the pool has threads (without a pool, as queue threads).
 class AsyncMethods {
  public:
   // `key` verifies the identity headers of every call; `clock` is the wall
   // clock their handlers read (tests pass their own).
-  explicit AsyncMethods(const IdentityKey& key, const Clock& clock = Clock::System())
-      : key_(key), clock_(clock) {}
+  // `handler_threads`: the threads unary handlers run on (handler_pool.h);
+  // 0 runs them on the completion-queue threads.
+  explicit AsyncMethods(const IdentityKey& key, const Clock& clock = Clock::System(),
+                        int handler_threads = 0)
+      : key_(key),
+        clock_(clock),
+        pool_(handler_threads > 0 ? std::make_unique<HandlerPool>(handler_threads) : nullptr) {}
 
   // While not ready, every call is answered UNAVAILABLE (backend_readiness.h).
   void SetReady(bool ready) { ready_.store(ready); }
@@ -127,6 +148,7 @@ class AsyncMethods {
     specs_.push_back(std::move(keep_alive));
   }
   const IdentityKey& key() const { return key_; }
+  HandlerPool* pool() const { return pool_.get(); }
 
  private:
   const IdentityKey& key_;
@@ -136,6 +158,8 @@ class AsyncMethods {
   std::vector<std::shared_ptr<void>> specs_;                      // what the calls point at
   std::map<std::string, std::map<std::string, int>> registered_;  // service -> method -> count
   std::vector<std::string> errors_;
+  // Last: joined first, while everything its handlers use still exists.
+  std::unique_ptr<HandlerPool> pool_;
 };
 
 }  // namespace crm

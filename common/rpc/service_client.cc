@@ -56,6 +56,12 @@ void ServiceClient::Prepare(grpc::ClientContext& context, const As& as) const {
   AttachTraceParent(&context);
 }
 
+absl::Status ServiceClient::Busy(absl::string_view what) const {
+  return absl::UnavailableError(absl::StrCat("the ", target_, " service (", what,
+                                             ") cannot be asked now: this service's calls to"
+                                             " others are all waiting for answers; retry shortly"));
+}
+
 absl::Status ServiceClient::MapError(const grpc::Status& status, const As& as,
                                      absl::string_view what) const {
   const std::string& message = status.error_message();

@@ -25,6 +25,7 @@
 #include "common/base/deadline.h"
 #include "common/rpc/call_context.h"
 #include "common/rpc/channel_factory.h"
+#include "common/rpc/dependency_budget.h"
 
 namespace grpc {
 class Channel;
@@ -63,6 +64,9 @@ class ServiceClient {
                                                              Response*),
                                 Stub& stub, const Request& request, const As& as,
                                 absl::string_view what) const {
+    // A caller's call waits on a handler thread: bounded (dependency_budget.h).
+    const DependencyBudget::Place place(as.caller != nullptr, as.deadline);
+    if (!place.admitted()) return Busy(what);
     grpc::ClientContext context;
     Prepare(context, as);
     Response response;
@@ -75,6 +79,8 @@ class ServiceClient {
   void Prepare(grpc::ClientContext& context, const As& as) const;
   // The status a failed call as `as` gives its caller (see above).
   absl::Status MapError(const grpc::Status& status, const As& as, absl::string_view what) const;
+  // UNAVAILABLE: too many of this process's calls already wait on others.
+  absl::Status Busy(absl::string_view what) const;
 
  private:
   const std::string target_;

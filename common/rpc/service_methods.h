@@ -53,7 +53,7 @@ class ServiceMethods {
     using Call = async_methods_internal::UnaryCall<Base, Request, Response>;
     auto spec = std::make_shared<typename Call::Spec>(
         typename Call::Spec{static_cast<Base*>(service_), request, methods_.Register(name_, name),
-                            &methods_.key(), std::move(handler)});
+                            &methods_.key(), std::move(handler), methods_.pool()});
     methods_.AddPrimer([spec](grpc::ServerCompletionQueue* cq) { Call::Accept(*spec, cq); }, spec);
   }
 

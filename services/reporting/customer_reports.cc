@@ -31,7 +31,7 @@ absl::StatusOr<v1::GradeChanges> ReportRepository::GradeChanges(const CallContex
                                                                 const PageRequest& page) {
   CRM_ASSIGN_OR_RETURN(const auto after, page.After<int64_t>());
   const VisibilityScope scope = ScopeOf(call.caller);
-  return db_.Run(
+  return db_.RunInSnapshot(
       "report.grade_changes", call.deadline,
       [&](MySqlConnection& c) -> absl::StatusOr<v1::GradeChanges> {
         SqlWhere where;
@@ -87,7 +87,7 @@ absl::StatusOr<v1::CustomerContribution> ReportRepository::Contribution(const Ca
                                                                         const DaySpan& period,
                                                                         const PageRequest& page) {
   CRM_ASSIGN_OR_RETURN(const auto after, (page.After<int64_t, int64_t>()));
-  return db_.Run(
+  return db_.RunInSnapshot(
       "report.contribution", call.deadline,
       [&](MySqlConnection& c) -> absl::StatusOr<v1::CustomerContribution> {
         const SqlWhere where = SalesIn(call, period, "o");

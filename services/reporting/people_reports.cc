@@ -24,7 +24,7 @@ absl::StatusOr<v1::ChurnList> ReportRepository::Churn(const CallContext& call, i
   const absl::CivilDay today = absl::ToCivilDay(call.Now(), zone_);
   const std::string today_text = FormatIsoDate(today);
   const std::string cutoff = FormatIsoDate(today - quiet_days);
-  return db_.Run(
+  return db_.RunInSnapshot(
       "report.churn", call.deadline, [&](MySqlConnection& c) -> absl::StatusOr<v1::ChurnList> {
         SqlWhere where;
         where.And("a.last_activity < ?", {cutoff});
@@ -91,7 +91,7 @@ absl::StatusOr<v1::ChurnList> ReportRepository::Churn(const CallContext& call, i
 absl::StatusOr<v1::SalesPersonEvaluation> ReportRepository::Evaluation(const CallContext& call,
                                                                        const DaySpan& period) {
   const VisibilityScope scope = ScopeOf(call.caller);
-  return db_.Run(
+  return db_.RunInSnapshot(
       "report.evaluation", call.deadline,
       [&](MySqlConnection& c) -> absl::StatusOr<v1::SalesPersonEvaluation> {
         std::map<int64_t, v1::SalesPersonRow> people;

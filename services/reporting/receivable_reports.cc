@@ -162,7 +162,7 @@ absl::StatusOr<v1::ReceivablesReport> ReportRepository::Receivables(
   CRM_ASSIGN_OR_RETURN(const auto after, page.After<int64_t>());
   const absl::CivilDay today = absl::ToCivilDay(call.Now(), zone_);
   const VisibilityScope scope = ScopeOf(call.caller);
-  return db_.Run(
+  return db_.RunInSnapshot(
       "report.receivables", call.deadline,
       [&](MySqlConnection& c) -> absl::StatusOr<v1::ReceivablesReport> {
         v1::ReceivablesReport report;
@@ -200,7 +200,7 @@ absl::StatusOr<v1::CollectionsReport> ReportRepository::Collections(const CallCo
                                                                     const DaySpan& period,
                                                                     v1::Bucket bucket) {
   CRM_ASSIGN_OR_RETURN(const std::string bucket_sql, BucketSql(bucket, "r.received_date"));
-  return db_.Run(
+  return db_.RunInSnapshot(
       "report.collections", call.deadline,
       [&](MySqlConnection& c) -> absl::StatusOr<v1::CollectionsReport> {
         SqlWhere where;
@@ -237,7 +237,7 @@ absl::StatusOr<v1::CampaignReturn> ReportRepository::CampaignReturn(
     const CallContext& call, const std::optional<DaySpan>& running, const PageRequest& page) {
   CRM_ASSIGN_OR_RETURN(const auto after, page.After<int64_t>());
   const VisibilityScope scope = ScopeOf(call.caller);
-  return db_.Run(
+  return db_.RunInSnapshot(
       "report.campaign_return", call.deadline,
       [&](MySqlConnection& c) -> absl::StatusOr<v1::CampaignReturn> {
         SqlWhere where;
@@ -337,7 +337,7 @@ absl::StatusOr<v1::CampaignReturn> ReportRepository::CampaignReturn(
 absl::StatusOr<std::vector<InstalmentDue>> ReportRepository::InstalmentsDue(
     const CallContext& call, absl::CivilDay last_day) {
   if (call.caller.employee_id == 0) return std::vector<InstalmentDue>();
-  return db_.Run(
+  return db_.RunInSnapshot(
       "report.instalments_due", call.deadline,
       [&](MySqlConnection& c) -> absl::StatusOr<std::vector<InstalmentDue>> {
         sql::PreparedStatement& stmt = c.Prepare(absl::StrCat(

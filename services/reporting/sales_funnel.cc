@@ -30,7 +30,7 @@ SqlWhere CreatedIn(const CallContext& call, const DaySpan& period) {
 
 absl::StatusOr<v1::SalesFunnel> ReportRepository::Funnel(const CallContext& call,
                                                          const DaySpan& period) {
-  return db_.Run(
+  return db_.RunInSnapshot(
       "report.funnel", call.deadline, [&](MySqlConnection& c) -> absl::StatusOr<v1::SalesFunnel> {
         const SqlWhere where = CreatedIn(call, period);
         v1::SalesFunnel funnel;

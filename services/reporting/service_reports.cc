@@ -44,41 +44,42 @@ constexpr const char* kOpen = "r.status BETWEEN 1 AND 4";
 absl::StatusOr<v1::ServiceReport> ReportRepository::Service(const CallContext& call,
                                                             const DaySpan& period) {
   const std::string now = FormatSqlDateTime(call.Now());
-  return db_.Run("report.service", call.deadline,
-                 [&](MySqlConnection& c) -> absl::StatusOr<v1::ServiceReport> {
-                   const SqlWhere where = RequestsCreatedIn(call, period);
-                   v1::ServiceReport report;
-                   sql::PreparedStatement& composition = c.Prepare(absl::StrCat(
-                       "SELECT r.type, r.status, COUNT(*) FROM service_requests r", where.Sql(),
-                       " GROUP BY r.type, r.status ORDER BY r.type, r.status"));
-                   where.Bind(composition);
-                   std::unique_ptr<sql::ResultSet> rs(composition.executeQuery());
-                   while (rs->next()) {
-                     v1::ServiceCompositionRow* row = report.add_composition();
-                     row->set_type(fv1::RequestType_Name(rs->getInt(1)));
-                     row->set_status(fv1::RequestStatus_Name(rs->getInt(2)));
-                     row->set_requests(rs->getInt64(3));
-                     report.set_requests(report.requests() + row->requests());
-                   }
-                   sql::PreparedStatement& sla = c.Prepare(
-                       absl::StrCat("SELECT r.priority, COUNT(*), SUM(r.status >= 5 AND NOT ",
-                                    kBreachedNow, "), SUM(", kBreachedNow, "), SUM(", kAtRiskNow,
-                                    "), SUM(r.response_breached = 1) FROM service_requests r",
-                                    where.Sql(), " GROUP BY r.priority ORDER BY r.priority"));
-                   for (int i = 1; i <= 4; ++i) sla.setDateTime(i, now);
-                   where.Bind(sla, 5);
-                   rs.reset(sla.executeQuery());
-                   while (rs->next()) {
-                     v1::SlaRow* row = report.add_sla();
-                     row->set_priority(fv1::Priority_Name(rs->getInt(1)));
-                     row->set_requests(rs->getInt64(2));
-                     row->set_resolved_within_target(rs->getInt64(3));
-                     row->set_breached(rs->getInt64(4));
-                     row->set_at_risk(rs->getInt64(5));
-                     row->set_response_breached(rs->getInt64(6));
-                   }
-                   return report;
-                 });
+  return db_.RunInSnapshot(
+      "report.service", call.deadline,
+      [&](MySqlConnection& c) -> absl::StatusOr<v1::ServiceReport> {
+        const SqlWhere where = RequestsCreatedIn(call, period);
+        v1::ServiceReport report;
+        sql::PreparedStatement& composition = c.Prepare(
+            absl::StrCat("SELECT r.type, r.status, COUNT(*) FROM service_requests r", where.Sql(),
+                         " GROUP BY r.type, r.status ORDER BY r.type, r.status"));
+        where.Bind(composition);
+        std::unique_ptr<sql::ResultSet> rs(composition.executeQuery());
+        while (rs->next()) {
+          v1::ServiceCompositionRow* row = report.add_composition();
+          row->set_type(fv1::RequestType_Name(rs->getInt(1)));
+          row->set_status(fv1::RequestStatus_Name(rs->getInt(2)));
+          row->set_requests(rs->getInt64(3));
+          report.set_requests(report.requests() + row->requests());
+        }
+        sql::PreparedStatement& sla =
+            c.Prepare(absl::StrCat("SELECT r.priority, COUNT(*), SUM(r.status >= 5 AND NOT ",
+                                   kBreachedNow, "), SUM(", kBreachedNow, "), SUM(", kAtRiskNow,
+                                   "), SUM(r.response_breached = 1) FROM service_requests r",
+                                   where.Sql(), " GROUP BY r.priority ORDER BY r.priority"));
+        for (int i = 1; i <= 4; ++i) sla.setDateTime(i, now);
+        where.Bind(sla, 5);
+        rs.reset(sla.executeQuery());
+        while (rs->next()) {
+          v1::SlaRow* row = report.add_sla();
+          row->set_priority(fv1::Priority_Name(rs->getInt(1)));
+          row->set_requests(rs->getInt64(2));
+          row->set_resolved_within_target(rs->getInt64(3));
+          row->set_breached(rs->getInt64(4));
+          row->set_at_risk(rs->getInt64(5));
+          row->set_response_breached(rs->getInt64(6));
+        }
+        return report;
+      });
 }
 
 absl::StatusOr<v1::SatisfactionReport> ReportRepository::Satisfaction(
@@ -102,7 +103,7 @@ absl::StatusOr<v1::SatisfactionReport> ReportRepository::Satisfaction(
     default:
       return InvalidField("grouping", "is not a known grouping");
   }
-  return db_.Run(
+  return db_.RunInSnapshot(
       "report.satisfaction", call.deadline,
       [&](MySqlConnection& c) -> absl::StatusOr<v1::SatisfactionReport> {
         SqlWhere where;
@@ -145,7 +146,7 @@ absl::StatusOr<v1::Dashboard> ReportRepository::Dashboard(const CallContext& cal
                                                           const DaySpan& period) {
   const std::string now = FormatSqlDateTime(call.Now());
   const VisibilityScope scope = ScopeOf(call.caller);
-  return db_.Run(
+  return db_.RunInSnapshot(
       "report.dashboard", call.deadline, [&](MySqlConnection& c) -> absl::StatusOr<v1::Dashboard> {
         v1::Dashboard dashboard;
         const SqlWhere sales = DaysIn(call, period, "d");
@@ -200,32 +201,33 @@ absl::StatusOr<std::vector<AtRiskRequest>> ReportRepository::AtRiskRequests(
   if (call.caller.employee_id == 0) return std::vector<AtRiskRequest>();
   const std::string now = FormatSqlDateTime(call.Now());
   const std::string before = FormatSqlDateTime(absl::FromCivil(last_day + 1, zone_));
-  return db_.Run("report.at_risk", call.deadline,
-                 [&](MySqlConnection& c) -> absl::StatusOr<std::vector<AtRiskRequest>> {
-                   sql::PreparedStatement& stmt = c.Prepare(absl::StrCat(
-                       "SELECT r.id, r.customer_id, r.subject, r.resolution_at_risk_at"
-                       " FROM service_requests r WHERE r.owner_id = ? AND r.resolution_running = 1"
-                       " AND r.resolution_breached = 0 AND ",
-                       kOpen,
-                       " AND r.resolution_due_at > ? AND r.resolution_at_risk_at < ?"
-                       " ORDER BY r.resolution_at_risk_at, r.id LIMIT 1000"));
-                   stmt.setInt64(1, call.caller.employee_id);
-                   stmt.setDateTime(2, now);
-                   stmt.setDateTime(3, before);
-                   std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
-                   std::vector<AtRiskRequest> requests;
-                   while (rs->next()) {
-                     AtRiskRequest r;
-                     r.id = rs->getInt64(1);
-                     r.customer_id = rs->getInt64(2);
-                     r.subject = rs->getString(3);
-                     absl::StatusOr<absl::Time> at = ParseSqlDateTime(rs->getString(4));
-                     if (!at.ok()) continue;
-                     r.at_risk_day = absl::ToCivilDay(*at, zone_);
-                     requests.push_back(std::move(r));
-                   }
-                   return requests;
-                 });
+  return db_.RunInSnapshot(
+      "report.at_risk", call.deadline,
+      [&](MySqlConnection& c) -> absl::StatusOr<std::vector<AtRiskRequest>> {
+        sql::PreparedStatement& stmt = c.Prepare(absl::StrCat(
+            "SELECT r.id, r.customer_id, r.subject, r.resolution_at_risk_at"
+            " FROM service_requests r WHERE r.owner_id = ? AND r.resolution_running = 1"
+            " AND r.resolution_breached = 0 AND ",
+            kOpen,
+            " AND r.resolution_due_at > ? AND r.resolution_at_risk_at < ?"
+            " ORDER BY r.resolution_at_risk_at, r.id LIMIT 1000"));
+        stmt.setInt64(1, call.caller.employee_id);
+        stmt.setDateTime(2, now);
+        stmt.setDateTime(3, before);
+        std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
+        std::vector<AtRiskRequest> requests;
+        while (rs->next()) {
+          AtRiskRequest r;
+          r.id = rs->getInt64(1);
+          r.customer_id = rs->getInt64(2);
+          r.subject = rs->getString(3);
+          absl::StatusOr<absl::Time> at = ParseSqlDateTime(rs->getString(4));
+          if (!at.ok()) continue;
+          r.at_risk_day = absl::ToCivilDay(*at, zone_);
+          requests.push_back(std::move(r));
+        }
+        return requests;
+      });
 }
 
 }  // namespace crm::reporting

@@ -37,7 +37,7 @@ absl::StatusOr<v1::SeasonalIndex> ReportRepository::Seasonal(const CallContext& 
                                                              int64_t customer_id,
                                                              std::optional<int64_t> annual_target) {
   const int first_year = last_year - kYears + 1;
-  return db_.Run(
+  return db_.RunInSnapshot(
       "report.seasonal", call.deadline,
       [&](MySqlConnection& c) -> absl::StatusOr<v1::SeasonalIndex> {
         // One customer's from their orders; everyone's from the daily roll-up.
@@ -131,7 +131,7 @@ absl::StatusOr<v1::TargetAttainment> ReportRepository::Attainment(const CallCont
   const VisibilityScope scope = ScopeOf(call.caller);
   const std::string first_month = MonthText(from.year(), from.month());
   const std::string last_month = MonthText(to.year(), to.month());
-  return db_.Run(
+  return db_.RunInSnapshot(
       "report.attainment", call.deadline,
       [&](MySqlConnection& c) -> absl::StatusOr<v1::TargetAttainment> {
         std::map<std::pair<int64_t, std::string>, v1::TargetAttainmentRow> rows;

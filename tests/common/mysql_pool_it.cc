@@ -261,5 +261,63 @@ TEST(MySqlPoolTest, AStatementInUseIsNeverClosedUnderItsCaller) {
   EXPECT_EQ((*c)->cached_statements(), 4u);
 }
 
+// A result read in several statements sees one state: a write another
+// connection commits between them shows in neither (the reporting
+// service's funnel once counted opportunities applied between its
+// statements, and no stage they reached); an exception leaves no
+// transaction open on the connection handed on.
+TEST(MySqlPoolTest, ASnapshotReadsOneStateAcrossStatements) {
+  MySqlOptions options = MariaDbServer::Get().ScratchSchema();
+  options.pool_size = 2;
+  MySqlPool pool(options);
+  Database db(pool);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  ASSERT_TRUE(db.Run("create", deadline, [](MySqlConnection& c) -> absl::Status {
+                  c.Execute("CREATE TABLE snapshot_rows (id INT PRIMARY KEY) ENGINE = InnoDB");
+                  c.Execute("INSERT INTO snapshot_rows VALUES (1)");
+                  return absl::OkStatus();
+                }).ok());
+  auto count = [](MySqlConnection& c) {
+    std::unique_ptr<sql::ResultSet> rs(
+        c.Prepare("SELECT COUNT(*) FROM snapshot_rows").executeQuery());
+    rs->next();
+    return rs->getInt64(1);
+  };
+  absl::StatusOr<std::pair<int64_t, int64_t>> seen = db.RunInSnapshot(
+      "read", deadline, [&](MySqlConnection& c) -> absl::StatusOr<std::pair<int64_t, int64_t>> {
+        const int64_t first = count(c);
+        absl::Status written =
+            db.Run("write", deadline, [](MySqlConnection& other) -> absl::Status {
+              other.Execute("INSERT INTO snapshot_rows VALUES (2)");
+              return absl::OkStatus();
+            });
+        if (!written.ok()) return written;
+        return std::make_pair(first, count(c));
+      });
+  ASSERT_TRUE(seen.ok()) << seen.status();
+  EXPECT_EQ(seen->first, 1);
+  EXPECT_EQ(seen->second, 1) << "the second statement saw a later commit";
+
+  // Thrown inside: the connection comes back outside any transaction, so a
+  // write on it works and is committed.
+  absl::Status thrown =
+      db.RunInSnapshot("throws", deadline, [&](MySqlConnection& c) -> absl::Status {
+        count(c);
+        c.Execute("SELECT no_such_column FROM snapshot_rows");
+        return absl::OkStatus();
+      });
+  EXPECT_FALSE(thrown.ok());
+  for (int i = 0; i < 2; ++i) {  // both connections
+    ASSERT_TRUE(db.Run("after", deadline, [&](MySqlConnection& c) -> absl::Status {
+                    c.Execute("INSERT INTO snapshot_rows VALUES (" + std::to_string(10 + i) + ")");
+                    return absl::OkStatus();
+                  }).ok());
+  }
+  ASSERT_TRUE(db.Run("check", deadline, [&](MySqlConnection& c) -> absl::Status {
+                  EXPECT_EQ(count(c), 4);
+                  return absl::OkStatus();
+                }).ok());
+}
+
 }  // namespace
 }  // namespace crm

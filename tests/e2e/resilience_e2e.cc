@@ -4,12 +4,14 @@
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 #include <gtest/gtest.h>
+#include <httplib.h>
 #include <signal.h>
 
 #include <atomic>
 #include <future>
 #include <map>
 #include <mutex>
+#include <sstream>
 #include <thread>
 
 #include "absl/strings/match.h"
@@ -370,6 +372,84 @@ TEST_F(ResilienceTest, SigtermOnABackendLetsInFlightCallsFinish) {
   v1::Customer read;
   ASSERT_TRUE(stub_->GetCustomer(Context().get(), get, &read).ok());
   EXPECT_EQ(read.remarks(), "written during shutdown");
+}
+
+// Calls of `method` the sales process is serving now (its metrics page).
+int SalesCallsInFlight(const testing::Stack& stack, const std::string& method) {
+  httplib::Client client("127.0.0.1", stack.MetricsPort("sales"));
+  auto response = client.Get("/metrics");
+  if (!response || response->status != 200) return -1;
+  std::istringstream lines(response->body);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("grpc_server_calls_in_flight{", 0) == 0 &&
+        line.find("grpc_method=\"" + method + "\"") != std::string::npos) {
+      return static_cast<int>(std::stod(line.substr(line.rfind(' ') + 1)));
+    }
+  }
+  return 0;
+}
+
+// A dependency that stops answering (SIGSTOP: its connections stay open,
+// nothing is read) may hold all but one of a caller's handler threads
+// (dependency_budget.h): what needs nothing from it is still served at
+// once, what needs it is refused at once or ends by its deadline, and all
+// is well when it answers again.
+TEST_F(ResilienceTest, AHungDependencyLeavesTheCallersOtherCallsServed) {
+  namespace sv1 = sales::v1;
+  const v1::Customer customer = CreateCustomer();
+  auto sales = sv1::SalesService::NewStub(testing::Connect(stack_->gateway_address()));
+  sv1::CreateContactRecordRequest record;
+  record.mutable_record()->set_customer_id(customer.id());
+  record.mutable_record()->set_method(sv1::PHONE);
+  record.mutable_record()->set_subject("依赖挂起");
+  sv1::ContactRecord created;
+  ASSERT_TRUE(sales->CreateContactRecord(Context().get(), record, &created).ok());
+
+  stack_->Process("customer").Signal(SIGSTOP);
+  struct Resume {
+    testing::Stack* stack;
+    ~Resume() { stack->Process("customer").Signal(SIGCONT); }
+  } resume{stack_};
+  // As many calls that need the customer service as sales has threads (4).
+  constexpr auto kDeadline = std::chrono::seconds(5);
+  const auto sent = Clock::now();
+  std::vector<std::future<grpc::Status>> waiting;
+  for (int i = 0; i < 4; ++i) {
+    waiting.push_back(std::async(std::launch::async, [&] {
+      sv1::ContactRecord r;
+      return sales->CreateContactRecord(Context(kDeadline).get(), record, &r);
+    }));
+  }
+  // Three of sales' four threads wait on the customer service.
+  ASSERT_TRUE(
+      testing::Eventually([&] { return SalesCallsInFlight(*stack_, "CreateContactRecord") >= 3; },
+                          std::chrono::seconds(3)));
+  // The fourth waits up to a second for a place, then is refused.
+  const auto asked = Clock::now();
+  sv1::ListProductsResponse products;
+  const grpc::Status listed =
+      sales->ListProducts(Context(std::chrono::seconds(3)).get(), {}, &products);
+  EXPECT_TRUE(listed.ok()) << "a call needing no other service: " << listed.error_message();
+  EXPECT_LT(Clock::now() - asked, std::chrono::milliseconds(2500));
+
+  int refused = 0;
+  for (auto& call : waiting) {
+    const grpc::Status status = call.get();
+    EXPECT_TRUE(status.error_code() == grpc::StatusCode::UNAVAILABLE ||
+                status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED)
+        << status.error_code() << " " << status.error_message();
+    if (status.error_code() == grpc::StatusCode::UNAVAILABLE) ++refused;
+  }
+  EXPECT_EQ(refused, 1) << "past the budget a call is refused, not held";
+  EXPECT_LT(Clock::now() - sent, kDeadline + std::chrono::seconds(2)) << "deadlines were kept";
+
+  stack_->Process("customer").Signal(SIGCONT);
+  EXPECT_TRUE(testing::Eventually(
+      [&] {
+        sv1::ContactRecord r;
+        return sales->CreateContactRecord(Context().get(), record, &r).ok();
+      },
+      std::chrono::seconds(10)));
 }
 
 // KNOWN BUG (issue 17, faults): a new call sent through the gateway while the
