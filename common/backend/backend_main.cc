@@ -140,7 +140,11 @@ int RunBackend(int argc, char** argv, const BackendSpec& spec) {
   if (!clock_file.empty()) file_clock = std::make_unique<FileClock>(clock_file);
   const Clock& clock = file_clock ? static_cast<const Clock&>(*file_clock) : Clock::System();
   // Handlers on threads of their own, as many as the queues (handler_pool.h).
-  AsyncMethods methods(key, clock, server_options.threads);
+  const int handler_threads = static_cast<int>(
+      config.GetInt("handler-threads", server_options.threads,
+                    "threads unary handlers run on (0: on the completion-queue threads, where a "
+                    "blocked handler holds up the calls matched to its queue)"));
+  AsyncMethods methods(key, clock, handler_threads);
   // What make_services creates beyond the services. Destroyed after the
   // services: the workers first, then the resources, each newest first, since
   // a later one may use an earlier one (the grade policy's thread calls the

@@ -6,6 +6,7 @@
 #include <cppconn/resultset.h>
 
 #include <array>
+#include <limits>
 #include <map>
 #include <memory>
 
@@ -121,11 +122,40 @@ absl::StatusOr<v1::ReceivablesRow> ReadRow(sql::ResultSet& rs) {
   return row;
 }
 
+// Adds a group's figures to the total's: each contract is in one group, so
+// the groups add up to the total.
+absl::Status AddToTotal(const v1::ReceivablesRow& row, v1::ReceivablesRow* total) {
+  bool overflow = false;
+  auto add = [&overflow](const common::v1::Money& from, common::v1::Money* into) {
+    int64_t sum = 0;
+    overflow = overflow || __builtin_add_overflow(into->minor_units(), from.minor_units(), &sum);
+    *into = Fen(sum);
+  };
+  total->set_contracts(total->contracts() + row.contracts());
+  add(row.contract_amount(), total->mutable_contract_amount());
+  add(row.received(), total->mutable_received());
+  add(row.outstanding(), total->mutable_outstanding());
+  add(row.prepaid(), total->mutable_prepaid());
+  add(row.overdue(), total->mutable_overdue());
+  const v1::ReceivablesAging& a = row.aging();
+  v1::ReceivablesAging& t = *total->mutable_aging();
+  add(a.not_due(), t.mutable_not_due());
+  add(a.days_1_30(), t.mutable_days_1_30());
+  add(a.days_31_60(), t.mutable_days_31_60());
+  add(a.days_61_90(), t.mutable_days_61_90());
+  add(a.over_90(), t.mutable_over_90());
+  add(a.unscheduled(), t.mutable_unscheduled());
+  if (overflow) return absl::OutOfRangeError("the receivables total is too large to show");
+  return absl::OkStatus();
+}
+
 // One row per group (or one in all when `grouping` is null), after
-// `after_key`, at most `limit`.
-absl::StatusOr<std::vector<v1::ReceivablesRow>> ReceivableRows(
-    MySqlConnection& c, const VisibilityScope& scope, absl::CivilDay today,
-    const Grouping* grouping, std::optional<int64_t> after_key, int limit) {
+// `after_key`: the first `keep` in `rows`; with `total`, every row is also
+// added to it (one pass for a first page and its total).
+absl::Status ReceivableRows(MySqlConnection& c, const VisibilityScope& scope, absl::CivilDay today,
+                            const Grouping* grouping, std::optional<int64_t> after_key, int keep,
+                            std::vector<v1::ReceivablesRow>* rows,
+                            v1::ReceivablesRow* total = nullptr) {
   const char* key = grouping ? grouping->key : "0";
   SqlWhere where;
   where.And(ReceivableStatuses());
@@ -139,14 +169,14 @@ absl::StatusOr<std::vector<v1::ReceivablesRow>> ReceivableRows(
       " SUM(p.b2), SUM(p.b3), SUM(p.b4) FROM (",
       PerContractSql(key, where), ") p", names, " GROUP BY p.g ORDER BY p.g LIMIT ?"));
   const int next = where.Bind(stmt, BindBuckets(stmt, today));
-  stmt.setInt(next, limit);
+  stmt.setInt(next, total != nullptr ? std::numeric_limits<int>::max() : keep);
   std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
-  std::vector<v1::ReceivablesRow> rows;
   while (rs->next()) {
     CRM_ASSIGN_OR_RETURN(v1::ReceivablesRow row, ReadRow(*rs));
-    rows.push_back(std::move(row));
+    if (total != nullptr) CRM_RETURN_IF_ERROR(AddToTotal(row, total));
+    if (static_cast<int>(rows->size()) < keep) rows->push_back(std::move(row));
   }
-  return rows;
+  return absl::OkStatus();
 }
 
 std::optional<int64_t> ReturnOnCost(int64_t value, int64_t cost) {
@@ -169,9 +199,11 @@ absl::StatusOr<v1::ReceivablesReport> ReportRepository::Receivables(
         report.set_as_of_date(FormatIsoDate(today));
         std::optional<int64_t> after_key;
         if (after) after_key = std::get<0>(*after);
-        CRM_ASSIGN_OR_RETURN(
-            std::vector<v1::ReceivablesRow> rows,
-            ReceivableRows(c, scope, today, &grouping, after_key, page.size() + 1));
+        // The first page's total from the same pass: every group is read,
+        // one page of them kept.
+        std::vector<v1::ReceivablesRow> rows;
+        CRM_RETURN_IF_ERROR(ReceivableRows(c, scope, today, &grouping, after_key, page.size() + 1,
+                                           &rows, after ? nullptr : report.mutable_total()));
         const bool has_more = static_cast<int>(rows.size()) > page.size();
         if (has_more) rows.pop_back();
         for (v1::ReceivablesRow& row : rows) *report.add_rows() = std::move(row);
@@ -179,20 +211,15 @@ absl::StatusOr<v1::ReceivablesReport> ReportRepository::Receivables(
           report.set_next_page_token(
               page.NextToken(true, {absl::StrCat(report.rows(report.rows_size() - 1).key())}));
         }
-        if (!after) {
-          CRM_ASSIGN_OR_RETURN(std::vector<v1::ReceivablesRow> total,
-                               ReceivableRows(c, scope, today, nullptr, std::nullopt, 1));
-          if (!total.empty()) *report.mutable_total() = std::move(total.front());
-        }
         return report;
       });
 }
 
 absl::StatusOr<v1::ReceivablesRow> ReportRepository::ReceivablesTotal(MySqlConnection& c,
                                                                       const CallContext& call) {
-  CRM_ASSIGN_OR_RETURN(std::vector<v1::ReceivablesRow> total,
-                       ReceivableRows(c, ScopeOf(call.caller), absl::ToCivilDay(call.Now(), zone_),
-                                      nullptr, std::nullopt, 1));
+  std::vector<v1::ReceivablesRow> total;
+  CRM_RETURN_IF_ERROR(ReceivableRows(c, ScopeOf(call.caller), absl::ToCivilDay(call.Now(), zone_),
+                                     nullptr, std::nullopt, 1, &total));
   return total.empty() ? v1::ReceivablesRow() : total.front();
 }
 
