@@ -18,24 +18,26 @@ const PORTS = {
   reporting: 50065,
 };
 const BACKENDS = ["customer", "sales", "feedback", "org", "reporting"];
-// Calls between processes that the NetworkPolicies must let through.
-const REQUIRED_CALLS = [
-  ...BACKENDS.map((to) => ["gateway", to]),
-  ["customer", "org"],
-  ["customer", "feedback"],
-  ["sales", "customer"],
-  ["sales", "org"],
-  ["feedback", "customer"],
-  ["feedback", "org"],
-  ...["customer", "sales", "feedback", "org"].map((to) => ["reporting", to]),
-];
-// A sample of calls nobody makes, which must stay blocked.
-const FORBIDDEN_CALLS = [
-  ["customer", "sales"],
-  ["sales", "feedback"],
-  ["feedback", "sales"],
-  ["org", "reporting"],
-];
+// Calls between processes that the NetworkPolicies must let through: the
+// gateway calls every backend, and each backend calls the services whose
+// address it takes (its main.cc reads a "<service>-addr" setting), so a new
+// dependency in the code cannot be forgotten here.
+function callsInTheCode() {
+  const root = new URL("../../", import.meta.url);
+  const calls = BACKENDS.map((to) => ["gateway", to]);
+  for (const from of BACKENDS) {
+    const main = readFileSync(new URL(`services/${from}/main.cc`, root), "utf8");
+    for (const [, to] of main.matchAll(/"([a-z]+)-addr"/g)) {
+      if (BACKENDS.includes(to) && to !== from) calls.push([from, to]);
+    }
+  }
+  return calls;
+}
+const REQUIRED_CALLS = callsInTheCode();
+// Every other call between backends must stay blocked.
+const FORBIDDEN_CALLS = BACKENDS.flatMap((from) => BACKENDS.map((to) => [from, to])).filter(
+  ([from, to]) => from !== to && !REQUIRED_CALLS.some(([f, t]) => f === from && t === to),
+);
 const DB_PORT = 3306;
 // What the binaries use when CRM_DRAIN_MS / CRM_SHUTDOWN_GRACE_MS are unset.
 const DEFAULT_DRAIN_MS = 5000;
