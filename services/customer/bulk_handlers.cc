@@ -99,13 +99,13 @@ class ImportSession : public ImportHandler {
 
   absl::Status OnMessage(const v1::ImportCustomersRequest& message) override {
     using Request = v1::ImportCustomersRequest;
-    if (ended_) return absl::InvalidArgumentError("nothing may follow the `end` message");
+    if (ended_) return InvalidField("end", "nothing may follow the `end` message");
     if (message.part_case() == Request::kOptions) {
-      if (options_seen_) return absl::InvalidArgumentError("`options` come once, first");
+      if (options_seen_) return InvalidField("options", "come once, first");
       options_seen_ = true;
       return absl::OkStatus();  // read by ImportCustomers from the first message
     }
-    if (!options_seen_) return absl::InvalidArgumentError("the first message must be `options`");
+    if (!options_seen_) return InvalidField("options", "the first message must be `options`");
     switch (message.part_case()) {
       case Request::kRows:
         if (kind_ == Kind::kCsv) return MixedKinds();
@@ -122,15 +122,15 @@ class ImportSession : public ImportHandler {
         if (kind_ == Kind::kMessages) return MixedKinds();
         kind_ = Kind::kCsv;
         if (running_) running_->Progress();
-        return reader_.Feed(message.csv_chunk());
+        return InChunk(reader_.Feed(message.csv_chunk()));
       case Request::kEnd:
-        if (kind_ == Kind::kCsv) CRM_RETURN_IF_ERROR(reader_.Finish());
+        if (kind_ == Kind::kCsv) CRM_RETURN_IF_ERROR(InChunk(reader_.Finish()));
         CRM_RETURN_IF_ERROR(Flush());
         CRM_RETURN_IF_ERROR(AwaitAllWrites());
         ended_ = true;
         return absl::OkStatus();
       default:
-        return absl::InvalidArgumentError("an empty message (set one of its fields)");
+        return InvalidField("part", "an empty message: set options, rows, csv_chunk or end");
     }
   }
 
@@ -138,8 +138,8 @@ class ImportSession : public ImportHandler {
     if (!ended_) {
       // Batches already handed over complete: whole batches only.
       AwaitAllWrites().IgnoreError();
-      return absl::InvalidArgumentError(
-          absl::StrCat("the stream closed without its `end` message: rows up to ", rows_written_,
+      return InvalidField(
+          "end", absl::StrCat("the stream closed without its `end` message: rows up to ", rows_written_,
                        " were imported, the ", rows_read_ - rows_written_, " rows after were not"));
     }
     *response = std::move(response_);
@@ -160,8 +160,17 @@ class ImportSession : public ImportHandler {
  private:
   enum class Kind { kNone, kMessages, kCsv };
 
+  // The CSV reader's and header's errors name the line; as the stream's
+  // errors they name the field too, for the BadRequest clients decode.
+  static absl::Status InChunk(absl::Status status) {
+    if (status.code() != absl::StatusCode::kInvalidArgument || !FieldViolationsOf(status).empty()) {
+      return status;
+    }
+    return InvalidField("csv_chunk", std::string(status.message()));
+  }
+
   static absl::Status MixedKinds() {
-    return absl::InvalidArgumentError("send either `rows` or `csv_chunk` messages, not both");
+    return InvalidField("part", "send either `rows` or `csv_chunk` messages, not both");
   }
 
   absl::Status OnRecord(CsvReader::Record& record) {
@@ -284,7 +293,7 @@ class DeferredImport : public ImportHandler {
   absl::Status OnMessage(const v1::ImportCustomersRequest& message) override {
     if (!session_) {
       if (!message.has_options()) {
-        return absl::InvalidArgumentError("the first message must be `options`");
+        return InvalidField("options", "the first message must be `options`");
       }
       const v1::ImportOptions& options = message.options();
       if (!v1::ImportOptions::Mode_IsValid(options.mode())) {
@@ -296,7 +305,7 @@ class DeferredImport : public ImportHandler {
     return session_->OnMessage(message);
   }
   absl::Status OnEnd(v1::ImportCustomersResponse* response) override {
-    if (!session_) return absl::InvalidArgumentError("the stream closed before any message");
+    if (!session_) return InvalidField("options", "the stream closed before any message");
     return session_->OnEnd(response);
   }
 

@@ -1,6 +1,8 @@
 // CallAuthorizer: credentials, permissions, and the identity cache.
 #include "services/gateway/call_authorizer.h"
 
+#include <algorithm>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/base/status_util.h"
@@ -36,7 +38,12 @@ absl::StatusOr<CallAuthorizer::Verified> CallAuthorizer::VerifyCredential(
     verified.token_version = identity.token_version();
   }
   verified.subject = identity.subject();
-  verified.roles = ParseKnownRoles(identity.roles()) & ~Bit(Role::kSystem);
+  // The system role is the CRM's own processes' and is never assigned; a
+  // credential naming it anyway gets neither its permissions here nor its
+  // reach (scope, internal methods) at the backend.
+  auto* roles = identity.mutable_roles();
+  roles->erase(std::remove(roles->begin(), roles->end(), RoleName(Role::kSystem)), roles->end());
+  verified.roles = ParseKnownRoles(identity.roles());
   verified.expires_at = identity.expires_at();
   verified.identity = identity.SerializeAsString();
   return verified;

@@ -281,6 +281,29 @@ TEST_F(AccessTest, ABackendCalledDirectlyRefusesMissingAndForgedIdentities) {
   EXPECT_EQ(call_with(method, SignIdentity(real.identity, key, method,
                                            UnixNow() - kIdentityMaxAgeSeconds - 5)),
             grpc::StatusCode::UNAUTHENTICATED);
+  // A genuine signature proves who calls, not what they may do: the backend
+  // checks the method's permission itself, so a read-only identity, or one
+  // with only the internal system role, signed with the real key still
+  // writes nothing and reads no audit trail.
+  auto org = testing::Connect(stack_->Address("org"));
+  for (const char* role : {"read_only", "system"}) {
+    common::v1::Identity limited;
+    limited.set_subject("user:2");
+    limited.add_roles(role);
+    limited.set_expires_at(UnixNow() + 600);
+    const std::string create = "/crm.customer.v1.CustomerService/CreateCustomer";
+    EXPECT_EQ(call_with(create, SignIdentity(limited, key, create, UnixNow())),
+              grpc::StatusCode::PERMISSION_DENIED)
+        << role;
+    const std::string audit = "/crm.org.v1.OrgService/ListAuditEvents";
+    const SignedIdentity for_audit = SignIdentity(limited, key, audit, UnixNow());
+    EXPECT_EQ(CallRaw(org, audit,
+                      {{kIdentityHeader, for_audit.identity},
+                       {kIdentitySignatureHeader, for_audit.signature}})
+                  .error_code(),
+              grpc::StatusCode::PERMISSION_DENIED)
+        << role;
+  }
   // A client cannot smuggle identity headers through the gateway either.
   EXPECT_EQ(CallRaw(*gateway_, method,
                     {{kIdentityHeader, real.identity}, {kIdentitySignatureHeader, real.signature}})

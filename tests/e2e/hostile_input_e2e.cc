@@ -1,5 +1,6 @@
 // Well-formed but hostile requests, sent through the gateway as an
-// administrator to every unary method of every service (read from the
+// administrator to every method of every service (a stream gets one such
+// message) (read from the
 // descriptors, so the table grows with the services): every string field
 // empty, SQL-looking, full of control and direction characters, or 100,000
 // characters long; every number 0, the largest or the smallest there is
@@ -157,19 +158,21 @@ bool LeaksInternals(const std::string& message) {
 using HostileInputTest = testing::EveryMethodTest;
 
 TEST_F(HostileInputTest, EveryMethodAnswersHostileFieldsWithACodeAndRefusalsWriteNothing) {
-  const std::vector<testing::UnaryMethod> methods = testing::AllUnaryMethods();
+  const std::vector<testing::RpcMethod> methods = testing::AllMethods();
   ASSERT_GT(methods.size(), 100u);
   std::map<std::string, int64_t> last = LastChanges();  // service -> last change sequence
   std::map<grpc::StatusCode, int> codes;
-  for (const testing::UnaryMethod& method : methods) {
+  int streams = 0;
+  for (const testing::RpcMethod& method : methods) {
     if (EndsTheSession(method.path)) continue;
+    streams += method.streaming;
     for (const Variant& variant : Variants()) {
       std::unique_ptr<Message> request(
           google::protobuf::MessageFactory::generated_factory()->GetPrototype(method.input)->New());
       Fill(*request, variant);
       const std::string what = absl::StrCat(method.path, " (", variant.name, ")");
-      grpc::Status status = testing::CallRaw(*gateway_, method.path, {{"authorization", *bearer_}},
-                                             request->SerializeAsString());
+      grpc::Status status = testing::CallWithOneMessage(
+          *gateway_, method, {{"authorization", *bearer_}}, request->SerializeAsString());
       ++codes[status.error_code()];
       EXPECT_TRUE(Actionable(status.error_code()))
           << what << ": " << status.error_code() << " " << status.error_message();
@@ -202,6 +205,7 @@ TEST_F(HostileInputTest, EveryMethodAnswersHostileFieldsWithACodeAndRefusalsWrit
   for (const auto& [code, count] : codes) {
     std::cout << "status " << code << ": " << count << " calls\n";
   }
+  EXPECT_GE(streams, 3) << "the import and the exports are in the table";
   EXPECT_TRUE(stack_->WaitAllServing(5000));
 }
 
@@ -215,9 +219,9 @@ TEST_F(HostileInputTest, EveryMethodRefusesAFiveMegabyteMessage) {
     body.push_back(static_cast<char>((n & 0x7f) | (n >= 0x80 ? 0x80 : 0)));
   }
   body += payload;
-  for (const testing::UnaryMethod& method : testing::AllUnaryMethods()) {
+  for (const testing::RpcMethod& method : testing::AllMethods()) {
     grpc::Status status =
-        testing::CallRaw(*gateway_, method.path, {{"authorization", *bearer_}}, body);
+        testing::CallWithOneMessage(*gateway_, method, {{"authorization", *bearer_}}, body);
     EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
         << method.path << ": " << status.error_message();
   }

@@ -101,5 +101,28 @@ TEST_F(CredentialStoreTest, ARevokedApiKeyIsRefusedAtTheNextRefreshAlsoWhenCache
   EXPECT_EQ(Call("", api_key), absl::StatusCode::kUnauthenticated);
 }
 
+TEST_F(CredentialStoreTest, TheSystemRoleInACredentialGivesNothingHereOrAtTheBackend) {
+  // Never assigned (the org service refuses it), so only a mistake or a
+  // forger's wish puts it in a credential: it must count for nothing.
+  const char kInternal[] = "/crm.org.v1.OrgService/ListActiveApiKeys";
+  authorizer_.AddMethod(kInternal, PolicyForPath(kInternal));
+  store_.Replace({}, {});
+  common::v1::Identity claim = SalesPerson(7, 0, Now() + 900);
+  claim.add_roles("system");
+  const std::string bearer = "Bearer " + *IssueAccessToken(claim, secret_, Now());
+  EXPECT_EQ(authorizer_.Authorize(kInternal, Credentials{bearer, ""}, Now()).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  auto caller = authorizer_.Authorize(kMethod, Credentials{bearer, ""}, Now());
+  ASSERT_TRUE(caller.ok()) << caller.status();
+  std::string identity;
+  for (const auto& [name, value] : caller->headers) {
+    if (name == kIdentityHeader) identity = value;
+  }
+  common::v1::Identity sent;
+  ASSERT_TRUE(sent.ParseFromString(identity));
+  EXPECT_EQ(std::vector<std::string>(sent.roles().begin(), sent.roles().end()),
+            std::vector<std::string>{"sales"});
+}
+
 }  // namespace
 }  // namespace crm::gateway

@@ -56,4 +56,55 @@ inline grpc::Status CallRaw(const std::shared_ptr<grpc::Channel>& channel,
   return status;
 }
 
+// A streaming call to `method` with raw messages: sends `bodies` one by one,
+// half-closes, reads every response (their count goes to `responses` when
+// given) and returns the call's status. One operation at a time, so a
+// client-streaming, server-streaming or bidirectional method all work.
+inline grpc::Status CallRawStream(const std::shared_ptr<grpc::Channel>& channel,
+                                  const std::string& method,
+                                  const std::vector<std::pair<std::string, std::string>>& metadata,
+                                  const std::vector<std::string>& bodies,
+                                  int* responses = nullptr) {
+  grpc::GenericStub stub(channel);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  for (const auto& [key, value] : metadata) context.AddMetadata(key, value);
+  grpc::CompletionQueue queue;
+  const auto wait = [&queue] {
+    void* tag = nullptr;
+    bool ok = false;
+    queue.Next(&tag, &ok);
+    return ok;
+  };
+  std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call =
+      stub.PrepareCall(&context, method, &queue);
+  call->StartCall(nullptr);
+  bool open = wait();
+  for (size_t i = 0; open && i < bodies.size(); ++i) {
+    grpc::Slice slice(bodies[i]);
+    grpc::ByteBuffer message(&slice, 1);
+    call->Write(message, nullptr);
+    open = wait();
+  }
+  if (open) {
+    call->WritesDone(nullptr);
+    wait();
+  }
+  int count = 0;
+  for (grpc::ByteBuffer response;; ++count) {
+    call->Read(&response, nullptr);
+    if (!wait()) break;
+  }
+  if (responses != nullptr) *responses = count;
+  grpc::Status status;
+  call->Finish(&status, nullptr);
+  wait();
+  queue.Shutdown();
+  void* tag;
+  bool ok;
+  while (queue.Next(&tag, &ok)) {
+  }
+  return status;
+}
+
 }  // namespace crm::testing

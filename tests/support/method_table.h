@@ -1,4 +1,4 @@
-// Every unary method of every CRM service, read from the descriptors, and
+// Every method of every CRM service, read from the descriptors, and
 // each service's change-feed position read through the gateway: the tables
 // of the bad-input tests grow with the services by themselves.
 #pragma once
@@ -21,24 +21,35 @@
 
 namespace crm::testing {
 
-struct UnaryMethod {
+struct RpcMethod {
   std::string service;  // "crm.sales.v1.SalesService"
   std::string path;     // "/crm.sales.v1.SalesService/CreateOrder"
   const google::protobuf::Descriptor* input;
+  bool streaming = false;  // client or server streaming (ImportCustomers, exports)
 };
 
-inline std::vector<UnaryMethod> AllUnaryMethods() {
-  std::vector<UnaryMethod> methods;
+// Every method of every CRM service, streaming ones included.
+inline std::vector<RpcMethod> AllMethods() {
+  std::vector<RpcMethod> methods;
   for (const std::string& name : CrmServiceNames()) {
     const auto* service =
         google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(name);
     for (int i = 0; i < service->method_count(); ++i) {
       const auto* m = service->method(i);
-      if (m->client_streaming() || m->server_streaming()) continue;
-      methods.push_back({name, absl::StrCat("/", name, "/", m->name()), m->input_type()});
+      methods.push_back({name, absl::StrCat("/", name, "/", m->name()), m->input_type(),
+                         m->client_streaming() || m->server_streaming()});
     }
   }
   return methods;
+}
+
+// Calls `method` with one request message `body`, whatever it holds: a unary
+// call, or a stream that sends it, half-closes and reads every response.
+inline grpc::Status CallWithOneMessage(
+    const std::shared_ptr<grpc::Channel>& channel, const RpcMethod& method,
+    const std::vector<std::pair<std::string, std::string>>& metadata, const std::string& body) {
+  return method.streaming ? CallRawStream(channel, method.path, metadata, {body})
+                          : CallRaw(channel, method.path, metadata, body);
 }
 
 // The last sequence of `service`'s change feed, paging on from `known`, as
