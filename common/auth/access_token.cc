@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/auth/permissions.h"
 #include "common/base/request_id.h"
 
 namespace crm {
@@ -46,6 +47,18 @@ absl::StatusOr<TokenSecret> TokenSecret::FromString(std::string secret, std::str
 
 absl::StatusOr<std::string> IssueAccessToken(const common::v1::Identity& identity,
                                              const TokenSecret& secret, int64_t now_unix) {
+  // libjwt takes C strings, and the roles go into JSON as they are: a NUL
+  // would cut a claim short and a quote would add claims. Neither occurs in
+  // what the org service holds; refuse rather than sign something else.
+  for (const std::string* text :
+       {&identity.subject(), &identity.display_name(), &identity.department_path()}) {
+    if (text->find('\0') != std::string::npos) {
+      return absl::InvalidArgumentError("a token claim cannot hold a NUL character");
+    }
+  }
+  for (const std::string& role : identity.roles()) {
+    if (!ParseRole(role).ok()) return absl::InvalidArgumentError("a token names an unknown role");
+  }
   jwt_t* raw = nullptr;
   if (jwt_new(&raw) != 0) return absl::InternalError("cannot create a token");
   JwtPtr jwt(raw);

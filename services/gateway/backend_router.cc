@@ -4,7 +4,10 @@
 #include <grpcpp/channel.h>
 #include <grpcpp/generic/generic_stub.h>
 
+#include "absl/strings/match.h"
+#include "common/base/request_id.h"
 #include "common/rpc/channel_factory.h"
+#include "common/rpc/trace_context.h"
 
 namespace crm::gateway {
 
@@ -16,6 +19,13 @@ absl::string_view RouteKey(absl::string_view method) {
   size_t slash = method.find('/');
   if (dot == absl::string_view::npos || slash == absl::string_view::npos || dot > slash) return {};
   return method.substr(0, dot);
+}
+
+bool ForwardsClientHeader(absl::string_view key) {
+  return !key.empty() && key[0] != ':' && !absl::StartsWith(key, "grpc-") &&
+         !absl::StartsWith(key, "x-crm-") && key != "content-type" && key != "te" &&
+         key != "user-agent" && key != "host" && key != "authorization" && key != "x-api-key" &&
+         key != "accept-encoding" && key != kRequestIdHeader && key != kTraceParentHeader;
 }
 
 Backend::Backend() = default;

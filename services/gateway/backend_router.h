@@ -62,4 +62,11 @@ class BackendRouter {
 // path is not a CRM method.
 absl::string_view RouteKey(absl::string_view method);
 
+// Whether client metadata `key` reaches the backend as sent. Not: transport
+// headers the gRPC stack sets itself, credentials (consumed by the gateway),
+// the request id and traceparent (the gateway sets them), and the x-crm-*
+// namespace, which only the gateway may set (the signed identity, the client
+// address).
+bool ForwardsClientHeader(absl::string_view key);
+
 }  // namespace crm::gateway

@@ -37,17 +37,6 @@ bool IsUnparsableRequest(const grpc::Status& status) {
 
 absl::string_view View(grpc::string_ref s) { return {s.data(), s.size()}; }
 
-// Client metadata that must not reach a backend as sent: transport headers the
-// gRPC stack sets itself, credentials (consumed here), the request id and
-// traceparent (set here), and the x-crm-* namespace, which only the gateway
-// may set (identity).
-bool ShouldForward(absl::string_view key) {
-  return !key.empty() && key[0] != ':' && !absl::StartsWith(key, "grpc-") &&
-         !absl::StartsWith(key, "x-crm-") && key != "content-type" && key != "te" &&
-         key != "user-agent" && key != "host" && key != "authorization" && key != "x-api-key" &&
-         key != "accept-encoding" && key != kRequestIdHeader && key != kTraceParentHeader;
-}
-
 // Errors are rare: finding the series each time costs nothing worth caching.
 void CountBackendError(const std::string& backend, grpc::StatusCode code) {
   metrics::Registry::Global()
@@ -203,7 +192,7 @@ void ProxyCall::OnAccepted() {
   }
   backend_context_.set_deadline(deadline);
   for (const auto& [key, value] : metadata) {
-    if (ShouldForward(View(key))) {
+    if (ForwardsClientHeader(View(key))) {
       backend_context_.AddMetadata(std::string(View(key)), std::string(View(value)));
     }
   }
