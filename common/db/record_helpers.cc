@@ -26,6 +26,13 @@ absl::Status CheckEtag(absl::string_view given, int64_t version, absl::string_vi
       "STALE_ETAG", {{"current_etag", EtagOf(version)}});
 }
 
+absl::Status RequireEtag(absl::string_view etag, absl::string_view field) {
+  if (!etag.empty()) return absl::OkStatus();
+  return InvalidField(std::string(field),
+                      "is required: send the etag of the record as last read, so that a change "
+                      "made since is not overwritten unseen");
+}
+
 void SetTimestamp(absl::Time time, google::protobuf::Timestamp* out) {
   const int64_t micros = absl::ToUnixMicros(time);
   int64_t seconds = micros / 1000000;

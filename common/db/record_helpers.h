@@ -24,6 +24,11 @@ std::string EtagOf(int64_t version);
 // otherwise, naming the kind of record.
 absl::Status CheckEtag(absl::string_view given, int64_t version, absl::string_view what);
 
+// An update of a record several people edit must name the version it
+// changes: without an etag, a change made meanwhile would be overwritten
+// unseen. INVALID_ARGUMENT naming `field` (e.g. "customer.etag") when empty.
+absl::Status RequireEtag(absl::string_view etag, absl::string_view field);
+
 void SetTimestamp(absl::Time time, google::protobuf::Timestamp* out);
 absl::Time FromTimestamp(const google::protobuf::Timestamp& timestamp);
 

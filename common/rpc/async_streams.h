@@ -1,8 +1,10 @@
 // Streaming calls on the async API (see async_methods.h for unary ones;
 // service_methods.h registers both): a client stream read message by message into a handler object,
-// and a server stream written message by message from one. As with unary calls, every event of a
-// call is handled on the completion-queue thread that accepted it, and the access checks run before
-// any handler code.
+// and a server stream written message by message from one. As with unary calls, a call's events
+// arrive on the completion-queue thread that accepted it, the access checks run before any handler
+// code, and with a HandlerPool the handler's steps (making it, each message read, each message
+// written) run on the pool: a step reads the database, and on the queue's thread it would hold up
+// every call gRPC had matched to that queue. A call has at most one step or operation in flight.
 #pragma once
 
 #include <grpcpp/server_context.h>
@@ -15,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "common/base/logging.h"
 #include "common/rpc/async_methods.h"
+#include "common/rpc/handler_pool.h"
 
 namespace crm {
 
@@ -69,6 +72,26 @@ class StreamCallBase : public AsyncCall {
   StreamCallBase(MethodSpec method, const IdentityKey& key)
       : method_(std::move(method)), key_(key) {}
 
+  // Runs `step` on `pool`'s threads (here without a pool). A step ends by
+  // starting one operation, whose tag it takes with NextTag.
+  template <typename Step>
+  void RunStep(HandlerPool* pool, Step step) {
+    if (pool == nullptr) return step();
+    Hold();
+    held_ = true;
+    pool->Post(std::move(step));
+  }
+  // The tag of the operation a step starts; a step on the pool lets go of
+  // the call only now, so the queue's thread alone ever deletes it.
+  void* NextTag(int kind) {
+    void* tag = Tag(kind);
+    if (held_) {
+      held_ = false;
+      Release();
+    }
+    return tag;
+  }
+
   // Runs the access checks; the call's context on success.
   absl::StatusOr<CallContext> Admit(const grpc::ServerContextBase& context) {
     started_ = std::chrono::steady_clock::now();
@@ -94,6 +117,9 @@ class StreamCallBase : public AsyncCall {
   std::string request_id_;
   std::string trace_id_;
   std::chrono::steady_clock::time_point started_;
+  // Set before a step is posted, cleared by it: one step at a time, so the
+  // pool's queue orders the two threads' accesses.
+  bool held_ = false;
 };
 
 template <typename Base, typename Request, typename Response>
@@ -103,6 +129,7 @@ struct ClientStreamSpec {
   MethodSpec method;
   const IdentityKey* key;
   ClientStreamFactory<Request, Response> factory;
+  HandlerPool* pool = nullptr;  // where steps run; null: the queue's thread
 };
 
 template <typename Base, typename Request, typename Response>
@@ -120,28 +147,9 @@ class ClientStreamCall : public StreamCallBase {
     if (kind == kAccepted) {
       if (!ok) return;
       Accept(spec_, cq_);  // the next call of this method
-      absl::StatusOr<CallContext> call = Admit(context_);
-      auto scope = Scope();
-      if (!call.ok()) return Fail(call.status());
-      call_ = std::move(*call);
-      auto handler = spec_.factory(call_);
-      if (!handler.ok()) return Fail(handler.status());
-      handler_ = std::move(*handler);
-      reader_.Read(&message_, Tag(kRead));
+      RunStep(spec_.pool, [this] { Start(); });
     } else if (kind == kRead) {
-      auto scope = Scope();
-      if (ok) {
-        absl::Status status = handler_->OnMessage(message_);
-        if (!status.ok()) return Fail(status);
-        message_.Clear();
-        reader_.Read(&message_, Tag(kRead));
-        return;
-      }
-      Response response;
-      absl::Status status = handler_->OnEnd(&response);
-      if (!status.ok()) return Fail(status);
-      LogOutcome(status);
-      reader_.Finish(response, grpc::Status::OK, Tag(kFinished));
+      RunStep(spec_.pool, [this, ok] { ok ? Consume() : End(); });
     }
   }
 
@@ -150,9 +158,34 @@ class ClientStreamCall : public StreamCallBase {
   ClientStreamCall(const Spec& spec, grpc::ServerCompletionQueue* cq)
       : StreamCallBase(spec.method, *spec.key), spec_(spec), cq_(cq), reader_(&context_) {}
 
+  void Start() {
+    absl::StatusOr<CallContext> call = Admit(context_);
+    auto scope = Scope();
+    if (!call.ok()) return Fail(call.status());
+    call_ = std::move(*call);
+    auto handler = spec_.factory(call_);
+    if (!handler.ok()) return Fail(handler.status());
+    handler_ = std::move(*handler);
+    reader_.Read(&message_, NextTag(kRead));
+  }
+  void Consume() {
+    auto scope = Scope();
+    absl::Status status = handler_->OnMessage(message_);
+    if (!status.ok()) return Fail(status);
+    message_.Clear();
+    reader_.Read(&message_, NextTag(kRead));
+  }
+  void End() {
+    auto scope = Scope();
+    Response response;
+    absl::Status status = handler_->OnEnd(&response);
+    if (!status.ok()) return Fail(status);
+    LogOutcome(status);
+    reader_.Finish(response, grpc::Status::OK, NextTag(kFinished));
+  }
   void Fail(const absl::Status& status) {
     LogOutcome(status);
-    reader_.FinishWithError(ToGrpcStatus(status), Tag(kFinished));
+    reader_.FinishWithError(ToGrpcStatus(status), NextTag(kFinished));
   }
 
   const Spec& spec_;
@@ -171,6 +204,7 @@ struct ServerStreamSpec {
   MethodSpec method;
   const IdentityKey* key;
   ServerStreamFactory<Request, Response> factory;
+  HandlerPool* pool = nullptr;  // where steps run; null: the queue's thread
 };
 
 template <typename Base, typename Request, typename Response>
@@ -189,22 +223,18 @@ class ServerStreamCall : public StreamCallBase {
     if (kind == kAccepted) {
       if (!ok) return;
       Accept(spec_, cq_);
-      absl::StatusOr<CallContext> call = Admit(context_);
-      auto scope = Scope();
-      if (!call.ok()) return Finish(call.status());
-      call_ = std::move(*call);
-      auto handler = spec_.factory(call_, request_);
-      if (!handler.ok()) return Finish(handler.status());
-      handler_ = std::move(*handler);
-      WriteNext();
+      RunStep(spec_.pool, [this] { Start(); });
     } else if (kind == kWritten) {
-      auto scope = Scope();
       if (!ok) {  // the client went away: nobody to tell
+        auto scope = Scope();
         LogOutcome(absl::CancelledError("the client stopped reading the stream"));
         writer_.Finish(grpc::Status::CANCELLED, Tag(kFinished));
         return;
       }
-      WriteNext();
+      RunStep(spec_.pool, [this] {
+        auto scope = Scope();
+        WriteNext();
+      });
     }
   }
 
@@ -213,17 +243,27 @@ class ServerStreamCall : public StreamCallBase {
   ServerStreamCall(const Spec& spec, grpc::ServerCompletionQueue* cq)
       : StreamCallBase(spec.method, *spec.key), spec_(spec), cq_(cq), writer_(&context_) {}
 
+  void Start() {
+    absl::StatusOr<CallContext> call = Admit(context_);
+    auto scope = Scope();
+    if (!call.ok()) return Finish(call.status());
+    call_ = std::move(*call);
+    auto handler = spec_.factory(call_, request_);
+    if (!handler.ok()) return Finish(handler.status());
+    handler_ = std::move(*handler);
+    WriteNext();
+  }
   void WriteNext() {
     message_.Clear();
     absl::StatusOr<bool> more = handler_->Next(&message_);
     if (!more.ok()) return Finish(more.status());
     if (!*more) return Finish(absl::OkStatus());
-    writer_.Write(message_, Tag(kWritten));
+    writer_.Write(message_, NextTag(kWritten));
   }
 
   void Finish(const absl::Status& status) {
     LogOutcome(status);
-    writer_.Finish(ToGrpcStatus(status), Tag(kFinished));
+    writer_.Finish(ToGrpcStatus(status), NextTag(kFinished));
   }
 
   const Spec& spec_;

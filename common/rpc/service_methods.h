@@ -72,7 +72,7 @@ class ServiceMethods {
     };
     auto spec = std::make_shared<typename Call::Spec>(
         typename Call::Spec{static_cast<Base*>(service_), request, methods_.Register(name_, name),
-                            &methods_.key(), std::move(factory)});
+                            &methods_.key(), std::move(factory), methods_.pool()});
     methods_.AddPrimer([spec](grpc::ServerCompletionQueue* cq) { Call::Accept(*spec, cq); }, spec);
   }
 
@@ -95,7 +95,7 @@ class ServiceMethods {
     };
     auto spec = std::make_shared<typename Call::Spec>(
         typename Call::Spec{static_cast<Base*>(service_), request, methods_.Register(name_, name),
-                            &methods_.key(), std::move(factory)});
+                            &methods_.key(), std::move(factory), methods_.pool()});
     methods_.AddPrimer([spec](grpc::ServerCompletionQueue* cq) { Call::Accept(*spec, cq); }, spec);
   }
 

@@ -139,7 +139,8 @@ class ImportSession : public ImportHandler {
       // Batches already handed over complete: whole batches only.
       AwaitAllWrites().IgnoreError();
       return InvalidField(
-          "end", absl::StrCat("the stream closed without its `end` message: rows up to ", rows_written_,
+          "end",
+          absl::StrCat("the stream closed without its `end` message: rows up to ", rows_written_,
                        " were imported, the ", rows_read_ - rows_written_, " rows after were not"));
     }
     *response = std::move(response_);

@@ -9,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/base/status_util.h"
+#include "common/db/record_helpers.h"
 #include "common/rpc/paging.h"
 #include "common/rpc/update_mask.h"
 #include "common/text/text_checks.h"
@@ -84,6 +85,7 @@ absl::Status CompetitorHandlers::UpdateCompetitor(const CallContext& call,
                                                   Competitor* response) {
   const Competitor& patch = request.competitor();
   CRM_RETURN_IF_ERROR(CheckCompetitorId(patch.id(), "competitor.id"));
+  CRM_RETURN_IF_ERROR(RequireEtag(patch.etag(), "competitor.etag"));
   // Check the mask before touching the database, so a bad one costs nothing.
   Competitor scratch;
   CRM_RETURN_IF_ERROR(ApplyMask(request.update_mask(), MutableFields(), patch, scratch));

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/base/dates.h"
 #include "common/base/status_util.h"
+#include "common/db/record_helpers.h"
 #include "common/rpc/paging.h"
 #include "common/text/text_checks.h"
 #include "services/customer/contact_validation.h"
@@ -57,6 +58,7 @@ absl::Status ContactHandlers::UpdateContact(const CallContext& call,
                                             v1::Contact* response) {
   const v1::Contact& patch = request.contact();
   CRM_RETURN_IF_ERROR(CheckContactId(patch.id(), "contact.id"));
+  CRM_RETURN_IF_ERROR(RequireEtag(patch.etag(), "contact.etag"));
   // Check the mask before touching the database, so a bad one costs nothing.
   v1::Contact scratch;
   CRM_RETURN_IF_ERROR(ApplyContactMask(request.update_mask(), patch, scratch));

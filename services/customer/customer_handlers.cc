@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/base/dates.h"
 #include "common/base/status_util.h"
+#include "common/db/record_helpers.h"
 #include "common/rpc/paging.h"
 #include "common/text/text_checks.h"
 #include "services/customer/customer_validation.h"
@@ -110,6 +111,7 @@ absl::Status CustomerHandlers::UpdateCustomer(const CallContext& call,
                                               v1::Customer* response) {
   const v1::Customer& patch = request.customer();
   CRM_RETURN_IF_ERROR(CheckCustomerId(patch.id(), "customer.id"));
+  CRM_RETURN_IF_ERROR(RequireEtag(patch.etag(), "customer.etag"));
   // Check the mask before touching the database, so a bad one costs nothing.
   v1::Customer scratch;
   CRM_RETURN_IF_ERROR(ApplyUpdateMask(request.update_mask(), patch, scratch));

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/base/dates.h"
 #include "common/base/status_util.h"
+#include "common/db/record_helpers.h"
 #include "common/rpc/paging.h"
 #include "common/rpc/update_mask.h"
 #include "common/text/text_checks.h"
@@ -89,6 +90,7 @@ absl::Status ImplementationHandlers::UpdateImplementationRecord(
   if (patch.id() <= 0) {
     return InvalidField("record.id", "must be a positive implementation record id");
   }
+  CRM_RETURN_IF_ERROR(RequireEtag(patch.etag(), "record.etag"));
   ImplementationRecord scratch;  // the mask checked before anything is touched
   CRM_RETURN_IF_ERROR(ApplyMask(request.update_mask(), MutableFields(), patch, scratch));
   auto change = [&](ImplementationRecord& stored) -> absl::Status {

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/base/dates.h"
 #include "common/base/status_util.h"
+#include "common/db/record_helpers.h"
 #include "common/rpc/paging.h"
 #include "common/rpc/update_mask.h"
 #include "common/text/text_checks.h"
@@ -85,6 +86,7 @@ absl::Status RequirementHandlers::UpdateRequirement(const CallContext& call,
                                                     Requirement* response) {
   const Requirement& patch = request.requirement();
   if (patch.id() <= 0) return InvalidField("requirement.id", "must be a positive requirement id");
+  CRM_RETURN_IF_ERROR(RequireEtag(patch.etag(), "requirement.etag"));
   Requirement scratch;  // the mask checked before anything is touched
   CRM_RETURN_IF_ERROR(ApplyMask(request.update_mask(), MutableFields(), patch, scratch));
   auto change = [&](Requirement& stored) -> absl::Status {

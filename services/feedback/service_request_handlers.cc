@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "common/base/dates.h"
 #include "common/base/status_util.h"
+#include "common/db/record_helpers.h"
 #include "common/db/sql_time.h"
 #include "common/rpc/paging.h"
 #include "common/rpc/update_mask.h"
@@ -123,6 +124,7 @@ absl::Status ServiceRequestHandlers::UpdateServiceRequest(
     ServiceRequest* response) {
   const ServiceRequest& patch = request.service_request();
   CRM_RETURN_IF_ERROR(CheckId(patch.id(), "service_request.id"));
+  CRM_RETURN_IF_ERROR(RequireEtag(patch.etag(), "service_request.etag"));
   ServiceRequest scratch;  // the mask checked before anything is touched
   CRM_RETURN_IF_ERROR(ApplyMask(request.update_mask(), MutableFields(), patch, scratch));
   if (scratch.contact_id() > 0) {

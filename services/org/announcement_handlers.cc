@@ -166,6 +166,7 @@ absl::Status AnnouncementHandlers::UpdateAnnouncement(const CallContext& call,
                                                       Announcement* response) {
   const Announcement& patch = request.announcement();
   CRM_RETURN_IF_ERROR(CheckId(patch.id(), "announcement.id"));
+  CRM_RETURN_IF_ERROR(RequireEtag(patch.etag(), "announcement.etag"));
   const google::protobuf::FieldMask& mask = request.update_mask();
   Announcement scratch;  // a bad mask is refused before the database is touched
   CRM_RETURN_IF_ERROR(ApplyMask(mask, AnnouncementFields(), patch, scratch));

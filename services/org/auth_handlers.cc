@@ -295,6 +295,7 @@ absl::Status AuthHandlers::UpdateUser(const CallContext& call, const v1::UpdateU
                                       User* response) {
   const User& patch = request.user();
   if (patch.id() <= 0) return InvalidField("user.id", "must be a positive user id");
+  CRM_RETURN_IF_ERROR(RequireEtag(patch.etag(), "user.etag"));
   User scratch;  // a bad mask is refused before the database is touched
   CRM_RETURN_IF_ERROR(ApplyMask(request.update_mask(), UserFields(), patch, scratch));
   auto change = [&](User& stored) -> absl::Status {

@@ -15,6 +15,7 @@
 #include "common/db/sql_where.h"
 #include "common/feed/change_log.h"
 #include "common/feed/versioned_rows.h"
+#include "services/org/token_revocations.h"
 
 namespace crm::org {
 namespace {
@@ -190,6 +191,9 @@ absl::StatusOr<Department> DepartmentRepository::Move(const CallContext& call, i
     while (rs->next()) moved.push_back(ReadDepartment(*rs));
     rs.reset();
     for (const Department& m : moved) AppendChange(c, call, ChangeOp::kUpdate, m.id(), m);
+    // Everyone below holds tokens with the old path: they refresh into the
+    // new one within the gateway's refresh interval, not at expiry.
+    RevokeAccessTokensInSubtree(c, d.path(), FormatSqlDateTime(call.Now()));
   };
   return UpdateVersioned(db_, call, kDepartments, id, etag, edit, write);
 }

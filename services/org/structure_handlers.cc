@@ -9,6 +9,7 @@
 #include "absl/time/civil_time.h"
 #include "common/base/dates.h"
 #include "common/base/status_util.h"
+#include "common/db/record_helpers.h"
 #include "common/rpc/paging.h"
 #include "common/rpc/update_mask.h"
 #include "common/text/text_checks.h"
@@ -122,6 +123,7 @@ absl::Status StructureHandlers::UpdateDepartment(const CallContext& call,
                                                  Department* response) {
   const Department& patch = request.department();
   CRM_RETURN_IF_ERROR(CheckId(patch.id(), "department.id"));
+  CRM_RETURN_IF_ERROR(RequireEtag(patch.etag(), "department.etag"));
   CRM_RETURN_IF_ERROR(CheckMask(request.update_mask(), DepartmentFields(), patch));
   auto change = [&](Department& stored) -> absl::Status {
     CRM_RETURN_IF_ERROR(ApplyMask(request.update_mask(), DepartmentFields(), patch, stored));
@@ -187,6 +189,7 @@ absl::Status StructureHandlers::UpdatePosition(const CallContext& call,
                                                Position* response) {
   const Position& patch = request.position();
   CRM_RETURN_IF_ERROR(CheckId(patch.id(), "position.id"));
+  CRM_RETURN_IF_ERROR(RequireEtag(patch.etag(), "position.etag"));
   CRM_RETURN_IF_ERROR(CheckMask(request.update_mask(), PositionFields(), patch));
   auto change = [&](Position& stored) -> absl::Status {
     CRM_RETURN_IF_ERROR(ApplyMask(request.update_mask(), PositionFields(), patch, stored));
@@ -228,6 +231,7 @@ absl::Status StructureHandlers::UpdateEmployee(const CallContext& call,
                                                Employee* response) {
   const Employee& patch = request.employee();
   CRM_RETURN_IF_ERROR(CheckId(patch.id(), "employee.id"));
+  CRM_RETURN_IF_ERROR(RequireEtag(patch.etag(), "employee.etag"));
   CRM_RETURN_IF_ERROR(CheckMask(request.update_mask(), EmployeeFields(), patch));
   auto change = [&](Employee& stored) -> absl::Status {
     CRM_RETURN_IF_ERROR(ApplyMask(request.update_mask(), EmployeeFields(), patch, stored));

@@ -35,6 +35,18 @@ void RevokeAccessTokensOfEmployee(MySqlConnection& c, int64_t employee_id, const
   MoveTokenVersions(c, "employee_id = ?", employee_id, now);
 }
 
+void RevokeAccessTokensInSubtree(MySqlConnection& c, const std::string& path,
+                                 const std::string& now) {
+  // Paths are digits and slashes ("/1/4/"): no LIKE wildcard to escape.
+  sql::PreparedStatement& revoke = c.Prepare(
+      "UPDATE users SET token_version = token_version + 1, tokens_revoked_at = ? "
+      "WHERE employee_id IN (SELECT e.id FROM employees e JOIN departments d "
+      "ON d.id = e.department_id WHERE d.path LIKE ?)");
+  revoke.setDateTime(1, now);
+  revoke.setString(2, path + "%");
+  revoke.executeUpdate();
+}
+
 void RevokeAllTokens(MySqlConnection& c, int64_t user_id, const std::string& now) {
   RevokeAllRefreshTokens(c, user_id, now);
   RevokeAccessTokens(c, user_id, now);

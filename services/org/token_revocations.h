@@ -27,6 +27,11 @@ void RevokeAccessTokens(MySqlConnection& connection, int64_t user_id, const std:
 // The access tokens of the employee's users (moved to another department).
 void RevokeAccessTokensOfEmployee(MySqlConnection& connection, int64_t employee_id,
                                   const std::string& now);
+// The access tokens of every user whose employee works in the department
+// with path `path` or below it (the subtree moved: tokens carry the path,
+// and visibility follows it).
+void RevokeAccessTokensInSubtree(MySqlConnection& connection, const std::string& path,
+                                 const std::string& now);
 // Every token, access and refresh (disabled, password changed, a refresh
 // token replayed): the user must log in again.
 void RevokeAllTokens(MySqlConnection& connection, int64_t user_id, const std::string& now);

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/base/status_util.h"
+#include "common/db/record_helpers.h"
 #include "common/rpc/paging.h"
 #include "common/text/text_checks.h"
 #include "services/sales/approval_rules.h"
@@ -36,6 +37,7 @@ absl::Status ApprovalHandlers::SetApprovalRule(const CallContext& call,
                                                const v1::SetApprovalRuleRequest& request,
                                                v1::ApprovalRule* response) {
   v1::ApprovalRule rule = request.rule();
+  if (rule.id() != 0) CRM_RETURN_IF_ERROR(RequireEtag(rule.etag(), "rule.etag"));
   rule.set_name(TrimText(rule.name()));
   rule.clear_update_time();
   CRM_RETURN_IF_ERROR(ValidateApprovalRule(rule));

@@ -20,8 +20,8 @@ using FindApprovers = std::function<absl::StatusOr<std::vector<ResolvedApprover>
 
 class ApprovalHandlers {
  public:
-  ApprovalHandlers(ApprovalRepository& approvals, OrderRepository& orders, FindApprovers find)
-      : approvals_(approvals), orders_(orders), find_approvers_(std::move(find)) {}
+  ApprovalHandlers(ApprovalRepository& approvals, FindApprovers find)
+      : approvals_(approvals), find_approvers_(std::move(find)) {}
 
   absl::Status SetApprovalRule(const CallContext& call, const v1::SetApprovalRuleRequest& request,
                                v1::ApprovalRule* response);
@@ -42,7 +42,6 @@ class ApprovalHandlers {
 
  private:
   ApprovalRepository& approvals_;
-  OrderRepository& orders_;
   FindApprovers find_approvers_;
 };
 

@@ -132,6 +132,7 @@ absl::Status CampaignHandlers::UpdateCampaign(const CallContext& call,
                                               Campaign* response) {
   const Campaign& patch = request.campaign();
   CRM_RETURN_IF_ERROR(CheckCampaignId(patch.id(), "campaign.id"));
+  CRM_RETURN_IF_ERROR(RequireEtag(patch.etag(), "campaign.etag"));
   Campaign scratch;  // the mask checked before the database is touched
   CRM_RETURN_IF_ERROR(ApplyMask(request.update_mask(), MutableFields(), patch, scratch));
   if (scratch.target_customer_ids_size() > 0) {

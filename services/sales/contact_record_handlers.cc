@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/base/dates.h"
 #include "common/base/status_util.h"
+#include "common/db/record_helpers.h"
 #include "common/rpc/paging.h"
 #include "common/rpc/update_mask.h"
 #include "common/text/text_checks.h"
@@ -91,6 +92,7 @@ absl::Status ContactRecordHandlers::UpdateContactRecord(
     ContactRecord* response) {
   const ContactRecord& patch = request.record();
   if (patch.id() <= 0) return InvalidField("record.id", "must be a positive contact record id");
+  CRM_RETURN_IF_ERROR(RequireEtag(patch.etag(), "record.etag"));
   ContactRecord scratch;  // the mask checked before anything is touched
   CRM_RETURN_IF_ERROR(ApplyMask(request.update_mask(), MutableFields(), patch, scratch));
   if (scratch.contact_id() > 0) {

@@ -108,6 +108,7 @@ absl::Status ContractHandlers::UpdateContract(const CallContext& call,
                                               Contract* response) {
   const Contract& patch = request.contract();
   CRM_RETURN_IF_ERROR(CheckContractId(patch.id(), "contract.id"));
+  CRM_RETURN_IF_ERROR(RequireEtag(patch.etag(), "contract.etag"));
   Contract scratch;  // the mask checked before the database is touched
   CRM_RETURN_IF_ERROR(ApplyMask(request.update_mask(), MutableFields(), patch, scratch));
   auto change = [&](MySqlConnection& c, Contract& stored) -> absl::Status {

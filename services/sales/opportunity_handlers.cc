@@ -9,6 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "common/base/dates.h"
 #include "common/base/status_util.h"
+#include "common/db/record_helpers.h"
 #include "common/db/sql_time.h"
 #include "common/rpc/paging.h"
 #include "common/rpc/update_mask.h"
@@ -146,6 +147,7 @@ absl::Status OpportunityHandlers::UpdateOpportunity(const CallContext& call,
                                                     Opportunity* response) {
   const Opportunity& patch = request.opportunity();
   CRM_RETURN_IF_ERROR(CheckId(patch.id(), "opportunity.id"));
+  CRM_RETURN_IF_ERROR(RequireEtag(patch.etag(), "opportunity.etag"));
   Opportunity scratch;  // the mask checked before the database is touched
   CRM_RETURN_IF_ERROR(ApplyMask(request.update_mask(), MutableFields(), patch, scratch));
   // Whether this request sets the probability itself (else a stage move

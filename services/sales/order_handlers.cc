@@ -126,6 +126,7 @@ absl::Status OrderHandlers::UpdateOrder(const CallContext& call,
                                         const v1::UpdateOrderRequest& request, Order* response) {
   const Order& patch = request.order();
   if (patch.id() <= 0) return InvalidField("order.id", "must be a positive order id");
+  CRM_RETURN_IF_ERROR(RequireEtag(patch.etag(), "order.etag"));
   Order scratch;  // the mask checked before the database is touched
   CRM_RETURN_IF_ERROR(ApplyMask(request.update_mask(), MutableFields(), patch, scratch));
   const bool new_lines = scratch.lines_size() > 0;

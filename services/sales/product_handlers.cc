@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/base/status_util.h"
+#include "common/db/record_helpers.h"
 #include "common/rpc/paging.h"
 #include "common/rpc/update_mask.h"
 #include "common/text/text_checks.h"
@@ -88,6 +89,7 @@ absl::Status ProductHandlers::UpdateProduct(const CallContext& call,
                                             Product* response) {
   const Product& patch = request.product();
   CRM_RETURN_IF_ERROR(CheckId(patch.id(), "product.id", "product"));
+  CRM_RETURN_IF_ERROR(RequireEtag(patch.etag(), "product.etag"));
   Product scratch;  // the mask checked before the database is touched
   CRM_RETURN_IF_ERROR(ApplyMask(request.update_mask(), MutableFields(), patch, scratch));
   auto change = [&](Product& stored) -> absl::Status {

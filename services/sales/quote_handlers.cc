@@ -103,6 +103,7 @@ absl::Status QuoteHandlers::UpdateQuote(const CallContext& call,
                                         const v1::UpdateQuoteRequest& request, Quote* response) {
   const Quote& patch = request.quote();
   CRM_RETURN_IF_ERROR(CheckQuoteId(patch.id(), "quote.id"));
+  CRM_RETURN_IF_ERROR(RequireEtag(patch.etag(), "quote.etag"));
   Quote scratch;  // the mask checked before the database is touched
   CRM_RETURN_IF_ERROR(ApplyMask(request.update_mask(), MutableFields(), patch, scratch));
   const bool new_lines = scratch.lines_size() > 0;

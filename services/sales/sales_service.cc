@@ -25,7 +25,7 @@ SalesServiceImpl::SalesServiceImpl(Database& db, AsyncMethods& methods, SalesSer
       quote_handlers_(quotes_, deps.check_customer),
       contract_handlers_(contracts_, deps.check_customer),
       receivable_handlers_(receivables_),
-      approval_handlers_(approvals_, orders_, std::move(deps.find_approvers)),
+      approval_handlers_(approvals_, std::move(deps.find_approvers)),
       change_log_(db) {
   ServiceMethods<SalesServiceImpl> m(methods, this, v1::SalesService::service_full_name());
   // Products and stock (R11).

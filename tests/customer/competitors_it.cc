@@ -50,6 +50,12 @@ class CompetitorTest : public CustomerRepositoryTest {
                                         std::vector<std::string> paths) {
     v1::UpdateCompetitorRequest request;
     *request.mutable_competitor() = patch;
+    // An update names the version it changes: the one read now unless the
+    // test says which ("0": none can be read).
+    if (patch.etag().empty()) {
+      absl::StatusOr<v1::Competitor> current = Get(call_, patch.id());
+      request.mutable_competitor()->set_etag(current.ok() ? current->etag() : "0");
+    }
     for (auto& p : paths) request.mutable_update_mask()->add_paths(p);
     v1::Competitor response;
     CRM_RETURN_IF_ERROR(handlers_->UpdateCompetitor(call_, request, &response));

@@ -63,6 +63,12 @@ class ContactTest : public CustomerRepositoryTest {
                                      std::vector<std::string> paths) {
     v1::UpdateContactRequest request;
     *request.mutable_contact() = patch;
+    // An update names the version it changes: the one the caller reads now
+    // unless the test says which ("0": none can be read).
+    if (patch.etag().empty()) {
+      absl::StatusOr<v1::Contact> current = Get(call, patch.id());
+      request.mutable_contact()->set_etag(current.ok() ? current->etag() : "0");
+    }
     for (auto& p : paths) request.mutable_update_mask()->add_paths(p);
     v1::Contact response;
     CRM_RETURN_IF_ERROR(handlers_->UpdateContact(call, request, &response));

@@ -176,6 +176,7 @@ TEST_F(AccessTest, OneSalesPersonCannotReadListCountChangeOrDeleteAnothersCustom
   EXPECT_EQ(GetCode(*sales_b_, a.id()), grpc::StatusCode::NOT_FOUND);
   cv1::UpdateCustomerRequest update;
   update.mutable_customer()->set_id(a.id());
+  update.mutable_customer()->set_etag(a.etag());
   update.mutable_customer()->set_phone("021-0000-0000");
   update.mutable_update_mask()->add_paths("phone");
   cv1::Customer updated;
@@ -373,6 +374,11 @@ TEST_F(AccessTest, ADisabledUsersTokenIsRefusedWithinSeconds) {
   ASSERT_EQ(VisibleTotal(leaver), 0);
   ov1::UpdateUserRequest disable;
   disable.mutable_user()->set_id(leaver.identity.user_id());
+  ov1::GetUserRequest get_user;
+  get_user.set_id(leaver.identity.user_id());
+  ov1::User current_user;
+  ASSERT_TRUE(org->GetUser(AuthContext(*admin_).get(), get_user, &current_user).ok());
+  disable.mutable_user()->set_etag(current_user.etag());
   disable.mutable_user()->set_disabled(true);
   disable.mutable_update_mask()->add_paths("disabled");
   ov1::User disabled;
@@ -421,6 +427,11 @@ TEST_F(AccessTest, VisibilityFollowsDepartmentMovesAndTransfers) {
   // The seller transfers back to 大区 itself.
   ov1::UpdateEmployeeRequest transfer;
   transfer.mutable_employee()->set_id(seller);
+  ov1::GetEmployeeRequest get_employee;
+  get_employee.set_id(seller);
+  ov1::Employee current_employee;
+  ASSERT_TRUE(stub->GetEmployee(AuthContext(*admin_).get(), get_employee, &current_employee).ok());
+  transfer.mutable_employee()->set_etag(current_employee.etag());
   transfer.mutable_employee()->set_department_id(region);
   transfer.mutable_update_mask()->add_paths("department_id");
   ov1::Employee transferred;

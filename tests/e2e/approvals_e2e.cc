@@ -109,6 +109,22 @@ class ApprovalsE2eTest : public ::testing::Test {
     return stub_->SubmitForApproval(AuthContext(org_->sales_a).get(), request, approval);
   }
 
+  // The etags an update must name, as the sales person reads them now.
+  std::string OrderEtag(int64_t id) {
+    v1::GetOrderRequest get;
+    get.set_id(id);
+    v1::Order order;
+    EXPECT_TRUE(stub_->GetOrder(AuthContext(org_->sales_a).get(), get, &order).ok());
+    return order.etag();
+  }
+  std::string ContractEtag(int64_t id) {
+    v1::GetContractRequest get;
+    get.set_id(id);
+    v1::Contract contract;
+    EXPECT_TRUE(stub_->GetContract(AuthContext(org_->sales_a).get(), get, &contract).ok());
+    return contract.etag();
+  }
+
   v1::Approval MustSubmit(int64_t order_id) {
     v1::Approval approval;
     const grpc::Status status = Submit(order_id, &approval);
@@ -240,6 +256,7 @@ TEST_F(ApprovalsE2eTest, AnOrderOverTheThresholdIsRejectedResubmittedAndApproved
   // Fewer units, still over the threshold: submitted again, approved by the other head.
   v1::UpdateOrderRequest edit;
   edit.mutable_order()->set_id(order.id());
+  edit.mutable_order()->set_etag(OrderEtag(order.id()));
   v1::OrderLine& line = *edit.mutable_order()->add_lines();
   line.set_product_id(product);
   line.set_quantity_milli(12'000);
@@ -291,6 +308,7 @@ TEST_F(ApprovalsE2eTest, AnEditOfWhatTheRulesReadWithdrawsTheApproval) {
   // Remarks are not what a rule reads: the approval stands.
   v1::UpdateOrderRequest edit;
   edit.mutable_order()->set_id(order.id());
+  edit.mutable_order()->set_etag(OrderEtag(order.id()));
   edit.mutable_order()->set_remarks("分两批发货");
   edit.mutable_update_mask()->add_paths("remarks");
   v1::Order edited;
@@ -298,6 +316,7 @@ TEST_F(ApprovalsE2eTest, AnEditOfWhatTheRulesReadWithdrawsTheApproval) {
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(edited.approval_status(), v1::APPROVAL_APPROVED);
   // A larger discount is.
+  edit.mutable_order()->set_etag(edited.etag());
   edit.mutable_order()->set_order_discount_bp(500);
   edit.mutable_update_mask()->set_paths(0, "order_discount_bp");
   status = stub_->UpdateOrder(AuthContext(org_->sales_a).get(), edit, &edited);
@@ -441,6 +460,7 @@ TEST_F(ApprovalsE2eTest, QuotesContractsAndReceiptVoidsWaitForTheirOwnRules) {
   MustDecide(org_->head_centre, first.id(), true);
   v1::UpdateContractRequest edit;
   edit.mutable_contract()->set_id(contract.id());
+  edit.mutable_contract()->set_etag(ContractEtag(contract.id()));
   edit.mutable_contract()->mutable_amount()->set_minor_units(1900000 * kYuan);
   edit.mutable_update_mask()->add_paths("amount");
   status = stub_->UpdateContract(AuthContext(org_->sales_a).get(), edit, &contract);

@@ -93,7 +93,7 @@ TEST_F(CustomerMasterTest, CodesAreGeneratedUniqueUnderConcurrencyAndGradesSugge
   ASSERT_TRUE(Get(*sales_a_, big_created.id(), &read).ok());
   EXPECT_EQ(read.grade(), v1::CUSTOMER_GRADE_INTENDED);
   // The code is output only.
-  regrade.mutable_customer()->clear_etag();
+  regrade.mutable_customer()->set_etag(regraded.etag());
   regrade.mutable_update_mask()->clear_paths();
   regrade.mutable_update_mask()->add_paths("code");
   EXPECT_EQ(stub_->UpdateCustomer(AuthContext(*sales_a_).get(), regrade, &regraded).error_code(),
@@ -279,6 +279,7 @@ TEST_F(CustomerMasterTest, SearchRanksExactPrefixSubstringAndRespectsVisibility)
   EXPECT_TRUE(Get(*sales_b_, substring.id()).ok());
   v1::UpdateCustomerRequest update;
   update.mutable_customer()->set_id(substring.id());
+  update.mutable_customer()->set_etag(substring.etag());
   update.mutable_customer()->set_phone("021-5000-0000");
   update.mutable_update_mask()->add_paths("phone");
   v1::Customer updated;
@@ -479,6 +480,7 @@ TEST_F(CustomerMasterTest, RetiredDictionaryEntriesStayOnOldRecordsOnly) {
   const v1::Customer other = MustCreate(*sales_a_, Named("其他行业公司"));
   v1::UpdateCustomerRequest move;
   move.mutable_customer()->set_id(other.id());
+  move.mutable_customer()->set_etag(other.etag());
   move.mutable_customer()->set_industry_code("robotics");
   move.mutable_update_mask()->add_paths("industry_code");
   status = stub_->UpdateCustomer(AuthContext(*sales_a_).get(), move, &updated);

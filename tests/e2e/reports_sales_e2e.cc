@@ -321,6 +321,7 @@ TEST_F(ReportsE2eTest, TheFunnelFollowsEachOpportunitysStageHistory) {
     int probability = 0;
     sv1::OpportunityStatus status = sv1::OPEN;
     std::vector<std::tuple<std::string, int, int>> stays;  // stage, entered, left (-1 open)
+    std::string etag;                                      // as last read: what an update names
   };
   std::map<std::string, Model> model;
   auto at = [](int hour) { return At(2027, 4, 1, 9 + hour); };
@@ -336,13 +337,14 @@ TEST_F(ReportsE2eTest, TheFunnelFollowsEachOpportunitysStageHistory) {
     const grpc::Status status =
         sales_->CreateOpportunity(AuthContext(org_->sales_a).get(), request, &created);
     ASSERT_TRUE(status.ok()) << status.error_message();
-    model[title] = {
-        created.id(), amount, created.win_probability_percent(), sv1::OPEN, {{stage, 0, -1}}};
+    model[title] = {created.id(), amount,           created.win_probability_percent(),
+                    sv1::OPEN,    {{stage, 0, -1}}, created.etag()};
   };
   auto move = [&](const std::string& title, const std::string& stage, int hour) {
     clock_->Set(at(hour));
     sv1::UpdateOpportunityRequest request;
     request.mutable_opportunity()->set_id(model[title].id);
+    request.mutable_opportunity()->set_etag(model[title].etag);
     request.mutable_opportunity()->set_stage_code(stage);
     request.mutable_update_mask()->add_paths("stage_code");
     sv1::Opportunity updated;
@@ -352,6 +354,7 @@ TEST_F(ReportsE2eTest, TheFunnelFollowsEachOpportunitysStageHistory) {
     std::get<2>(model[title].stays.back()) = hour;
     model[title].stays.push_back({stage, hour, -1});
     model[title].probability = updated.win_probability_percent();
+    model[title].etag = updated.etag();
   };
   auto close = [&](const std::string& title, bool won, int hour) {
     clock_->Set(at(hour));

@@ -14,6 +14,7 @@
 #include <sstream>
 #include <thread>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/db/mysql_pool.h"
@@ -43,6 +44,9 @@ class ResilienceTest : public ::testing::Test {
     options.drain_ms = 2000;  // long enough to observe the drain
     // Fail closed soon after the org service goes (30 s in production).
     options.gateway_flags = {"--credential-max-staleness-ms=" + std::to_string(kStalenessMs)};
+    // One completion-queue thread and four handler threads: a call that
+    // blocked the queue's thread would hold up every other call.
+    options.backend_flags["customer"] = {"--threads=1", "--handler-threads=4"};
     stack_ = new testing::Stack(options);
     stack_->Start();
   }
@@ -134,10 +138,28 @@ class ResilienceTest : public ::testing::Test {
     PooledConnection connection_;
   };
 
+  // Holds a table's write lock from a separate session: every read of it
+  // waits until Release().
+  class TableLock {
+   public:
+    explicit TableLock(const std::string& table)
+        : pool_(testing::MariaDbServer::Get().ServiceOptions("customer")),
+          connection_(std::move(pool_.Acquire()).value()) {
+      connection_->Execute("LOCK TABLES " + table + " WRITE");
+    }
+    ~TableLock() { Release(); }
+    void Release() { connection_->Execute("UNLOCK TABLES"); }
+
+   private:
+    MySqlPool pool_;
+    PooledConnection connection_;
+  };
+
   std::future<grpc::Status> UpdateInBackground(const v1::Customer& customer) {
     return std::async(std::launch::async, [this, customer] {
       v1::UpdateCustomerRequest update;
       update.mutable_customer()->set_id(customer.id());
+      update.mutable_customer()->set_etag(customer.etag());
       update.mutable_customer()->set_remarks("written during shutdown");
       update.mutable_update_mask()->add_paths("remarks");
       v1::Customer updated;
@@ -450,6 +472,42 @@ TEST_F(ResilienceTest, AHungDependencyLeavesTheCallersOtherCallsServed) {
         return sales->CreateContactRecord(Context().get(), record, &r).ok();
       },
       std::chrono::seconds(10)));
+}
+
+// A stream waiting on the database holds one of the handler threads, never
+// the completion-queue thread (the customer service has one here): the
+// service's other calls are still served meanwhile.
+TEST_F(ResilienceTest, AStreamWaitingOnTheDatabaseLeavesOtherCallsServed) {
+  CreateCustomer();
+  TableLock lock("customers");
+  std::future<grpc::Status> exported = std::async(std::launch::async, [this] {
+    std::unique_ptr<grpc::ClientContext> context = Context(std::chrono::seconds(30));
+    auto reader = stub_->ExportCustomers(context.get(), v1::ExportCustomersRequest());
+    v1::ExportCustomersResponse piece;
+    while (reader->Read(&piece)) {
+    }
+    return reader->Finish();
+  });
+  const auto waiting_on_the_lock = [] {
+    const std::string out = testing::MariaDbServer::Get().Sql(
+        "SELECT COUNT(*) FROM information_schema.PROCESSLIST "
+        "WHERE DB = 'crm_customer' AND STATE LIKE 'Waiting for table%lock'");
+    return absl::StripAsciiWhitespace(out) != "0";
+  };
+  ASSERT_TRUE(testing::Eventually(waiting_on_the_lock, std::chrono::seconds(10)));
+
+  const auto asked = Clock::now();
+  common::v1::ListChangesRequest changes;
+  changes.set_page_size(1);
+  common::v1::ListChangesResponse page;
+  const grpc::Status listed =
+      stub_->ListChanges(Context(std::chrono::seconds(5)).get(), changes, &page);
+  EXPECT_TRUE(listed.ok()) << listed.error_code() << " " << listed.error_message();
+  EXPECT_LT(Clock::now() - asked, std::chrono::seconds(2));
+
+  lock.Release();
+  const grpc::Status status = exported.get();
+  EXPECT_TRUE(status.ok()) << status.error_message();
 }
 
 // A new call sent through the gateway while the only backend of its service

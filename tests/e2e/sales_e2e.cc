@@ -394,6 +394,7 @@ TEST_F(SalesE2eTest, StageHistoryAndForecastMatchWhatWasDone) {
     for (const std::string& stage : d.stages) {
       v1::UpdateOpportunityRequest move;
       move.mutable_opportunity()->set_id(o.id());
+      move.mutable_opportunity()->set_etag(o.etag());
       move.mutable_opportunity()->set_stage_code(stage);
       move.mutable_update_mask()->add_paths("stage_code");
       status = stub_->UpdateOpportunity(AuthContext(*d.owner).get(), move, &o);
@@ -591,6 +592,7 @@ TEST_F(SalesE2eTest, AQuoteBecomesAnOrderAContractAndACampaignsResult) {
 
   v1::UpdateOrderRequest attribute;
   attribute.mutable_order()->set_id(order.id());
+  attribute.mutable_order()->set_etag(order.etag());
   attribute.mutable_order()->set_campaign_id(campaign.id());
   ASSERT_TRUE(stub_->UpdateOrder(AuthContext(me).get(), attribute, &order).ok());
   v1::ConfirmOrderRequest confirm;

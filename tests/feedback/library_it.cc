@@ -31,6 +31,12 @@ class LibraryTest : public FeedbackTest {
   absl::StatusOr<v1::Requirement> SetStatus(int64_t id, v1::RequirementStatus status) {
     v1::UpdateRequirementRequest request;
     request.mutable_requirement()->set_id(id);
+    v1::GetRequirementRequest get;
+    get.set_id(id);
+    v1::Requirement current;
+    if (requirement_handlers_->GetRequirement(head_, get, &current).ok()) {
+      request.mutable_requirement()->set_etag(current.etag());
+    }
     request.mutable_requirement()->set_status(status);
     request.mutable_requirement()->set_handling_opinion("评估后处理");
     request.mutable_update_mask()->add_paths("status");
@@ -133,6 +139,7 @@ TEST_F(LibraryTest, ImplementationRecordsAreKeptPerCustomerAndProjectUnderVisibi
   // An edit of the open issues, by mask.
   v1::UpdateImplementationRecordRequest update;
   update.mutable_record()->set_id(created.id());
+  update.mutable_record()->set_etag(created.etag());
   update.mutable_record()->set_open_issues("");
   update.mutable_update_mask()->add_paths("open_issues");
   v1::ImplementationRecord updated;

@@ -74,6 +74,12 @@ class AnnouncementTest : public crm::testing::OrgDatabaseTest {
                                       std::vector<std::string> paths) {
     v1::UpdateAnnouncementRequest request;
     *request.mutable_announcement() = patch;
+    // An update names the version it changes: the one read now unless the
+    // test says which ("0": none can be read).
+    if (patch.etag().empty()) {
+      absl::StatusOr<Announcement> current = Get(call, patch.id());
+      request.mutable_announcement()->set_etag(current.ok() ? current->etag() : "0");
+    }
     for (std::string& p : paths) request.mutable_update_mask()->add_paths(std::move(p));
     Announcement response;
     absl::Status status = handlers_->UpdateAnnouncement(call, request, &response);

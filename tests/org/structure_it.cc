@@ -105,6 +105,7 @@ TEST_F(StructureTest, RenameAndCloseFollowTheRules) {
 
   v1::UpdateDepartmentRequest rename;
   rename.mutable_department()->set_id(child.id());
+  rename.mutable_department()->set_etag(child.etag());
   rename.mutable_department()->set_name("基础平台组");
   rename.mutable_update_mask()->add_paths("name");
   v1::Department renamed;
@@ -226,6 +227,7 @@ TEST_F(StructureTest, AnEmptyMaskChangesTheFieldsSetAndAnUnknownPathIsRefused) {
   // No mask: the fields the request sets change, the others stay.
   v1::UpdateEmployeeRequest update;
   update.mutable_employee()->set_id(e.id());
+  update.mutable_employee()->set_etag(e.etag());
   update.mutable_employee()->set_phone("13800000000");
   v1::Employee updated;
   ASSERT_TRUE(handlers_->UpdateEmployee(Admin(), update, &updated).ok());
@@ -255,6 +257,7 @@ TEST_F(StructureTest, AnEmptyMaskChangesTheFieldsSetAndAnUnknownPathIsRefused) {
   ASSERT_TRUE(handlers_->CreatePosition(Admin(), create, &position).ok());
   v1::UpdatePositionRequest describe;
   describe.mutable_position()->set_id(position.id());
+  describe.mutable_position()->set_etag(position.etag());
   describe.mutable_position()->set_description("负责华东");
   ASSERT_TRUE(handlers_->UpdatePosition(Admin(), describe, &position).ok());
   EXPECT_EQ(position.name(), "销售");

@@ -50,6 +50,15 @@ class UsersTest : public testing::OrgDatabaseTest {
         *hasher_, settings);
   }
 
+  // The user's etag as stored now: what an update must name.
+  std::string EtagOfUser(int64_t id) {
+    v1::GetUserRequest get;
+    get.set_id(id);
+    v1::User user;
+    EXPECT_TRUE(auth_->GetUser(Admin(), get, &user).ok());
+    return user.etag();
+  }
+
   v1::User CreateUser(const std::string& username, std::vector<std::string> roles,
                       int64_t employee_id = 0) {
     v1::CreateUserRequest request;
@@ -327,6 +336,7 @@ TEST_F(UsersTest, LogOutRoleChangesPasswordsAndDisablingRevokeAccessTokens) {
 
   v1::UpdateUserRequest promote;
   promote.mutable_user()->set_id(user.id());
+  promote.mutable_user()->set_etag(EtagOfUser(user.id()));
   promote.mutable_user()->add_roles("department_head");
   promote.mutable_update_mask()->add_paths("roles");
   v1::User updated;
@@ -341,6 +351,7 @@ TEST_F(UsersTest, LogOutRoleChangesPasswordsAndDisablingRevokeAccessTokens) {
 
   v1::UpdateUserRequest disable;
   disable.mutable_user()->set_id(user.id());
+  disable.mutable_user()->set_etag(EtagOfUser(user.id()));
   disable.mutable_user()->set_disabled(true);
   disable.mutable_update_mask()->add_paths("disabled");
   ASSERT_TRUE(auth_->UpdateUser(Admin(), disable, &updated).ok());
@@ -383,6 +394,43 @@ TEST_F(UsersTest, AnEmployeeMovedToAnotherDepartmentGetsTokensWithTheNewOne) {
   ASSERT_TRUE(after.ok());
   EXPECT_EQ(after->identity().department_id(), to.id());
   EXPECT_EQ(after->identity().token_version(), revoked.revocations(0).token_version());
+}
+
+TEST_F(UsersTest, MovingADepartmentRevokesTheTokensOfEveryoneBelowIt) {
+  v1::Department department;
+  department.set_name("Moving centre");
+  const v1::Department centre = *structure_->departments.Create(Admin(), department, "");
+  department.set_name("Moving team");
+  department.set_parent_id(centre.id());
+  const v1::Department team = *structure_->departments.Create(Admin(), department, "");
+  department.set_name("Staying put");
+  department.set_parent_id(0);
+  const v1::Department elsewhere = *structure_->departments.Create(Admin(), department, "");
+  department.set_name("New home");
+  const v1::Department home = *structure_->departments.Create(Admin(), department, "");
+  auto employee_in = [&](const v1::Department& d, const std::string& name) {
+    v1::Employee employee;
+    employee.set_name(name);
+    employee.set_department_id(d.id());
+    return *structure_->employees.Create(Admin(), employee, "");
+  };
+  const v1::User below =
+      CreateUser("moving.below", {"department_head"}, employee_in(team, "Team member").id());
+  CreateUser("staying.outside", {"sales"}, employee_in(elsewhere, "Elsewhere").id());
+  auto before = Login("moving.below");
+  ASSERT_TRUE(before.ok());
+  ASSERT_TRUE(Login("staying.outside").ok());
+
+  ASSERT_TRUE(structure_->departments.Move(Admin(), centre.id(), home.id(), centre.etag()).ok());
+  v1::ListTokenRevocationsResponse revoked;
+  ASSERT_TRUE(auth_->ListTokenRevocations(Admin(), {}, &revoked).ok());
+  ASSERT_EQ(revoked.revocations_size(), 1);  // the one below, not the one elsewhere
+  EXPECT_EQ(revoked.revocations(0).user_id(), below.id());
+  EXPECT_GT(revoked.revocations(0).token_version(), before->identity().token_version());
+  auto after = Login("moving.below");
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->identity().department_path(),
+            absl::StrCat("/", home.id(), "/", centre.id(), "/", team.id(), "/"));
 }
 
 TEST_F(UsersTest, ChangingAndResettingPasswords) {
@@ -447,6 +495,7 @@ TEST_F(UsersTest, TheLastAdministratorStays) {
   ASSERT_EQ(users.users_size(), 1);
   v1::UpdateUserRequest demote;
   demote.mutable_user()->set_id(users.users(0).id());
+  demote.mutable_user()->set_etag(EtagOfUser(users.users(0).id()));
   demote.mutable_user()->add_roles("sales");
   demote.mutable_update_mask()->add_paths("roles");
   v1::User updated;
@@ -461,6 +510,7 @@ TEST_F(UsersTest, AnEmptyMaskChangesTheFieldsSetAndAnUnknownPathIsRefused) {
   // No mask: only the roles are set, so only they change.
   v1::UpdateUserRequest update;
   update.mutable_user()->set_id(user.id());
+  update.mutable_user()->set_etag(EtagOfUser(user.id()));
   update.mutable_user()->add_roles("service");
   v1::User updated;
   ASSERT_TRUE(auth_->UpdateUser(Admin(), update, &updated).ok());
@@ -560,6 +610,7 @@ TEST_F(UsersTest, AnAdministratorWhoLeavesIsDisabledOnlyByAnAdministratorAndNeve
     if (u.username() != "admin") continue;
     v1::UpdateUserRequest disable;
     disable.mutable_user()->set_id(u.id());
+    disable.mutable_user()->set_etag(EtagOfUser(u.id()));
     disable.mutable_user()->set_disabled(true);
     disable.mutable_update_mask()->add_paths("disabled");
     v1::User updated;
@@ -591,9 +642,11 @@ TEST_F(UsersTest, TwoConcurrentRemovalsOfTheLastTwoAdministratorsCannotBothSucce
   for (int round = 0; round < 5; ++round) {
     testing::Barrier start(2);
     absl::Status demote_status, leave_status;
+    const std::string etag = EtagOfUser(demoted.id());
     std::thread demote([&] {
       v1::UpdateUserRequest request;
       request.mutable_user()->set_id(demoted.id());
+      request.mutable_user()->set_etag(etag);
       request.mutable_user()->add_roles("sales");
       request.mutable_update_mask()->add_paths("roles");
       v1::User updated;

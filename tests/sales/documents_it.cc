@@ -80,6 +80,15 @@ class DocumentsTest : public SalesTest {
                                               std::vector<std::string> paths) {
     v1::UpdateContractRequest request;
     *request.mutable_contract() = patch;
+    // An update names the version it changes: the one read now unless the
+    // test says which ("0": none can be read).
+    if (patch.etag().empty()) {
+      v1::GetContractRequest get;
+      get.set_id(patch.id());
+      v1::Contract current;
+      request.mutable_contract()->set_etag(
+          contract_handlers_->GetContract(call, get, &current).ok() ? current.etag() : "0");
+    }
     for (const std::string& path : paths) request.mutable_update_mask()->add_paths(path);
     v1::Contract updated;
     CRM_RETURN_IF_ERROR(contract_handlers_->UpdateContract(call, request, &updated));
@@ -190,6 +199,7 @@ TEST_F(DocumentsTest, QuoteStepsOutOfOrderAndExpiredQuotesChangeNothing) {
   // A sent quote is no longer edited.
   v1::UpdateQuoteRequest edit;
   edit.mutable_quote()->set_id(quote->id());
+  edit.mutable_quote()->set_etag(GetQuote(sales_a_, quote->id())->etag());
   edit.mutable_quote()->set_remarks("改价");
   v1::Quote edited;
   EXPECT_EQ(quote_handlers_->UpdateQuote(sales_a_, edit, &edited).code(),
@@ -338,15 +348,18 @@ TEST_F(DocumentsTest, InvoicedAndRemindersStayEditableAfterConfirmation) {
   const v1::Product p = AddProduct("配电柜", 10000, 10000);
   absl::StatusOr<v1::Order> order = Create(sales_a_, OrderOf(500, {{p.id(), 1000}}));
   ASSERT_TRUE(order.ok());
-  ASSERT_TRUE(Confirm(sales_a_, order->id()).ok());
+  absl::StatusOr<v1::Order> confirmed = Confirm(sales_a_, order->id());
+  ASSERT_TRUE(confirmed.ok());
   v1::UpdateOrderRequest request;
   request.mutable_order()->set_id(order->id());
+  request.mutable_order()->set_etag(confirmed->etag());
   request.mutable_order()->set_invoiced(true);
   request.mutable_order()->set_reminder_date("2026-12-10");
   v1::Order updated;
   ASSERT_TRUE(order_handlers_->UpdateOrder(sales_a_, request, &updated).ok());
   EXPECT_TRUE(updated.invoiced());
   EXPECT_EQ(updated.reminder_date(), "2026-12-10");
+  request.mutable_order()->set_etag(updated.etag());
   // Its terms are not editable any more.
   request.mutable_order()->set_order_discount_bp(500);
   EXPECT_EQ(order_handlers_->UpdateOrder(sales_a_, request, &updated).code(),

@@ -28,6 +28,15 @@ class OpportunitiesTest : public SalesTest {
   absl::StatusOr<v1::Opportunity> Update(const CallContext& as, v1::Opportunity patch,
                                          std::vector<std::string> paths) {
     v1::UpdateOpportunityRequest request;
+    // An update names the version it changes: the one read now unless the
+    // test says which ("0": none can be read).
+    if (patch.etag().empty()) {
+      v1::GetOpportunityRequest get;
+      get.set_id(patch.id());
+      v1::Opportunity current;
+      patch.set_etag(opportunity_handlers_->GetOpportunity(as, get, &current).ok() ? current.etag()
+                                                                                   : "0");
+    }
     *request.mutable_opportunity() = std::move(patch);
     for (auto& p : paths) request.mutable_update_mask()->add_paths(p);
     v1::Opportunity updated;

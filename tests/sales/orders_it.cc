@@ -101,11 +101,13 @@ TEST_F(OrdersTest, EveryStepTheStatusMachineRefusesChangesNothing) {
   refused(Deliver(sales_a_, *order, 0, 1'000), "deliver a draft");
   EXPECT_EQ(snapshot(), before);
 
-  ASSERT_TRUE(Confirm(sales_a_, order->id()).ok());
+  absl::StatusOr<v1::Order> confirmed = Confirm(sales_a_, order->id());
+  ASSERT_TRUE(confirmed.ok());
   before = snapshot();
   refused(Confirm(sales_a_, order->id()), "confirm twice");
   v1::UpdateOrderRequest edit;
   edit.mutable_order()->set_id(order->id());
+  edit.mutable_order()->set_etag(confirmed->etag());
   edit.mutable_order()->set_delivery_date("2026-12-31");  // a draft's term
   v1::Order edited;
   EXPECT_EQ(order_handlers_->UpdateOrder(sales_a_, edit, &edited).code(),

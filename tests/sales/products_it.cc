@@ -95,6 +95,7 @@ TEST_F(ProductsTest, TheLowStockListHoldsProductsAtOrBelowTheirThreshold) {
   for (const v1::Product* p : {&low, &fine}) {
     v1::UpdateProductRequest request;
     request.mutable_product()->set_id(p->id());
+    request.mutable_product()->set_etag(p->etag());
     request.mutable_product()->set_low_stock_threshold_milli(5'000);
     request.mutable_update_mask()->add_paths("low_stock_threshold_milli");
     v1::Product updated;
