@@ -21,6 +21,15 @@ constexpr char kSharedWithCaller[] =
 
 }  // namespace
 
+VisibilityScope CustomerReadScope(const Caller& caller) {
+  if (caller.Has(Role::kService) || caller.Has(Role::kImplementer)) {
+    VisibilityScope everything;
+    everything.kind = VisibilityScope::Kind::kAll;
+    return everything;
+  }
+  return ScopeOf(caller);
+}
+
 bool CallerHasShares(MySqlConnection& c, const Caller& caller) {
   if (caller.employee_id == 0) return false;
   sql::PreparedStatement& stmt =
@@ -33,7 +42,7 @@ bool CallerHasShares(MySqlConnection& c, const Caller& caller) {
 void RestrictCustomers(SqlWhere& where, const Caller& caller, Access access) {
   std::vector<SqlWhere::Value> values;
   std::string scope =
-      ScopeCondition(access == Access::kWrite ? WriteScopeOf(caller) : ScopeOf(caller),
+      ScopeCondition(access == Access::kWrite ? WriteScopeOf(caller) : CustomerReadScope(caller),
                      "c.owner_id", "c.owner_department_path", &values);
   if (scope.empty()) return;  // everything
   if (access == Access::kWrite) {
@@ -56,7 +65,7 @@ void RestrictToActiveView(MySqlConnection& c, SqlWhere& where, const Caller& cal
 void RestrictToActiveView(SqlWhere& where, const Caller& caller, bool caller_has_shares) {
   std::vector<SqlWhere::Value> values;
   std::string scope =
-      ScopeCondition(ScopeOf(caller), "c.owner_id", "c.owner_department_path", &values);
+      ScopeCondition(CustomerReadScope(caller), "c.owner_id", "c.owner_department_path", &values);
   if (scope.empty()) return;
   if (!caller_has_shares) {
     where.And(std::move(scope), std::move(values));

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "common/db/visibility.h"
 #include "common/feed/owner_departments.h"
 #include "common/rpc/call_context.h"
 #include "crm/customer/v1/customer.pb.h"
@@ -25,6 +26,13 @@ enum class Access {
   kRead,   // scope, pool, or shared with the caller
   kWrite,  // scope only: owner, their department's heads, management
 };
+
+// Which customers the caller reads: its visibility scope (visibility.h),
+// except that service staff and implementers read every customer. They take
+// calls and visit sites for whichever customer needs them, and file service
+// requests, requirements and implementation records for it. Writes keep
+// WriteScopeOf (and these roles hold no customer.write anyway).
+VisibilityScope CustomerReadScope(const Caller& caller);
 
 void RestrictCustomers(SqlWhere& where, const Caller& caller, Access access);
 

@@ -334,7 +334,7 @@ absl::StatusOr<SearchPage> SearchRepository::Search(const CallContext& call,
   return db_.Run("customer.search", call.deadline,
                  [&](MySqlConnection& c) -> absl::StatusOr<SearchPage> {
                    SearchPage page;
-                   const VisibilityScope scope = ScopeOf(call.caller);
+                   const VisibilityScope scope = CustomerReadScope(call.caller);
                    if (scope.kind == VisibilityScope::Kind::kNothing) return page;
                    const bool own = scope.kind == VisibilityScope::Kind::kOwn;
                    const std::vector<Tier> tiers = PlanTiers(c, limits_, call.caller, query, own);
