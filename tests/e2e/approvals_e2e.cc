@@ -355,6 +355,15 @@ TEST_F(ApprovalsE2eTest, ACountersignStepWaitsForEveryApproverAfterTheHeadAndThe
             grpc::StatusCode::PERMISSION_DENIED);
   grpc::Status status = stub_->SetApprovalRule(AuthContext(*boss_one_).get(), set, &stored);
   ASSERT_TRUE(status.ok()) << status.error_message();
+  // Replacing a rule names the version replaced, so a change another manager
+  // made meanwhile is not overwritten unseen.
+  v1::SetApprovalRuleRequest replace = set;
+  replace.mutable_rule()->set_id(stored.id());
+  replace.mutable_rule()->set_name("未读先改");
+  v1::ApprovalRule unchanged;
+  status = stub_->SetApprovalRule(AuthContext(*boss_two_).get(), replace, &unchanged);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(absl::StrContains(status.error_message(), "rule.etag")) << status.error_message();
 
   const v1::Order order = MustCreateOrder(product, 6);  // 600,000 元: all three rules
   const v1::Approval approval = MustSubmit(order.id());
