@@ -272,21 +272,19 @@ void ProxyCall::OnBackendFinish() {
         "UNPARSABLE_REQUEST"));
   }
   if (!backend_status_.ok()) CountBackendError(backend_name_, backend_status_.error_code());
-  if (backend_status_.error_code() == grpc::StatusCode::UNAVAILABLE) {
-    // Transport errors name internal addresses: log them, tell the client less.
+  if (backend_status_.error_code() == grpc::StatusCode::UNAVAILABLE &&
+      backend_status_.error_details().empty()) {
+    // A transport error (the backend's own answers carry details: a drain, a
+    // full or read-only database): it names internal addresses, so log it and
+    // tell the client less.
     log::Warn("backend unavailable", {{"backend", backend_name_},
                                       {"request_id", request_id_},
                                       {"trace_id", trace_id_},
                                       {"error", backend_status_.error_message()}});
-    // The backend's own details when it sent any (a drain), else ours.
-    const grpc::Status ours = ToGrpcStatus(
+    backend_status_ = ToGrpcStatus(
         WithErrorInfo(absl::UnavailableError(absl::StrCat("the ", backend_name_,
                                                           " service is unavailable; retry later")),
                       "BACKEND_UNAVAILABLE", {{"service", backend_name_}}));
-    backend_status_ =
-        grpc::Status(grpc::StatusCode::UNAVAILABLE, ours.error_message(),
-                     backend_status_.error_details().empty() ? ours.error_details()
-                                                             : backend_status_.error_details());
   }
   if (unary_ && backend_status_.ok()) {
     final_status_ = backend_status_;

@@ -19,13 +19,29 @@ std::string Script() { return std::string(CRM_SOURCE_DIR) + "/deploy/local/maria
 
 std::string Quote(const std::string& s) { return "'" + s + "'"; }
 
+// Unmounts the data directory's own file system, if it has one.
+std::string UnmountCommand(const std::string& data_dir) {
+  return "if mountpoint -q " + Quote(data_dir) + "; then umount " + Quote(data_dir) + "; fi";
+}
+
 }  // namespace
+
+int MariaDbServer::own_disk_megabytes_ = 0;
+
+bool MariaDbServer::CanMountFileSystems() {
+  const std::string probe = MakeTempDir("crm-mount-probe");
+  const bool mounted = RunCommand("mount -t tmpfs -o size=1m crm-probe " + Quote(probe)) == 0;
+  if (mounted) RunCommand("umount " + Quote(probe));
+  RemoveTree(probe);
+  return mounted;
+}
 
 MariaDbServer& MariaDbServer::Get() {
   static MariaDbServer* server = [] {
     auto* s = new MariaDbServer();
     std::atexit([] {
       Get().Stop();
+      RunCommand(UnmountCommand(Get().data_dir()));
       RemoveTree(Get().dir_);
     });
     return s;
@@ -34,12 +50,21 @@ MariaDbServer& MariaDbServer::Get() {
 }
 
 MariaDbServer::MariaDbServer() : dir_(MakeTempDir("crm-mariadb")) {
+  if (own_disk_megabytes_ > 0) {
+    std::string output;
+    if (RunCommand("mkdir -p " + Quote(data_dir()) +
+                       " && mount -t tmpfs -o size=" + std::to_string(own_disk_megabytes_) +
+                       "m,mode=0700 crm-test-disk " + Quote(data_dir()),
+                   &output) != 0) {
+      throw std::runtime_error("could not mount the data directory's file system: " + output);
+    }
+  }
   Start();
   // Should this process die without running its exit handlers (a crash, a
   // ctest timeout), a watchdog still stops the server and removes its files.
   RunCommand("nohup sh -c 'while kill -0 " + std::to_string(getpid()) +
-             " 2>/dev/null; do sleep 1; done; " + Script() + " stop " + Quote(dir_) + "; rm -rf " +
-             Quote(dir_) + "' >/dev/null 2>&1 &");
+             " 2>/dev/null; do sleep 1; done; " + Script() + " stop " + Quote(dir_) + "; " +
+             UnmountCommand(data_dir()) + "; rm -rf " + Quote(dir_) + "' >/dev/null 2>&1 &");
   std::string env;
   for (const char* service : kServices) {
     std::string upper(service);

@@ -14,9 +14,17 @@ class MariaDbServer {
   // The server of this test binary; starts it (about 3 s) on first call.
   static MariaDbServer& Get();
 
+  // Call before the first Get(): the data directory gets a file system of its
+  // own, `megabytes` in size (a tmpfs), so a test can fill it up for real.
+  // Needs the right to mount (root, as on CI); see CanMountFileSystems().
+  static void PutDataOnOwnDisk(int megabytes) { own_disk_megabytes_ = megabytes; }
+  static bool CanMountFileSystems();
+
   // The server's Unix socket (db-socket / MySqlOptions::socket).
   std::string socket() const { return dir_ + "/mysqld.sock"; }
   const std::string& dir() const { return dir_; }
+  // Where the server keeps its files (tables, redo log).
+  std::string data_dir() const { return dir_ + "/data"; }
 
   // Connection options for a service's own schema and user (crm_<service>),
   // as deploy/local/mariadb.sh provision creates them.
@@ -35,6 +43,7 @@ class MariaDbServer {
 
  private:
   MariaDbServer();
+  static int own_disk_megabytes_;
   std::string dir_;
   int scratch_count_ = 0;
 };
