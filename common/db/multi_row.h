@@ -47,10 +47,13 @@ void InsertRows(MySqlConnection& connection, const std::string& head, const std:
 }
 
 // The same without padding, for tables where a repeated row would clash (a
-// unique key): chunks of kMaxRowsPerStatement rows, then the rest split into
-// powers of two (e.g. 1000 = 512 + 256 + 128 + 64 + 32 + 8), so a connection
-// still caches at most a dozen statement shapes. `after(first_row, count)`
-// runs after each statement (e.g. to read LAST_INSERT_ID()).
+// unique key): chunks of kMaxRowsPerStatement rows, then the rest in one
+// statement when it is at most kExactRowsUpTo rows (the common case, a
+// document's few lines, costs one round trip), else split into powers of
+// two (e.g. 1000 = 512 + 256 + 128 + 64 + 32 + 8), so a connection caches at
+// most about 30 statement shapes. `after(first_row, count)` runs after each
+// statement (e.g. to read LAST_INSERT_ID()).
+inline constexpr size_t kExactRowsUpTo = 16;
 struct NoStatementHook {
   void operator()(size_t, size_t) const {}
 };
@@ -60,7 +63,9 @@ void InsertRowsExactly(MySqlConnection& connection, const std::string& head,
                        After after = {}) {
   for (size_t done = 0; done < rows;) {
     size_t count = std::min(rows - done, kMaxRowsPerStatement);
-    while ((count & (count - 1)) != 0 && count != kMaxRowsPerStatement) count &= count - 1;
+    if (count > kExactRowsUpTo) {
+      while ((count & (count - 1)) != 0 && count != kMaxRowsPerStatement) count &= count - 1;
+    }
     std::string sql = head;
     for (size_t i = 0; i < count; ++i) {
       if (i > 0) sql += ", ";

@@ -188,10 +188,7 @@ absl::StatusOr<Contract> ContractRepository::Create(const CallContext& call,
         stmt.executeUpdate();
         const int64_t id = c.LastInsertId();
         // Last: the day's counter row is held only until the commit.
-        sql::PreparedStatement& number = c.Prepare("UPDATE contracts SET number = ? WHERE id = ?");
-        number.setString(1, NextDocumentNumber(c, "CT", absl::ToCivilDay(call.Now(), zone_)));
-        number.setInt64(2, id);
-        number.executeUpdate();
+        NumberDocument(c, "contracts", id, "CT", absl::ToCivilDay(call.Now(), zone_));
         return id;
       });
 }

@@ -6,7 +6,7 @@
 // it, so take the number as late in the transaction as possible.
 #pragma once
 
-#include <string>
+#include <cstdint>
 
 #include "absl/time/civil_time.h"
 
@@ -16,8 +16,12 @@ class MySqlConnection;
 
 namespace crm::sales {
 
-// The next number of `prefix` ("SO") on `day` (the company's date):
-// "<prefix><yyyymmdd>-<n>", n at least four digits. Throws sql::SQLException.
-std::string NextDocumentNumber(MySqlConnection& connection, const char* prefix, absl::CivilDay day);
+// Gives row `id` of `table` (a constant: "orders") the next number of
+// `prefix` ("SO") on `day` (the company's date): "<prefix><yyyymmdd>-<n>", n
+// at least four digits. Two statements, no read: the counter hands its value
+// to the UPDATE through LAST_INSERT_ID() on the server. Throws
+// sql::SQLException.
+void NumberDocument(MySqlConnection& connection, const char* table, int64_t id, const char* prefix,
+                    absl::CivilDay day);
 
 }  // namespace crm::sales

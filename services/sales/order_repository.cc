@@ -168,10 +168,7 @@ absl::StatusOr<Order> OrderRepository::Create(const CallContext& call, const Ord
         InsertLines(c, kOrderLines, id, draft.lines());
         // Late, so the day's counter row is locked only until the commit
         // that follows (creates of a day queue on it).
-        sql::PreparedStatement& number = c.Prepare("UPDATE orders SET number = ? WHERE id = ?");
-        number.setString(1, NextDocumentNumber(c, "SO", today));
-        number.setInt64(2, id);
-        number.executeUpdate();
+        NumberDocument(c, "orders", id, "SO", today);
         // After the number: a change appended here takes the feed's counter,
         // which every transaction takes after its number, never before.
         if (source != nullptr) source->link(c, id);

@@ -180,10 +180,7 @@ absl::StatusOr<Quote> QuoteRepository::Create(const CallContext& call, const Quo
         const int64_t id = c.LastInsertId();
         InsertLines(c, kQuoteLines, id, draft.lines());
         // Last: the day's counter row is held only until the commit.
-        sql::PreparedStatement& number = c.Prepare("UPDATE quotes SET number = ? WHERE id = ?");
-        number.setString(1, NextDocumentNumber(c, "QT", today));
-        number.setInt64(2, id);
-        number.executeUpdate();
+        NumberDocument(c, "quotes", id, "QT", today);
         return id;
       });
 }

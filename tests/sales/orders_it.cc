@@ -37,6 +37,17 @@ TEST_F(OrdersTest, NumbersFollowTheCompanyDayAndARetryKeepsItsNumber) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM orders"), 3);
 }
 
+// Past 9,999 documents of one day the number grows a digit rather than wrap.
+TEST_F(OrdersTest, TheTenThousandthOrderOfADayGetsFiveDigits) {
+  const v1::Product p = AddProduct("配电柜", 10000, 0);
+  Exec("INSERT INTO document_numbers (prefix, day, last_value) VALUES ('SO', '2026-12-05', 9998)");
+  absl::StatusOr<v1::Order> last_four = Create(sales_a_, OrderOf(500, {{p.id(), 1000}}));
+  absl::StatusOr<v1::Order> five = Create(sales_a_, OrderOf(500, {{p.id(), 1000}}));
+  ASSERT_TRUE(last_four.ok() && five.ok()) << last_four.status() << five.status();
+  EXPECT_EQ(last_four->number(), "SO20261205-9999");
+  EXPECT_EQ(five->number(), "SO20261205-10000");
+}
+
 TEST_F(OrdersTest, LinesCopyTheProductAndTheTotalsAreTheServersOwn) {
   const v1::Product p = AddProduct("断路器", 3333, 0, 13);
   v1::Order order = OrderOf(500, {{p.id(), 1000}, {p.id(), 1000}, {p.id(), 1000}});
