@@ -10,13 +10,8 @@ using testing_users::kSecret;
 using testing_users::UsersTest;
 
 TEST_F(UsersTest, LoginIssuesATokenCarryingTheEmployeesDepartment) {
-  v1::Department department;
-  department.set_name("销售部");
-  v1::Department d = *structure_->departments.Create(Admin(), department, "");
-  v1::Employee employee;
-  employee.set_name("李雷");
-  employee.set_department_id(d.id());
-  v1::Employee e = *structure_->employees.Create(Admin(), employee, "");
+  const v1::Department d = NewDepartment("销售部");
+  const v1::Employee e = NewEmployee("李雷", d.id());
   v1::User user = CreateUser("li.lei", {"sales"}, e.id());
 
   auto tokens = Login("  Li.Lei ");  // user names are trimmed and case-insensitive

@@ -107,15 +107,9 @@ TEST_F(UsersTest, LogOutRoleChangesPasswordsAndDisablingRevokeAccessTokens) {
 }
 
 TEST_F(UsersTest, AnEmployeeMovedToAnotherDepartmentGetsTokensWithTheNewOne) {
-  v1::Department department;
-  department.set_name("Before move");
-  const v1::Department from = *structure_->departments.Create(Admin(), department, "");
-  department.set_name("After move");
-  const v1::Department to = *structure_->departments.Create(Admin(), department, "");
-  v1::Employee employee;
-  employee.set_name("Moved person");
-  employee.set_department_id(from.id());
-  const v1::Employee e = *structure_->employees.Create(Admin(), employee, "");
+  const v1::Department from = NewDepartment("Before move");
+  const v1::Department to = NewDepartment("After move");
+  const v1::Employee e = NewEmployee("Moved person", from.id());
   v1::User user = CreateUser("moved.user", {"sales"}, e.id());
   auto before = Login("moved.user");
   ASSERT_TRUE(before.ok());
@@ -138,22 +132,12 @@ TEST_F(UsersTest, AnEmployeeMovedToAnotherDepartmentGetsTokensWithTheNewOne) {
 }
 
 TEST_F(UsersTest, MovingADepartmentRevokesTheTokensOfEveryoneBelowIt) {
-  v1::Department department;
-  department.set_name("Moving centre");
-  const v1::Department centre = *structure_->departments.Create(Admin(), department, "");
-  department.set_name("Moving team");
-  department.set_parent_id(centre.id());
-  const v1::Department team = *structure_->departments.Create(Admin(), department, "");
-  department.set_name("Staying put");
-  department.set_parent_id(0);
-  const v1::Department elsewhere = *structure_->departments.Create(Admin(), department, "");
-  department.set_name("New home");
-  const v1::Department home = *structure_->departments.Create(Admin(), department, "");
+  const v1::Department centre = NewDepartment("Moving centre");
+  const v1::Department team = NewDepartment("Moving team", centre.id());
+  const v1::Department elsewhere = NewDepartment("Staying put");
+  const v1::Department home = NewDepartment("New home");
   auto employee_in = [&](const v1::Department& d, const std::string& name) {
-    v1::Employee employee;
-    employee.set_name(name);
-    employee.set_department_id(d.id());
-    return *structure_->employees.Create(Admin(), employee, "");
+    return NewEmployee(name, d.id());
   };
   const v1::User below =
       CreateUser("moving.below", {"department_head"}, employee_in(team, "Team member").id());

@@ -53,6 +53,19 @@ class UsersTest : public testing::OrgDatabaseTest {
         *hasher_, settings);
   }
 
+  v1::Department NewDepartment(const std::string& name, int64_t parent_id = 0) {
+    v1::Department department;
+    department.set_name(name);
+    department.set_parent_id(parent_id);
+    return *structure_->departments.Create(Admin(), department, "");
+  }
+  v1::Employee NewEmployee(const std::string& name, int64_t department_id) {
+    v1::Employee employee;
+    employee.set_name(name);
+    employee.set_department_id(department_id);
+    return *structure_->employees.Create(Admin(), employee, "");
+  }
+
   // The user's etag as stored now: what an update must name.
   std::string EtagOfUser(int64_t id) {
     v1::GetUserRequest get;

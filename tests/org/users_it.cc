@@ -125,13 +125,8 @@ TEST_F(UsersTest, AnEmptyMaskChangesTheFieldsSetAndAnUnknownPathIsRefused) {
 }
 
 TEST_F(UsersTest, AnEmployeeWhoLeftCannotLogIn) {
-  v1::Department department;
-  department.set_name("客服部");
-  v1::Department d = *structure_->departments.Create(Admin(), department, "");
-  v1::Employee employee;
-  employee.set_name("周八");
-  employee.set_department_id(d.id());
-  v1::Employee e = *structure_->employees.Create(Admin(), employee, "");
+  const v1::Department d = NewDepartment("客服部");
+  const v1::Employee e = NewEmployee("周八", d.id());
   CreateUser("zhou.ba", {"service"}, e.id());
   auto tokens = Login("zhou.ba");
   ASSERT_TRUE(tokens.ok());
@@ -152,14 +147,9 @@ struct LinkedUser {
 
 TEST_F(UsersTest, AnAdministratorWhoLeavesIsDisabledOnlyByAnAdministratorAndNeverTheLast) {
   ASSERT_TRUE(auth_->BootstrapAdministrator("Adm1n-passw0rd", Clock::System()).ok());
-  v1::Department department;
-  department.set_name("总经办");
-  const int64_t d = structure_->departments.Create(Admin(), department, "")->id();
+  const int64_t d = NewDepartment("总经办").id();
   auto linked = [&](const std::string& name, const std::string& username) {
-    v1::Employee employee;
-    employee.set_name(name);
-    employee.set_department_id(d);
-    const int64_t e = structure_->employees.Create(Admin(), employee, "")->id();
+    const int64_t e = NewEmployee(name, d).id();
     return LinkedUser{e, CreateUser(username, {"administrator"}, e)};
   };
   const LinkedUser boss = linked("钱总", "qian.zong");
@@ -216,13 +206,7 @@ TEST_F(UsersTest, AnAdministratorWhoLeavesIsDisabledOnlyByAnAdministratorAndNeve
 // Two administrators, each removed at the same moment by a different path
 // (one demoted, one leaving): exactly one removal succeeds.
 TEST_F(UsersTest, TwoConcurrentRemovalsOfTheLastTwoAdministratorsCannotBothSucceed) {
-  v1::Department department;
-  department.set_name("信息部");
-  const int64_t d = structure_->departments.Create(Admin(), department, "")->id();
-  v1::Employee employee;
-  employee.set_name("李工");
-  employee.set_department_id(d);
-  const int64_t leaving_employee = structure_->employees.Create(Admin(), employee, "")->id();
+  const int64_t leaving_employee = NewEmployee("李工", NewDepartment("信息部").id()).id();
   CreateUser("li.gong", {"administrator"}, leaving_employee);
   const v1::User demoted = CreateUser("zhao.gong", {"administrator"});
   ASSERT_EQ(Query("SELECT COUNT(*) FROM users WHERE disabled = 0 AND"
