@@ -192,12 +192,17 @@ absl::Status OrderHandlers::ConfirmOrder(const CallContext& call,
   auto edit = [&](MySqlConnection& c, Order& order) -> absl::Status {
     if (order.status() != v1::DRAFT) return WrongStatus(order, "confirmed", "DRAFT");
     CRM_RETURN_IF_ERROR(CheckOrderApproved(c, order));
-    CRM_RETURN_IF_ERROR(ReserveStock(c, Undelivered(order)));
     order.set_status(v1::CONFIRMED);
     return absl::OkStatus();
   };
-  CRM_ASSIGN_OR_RETURN(*response,
-                       orders_.Update(call, request.id(), request.etag(), edit, LineWrite::kNone));
+  // The stock last: every confirmation of a product queues on its stock row,
+  // which is then held only for the change row and the commit. Not enough
+  // stock rolls the whole step back.
+  auto reserve = [](MySqlConnection& c, Order& order) {
+    return ReserveStock(c, Undelivered(order));
+  };
+  CRM_ASSIGN_OR_RETURN(*response, orders_.Update(call, request.id(), request.etag(), edit,
+                                                 LineWrite::kNone, reserve));
   return absl::OkStatus();
 }
 

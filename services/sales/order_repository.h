@@ -74,9 +74,11 @@ class OrderRepository {
   absl::StatusOr<v1::Order> Get(const CallContext& call, int64_t id);
   // Locks the order (one the caller may change), checks `etag` (when not
   // empty), lets `edit` change it, and writes it back: its header, and its
-  // lines as `lines` says.
+  // lines as `lines` says. `last`, when given, runs after the write, just
+  // before the commit (UpdateVersionedThen): for the stock a step reserves.
   absl::StatusOr<v1::Order> Update(const CallContext& call, int64_t id, const std::string& etag,
-                                   const OrderEdit& edit, LineWrite lines);
+                                   const OrderEdit& edit, LineWrite lines,
+                                   const OrderEdit& last = nullptr);
   // Newest first.
   absl::StatusOr<Page<v1::Order>> List(const CallContext& call, const OrderFilter& filter,
                                        int page_size, std::optional<int64_t> before_id);
