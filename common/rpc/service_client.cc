@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/auth/identity.h"
+#include "common/base/logging.h"
 #include "common/rpc/trace_context.h"
 
 namespace crm {
@@ -79,10 +80,22 @@ absl::Status ServiceClient::MapError(const grpc::Status& status, const As& as,
     case grpc::StatusCode::DEADLINE_EXCEEDED:
       return absl::DeadlineExceededError(
           absl::StrCat("the ", target_, " service (", what, ") did not answer in time"));
+    case grpc::StatusCode::UNAVAILABLE:
+      // The service's own answer (a full or read-only database, a drain)
+      // carries details and a message written for callers: pass it on.
+      if (!status.error_details().empty()) return absl::UnavailableError(message);
+      break;
     default:
       break;
   }
-  return absl::UnavailableError(absl::StrCat("the ", target_, " service (", what, "): ", message));
+  // A transport error or a fault over there: its text may name internal
+  // addresses, so it goes to the log and the caller learns what failed.
+  log::Warn("call to another service failed", {{"service", target_},
+                                               {"what", what},
+                                               {"code", static_cast<int>(status.error_code())},
+                                               {"error", message}});
+  return absl::UnavailableError(
+      absl::StrCat("the ", target_, " service (", what, ") is unavailable; retry later"));
 }
 
 }  // namespace crm

@@ -527,6 +527,12 @@ TEST_F(SalesE2eTest, WithTheCustomerServiceDownOrdersAreUnavailableAndNothingIsH
   const grpc::Status status =
       CreateOrder(org_->sales_a, OrderOf(customer_a_, {{p.id(), 1'000}}), &created, "down-1");
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << status.error_message();
+  // What failed, not where: no internal address or transport text.
+  EXPECT_TRUE(absl::StrContains(status.error_message(), "customer service"))
+      << status.error_message();
+  for (const char* internal : {"unix:", "ipv4:", ".sock", "addresses", "Connection refused"}) {
+    EXPECT_FALSE(absl::StrContains(status.error_message(), internal)) << status.error_message();
+  }
   EXPECT_EQ(OrderCount(), before);
   stack_->StartProcess("customer");
   ASSERT_TRUE(stack_->WaitServing("crm.customer.v1.CustomerService"));
