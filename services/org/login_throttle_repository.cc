@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 
+#include "common/base/logging.h"
 #include "common/db/database.h"
 #include "common/db/sql_time.h"
 
@@ -23,6 +24,7 @@ void ClearLoginFailures(MySqlConnection& c, const std::string& username) {
 namespace {
 
 constexpr absl::Duration kForgetAfter = absl::Hours(24);
+constexpr absl::Duration kForgetEvery = absl::Minutes(1);
 
 // One throttle row (a name, or "addr:<address>"), locked for the attempt.
 struct ThrottleRow {
@@ -102,22 +104,36 @@ bool KnownAddress(MySqlConnection& c, const std::string& username, const std::st
 
 }  // namespace
 
+void LoginThrottleRepository::ForgetIdleKeys(const CallContext& call, const std::string& username) {
+  const absl::Time now = call.Now();
+  {
+    absl::MutexLock lock(&forget_mu_);
+    if (now < next_forget_) return;
+    next_forget_ = now + kForgetEvery;
+  }
+  // A hundred at a time keeps the statement short; the table stays as small
+  // as the recent attempts.
+  absl::Status forgotten = db_.Run("login.forget", call.deadline, [&](MySqlConnection& c) {
+    sql::PreparedStatement& forget = c.Prepare(
+        "DELETE FROM login_throttle WHERE last_failed_at < ? AND"
+        " (locked_until IS NULL OR locked_until < ?) AND username <> ? LIMIT 100");
+    forget.setDateTime(1, FormatSqlDateTime(now - kForgetAfter));
+    forget.setDateTime(2, FormatSqlDateTime(now));
+    forget.setString(3, username);
+    forget.executeUpdate();
+    return absl::OkStatus();
+  });
+  if (!forgotten.ok())
+    log::Warn("idle log-in keys not forgotten", {{"error", forgotten.message()}});
+}
+
 absl::StatusOr<bool> LoginThrottleRepository::Admit(const CallContext& call,
                                                     const std::string& username,
                                                     const LoginThrottleRules& rules) {
+  ForgetIdleKeys(call, username);
   return db_.RunInTransaction(
       "login.admit", call.deadline, [&](MySqlConnection& c) -> absl::StatusOr<bool> {
         const absl::Time now = call.Now();
-        // A few keys idle for a day are forgotten on every attempt: the table
-        // stays as small as the recent attempts.
-        sql::PreparedStatement& forget = c.Prepare(
-            "DELETE FROM login_throttle WHERE last_failed_at < ? AND"
-            " (locked_until IS NULL OR locked_until < ?) AND username <> ? LIMIT 100");
-        forget.setDateTime(1, FormatSqlDateTime(now - kForgetAfter));
-        forget.setDateTime(2, FormatSqlDateTime(now));
-        forget.setString(3, username);
-        forget.executeUpdate();
-
         // Always the name's row first, then the address's: no two attempts
         // wait for each other's rows in opposite orders.
         ThrottleRow name = LockRow(c, username, now, rules.name);

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/rpc/call_context.h"
 
@@ -50,8 +51,8 @@ class LoginThrottleRepository {
   // by racing another (a success then calls Succeeded). The name's lock and
   // back-off do not apply from an address the user has logged in from
   // before, so failures elsewhere cannot keep its owner out; the address's
-  // always apply. False: locked or backing off. Also forgets a few keys idle
-  // for a day.
+  // always apply. False: locked or backing off. Also, at most once a minute
+  // per process, forgets a few keys idle for a day.
   absl::StatusOr<bool> Admit(const CallContext& call, const std::string& username,
                              const LoginThrottleRules& rules);
   // Clears the name's failures, takes back the address's count of this
@@ -60,7 +61,14 @@ class LoginThrottleRepository {
                          const LoginThrottleRules& rules);
 
  private:
+  // The clean-up, in a transaction of its own (its scan would hold gap locks
+  // that racing attempts' inserts deadlock on) and seldom; a failure is only
+  // logged: the rows go next time.
+  void ForgetIdleKeys(const CallContext& call, const std::string& username);
+
   Database& db_;
+  absl::Mutex forget_mu_;
+  absl::Time next_forget_ ABSL_GUARDED_BY(forget_mu_) = absl::InfinitePast();
 };
 
 }  // namespace crm::org
