@@ -96,12 +96,15 @@ absl::StatusOr<int> FeedConsumer::ApplyPage(const common::v1::ListChangesRespons
         if (stored < fetched_after) return 0;  // reset meanwhile: fetch again
         int applied = 0;
         int64_t last = stored;
+        const common::v1::Change* last_change = nullptr;
         for (const common::v1::Change& change : page.changes()) {
           if (change.sequence() <= stored) continue;
           apply_(c, change);
           last = change.sequence();
+          last_change = &change;
           ++applied;
         }
+        if (last_change != nullptr && page_applied_) page_applied_(c, *last_change);
         sql::PreparedStatement& move =
             c.Prepare("UPDATE feed_cursors SET last_sequence = ?, updated_at = ? WHERE name = ?");
         move.setInt64(1, last);

@@ -28,12 +28,20 @@ class FeedConsumer : public BackgroundWorker {
   // Applies one change inside the transaction that also moves the cursor.
   // Throws sql::SQLException on database errors.
   using Apply = std::function<void(MySqlConnection&, const common::v1::Change&)>;
+  // Runs once per page that applied anything, after its changes and in the
+  // same transaction, with the last change applied: for what need not be
+  // written per change (when the source committed it). Throws
+  // sql::SQLException.
+  using PageApplied = std::function<void(MySqlConnection&, const common::v1::Change& last)>;
 
   // `name` keys the cursor in this service's feed_cursors table; `clock`
   // stamps the cursor's updated_at.
   FeedConsumer(std::string name, Database& db, Fetch fetch, Apply apply,
                std::chrono::milliseconds interval, const Clock& clock = Clock::System());
   ~FeedConsumer() override;
+
+  // Before Start: see PageApplied.
+  void OnPageApplied(PageApplied page_applied) { page_applied_ = std::move(page_applied); }
 
   // Polls every interval on a thread of its own until destroyed.
   void Start() override;
@@ -55,6 +63,7 @@ class FeedConsumer : public BackgroundWorker {
   Database& db_;
   Fetch fetch_;
   Apply apply_;
+  PageApplied page_applied_;
   const std::chrono::milliseconds interval_;
   const Clock& clock_;
   FeedProgress progress_;

@@ -94,7 +94,7 @@ int main(int argc, char** argv) {
     services.push_back({std::make_unique<crm::feedback::FeedbackServiceImpl>(
                             context.db, context.methods, *requests,
                             crm::feedback::FeedbackServiceDeps{crm::CheckCustomersWith(*customers),
-                                                               FindHandlerWith(*org)}),
+                                                               FindHandlerWith(*org), *zone}),
                         crm::feedback::v1::FeedbackService::service_full_name()});
     return services;
   };

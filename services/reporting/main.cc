@@ -71,6 +71,7 @@ int main(int argc, char** argv) {
         auto consumer = std::make_unique<crm::FeedConsumer>(feed, context.db, fetches.at(feed),
                                                             model->ApplyFor(feed), feed_interval,
                                                             context.clock);
+        consumer->OnPageApplied(crm::reporting::ReadModel::RecordPositionOf(feed));
         progress[feed] = &consumer->progress();
         context.workers.push_back(std::move(consumer));
       }

@@ -197,13 +197,18 @@ FeedConsumer::Apply ReadModel::ApplyFor(const std::string& name) const {
       : name == "customer" ? &ReadModel::ApplyCustomer
       : name == "sales"    ? &ReadModel::ApplySales
                            : &ReadModel::ApplyFeedback;
-  return [this, apply, name](MySqlConnection& c, const common::v1::Change& change) {
+  return [this, apply](MySqlConnection& c, const common::v1::Change& change) {
     (this->*apply)(c, change);
+  };
+}
+
+FeedConsumer::PageApplied ReadModel::RecordPositionOf(const std::string& name) {
+  return [name](MySqlConnection& c, const common::v1::Change& last) {
     sql::PreparedStatement& position = c.Prepare(
         "INSERT INTO feed_positions (name, last_change_time) VALUES (?, ?)"
         " ON DUPLICATE KEY UPDATE last_change_time = VALUES(last_change_time)");
     position.setString(1, name);
-    position.setDateTime(2, FormatSqlDateTime(FromTimestamp(change.change_time())));
+    position.setDateTime(2, FormatSqlDateTime(FromTimestamp(last.change_time())));
     position.executeUpdate();
   };
 }

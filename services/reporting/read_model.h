@@ -25,10 +25,12 @@ class ReadModel {
   // `zone`: the company's time zone (the day a customer was created).
   explicit ReadModel(absl::TimeZone zone) : zone_(zone) {}
 
-  // The apply function for feed `name` (one of FeedNames()). It also records
-  // when the source committed each change (feed_positions). Throws
+  // The apply function for feed `name` (one of FeedNames()). Throws
   // sql::SQLException.
   FeedConsumer::Apply ApplyFor(const std::string& name) const;
+  // Records when the source committed the last change of a page of feed
+  // `name` (feed_positions): once a page, not once a change.
+  static FeedConsumer::PageApplied RecordPositionOf(const std::string& name);
 
   // Every table the feeds fill (what a rebuild empties). pipeline_stages is
   // not one: its defaults are seeded, not in the feed; nor is

@@ -377,7 +377,7 @@ absl::StatusOr<Approval> ApprovalRepository::Submit(const CallContext& call,
           return stored->approval;
         }
         // Orders show their approval.
-        const VisibilityScope everything{VisibilityScope::Kind::kAll};
+        const VisibilityScope everything{VisibilityScope::Kind::kAll, 0, ""};
         std::unique_ptr<v1::Order> order = LockOrder(c, everything, id);
         const v1::Order before = *order;
         order->set_approval_status(v1::APPROVAL_PENDING);
@@ -404,7 +404,7 @@ absl::StatusOr<Approval> ApprovalRepository::Decide(const CallContext& call, int
                                peek->owner_department_path))) {
           return NotFoundApproval(approval_id);
         }
-        const VisibilityScope everything{VisibilityScope::Kind::kAll};
+        const VisibilityScope everything{VisibilityScope::Kind::kAll, 0, ""};
         const v1::ApprovalDocumentType type = peek->approval.document_type();
         const bool is_order = type == v1::APPROVAL_DOCUMENT_ORDER;
         std::optional<ApprovalDocument> doc =

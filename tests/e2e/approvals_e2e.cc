@@ -394,7 +394,9 @@ TEST_F(ApprovalsE2eTest, ACountersignStepWaitsForEveryApproverAfterTheHeadAndThe
   const v1::Approval done = MustDecide(*boss_two_, id, true, "同意");
   EXPECT_EQ(done.status(), v1::APPROVAL_APPROVED);
   for (const v1::ApprovalTask& task : done.tasks()) {
-    if (task.step() == 3) EXPECT_EQ(task.state(), v1::TASK_APPROVED) << task.approver_name();
+    if (task.step() == 3) {
+      EXPECT_EQ(task.state(), v1::TASK_APPROVED) << task.approver_name();
+    }
   }
   status = Confirm(order.id(), &confirmed);
   ASSERT_TRUE(status.ok()) << status.error_message();

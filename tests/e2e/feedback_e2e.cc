@@ -314,6 +314,36 @@ TEST_F(FeedbackE2eTest, EachEscalationLevelFiresOnceAlsoAcrossARestart) {
   EXPECT_EQ(escalations, 3);
 }
 
+// Half past midnight in Shanghai is still the day before in UTC (the
+// processes' zone): a return visit is dated by the company's calendar.
+TEST_F(FeedbackE2eTest, AReturnVisitJustAfterMidnightIsDatedByTheCompanysDay) {
+  SetClock(At(2026, 10, 9, 0, 30));
+  v1::ServiceRequest r = MustCreateRequest(v1::REPAIR, v1::NORMAL);
+  v1::AssignServiceRequestRequest assign;
+  assign.set_id(r.id());
+  assign.set_handler_employee_id(technician_->identity.employee_id());
+  ASSERT_TRUE(stub_->AssignServiceRequest(AuthContext(org_->head_east).get(), assign, &r).ok());
+  ASSERT_TRUE(Step(&v1::FeedbackService::Stub::StartServiceRequest, r.id(), &r).ok());
+  ASSERT_TRUE(Step(&v1::FeedbackService::Stub::ResolveServiceRequest, r.id(), &r, "已修复").ok());
+  for (const std::string& date : {std::string("2026-10-09"), std::string()}) {
+    v1::RecordReturnVisitRequest request;
+    request.mutable_visit()->set_service_request_id(r.id());
+    request.mutable_visit()->set_method(v1::PHONE_CALL);
+    request.mutable_visit()->set_visit_date(date);  // today, then left to the server
+    request.mutable_visit()->set_customer_response("满意");
+    request.mutable_visit()->set_satisfied(true);
+    const grpc::Status status =
+        stub_->RecordReturnVisit(AuthContext(*technician_).get(), request, &r);
+    ASSERT_TRUE(status.ok()) << "visit dated '" << date << "': " << status.error_message();
+  }
+  v1::ListReturnVisitsRequest list;
+  list.set_service_request_id(r.id());
+  v1::ListReturnVisitsResponse visits;
+  ASSERT_TRUE(stub_->ListReturnVisits(AuthContext(org_->head_east).get(), list, &visits).ok());
+  ASSERT_EQ(visits.visits_size(), 2);
+  for (const v1::ReturnVisit& visit : visits.visits()) EXPECT_EQ(visit.visit_date(), "2026-10-09");
+}
+
 TEST_F(FeedbackE2eTest, AComplaintClosesOnlyAfterTheCustomerIsSatisfiedOnAReturnVisit) {
   SetClock(At(2026, 10, 8, 10));
   v1::ServiceRequest r = MustCreateRequest(v1::COMPLAINT, v1::URGENT);
