@@ -126,6 +126,22 @@ class FeedbackE2eTest : public ::testing::Test {
     return (stub_.get()->*call)(AuthContext(*technician_).get(), request, out);
   }
 
+  // A request assigned to the technician, started and resolved with
+  // `resolution`: ready for its return visit.
+  v1::ServiceRequest MustResolveAsTechnician(v1::RequestType type, v1::Priority priority,
+                                             const std::string& resolution) {
+    v1::ServiceRequest r = MustCreateRequest(type, priority);
+    v1::AssignServiceRequestRequest assign;
+    assign.set_id(r.id());
+    assign.set_handler_employee_id(technician_->identity.employee_id());
+    EXPECT_TRUE(stub_->AssignServiceRequest(AuthContext(org_->head_east).get(), assign, &r).ok());
+    EXPECT_TRUE(Step(&v1::FeedbackService::Stub::StartServiceRequest, r.id(), &r).ok());
+    EXPECT_TRUE(
+        Step(&v1::FeedbackService::Stub::ResolveServiceRequest, r.id(), &r, resolution).ok());
+    EXPECT_EQ(r.status(), v1::RESOLVED);
+    return r;
+  }
+
   std::vector<v1::Escalation> EscalationsOf(const Session& as, int64_t request_id) {
     v1::ListMyEscalationsRequest request;
     v1::ListMyEscalationsResponse response;
@@ -318,13 +334,8 @@ TEST_F(FeedbackE2eTest, EachEscalationLevelFiresOnceAlsoAcrossARestart) {
 // processes' zone): a return visit is dated by the company's calendar.
 TEST_F(FeedbackE2eTest, AReturnVisitJustAfterMidnightIsDatedByTheCompanysDay) {
   SetClock(At(2026, 10, 9, 0, 30));
-  v1::ServiceRequest r = MustCreateRequest(v1::REPAIR, v1::NORMAL);
-  v1::AssignServiceRequestRequest assign;
-  assign.set_id(r.id());
-  assign.set_handler_employee_id(technician_->identity.employee_id());
-  ASSERT_TRUE(stub_->AssignServiceRequest(AuthContext(org_->head_east).get(), assign, &r).ok());
-  ASSERT_TRUE(Step(&v1::FeedbackService::Stub::StartServiceRequest, r.id(), &r).ok());
-  ASSERT_TRUE(Step(&v1::FeedbackService::Stub::ResolveServiceRequest, r.id(), &r, "已修复").ok());
+  v1::ServiceRequest r = MustResolveAsTechnician(v1::REPAIR, v1::NORMAL, "已修复");
+  ASSERT_FALSE(::testing::Test::HasFailure());
   for (const std::string& date : {std::string("2026-10-09"), std::string()}) {
     v1::RecordReturnVisitRequest request;
     request.mutable_visit()->set_service_request_id(r.id());
@@ -346,13 +357,8 @@ TEST_F(FeedbackE2eTest, AReturnVisitJustAfterMidnightIsDatedByTheCompanysDay) {
 
 TEST_F(FeedbackE2eTest, AComplaintClosesOnlyAfterTheCustomerIsSatisfiedOnAReturnVisit) {
   SetClock(At(2026, 10, 8, 10));
-  v1::ServiceRequest r = MustCreateRequest(v1::COMPLAINT, v1::URGENT);
-  v1::AssignServiceRequestRequest assign;
-  assign.set_id(r.id());
-  assign.set_handler_employee_id(technician_->identity.employee_id());
-  ASSERT_TRUE(stub_->AssignServiceRequest(AuthContext(org_->head_east).get(), assign, &r).ok());
-  ASSERT_TRUE(Step(&v1::FeedbackService::Stub::StartServiceRequest, r.id(), &r).ok());
-  ASSERT_TRUE(Step(&v1::FeedbackService::Stub::ResolveServiceRequest, r.id(), &r, "补发配件").ok());
+  v1::ServiceRequest r = MustResolveAsTechnician(v1::COMPLAINT, v1::URGENT, "补发配件");
+  ASSERT_FALSE(::testing::Test::HasFailure());
   auto visit = [&](bool satisfied, const std::string& said) {
     v1::RecordReturnVisitRequest request;
     request.mutable_visit()->set_service_request_id(r.id());
