@@ -198,7 +198,7 @@ absl::Status OrderHandlers::ConfirmOrder(const CallContext& call,
   // The stock last: every confirmation of a product queues on its stock row,
   // which is then held only for the change row and the commit. Not enough
   // stock rolls the whole step back.
-  auto reserve = [](MySqlConnection& c, Order& order) {
+  auto reserve = [](MySqlConnection& c, const Order& order) {
     return ReserveStock(c, Undelivered(order));
   };
   CRM_ASSIGN_OR_RETURN(*response, orders_.Update(call, request.id(), request.etag(), edit,

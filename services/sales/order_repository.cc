@@ -186,7 +186,7 @@ absl::StatusOr<Order> OrderRepository::Get(const CallContext& call, int64_t id) 
 
 absl::StatusOr<Order> OrderRepository::Update(const CallContext& call, int64_t id,
                                               const std::string& etag, const OrderEdit& edit,
-                                              LineWrite lines, const OrderEdit& last) {
+                                              LineWrite lines, const OrderStep& last) {
   auto write = [&](MySqlConnection& c, const Order& order) {
     sql::PreparedStatement& header = c.Prepare(
         "UPDATE orders SET contact_id = ?, status = ?, order_discount_bp = ?,"
@@ -212,8 +212,7 @@ absl::StatusOr<Order> OrderRepository::Update(const CallContext& call, int64_t i
     }
   };
   auto last_step = [&](MySqlConnection& c, const Order& stored) {
-    Order order = stored;
-    return last ? last(c, order) : absl::OkStatus();
+    return last ? last(c, stored) : absl::OkStatus();
   };
   return UpdateVersionedThen(db_, call, OrderTable(call), id, etag, edit, write, last_step);
 }

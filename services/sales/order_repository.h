@@ -55,6 +55,8 @@ enum class LineWrite {
 // Lets an order step edit the order (loaded and locked) inside its
 // transaction, e.g. reserve its stock; an error rolls everything back.
 using OrderEdit = std::function<absl::Status(MySqlConnection&, v1::Order&)>;
+// A step that reads the order as stored (and writes elsewhere: its stock).
+using OrderStep = std::function<absl::Status(MySqlConnection&, const v1::Order&)>;
 
 class OrderRepository {
  public:
@@ -78,7 +80,7 @@ class OrderRepository {
   // before the commit (UpdateVersionedThen): for the stock a step reserves.
   absl::StatusOr<v1::Order> Update(const CallContext& call, int64_t id, const std::string& etag,
                                    const OrderEdit& edit, LineWrite lines,
-                                   const OrderEdit& last = nullptr);
+                                   const OrderStep& last = nullptr);
   // Newest first.
   absl::StatusOr<Page<v1::Order>> List(const CallContext& call, const OrderFilter& filter,
                                        int page_size, std::optional<int64_t> before_id);
