@@ -58,6 +58,7 @@
 #   nohup tests/perf/customer_bench.sh > bench.log 2>&1 &
 set -euo pipefail
 source "$(dirname "$0")/../../deploy/local/lib.sh"
+source "$CRM_ROOT/tests/perf/figures.sh"
 
 N=${N:-1000000}
 SEED=${SEED:-20240601}
@@ -164,6 +165,8 @@ set -a
 # shellcheck source=/dev/null
 source "$CRM_LOCAL_DIR/secrets.env"
 set +a
+# What each process holds before any load (tests/perf/run.sh's RSS rows).
+perf_rss_figures idle "$CRM_LOCAL_DIR" >/dev/null
 # The administrator is no employee: what they import goes to the public pool,
 # which search never shows. The default importer is the demo sales department
 # head, so the customers have an owner that the administrator (all) and the
@@ -400,3 +403,18 @@ slowest (max ms, matches, query):
 outputs: $CRM_LOCAL_DIR/{import,search-admin,search-head,search-sales,like}.out$(
   [ "$EXPLAIN_SLOWEST" -gt 0 ] && printf '\nslow statements with EXPLAIN: %s' "$CRM_LOCAL_DIR/slow-search.log")
 EOF
+
+# --- figures for tests/perf/run.sh ---------------------------------------------------
+if [ "$SEARCH_ONLY" != 1 ]; then
+  perf_figure import "$import_rate" "$load_rate"
+  perf_figure search_index_caught_up "$index_total_s" "$import_s"
+fi
+like_line=$(grep '^RESULT like ' "$CRM_LOCAL_DIR/like.out" 2>/dev/null || true)
+for who in admin head sales; do
+  line=$(grep "^RESULT search-$who " "$CRM_LOCAL_DIR/search-$who.out" 2>/dev/null || true)
+  [ -n "$line" ] || continue
+  for p in p50 p99; do
+    perf_figure "search.$p.$who" "$(field ${p}_ms "$line")" \
+      "$([ -n "$like_line" ] && field ${p}_ms "$like_line")"
+  done
+done

@@ -19,6 +19,7 @@
 #   ROUNDS=3 SECONDS_PER_RUN=10 tests/perf/feedback_bench.sh
 set -euo pipefail
 source "$(dirname "$0")/../../deploy/local/lib.sh"
+source "$CRM_ROOT/tests/perf/figures.sh"
 crm_install_packages sysbench
 
 GATEWAY=127.0.0.1:${CRM_GATEWAY_PORT:-50051}
@@ -129,3 +130,5 @@ awk -v cp50="$(col 1)" -v cp99="$(col 2)" -v lp50="$(col 3)" -v lp99="$(col 4)" 
   printf "  the page SELECT in MariaDB        p50 %6.2f ms  p99 %6.2f ms\n", sp50, sp99
   printf "  every request at risk (%d)  ListAtRisk walk %.0f ms  one SELECT %.0f ms  ratio %.1f\n", risk, walk, swalk, walk / swalk
 }'
+perf_figure service_request.create_p99 "$(col 2)" "$(col 7)"
+perf_figure service_request.list_p99 "$(col 4)" "$(col 7)"

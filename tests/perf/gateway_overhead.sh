@@ -8,18 +8,30 @@
 # headers the gateway would have added (the service verifies them either way).
 # Calls are made as a demo sales person (row-level visibility applies).
 #
+# Beside them, in the same rounds, MariaDB's own point lookups: `sysbench
+# oltp_point_select` (SYSBENCH_THREADS, default 32, as many as h2load keeps in
+# flight) on a table of POINT_SELECT_ROWS (1,000,000) rows in the same server
+# (0 rows: skipped). Targets (issue 18): gateway ≥ 0.8 × direct, direct ≥
+# 0.5 × oltp_point_select.
+#
 # Needs the local stack (deploy/local/up.sh --detach; it is started if the
-# gateway does not answer) and h2load (nghttp2-client, installed if missing).
+# gateway does not answer; CRM_LOCAL_DIR, CRM_GATEWAY_PORT and
+# CRM_BACKEND_PORT name another), h2load (nghttp2-client) and sysbench, both
+# installed if missing.
 #   ROUNDS=5 SECONDS_PER_RUN=5 CONCURRENCY="-c 8 -m 4" tests/perf/gateway_overhead.sh
 set -euo pipefail
 source "$(dirname "$0")/../../deploy/local/lib.sh"
-crm_install_packages nghttp2-client python3-grpcio
+source "$CRM_ROOT/tests/perf/figures.sh"
+crm_install_packages nghttp2-client python3-grpcio sysbench
 
 GATEWAY=127.0.0.1:${CRM_GATEWAY_PORT:-50051}
 CUSTOMER=127.0.0.1:${CRM_BACKEND_PORT:-50061}
 ROUNDS=${ROUNDS:-5}
 RUN_SECONDS=${SECONDS_PER_RUN:-5}
 CONCURRENCY=${CONCURRENCY:--c 8 -m 4}
+POINT_SELECT_ROWS=${POINT_SELECT_ROWS:-1000000}
+SYSBENCH_THREADS=${SYSBENCH_THREADS:-32}
+LOCAL_DIR=${CRM_LOCAL_DIR:-$CRM_ROOT/.crm-local}
 METHOD=/crm.customer.v1.CustomerService/GetCustomer
 CRMCTL="$CRM_BUILD_DIR/tools/crmctl/crmctl"
 work=$(mktemp -d)
@@ -30,7 +42,7 @@ if ! "$CRMCTL" wait-serving --target="$GATEWAY" --timeout-s=1 >/dev/null 2>&1; t
 fi
 set -a
 # shellcheck source=/dev/null
-source "${CRM_LOCAL_DIR:-$CRM_ROOT/.crm-local}/secrets.env"
+source "$LOCAL_DIR/secrets.env"
 set +a
 USER_NAME=${BENCH_USER:-sales.east}
 USER_PASSWORD=${BENCH_PASSWORD:-Demo-passw0rd}
@@ -90,16 +102,38 @@ run() {  # target headers... -> prints "rate cpu_customer_us cpu_gateway_us cpu_
   echo "$out"
 }
 
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+# MariaDB alone: a sysbench table of its own (oltp_insert runs elsewhere use
+# crm_bench's), prepared once and kept.
+sysbench_db=(--db-driver=mysql --mysql-socket="$LOCAL_DIR/mariadb/mysqld.sock" --mysql-user=root
+  --mysql-db=crm_bench_point --tables=1 --table-size="$POINT_SELECT_ROWS")
+if [ "$POINT_SELECT_ROWS" -gt 0 ]; then
+  sql_root() { mariadb --no-defaults --socket="$LOCAL_DIR/mariadb/mysqld.sock" -uroot -N "$@"; }
+  sql_root -e "CREATE DATABASE IF NOT EXISTS crm_bench_point"
+  have=$(sql_root -e "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA =
+    'crm_bench_point' AND TABLE_NAME = 'sbtest1'")
+  if [ "$have" = 0 ] || [ "$(sql_root crm_bench_point -e "SELECT COUNT(*) FROM sbtest1")" != "$POINT_SELECT_ROWS" ]; then
+    echo "preparing $POINT_SELECT_ROWS rows for oltp_point_select ..."
+    sysbench oltp_point_select "${sysbench_db[@]}" cleanup >/dev/null 2>&1 || true
+    sysbench oltp_point_select "${sysbench_db[@]}" prepare >/dev/null
+  fi
+fi
+point_select() {
+  sysbench oltp_point_select "${sysbench_db[@]}" --threads="$SYSBENCH_THREADS" \
+    --time="$RUN_SECONDS" run | perf_sysbench_rate
+}
+
+median() { perf_median; }
 
 echo "GetCustomer as $USER_NAME, h2load $CONCURRENCY, $ROUNDS rounds of ${RUN_SECONDS}s each way (customer id $id)"
-: >"$work/direct" ; : >"$work/gateway"
+: >"$work/direct" ; : >"$work/gateway" ; : >"$work/point_select"
 for round in $(seq 1 "$ROUNDS"); do
   sign
   run "$CUSTOMER" "${DIRECT_HEADERS[@]}" >>"$work/direct"
   run "$GATEWAY" "${GATEWAY_HEADERS[@]}" >>"$work/gateway"
-  printf 'round %d: direct %s req/s, gateway %s req/s\n' "$round" \
-    "$(tail -n1 "$work/direct" | cut -d' ' -f1)" "$(tail -n1 "$work/gateway" | cut -d' ' -f1)"
+  [ "$POINT_SELECT_ROWS" -gt 0 ] && point_select >>"$work/point_select"
+  printf 'round %d: direct %s req/s, gateway %s req/s, oltp_point_select %s/s\n' "$round" \
+    "$(tail -n1 "$work/direct" | cut -d' ' -f1)" "$(tail -n1 "$work/gateway" | cut -d' ' -f1)" \
+    "$(tail -n1 "$work/point_select")"
 done
 for path in direct gateway; do
   printf '%-8s median %8s req/s; CPU per call: customer %sus, gateway %sus, mariadb %sus\n' "$path" \
@@ -108,4 +142,10 @@ for path in direct gateway; do
 done
 d=$(cut -d' ' -f1 "$work/direct" | median)
 g=$(cut -d' ' -f1 "$work/gateway" | median)
-awk -v d="$d" -v g="$g" 'BEGIN { printf "gateway / direct = %.2f (target: at least 0.70)\n", g / d }'
+awk -v d="$d" -v g="$g" 'BEGIN { printf "gateway / direct = %.2f (target: at least 0.8)\n", g / d }'
+perf_figure get_customer.gateway "$g" "$d"
+if [ "$POINT_SELECT_ROWS" -gt 0 ]; then
+  p=$(median <"$work/point_select")
+  awk -v d="$d" -v p="$p" 'BEGIN { printf "direct / oltp_point_select (%.0f/s) = %.2f (target: at least 0.5)\n", p, d / p }'
+  perf_figure get_customer.direct "$d" "$p"
+fi

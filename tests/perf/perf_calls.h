@@ -14,7 +14,9 @@
 #include <iostream>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace crm::perf {
@@ -47,6 +49,29 @@ inline std::unique_ptr<grpc::ClientContext> Authorized(const std::string& bearer
   context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
   context->AddMetadata("authorization", bearer);
   return context;
+}
+
+// Runs `call` from `threads` callers until `more()` says stop; each call's
+// latency goes to `latencies` (a call returning nullopt made none, and ends
+// its caller). Returns the seconds it took.
+template <typename Call, typename More>
+double RunCallers(int threads, Latencies& latencies, Call call, More more) {
+  using Clock = std::chrono::steady_clock;
+  const auto started = Clock::now();
+  std::vector<std::thread> callers;
+  for (int t = 0; t < threads; ++t) {
+    callers.emplace_back([&] {
+      while (more()) {
+        const auto begin = Clock::now();
+        const std::optional<bool> ok = call();
+        if (!ok) return;
+        if (!*ok) ++latencies.failed;
+        latencies.Add(std::chrono::duration<double, std::milli>(Clock::now() - begin).count());
+      }
+    });
+  }
+  for (auto& c : callers) c.join();
+  return std::chrono::duration<double>(Clock::now() - started).count();
 }
 
 // Exits with 2, saying which benchmark and what failed, unless `status` is OK.

@@ -26,6 +26,7 @@
 #                                                   # some of steps 2-5 only
 set -euo pipefail
 source "$(dirname "$0")/../../deploy/local/lib.sh"
+source "$CRM_ROOT/tests/perf/figures.sh"
 
 GATEWAY=127.0.0.1:${CRM_GATEWAY_PORT:-50051}
 LOCAL_DIR=${CRM_LOCAL_DIR:-$CRM_ROOT/.crm-local}
@@ -189,6 +190,8 @@ while read -r _ name median p95 _; do
   ours=${median#median_ms=}
   printf '%-24s %8s ms %8s ms %10s ms %7.2f\n' "$name" "$ours" "${p95#p95_ms=}" "$alone" \
     "$(awk -v a="$ours" -v b="$alone" 'BEGIN {print (b > 0) ? a / b : 0}')"
+  perf_figure "report.median.$name" "$ours" "$alone" >/dev/null
+  perf_figure "report.p95.$name" "${p95#p95_ms=}" >/dev/null
 done <"$DATA_DIR/reports.txt"
 fi
 
@@ -212,11 +215,18 @@ done
 wait "$exporter"
 cat "$DATA_DIR/export.txt"
 echo "reporting RSS before ${rss_before} MiB, peak during the export ${peak} MiB; INTO OUTFILE ${outfile_ms} ms"
+exported=$(sed -n 's/.*RESULT rows=\([0-9]*\).*/\1/p' "$DATA_DIR/export.txt")
+if [ -s "$DATA_DIR/outfile.csv" ] && [ -n "$exported" ]; then
+  perf_figure export.rows "$(sed -n 's/.*rows_per_s=\([0-9.]*\).*/\1/p' "$DATA_DIR/export.txt")" \
+    "$(awk -v n="$(wc -l <"$DATA_DIR/outfile.csv")" -v ms="$outfile_ms" 'BEGIN { printf "%.0f", n / (ms / 1000) }')"
+fi
+perf_figure export.memory_growth $((peak - rss_before))
 fi
 
 if step lag; then
   echo "== feed lag at $RATE orders a second for $LAG_SECONDS s"
-  bench --mode=lag --rate="$RATE" --seconds="$LAG_SECONDS"
+  bench --mode=lag --rate="$RATE" --seconds="$LAG_SECONDS" | tee "$DATA_DIR/lag.txt"
+  perf_figure feed_lag_p99 "$(sed -n 's/.*RESULT .*p99_ms=\([0-9.]*\).*/\1/p' "$DATA_DIR/lag.txt")"
 fi
 
 if step rebuild; then

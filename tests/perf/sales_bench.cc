@@ -43,6 +43,7 @@ namespace sales = crm::sales::v1;
 
 using crm::perf::Authorized;
 using crm::perf::Latencies;
+using crm::perf::RunCallers;
 
 void Check(const grpc::Status& status, const std::string& what) {
   crm::perf::CheckOrExit(status, "sales_bench", what);
@@ -66,28 +67,6 @@ int64_t Product(sales::SalesService::Stub& stub, const std::string& admin, const
   sales::StockMovement movement;
   Check(stub.RecordStockMovement(Authorized(admin).get(), receipt, &movement), "receive stock");
   return product.id();
-}
-
-// Runs `call` from `threads` callers until `more()` says stop; each call's
-// latency goes to `latencies` (a call returning nullopt made none). Returns
-// the seconds it took.
-template <typename Call, typename More>
-double RunCallers(int threads, Latencies& latencies, Call call, More more) {
-  const auto started = Clock::now();
-  std::vector<std::thread> callers;
-  for (int t = 0; t < threads; ++t) {
-    callers.emplace_back([&] {
-      while (more()) {
-        const auto begin = Clock::now();
-        const std::optional<bool> ok = call();
-        if (!ok) return;
-        if (!*ok) ++latencies.failed;
-        latencies.Add(std::chrono::duration<double, std::milli>(Clock::now() - begin).count());
-      }
-    });
-  }
-  for (auto& c : callers) c.join();
-  return std::chrono::duration<double>(Clock::now() - started).count();
 }
 
 }  // namespace

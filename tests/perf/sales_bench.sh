@@ -15,6 +15,7 @@
 #   ROUNDS=3 SECONDS_PER_RUN=10 tests/perf/sales_bench.sh
 set -euo pipefail
 source "$(dirname "$0")/../../deploy/local/lib.sh"
+source "$CRM_ROOT/tests/perf/figures.sh"
 crm_install_packages sysbench
 
 GATEWAY=127.0.0.1:${CRM_GATEWAY_PORT:-50051}
@@ -99,3 +100,5 @@ awk -v c="$create_median" -v i="$insert_median" -v f="$confirm_median" -v h="$ho
   printf "  5-line CreateOrder via gateway %8.0f/s  oltp_insert %8.0f/s  ratio %.2f (target >= 0.3)\n", c, i, c / i
   printf "  ConfirmOrder, one hot product  %8.0f/s  hot-row UPDATE %6.0f/s  ratio %.2f\n", f, h, f / h
 }'
+perf_figure order_create "$create_median" "$insert_median"
+perf_figure order_confirm_hot "$confirm_median" "$hot_median"

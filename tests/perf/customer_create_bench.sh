@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Benchmark: CreateCustomer through the gateway (rate_bench, THREADS callers,
+# every call a new customer with its own request id) beside `sysbench
+# oltp_insert` (THREADS threads) on the same MariaDB, in alternating rounds,
+# medians at the end. Target (issue 18): ≥ 0.5 × oltp_insert.
+#
+# A customer create is one transaction in the customer service (the duplicate
+# checks, the code counter, the row, its change row) after the gateway's token
+# check; oltp_insert is one autocommit INSERT of a short row.
+#
+# Needs a running stack (deploy/local/up.sh --detach; started if the gateway
+# does not answer; CRM_LOCAL_DIR and CRM_GATEWAY_PORT name another) and
+# sysbench (installed if missing). Everything shares the machine's cores.
+#   ROUNDS=3 SECONDS_PER_RUN=10 tests/perf/customer_create_bench.sh
+set -euo pipefail
+source "$(dirname "$0")/../../deploy/local/lib.sh"
+source "$CRM_ROOT/tests/perf/figures.sh"
+crm_install_packages sysbench
+
+GATEWAY=127.0.0.1:${CRM_GATEWAY_PORT:-50051}
+LOCAL_DIR=${CRM_LOCAL_DIR:-$CRM_ROOT/.crm-local}
+ROUNDS=${ROUNDS:-3}
+RUN_SECONDS=${SECONDS_PER_RUN:-10}
+THREADS=${THREADS:-8}
+CRMCTL="$CRM_BUILD_DIR/tools/crmctl/crmctl"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+cmake --build "$CRM_BUILD_DIR" -j "${CRM_BUILD_JOBS:-2}" --target rate_bench crmctl >/dev/null
+if ! "$CRMCTL" wait-serving --target="$GATEWAY" --timeout-s=1 >/dev/null 2>&1; then
+  "$CRM_ROOT/deploy/local/up.sh" --detach
+fi
+socket="$LOCAL_DIR/mariadb/mysqld.sock"
+sysbench_db=(--db-driver=mysql --mysql-socket="$socket" --mysql-user=root --mysql-db=crm_bench)
+mariadb --no-defaults --socket="$socket" -uroot -e "CREATE DATABASE IF NOT EXISTS crm_bench"
+
+for round in $(seq "$ROUNDS"); do
+  sysbench oltp_insert "${sysbench_db[@]}" --tables=1 --table-size=0 cleanup >/dev/null 2>&1 || true
+  sysbench oltp_insert "${sysbench_db[@]}" --tables=1 --table-size=0 prepare >/dev/null
+  insert=$(sysbench oltp_insert "${sysbench_db[@]}" --tables=1 --threads="$THREADS" \
+    --time="$RUN_SECONDS" run | perf_sysbench_rate)
+  CRM_PASSWORD=${BENCH_PASSWORD:-Demo-passw0rd} "$CRM_BUILD_DIR/tests/perf/rate_bench" \
+    --mode=create-customers --target="$GATEWAY" --username="${BENCH_USER:-sales.east}" \
+    --threads="$THREADS" --seconds="$RUN_SECONDS" | tail -n 1 >"$work/create.txt"
+  create=$(sed -n 's/.*create_per_s=\([0-9.]*\).*/\1/p' "$work/create.txt")
+  echo "round $round: CreateCustomer $create/s vs oltp_insert $insert/s ($(cat "$work/create.txt"))"
+  echo "$create $insert" >>"$work/rounds.txt"
+done
+sysbench oltp_insert "${sysbench_db[@]}" --tables=1 cleanup >/dev/null 2>&1 || true
+
+create=$(awk '{print $1}' "$work/rounds.txt" | perf_median)
+insert=$(awk '{print $2}' "$work/rounds.txt" | perf_median)
+awk -v c="$create" -v i="$insert" 'BEGIN {
+  printf "medians: CreateCustomer via gateway %.0f/s, oltp_insert %.0f/s, ratio %.2f (target >= 0.5)\n", c, i, c / i }'
+perf_figure create_customer "$create" "$insert"
