@@ -220,8 +220,10 @@ LOAD DATA LOCAL INFILE '$csv_sql' INTO TABLE bench_load_customers CHARACTER SET 
       importance = CASE @importance WHEN 'i' THEN 1 WHEN 'p' THEN 3 ELSE 2 END,
       code = CONCAT(@importance, (SELECT area_code FROM cities WHERE id = city_id),
                     LPAD(@n := @n + 1, 7, '0')),
+      name_key = name, phone_key = REGEXP_REPLACE(phone, '[^0-9]', ''),
       annual_revenue_minor = IF(@revenue = '', NULL, ROUND(@revenue * 100)),
       created_at = NOW(6), updated_at = NOW(6), last_activity_at = NOW(6);
+SHOW WARNINGS LIMIT 3;
 SQL
 t1=$(now)
 db <<SQL
@@ -239,7 +241,12 @@ loaded_contacts=$(db <<<"SELECT COUNT(*) FROM bench_load_contacts")
 load_customers_s=$(elapsed "$t0" "$t1")
 load_total_s=$(elapsed "$t0" "$t2")
 echo "LOAD DATA: $loaded customers in $load_customers_s s, + $loaded_contacts contacts: $load_total_s s"
-[ "$loaded" = "$N" ] || echo "WARNING: LOAD DATA loaded $loaded of $N rows" >&2
+# A baseline that skipped rows (a column the table gained and this LOAD DATA
+# does not fill) measures nothing: stop here rather than print a ratio.
+if [ "$loaded" != "$N" ]; then
+  echo "customer_bench.sh: LOAD DATA loaded $loaded of $N rows (its warnings are above)" >&2
+  exit 1
+fi
 db <<<"DROP TABLE bench_load_customers, bench_load_contacts"
 
 # --- (b) ImportCustomers through the gateway ---------------------------------------
