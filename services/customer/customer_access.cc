@@ -81,14 +81,21 @@ std::unique_ptr<v1::Customer> LoadCustomer(MySqlConnection& c, const Caller& cal
   where.And("c.id = ?", {id}).And("c.deleted_at IS NULL");
   RestrictCustomers(where, caller, access);
   // FOR UPDATE OF would keep the city unlocked, but MariaDB lacks it; a
-  // locked city row only delays a rename.
+  // locked city row only delays a rename. A plain read takes the shares in
+  // the same statement (one round trip for GetCustomer); a locking one reads
+  // them apart, so that it locks no share rows.
   sql::PreparedStatement& stmt =
-      c.Prepare(absl::StrCat(kCustomerSelect, where.Sql(), for_update ? " FOR UPDATE" : ""));
+      c.Prepare(for_update ? absl::StrCat(kCustomerSelect, where.Sql(), " FOR UPDATE")
+                           : absl::StrCat(kCustomerWithSharesSelect, where.Sql()));
   where.Bind(stmt);
   std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
   if (!rs->next()) return nullptr;
   auto customer = std::make_unique<v1::Customer>(ReadCustomer(*rs));
-  FillShares(c, {customer.get()});
+  if (for_update) {
+    FillShares(c, {customer.get()});
+  } else {
+    ReadShares(*rs, *customer);
+  }
   return customer;
 }
 

@@ -5,6 +5,7 @@
 #include <cppconn/resultset.h>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
 #include "common/db/record_helpers.h"
 #include "common/db/sql_time.h"
 #include "common/db/sql_where.h"
@@ -12,15 +13,34 @@
 
 namespace crm::customer {
 
-const char kCustomerSelect[] =
-    "SELECT c.id, c.code, c.importance, c.name, c.keywords, c.country, c.province,"
-    " c.region_code, ci.name, c.address, c.postcode, c.phone, c.fax, c.email, c.website, c.qq,"
-    " c.wechat, c.annual_revenue_minor, c.revenue_currency, c.employee_count,"
-    " c.legal_representative, c.tax_id, c.bank, c.bank_account, c.industry_code, c.type_code,"
-    " c.stage_code, c.level_code, c.source_code, c.credit_rating, c.joined_date, c.status,"
-    " c.grade, c.remarks, c.owner_id, c.version, c.created_at, c.updated_at,"
-    " c.last_activity_at, c.deleted_at, c.credit_code"
-    " FROM customers c LEFT JOIN cities ci ON ci.id = c.city_id";
+// The column list and the tables, apart, so that the variant with the
+// shares differs only in its last column.
+#define CRM_CUSTOMER_COLUMNS                                                                  \
+  "SELECT c.id, c.code, c.importance, c.name, c.keywords, c.country, c.province,"             \
+  " c.region_code, ci.name, c.address, c.postcode, c.phone, c.fax, c.email, c.website, c.qq," \
+  " c.wechat, c.annual_revenue_minor, c.revenue_currency, c.employee_count,"                  \
+  " c.legal_representative, c.tax_id, c.bank, c.bank_account, c.industry_code, c.type_code,"  \
+  " c.stage_code, c.level_code, c.source_code, c.credit_rating, c.joined_date, c.status,"     \
+  " c.grade, c.remarks, c.owner_id, c.version, c.created_at, c.updated_at,"                   \
+  " c.last_activity_at, c.deleted_at, c.credit_code"
+#define CRM_CUSTOMER_TABLES " FROM customers c LEFT JOIN cities ci ON ci.id = c.city_id"
+
+const char kCustomerSelect[] = CRM_CUSTOMER_COLUMNS CRM_CUSTOMER_TABLES;
+const char kCustomerWithSharesSelect[] = CRM_CUSTOMER_COLUMNS
+    ", (SELECT GROUP_CONCAT(s.employee_id ORDER BY s.employee_id SEPARATOR ',')"
+    " FROM customer_shares s WHERE s.customer_id = c.id)" CRM_CUSTOMER_TABLES;
+
+namespace {
+// The columns kCustomerSelect lists (none of them holds a comma).
+constexpr int CountColumns(const char* select) {
+  int commas = 0;
+  for (const char* p = select; *p != '\0'; ++p) commas += *p == ',';
+  return commas + 1;
+}
+constexpr int kCustomerColumns = CountColumns(CRM_CUSTOMER_COLUMNS);
+#undef CRM_CUSTOMER_COLUMNS
+#undef CRM_CUSTOMER_TABLES
+}  // namespace
 
 v1::Customer ReadCustomer(sql::ResultSet& rs) {
   v1::Customer c;
@@ -69,6 +89,16 @@ v1::Customer ReadCustomer(sql::ResultSet& rs) {
   c.set_in_recycle_bin(!rs.isNull(40));
   if (!rs.isNull(41)) c.set_credit_code(rs.getString(41));
   return c;
+}
+
+void ReadShares(sql::ResultSet& rs, v1::Customer& customer) {
+  customer.clear_shared_with_employee_ids();
+  if (rs.isNull(kCustomerColumns + 1)) return;
+  const std::string ids = rs.getString(kCustomerColumns + 1);
+  for (absl::string_view id : absl::StrSplit(ids, ',')) {
+    int64_t employee_id = 0;
+    if (absl::SimpleAtoi(id, &employee_id)) customer.add_shared_with_employee_ids(employee_id);
+  }
 }
 
 const char kCustomerInsertHead[] =

@@ -17,9 +17,17 @@ namespace crm::customer {
 // "SELECT <columns> FROM customers c LEFT JOIN cities ci ON ci.id = c.city_id"
 extern const char kCustomerSelect[];
 
-// Reads the current row of a result of kCustomerSelect. Shares are not
-// filled (see CustomerRepository); nor is the suggested grade.
+// kCustomerSelect with one more column, last: the ids of the employees the
+// customer is shared with, comma-separated in order (NULL: none), so one
+// customer reads in one statement.
+extern const char kCustomerWithSharesSelect[];
+
+// Reads the current row of a result of kCustomerSelect (or of
+// kCustomerWithSharesSelect). Shares are not filled (see FillShares and
+// ReadShares); nor is the suggested grade.
 v1::Customer ReadCustomer(sql::ResultSet& rs);
+// Fills the shares from the current row of a kCustomerWithSharesSelect result.
+void ReadShares(sql::ResultSet& rs, v1::Customer& customer);
 
 // What a customer row holds beyond the message's mutable fields.
 struct RowExtras {

@@ -80,8 +80,8 @@ TEST_F(CustomerRepositoryTest, ARetriedCreateShowsNothingOfACustomerNowOutOfSigh
   auto created = repo_->Create(call_, Sample("转走的客户"), "create-1", false);
   ASSERT_TRUE(created.ok()) << created.status();
   ASSERT_TRUE(
-      pool_repository_->Give(As(1, Bit(Role::kAdministrator)), created->id(), "",
-                             Owner{8, 0, "/1/3/"}, false)
+      pool_repository_
+          ->Give(As(1, Bit(Role::kAdministrator)), created->id(), "", Owner{8, 0, "/1/3/"}, false)
           .ok());
   auto retried = repo_->Create(call_, Sample("转走的客户"), "create-1", false);
   EXPECT_EQ(retried.status().code(), absl::StatusCode::kAlreadyExists);
@@ -230,6 +230,28 @@ TEST_F(CustomerRepositoryTest, SharedColleaguesSeeButCannotChange) {
   ASSERT_TRUE(pool_repository_->Unshare(owner, created->id(), {22}).ok());
   EXPECT_EQ(repo_->Get(colleague, created->id()).status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(ListAll(colleague)->total_size, 0);
+}
+
+// Get reads the shares in the customer's own statement; they must be the
+// same, in the same order, as a locked read's separate query gives.
+TEST_F(CustomerRepositoryTest, GetReadsEveryShareInOrder) {
+  CallContext owner = As(211, Bit(Role::kSales), 31, "/1/2/");
+  auto created = repo_->Create(owner, Sample("多人共享客户"), "", false);
+  ASSERT_TRUE(created.ok());
+  auto unshared = repo_->Get(owner, created->id());
+  ASSERT_TRUE(unshared.ok()) << unshared.status();
+  EXPECT_EQ(unshared->shared_with_employee_ids_size(), 0);
+
+  auto shared = pool_repository_->Share(owner, created->id(), {1234567890123, 35, 33});
+  ASSERT_TRUE(shared.ok()) << shared.status();
+  auto read = repo_->Get(owner, created->id());
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(std::vector<int64_t>(read->shared_with_employee_ids().begin(),
+                                 read->shared_with_employee_ids().end()),
+            (std::vector<int64_t>{33, 35, 1234567890123}));
+  EXPECT_EQ(std::vector<int64_t>(shared->shared_with_employee_ids().begin(),
+                                 shared->shared_with_employee_ids().end()),
+            (std::vector<int64_t>{33, 35, 1234567890123}));
 }
 
 TEST_F(CustomerRepositoryTest, TheRecycleBinRestoresAndPurges) {
