@@ -8,7 +8,6 @@
 #include <map>
 #include <optional>
 #include <set>
-#include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "common/base/logging.h"
@@ -195,14 +194,6 @@ IndexDelta Diff(const std::vector<int64_t>& ids, const std::map<int64_t, Indexed
       delta.dropped.push_back(id);
     }
   }
-  // In the postings' key order: each statement's rows then land side by side
-  // in the B-tree (a common gram's new customers on one page) instead of one
-  // page per row.
-  const auto by_key = [](const Posting& a, const Posting& b) {
-    return std::tie(a.gram, a.customer_id) < std::tie(b.gram, b.customer_id);
-  };
-  std::sort(delta.added.begin(), delta.added.end(), by_key);
-  std::sort(delta.removed.begin(), delta.removed.end(), by_key);
   return delta;
 }
 
