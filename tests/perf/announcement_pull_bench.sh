@@ -16,21 +16,10 @@ set -euo pipefail
 source "$(dirname "$0")/../../deploy/local/lib.sh"
 source "$CRM_ROOT/tests/perf/figures.sh"
 
-GATEWAY=127.0.0.1:${CRM_GATEWAY_PORT:-50051}
-LOCAL_DIR=${CRM_LOCAL_DIR:-$CRM_ROOT/.crm-local}
 CHANGES=${CHANGES:-100000}
 REPS=${REPS:-5}
 TYPE=crm.org.v1.Announcement
-CRMCTL="$CRM_BUILD_DIR/tools/crmctl/crmctl"
-
-cmake --build "$CRM_BUILD_DIR" -j "${CRM_BUILD_JOBS:-2}" --target rate_bench crmctl >/dev/null
-if ! "$CRMCTL" wait-serving --target="$GATEWAY" --timeout-s=1 >/dev/null 2>&1; then
-  "$CRM_ROOT/deploy/local/up.sh" --detach
-fi
-set -a
-# shellcheck source=/dev/null
-source "$LOCAL_DIR/secrets.env"
-set +a
+perf_stack_up rate_bench
 sql() { mariadb --no-defaults --socket="$LOCAL_DIR/mariadb/mysqld.sock" -uroot -N crm_org "$@"; }
 
 have=$(sql -e "SELECT COUNT(*) FROM change_log WHERE entity_type = '$TYPE'")

@@ -17,19 +17,12 @@ source "$(dirname "$0")/../../deploy/local/lib.sh"
 source "$CRM_ROOT/tests/perf/figures.sh"
 crm_install_packages sysbench
 
-GATEWAY=127.0.0.1:${CRM_GATEWAY_PORT:-50051}
-LOCAL_DIR=${CRM_LOCAL_DIR:-$CRM_ROOT/.crm-local}
 ROUNDS=${ROUNDS:-3}
 RUN_SECONDS=${SECONDS_PER_RUN:-10}
 THREADS=${THREADS:-8}
-CRMCTL="$CRM_BUILD_DIR/tools/crmctl/crmctl"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-
-cmake --build "$CRM_BUILD_DIR" -j "${CRM_BUILD_JOBS:-2}" --target rate_bench crmctl >/dev/null
-if ! "$CRMCTL" wait-serving --target="$GATEWAY" --timeout-s=1 >/dev/null 2>&1; then
-  "$CRM_ROOT/deploy/local/up.sh" --detach
-fi
+perf_stack_up rate_bench
 socket="$LOCAL_DIR/mariadb/mysqld.sock"
 sysbench_db=(--db-driver=mysql --mysql-socket="$socket" --mysql-user=root --mysql-db=crm_bench)
 mariadb --no-defaults --socket="$socket" -uroot -e "CREATE DATABASE IF NOT EXISTS crm_bench"

@@ -37,3 +37,21 @@ perf_sysbench_rate() {
   sed -n -e 's/.*transactions: *[0-9]* *(\([0-9.]*\) per sec.).*/\1/p' \
     -e 's/.*queries: *[0-9]* *(\([0-9.]*\) per sec.).*/\1/p' | head -n 1
 }
+
+# What a benchmark on a running stack starts with: builds TARGET... and
+# crmctl, starts the stack when its gateway does not answer (CRM_LOCAL_DIR,
+# CRM_GATEWAY_PORT; the local dev stack by default), and exports its secrets
+# (CRM_ADMIN_PASSWORD, ...). Sets GATEWAY and LOCAL_DIR.
+perf_stack_up() {
+  GATEWAY=127.0.0.1:${CRM_GATEWAY_PORT:-50051}
+  LOCAL_DIR=${CRM_LOCAL_DIR:-$CRM_ROOT/.crm-local}
+  cmake --build "$CRM_BUILD_DIR" -j "${CRM_BUILD_JOBS:-2}" --target "$@" crmctl >/dev/null
+  if ! "$CRM_BUILD_DIR/tools/crmctl/crmctl" wait-serving --target="$GATEWAY" --timeout-s=1 \
+    >/dev/null 2>&1; then
+    "$CRM_ROOT/deploy/local/up.sh" --detach
+  fi
+  set -a
+  # shellcheck source=/dev/null
+  source "$LOCAL_DIR/secrets.env"
+  set +a
+}
